@@ -1,0 +1,34 @@
+// The table of subcommands. Each available command lives in its own file (command_<name>.cc).
+#include <array>
+
+#include "cli/command.h"
+
+namespace dagport::cli {
+
+const std::array kCommands = {
+    CommandSpec{"inspect",
+                "analyse DAG files statically and summarise their DAGs, tasks and findings",
+                "PATH... [options]", "the parser issue", nullptr, "paths", nullptr},
+    CommandSpec{"graph", "draw one DAG of a file as Graphviz dot or Mermaid",
+                "DAG_FILE [--dag ID] [--format dot|mermaid]", "the parser issue", nullptr, "paths",
+                nullptr},
+    CommandSpec{
+        "convert",
+        "rewrite Airflow 1.x DAG files for Airflow 2, virtualenv operators as container tasks",
+        "PATH... -o OUT [options]", "the converter issues", nullptr, "paths", nullptr},
+    CommandSpec{"simulate",
+                "replay DAG runs under executor models: conflicts, makespan, queueing, cost",
+                "PATH... [options]", "the simulator issue", nullptr, "paths", nullptr},
+    CommandSpec{"run", "run converted pipelines locally, every task isolated", "PATH [options]",
+                "the runtime issue", nullptr, "paths", nullptr},
+    CommandSpec{
+        "migrate",
+        "inspect, convert and simulate a legacy DAG folder and write the pre-cut-over report",
+        "LEGACY_DIR -o OUT [options]", "the migrate issue", nullptr, "paths", nullptr},
+};
+
+std::span<const CommandSpec> Commands() {
+  return kCommands;
+}
+
+}  // namespace dagport::cli

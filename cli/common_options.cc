@@ -1,0 +1,56 @@
+#include "cli/common_options.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "ir/diagnostic_render.h"
+
+namespace dagport::cli {
+
+void AddAnalysisOptions(po::options_description& options) {
+  options.add_options()("jobs,j", po::value<unsigned>()->default_value(0),
+                        "files analysed at once (0: every core)")(
+      "fail-on", po::value<std::string>()->default_value("error"),
+      "exit 1 when a finding is at or above: error, warning, info, never")(
+      "color", po::value<std::string>()->default_value("auto"), "colour: auto, always, never");
+}
+
+unsigned JobsOption(const po::variables_map& vm) {
+  unsigned jobs = vm.count("jobs") ? vm["jobs"].as<unsigned>() : 0;
+  if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
+  return jobs;
+}
+
+std::string FormatOption(const po::variables_map& vm, const std::vector<std::string>& allowed) {
+  if (!vm.count("format")) return allowed.front();
+  std::string format = vm["format"].as<std::string>();
+  if (std::find(allowed.begin(), allowed.end(), format) == allowed.end()) {
+    throw UsageError(
+        fmt::format("unknown --format '{}' (choose one of: {})", format, fmt::join(allowed, ", ")));
+  }
+  return format;
+}
+
+int ExitCodeFor(const po::variables_map& vm, const std::vector<ir::Diagnostic>& diagnostics) {
+  const std::string fail_on = vm.count("fail-on") ? vm["fail-on"].as<std::string>() : "error";
+  if (fail_on == "never") return kExitOk;
+  auto threshold = ir::ParseSeverity(fail_on);
+  if (!threshold)
+    throw UsageError("--fail-on takes error, warning, info or never, not '" + fail_on + "'");
+  for (const ir::Diagnostic& d : diagnostics) {
+    if (d.severity >= *threshold) return kExitFindings;
+  }
+  return kExitOk;
+}
+
+bool ColorOption(const po::variables_map& vm, int fd) {
+  const std::string color = vm.count("color") ? vm["color"].as<std::string>() : "auto";
+  if (color == "always") return true;
+  if (color == "never") return false;
+  if (color != "auto") throw UsageError("--color takes auto, always or never, not '" + color + "'");
+  return ir::ShouldUseColor(fd);
+}
+
+}  // namespace dagport::cli

@@ -1,0 +1,27 @@
+#pragma once
+/// Options shared by the commands that read DAG folders: jobs, output format, --fail-on, colour.
+
+#include <string>
+#include <vector>
+
+#include "cli/command.h"
+#include "ir/diagnostic.h"
+
+namespace dagport::cli {
+
+/// -j/--jobs, --fail-on, --color.
+void AddAnalysisOptions(po::options_description& options);
+
+/// Threads to use: --jobs, or every core when it is 0 or unset.
+unsigned JobsOption(const po::variables_map& vm);
+
+/// --format, checked against `allowed` (the first is the default).
+std::string FormatOption(const po::variables_map& vm, const std::vector<std::string>& allowed);
+
+/// kExitFindings when a diagnostic is at or above --fail-on (error|warning|info|never).
+int ExitCodeFor(const po::variables_map& vm, const std::vector<ir::Diagnostic>& diagnostics);
+
+/// Whether to colour text written to the stream with descriptor `fd` (--color=auto|always|never).
+bool ColorOption(const po::variables_map& vm, int fd);
+
+}  // namespace dagport::cli

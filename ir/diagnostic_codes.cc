@@ -1,0 +1,99 @@
+// The table of diagnostic codes. docs/diagnostics.md explains each one; a test checks that the
+// two agree.
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+
+#include "ir/diagnostic.h"
+
+namespace dagport::ir {
+
+namespace {
+
+using enum Severity;
+
+constexpr std::array kCodes = {
+    // DP0xx: inputs, outputs and configuration, whatever the command.
+    DiagnosticCode{"DP001", kError, "Cannot read input",
+                   "A file or folder named on the command line, or found in a folder, could not "
+                   "be read. Check that it exists and that you may read it."},
+    DiagnosticCode{"DP002", kError, "Invalid .airflowignore pattern",
+                   "A line of an .airflowignore file is not a valid regular expression. Airflow "
+                   "1.10 would fail on it too; fix or remove the line."},
+    DiagnosticCode{"DP003", kWarning, "Symbolic link loop",
+                   "A folder is reached again through a symbolic link; it is walked once. Remove "
+                   "the link or add it to .airflowignore."},
+    DiagnosticCode{"DP004", kError, "Cannot write output",
+                   "An output file or folder could not be written. Nothing partial is left behind; "
+                   "choose a writable location."},
+    // DP1xx: the parser and the graph it recovers.
+    DiagnosticCode{
+        "DP101", kError, "Syntax error",
+        "The file is not valid Python 3. dagport analyses what it could recover; Airflow "
+        "would not load the file at all. Fix the syntax at the marked place."},
+    DiagnosticCode{"DP102", kError, "Python 2 syntax",
+                   "The file uses Python 2 syntax (print statements, `except X, e`, backquotes). "
+                   "Airflow 2 runs on Python 3 only: port the file (for example with `2to3`)."},
+    DiagnosticCode{"DP103", kError, "Not a text file",
+                   "The file is binary or not valid UTF-8, so it cannot be a Python source file "
+                   "Airflow loads. Remove it from the DAG folder or list it in .airflowignore."},
+    DiagnosticCode{"DP104", kError, "Input too large or too deep",
+                   "The file exceeds a safety bound (size or nesting depth) and was analysed only "
+                   "in part. Split the file."},
+    DiagnosticCode{"DP150", kError, "Cycle in DAG",
+                   "The dependencies form a cycle; Airflow refuses the DAG with "
+                   "AirflowDagCycleException. Remove one of the dependencies in the cycle."},
+    DiagnosticCode{
+        "DP151", kError, "Duplicate task id",
+        "Two tasks of one DAG have the same task_id; Airflow raises DuplicateTaskIdFound. "
+        "Give each task a unique id."},
+    DiagnosticCode{"DP152", kError, "Invalid task or DAG id",
+                   "Airflow accepts ids made of ASCII letters, digits, '_', '.' and '-', at most "
+                   "250 characters. Rename the task or DAG."},
+    DiagnosticCode{"DP153", kError, "Dependency on an unknown task",
+                   "A dependency names a task that is not in the DAG. Check the task id or add the "
+                   "task to the DAG."},
+};
+
+static_assert(std::is_sorted(kCodes.begin(), kCodes.end(),
+                             [](const auto& a, const auto& b) { return a.code < b.code; }),
+              "keep the diagnostic code table sorted");
+
+}  // namespace
+
+std::string_view SeverityName(Severity s) {
+  switch (s) {
+    case kInfo: return "info";
+    case kWarning: return "warning";
+    case kError: return "error";
+  }
+  return "error";
+}
+
+std::optional<Severity> ParseSeverity(std::string_view name) {
+  for (Severity s : {kInfo, kWarning, kError}) {
+    if (SeverityName(s) == name) return s;
+  }
+  return std::nullopt;
+}
+
+std::span<const DiagnosticCode> AllDiagnosticCodes() {
+  return kCodes;
+}
+
+const DiagnosticCode* FindDiagnosticCode(std::string_view code) {
+  auto it =
+      std::lower_bound(kCodes.begin(), kCodes.end(), code,
+                       [](const DiagnosticCode& c, std::string_view k) { return c.code < k; });
+  return it != kCodes.end() && it->code == code ? &*it : nullptr;
+}
+
+Diagnostic MakeDiagnostic(std::string_view code, std::string file, SourceRange where,
+                          std::string message, std::string hint) {
+  const DiagnosticCode* entry = FindDiagnosticCode(code);
+  if (entry == nullptr) throw std::logic_error("unknown diagnostic code " + std::string(code));
+  return Diagnostic{std::string(code),  entry->severity, std::move(file), where,
+                    std::move(message), std::move(hint)};
+}
+
+}  // namespace dagport::ir

@@ -1,0 +1,101 @@
+#pragma once
+/// The intermediate graph: DAG files, their DAGs, tasks and dependencies, in the vocabulary
+/// Airflow users think in. It is the contract between the parser, the converters, the simulator
+/// and the runtime; `ir_json.h` gives it its versioned JSON form (docs/ir.md).
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ir/diagnostic.h"
+#include "ir/source_range.h"
+#include "ir/value.h"
+
+namespace dagport::ir {
+
+/// One name an `import` statement binds: `from a.b import C as D` is {module "a.b", name "C",
+/// alias "D"}; `import a.b as m` is {module "a.b", name "", alias "m"}.
+struct Import {
+  std::string module;
+  std::string name;
+  std::string alias;
+  SourceRange where;
+  friend bool operator==(const Import&, const Import&) = default;
+};
+
+/// One instantiated operator.
+struct Task {
+  std::string task_id;            ///< when `dynamic`, the source text of the id expression
+  bool dynamic = false;           ///< the id depends on something static analysis cannot know
+  std::string operator_class;     ///< full class path as imported, e.g.
+                                  ///< "airflow.operators.bash_operator.BashOperator"
+  Arguments arguments;            ///< keyword arguments as written (positional ones named)
+  Arguments effective_arguments;  ///< after merging the DAG's default_args (explicit wins)
+  std::string task_group;         ///< group_id of the enclosing TaskGroup; empty at the top level
+  std::string subdag;             ///< for SubDagOperator: the dag_id of its sub-DAG
+  SourceRange where;
+
+  /// An Airflow BaseOperator setting (trigger_rule, pool, pool_slots, queue, priority_weight,
+  /// weight_rule, retries, retry_delay, execution_timeout, depends_on_past) from the effective
+  /// arguments, or Airflow's default when unset.
+  Value Setting(std::string_view name) const;
+  /// The names `Setting` knows, in documentation order.
+  static const std::vector<std::string_view>& SettingNames();
+
+  friend bool operator==(const Task&, const Task&) = default;
+};
+
+/// `upstream >> downstream`, wherever and however it was declared.
+struct Edge {
+  std::string from;
+  std::string to;
+  SourceRange where;
+  friend bool operator==(const Edge&, const Edge&) = default;
+};
+
+struct TaskGroup {
+  std::string group_id;  ///< full id, prefixed by its parents' ids as Airflow does
+  std::string parent;    ///< full id of the enclosing group; empty at the top level
+  SourceRange where;
+  friend bool operator==(const TaskGroup&, const TaskGroup&) = default;
+};
+
+struct Dag {
+  std::string dag_id;  ///< for a sub-DAG: "parent.child"
+  bool dynamic = false;
+  Arguments arguments;  ///< `DAG(...)` arguments as written (positional ones named)
+  std::vector<Task> tasks;
+  std::vector<Edge> edges;
+  std::vector<TaskGroup> task_groups;
+  std::string parent_dag;  ///< for a sub-DAG: the dag_id of the DAG whose SubDagOperator runs it
+  SourceRange where;
+
+  /// A DAG setting (schedule, start_date, end_date, catchup, default_args, max_active_runs,
+  /// max_active_tasks, tags, description, params) from the arguments, with Airflow 1.10's
+  /// spelling accepted (schedule_interval, concurrency) and its default when unset.
+  Value Setting(std::string_view name) const;
+  static const std::vector<std::string_view>& SettingNames();
+  /// True when neither `schedule` nor `schedule_interval` is given (1.x default: daily).
+  bool schedule_is_default() const;
+
+  const Task* FindTask(std::string_view task_id) const;
+
+  friend bool operator==(const Dag&, const Dag&) = default;
+};
+
+/// Everything recovered from one file.
+struct DagFile {
+  std::string path;
+  std::vector<Dag> dags;  ///< as Airflow's DagBag would collect them, sub-DAGs included
+  std::vector<Import> imports;
+  std::vector<Diagnostic> diagnostics;
+  friend bool operator==(const DagFile&, const DagFile&) = default;
+};
+
+/// The files of one run of dagport, in stable (input) order.
+struct Project {
+  std::vector<DagFile> files;
+  friend bool operator==(const Project&, const Project&) = default;
+};
+
+}  // namespace dagport::ir

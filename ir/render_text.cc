@@ -1,0 +1,149 @@
+// Compiler-style text rendering of diagnostics.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "ir/diagnostic_render.h"
+#include "ir/ir_json.h"
+
+namespace dagport::ir {
+
+namespace {
+
+constexpr const char* kReset = "\033[0m";
+constexpr const char* kBold = "\033[1m";
+
+const char* SeverityColor(Severity s) {
+  switch (s) {
+    case Severity::kError: return "\033[1;31m";
+    case Severity::kWarning: return "\033[1;33m";
+    case Severity::kInfo: return "\033[1;36m";
+  }
+  return "";
+}
+
+/// Byte offset of 1-based code-point column `column` in `line` (clamped to its end).
+size_t ByteOffsetOfColumn(std::string_view line, uint32_t column) {
+  size_t offset = 0;
+  for (uint32_t c = 1; c < column && offset < line.size(); ++c) {
+    ++offset;
+    while (offset < line.size() && (static_cast<unsigned char>(line[offset]) & 0xC0) == 0x80)
+      ++offset;
+  }
+  return offset;
+}
+
+size_t CodePoints(std::string_view s) {
+  return static_cast<size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+std::vector<std::string> SplitLines(std::string_view text) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view l = text.substr(start, end - start);
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    lines.emplace_back(l);
+    start = end + 1;
+  }
+  return lines;
+}
+
+}  // namespace
+
+std::optional<std::string> SourceLineCache::Line(const std::string& file, uint32_t line) {
+  auto it = files_.find(file);
+  if (it == files_.end()) {
+    std::ifstream in(file, std::ios::binary);
+    std::optional<std::vector<std::string>> lines;
+    if (in) {
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      lines = SplitLines(ss.str());
+    }
+    it = files_.emplace(file, std::move(lines)).first;
+  }
+  if (!it->second || line == 0 || line > it->second->size()) return std::nullopt;
+  return (*it->second)[line - 1];
+}
+
+void SourceLineCache::Add(const std::string& file, std::string_view text) {
+  files_[file] = SplitLines(text);
+}
+
+std::string RenderText(const std::vector<Diagnostic>& diagnostics, const SourceLineLookup& lines,
+                       TextStyle style) {
+  std::string out;
+  auto paint = [&](const char* code, std::string_view text) {
+    return style.color ? fmt::format("{}{}{}", code, text, kReset) : std::string(text);
+  };
+  for (const Diagnostic& d : diagnostics) {
+    std::string where = d.file.empty() ? "dagport" : d.file;
+    if (d.where.known()) where += fmt::format(":{}:{}", d.where.line, d.where.column);
+    out += fmt::format(
+        "{}: {}: {}\n", paint(kBold, where),
+        paint(SeverityColor(d.severity), fmt::format("{}[{}]", SeverityName(d.severity), d.code)),
+        paint(kBold, d.message));
+    std::optional<std::string> text;
+    if (d.where.known() && !d.file.empty() && lines) text = lines(d.file, d.where.line);
+    if (text) {
+      // Tabs are kept in the padding so that the caret lines up under them.
+      std::string line = *text;
+      const std::string gutter = std::to_string(d.where.line);
+      const std::string blank(gutter.size(), ' ');
+      const size_t begin = ByteOffsetOfColumn(line, d.where.column);
+      size_t width = 1;
+      if (d.where.end_line == d.where.line && d.where.end_column > d.where.column) {
+        width = d.where.end_column - d.where.column;
+      } else if (d.where.end_line > d.where.line) {
+        width = std::max<size_t>(1, CodePoints(std::string_view(line).substr(begin)));
+      }
+      std::string pad;
+      for (char c : line.substr(0, begin)) {
+        if (c == '\t')
+          pad += '\t';
+        else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80)
+          pad += ' ';
+      }
+      const std::string marker = "^" + std::string(width - 1, '~');
+      out += fmt::format(" {} | {}\n", gutter, line);
+      out += fmt::format(" {} | {}{}\n", blank, pad, paint(SeverityColor(d.severity), marker));
+    }
+    if (!d.hint.empty()) out += fmt::format("  = {}: {}\n", paint(kBold, "hint"), d.hint);
+  }
+  return out;
+}
+
+std::string RenderSummary(const std::vector<Diagnostic>& diagnostics) {
+  size_t counts[3] = {0, 0, 0};
+  for (const Diagnostic& d : diagnostics) ++counts[static_cast<int>(d.severity)];
+  std::vector<std::string> parts;
+  auto add = [&](size_t n, const char* one, const char* many) {
+    if (n) parts.push_back(fmt::format("{} {}", n, n == 1 ? one : many));
+  };
+  add(counts[2], "error", "errors");
+  add(counts[1], "warning", "warnings");
+  add(counts[0], "info", "infos");
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+Json RenderJson(const std::vector<Diagnostic>& diagnostics) {
+  Json list = Json::array();
+  for (const Diagnostic& d : diagnostics) list.push_back(DiagnosticToJson(d));
+  return Json{{"diagnostics", std::move(list)}};
+}
+
+bool ShouldUseColor(int fd) {
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color != nullptr && no_color[0] != '\0') return false;
+  return isatty(fd) != 0;
+}
+
+}  // namespace dagport::ir

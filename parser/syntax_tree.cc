@@ -1,0 +1,213 @@
+#include "parser/syntax_tree.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+extern "C" const TSLanguage* tree_sitter_python();
+
+namespace dagport::parser {
+
+namespace {
+
+struct ParserDeleter {
+  void operator()(TSParser* p) const { ts_parser_delete(p); }
+};
+
+/// One parser per thread: creating one is cheap, but reusing it keeps its buffers warm.
+TSParser* ThreadParser() {
+  thread_local std::unique_ptr<TSParser, ParserDeleter> parser = [] {
+    std::unique_ptr<TSParser, ParserDeleter> p(ts_parser_new());
+    if (!ts_parser_set_language(p.get(), PythonLanguage())) {
+      throw std::runtime_error(CheckPythonGrammar());
+    }
+    return p;
+  }();
+  return parser.get();
+}
+
+/// A short description of what a Python 2 file does that Python 3 rejects, or empty.
+std::string Python2Construct(std::string_view line) {
+  std::string_view s = line.substr(std::min(line.find_first_not_of(" \t"), line.size()));
+  auto starts_word = [&](std::string_view w) {
+    return s.starts_with(w) && (s.size() == w.size() || s[w.size()] == ' ' || s[w.size()] == '\t');
+  };
+  if (starts_word("print") && !s.starts_with("print(") && s.find('=') == std::string_view::npos) {
+    return "print statement (Python 2)";
+  }
+  if (starts_word("exec") && !s.starts_with("exec(")) return "exec statement (Python 2)";
+  if (s.starts_with("except") && s.find(',') != std::string_view::npos &&
+      s.find(" as ") == std::string_view::npos && s.find('(') == std::string_view::npos) {
+    return "`except X, e` (Python 2)";
+  }
+  if (s.starts_with("raise ") && s.find(',') != std::string_view::npos &&
+      s.find('(') == std::string_view::npos) {
+    return "`raise E, msg` (Python 2)";
+  }
+  return {};
+}
+
+}  // namespace
+
+const TSLanguage* PythonLanguage() {
+  return tree_sitter_python();
+}
+
+std::string CheckPythonGrammar() {
+  std::unique_ptr<TSParser, ParserDeleter> p(ts_parser_new());
+  if (ts_parser_set_language(p.get(), PythonLanguage())) return {};
+  return fmt::format(
+      "the tree-sitter runtime (language ABI {}..{}) rejects the tree-sitter-python grammar "
+      "(ABI {}): pin tree-sitter-python 0.23.6 and rerun scripts/install-deps",
+      TREE_SITTER_MIN_COMPATIBLE_LANGUAGE_VERSION, TREE_SITTER_LANGUAGE_VERSION,
+      ts_language_version(PythonLanguage()));
+}
+
+LineIndex::LineIndex(std::string_view text) : text_(text) {
+  line_starts_.push_back(0);
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n') line_starts_.push_back(static_cast<uint32_t>(i + 1));
+  }
+}
+
+uint32_t LineIndex::Column(TSPoint p) const {
+  if (p.row >= line_starts_.size()) return p.column + 1;
+  const size_t start = line_starts_[p.row];
+  const size_t end = std::min(text_.size(), start + p.column);
+  uint32_t column = 1;
+  for (size_t i = start; i < end; ++i) {
+    if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++column;
+  }
+  return column;
+}
+
+ir::SourceRange LineIndex::Range(TSPoint start, TSPoint end) const {
+  return ir::SourceRange{start.row + 1, Column(start), end.row + 1, Column(end)};
+}
+
+SyntaxTree::SyntaxTree(std::string text, TSTree* tree)
+    : text_(std::move(text)), tree_(tree), lines_(std::make_unique<LineIndex>(text_)) {}
+
+SyntaxTree SyntaxTree::Parse(std::string text) {
+  TSParser* parser = ThreadParser();
+  if (text.size() > UINT32_MAX) throw std::length_error("source text larger than 4 GiB");
+  TSTree* tree =
+      ts_parser_parse_string(parser, nullptr, text.data(), static_cast<uint32_t>(text.size()));
+  if (tree == nullptr) throw std::runtime_error("tree-sitter failed to parse");
+  return SyntaxTree(std::move(text), tree);
+}
+
+std::string_view SyntaxTree::NodeText(TSNode node) const {
+  const uint32_t begin = std::min<uint32_t>(ts_node_start_byte(node), text_.size());
+  const uint32_t end = std::min<uint32_t>(ts_node_end_byte(node), text_.size());
+  return std::string_view(text_).substr(begin, end > begin ? end - begin : 0);
+}
+
+ir::SourceRange SyntaxTree::Range(TSNode node) const {
+  return lines_->Range(ts_node_start_point(node), ts_node_end_point(node));
+}
+
+std::vector<ir::Diagnostic> SyntaxTree::SyntaxErrors(const std::string& file, size_t limit) const {
+  std::vector<ir::Diagnostic> out;
+  if (!ts_node_has_error(root())) {
+    AddPython2Statements(file, limit, out);
+    return out;
+  }
+  // Iterative walk: only descend into subtrees that contain an error.
+  TSTreeCursor cursor = ts_tree_cursor_new(root());
+  bool done = false;
+  while (!done && out.size() < limit) {
+    TSNode node = ts_tree_cursor_current_node(&cursor);
+    bool descend = false;
+    if (ts_node_symbol(node) == static_cast<TSSymbol>(-1) ||
+        ts_node_is_missing(node)) {  // ERROR node
+      ir::SourceRange where = Range(node);
+      std::string_view line_text;
+      {
+        const std::string_view all = text_;
+        size_t start = 0;
+        for (uint32_t l = 1; l < where.line && start != std::string_view::npos; ++l) {
+          start = all.find('\n', start);
+          if (start != std::string_view::npos) ++start;
+        }
+        if (start != std::string_view::npos) {
+          line_text = all.substr(start, all.find('\n', start) - start);
+        }
+      }
+      if (std::string py2 = Python2Construct(line_text); !py2.empty()) {
+        out.push_back(
+            ir::MakeDiagnostic("DP102", file, where, "Python 2 syntax: " + py2,
+                               "Airflow 2 needs Python 3: port the file (for example with 2to3)"));
+      } else if (ts_node_is_missing(node)) {
+        out.push_back(ir::MakeDiagnostic(
+            "DP101", file, where, fmt::format("syntax error: missing '{}'", ts_node_type(node)),
+            "add what is missing; dagport analysed the rest of the file"));
+      } else {
+        std::string_view snippet = NodeText(node).substr(0, 40);
+        snippet = snippet.substr(0, snippet.find('\n'));
+        out.push_back(ir::MakeDiagnostic("DP101", file, where,
+                                         snippet.empty()
+                                             ? std::string("syntax error")
+                                             : fmt::format("syntax error near '{}'", snippet),
+                                         "fix the syntax here; dagport analysed what it could "
+                                         "recover, Airflow would not load the file"));
+      }
+    } else if (ts_node_has_error(node)) {
+      descend = true;
+    }
+    if (descend && ts_tree_cursor_goto_first_child(&cursor)) continue;
+    while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
+      if (!ts_tree_cursor_goto_parent(&cursor)) {
+        done = true;
+        break;
+      }
+    }
+  }
+  ts_tree_cursor_delete(&cursor);
+  AddPython2Statements(file, limit, out);
+  return out;
+}
+
+void SyntaxTree::AddPython2Statements(const std::string& file, size_t limit,
+                                      std::vector<ir::Diagnostic>& out) const {
+  // tree-sitter-python accepts `print x` and `exec code` as statements of their own; Python 3
+  // does not. Only statement-level nodes are visited, so this is cheap.
+  std::vector<TSNode> stack{root()};
+  while (!stack.empty() && out.size() < limit) {
+    TSNode node = stack.back();
+    stack.pop_back();
+    const std::string_view type = ts_node_type(node);
+    if (type == "print_statement" || type == "exec_statement") {
+      out.push_back(
+          ir::MakeDiagnostic("DP102", file, Range(node),
+                             fmt::format("Python 2 syntax: {} statement", type.substr(0, 5)),
+                             "Airflow 2 needs Python 3: port the file (for example with 2to3)"));
+      continue;
+    }
+    if (type == "except_clause") {
+      // The grammar reads Python 2's `except X, e:` as an except clause with an alias and a
+      // comma where Python 3 needs `as`.
+      for (uint32_t i = 0; i < ts_node_child_count(node); ++i) {
+        TSNode child = ts_node_child(node, i);
+        if (std::string_view(ts_node_type(child)) == ",") {
+          out.push_back(ir::MakeDiagnostic(
+              "DP102", file, Range(child),
+              "Python 2 syntax: `except X, e` (Python 3: `except X as e`)",
+              "Airflow 2 needs Python 3: port the file (for example with 2to3)"));
+          break;
+        }
+        if (std::string_view(ts_node_type(child)) == "block") break;
+      }
+    }
+    const bool container = type == "module" || type == "block" || type.ends_with("_statement") ||
+                           type.ends_with("_clause") || type == "function_definition" ||
+                           type == "class_definition" || type == "decorated_definition";
+    if (!container) continue;
+    for (uint32_t i = ts_node_named_child_count(node); i > 0; --i) {
+      stack.push_back(ts_node_named_child(node, i - 1));
+    }
+  }
+}
+
+}  // namespace dagport::parser

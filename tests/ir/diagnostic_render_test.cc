@@ -1,0 +1,124 @@
+#include "ir/diagnostic_render.h"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "tests/test_support.h"
+
+namespace dagport::ir {
+namespace {
+
+constexpr std::string_view kSource =
+    "from airflow import DAG\n"
+    "with DAG('etl') as dag:\n"
+    "\textract >> load >> extract\n"
+    "    café = 'x' + 1\n";
+
+std::vector<Diagnostic> SampleDiagnostics() {
+  return {
+      MakeDiagnostic("DP150", "dags/etl.py", {3, 17, 3, 27},
+                     "cycle in DAG 'etl': extract >> load >> extract",
+                     "remove the dependency load >> extract or another one in the cycle"),
+      Diagnostic{
+          "DP101", Severity::kWarning, "dags/etl.py", {4, 10, 4, 11}, "syntax error near '='", ""},
+      Diagnostic{
+          "DP153", Severity::kInfo, "dags/etl.py", {2, 1, 3, 5}, "spans two lines", "a hint"},
+      MakeDiagnostic("DP001", "dags/missing.py", {}, "cannot read file: No such file or directory",
+                     "check that the file exists and is readable"),
+      MakeDiagnostic("DP002", "dir with space/.airflowignore", {1, 1, 1, 4},
+                     "invalid regular expression '[a'", ""),
+  };
+}
+
+SourceLineLookup Lookup(SourceLineCache& cache) {
+  cache.Add("dags/etl.py", kSource);
+  return cache.AsLookup();
+}
+
+TEST(RenderText, MatchesGolden) {
+  SourceLineCache cache;
+  testing::ExpectGolden("diagnostics/sample.txt", RenderText(SampleDiagnostics(), Lookup(cache)));
+}
+
+TEST(RenderText, CaretCountsCodePointsAndKeepsTabs) {
+  SourceLineCache cache;
+  const std::string text = RenderText(SampleDiagnostics(), Lookup(cache));
+  // Line 4 has "café": the caret under '=' sits 9 code points in, not 10 bytes.
+  EXPECT_NE(text.find(" 4 |     café = 'x' + 1\n   |          ^\n"), std::string::npos) << text;
+  // Line 3 starts with a tab, which the caret line repeats.
+  EXPECT_NE(text.find("   | \t               ^~~~~~~~~~\n"), std::string::npos) << text;
+}
+
+TEST(RenderText, ColourOnlyWhenAsked) {
+  SourceLineCache cache;
+  EXPECT_EQ(RenderText(SampleDiagnostics(), Lookup(cache)).find('\033'), std::string::npos);
+  EXPECT_NE(RenderText(SampleDiagnostics(), Lookup(cache), {.color = true}).find("\033[1;31m"),
+            std::string::npos);
+}
+
+TEST(RenderText, NoColorEnvironmentVariableWins) {
+  setenv("NO_COLOR", "1", 1);
+  EXPECT_FALSE(ShouldUseColor(1));
+  unsetenv("NO_COLOR");
+}
+
+TEST(RenderText, Summary) {
+  EXPECT_EQ(RenderSummary(SampleDiagnostics()), "3 errors, 1 warning, 1 info");
+  EXPECT_EQ(RenderSummary({}), "");
+}
+
+TEST(RenderSarif, MatchesGolden) {
+  testing::ExpectGolden("diagnostics/sample.sarif",
+                        RenderSarif(SampleDiagnostics(), "0.1.0").dump(2) + "\n");
+}
+
+TEST(RenderSarif, HasTheRequiredStructure) {
+  const Json log = RenderSarif(SampleDiagnostics(), "0.1.0");
+  EXPECT_EQ(log["version"], "2.1.0");
+  const Json& run = log["runs"][0];
+  EXPECT_EQ(run["tool"]["driver"]["name"], "dagport");
+  // Every result's ruleIndex points at its rule.
+  for (const Json& r : run["results"]) {
+    EXPECT_EQ(run["tool"]["driver"]["rules"][r["ruleIndex"].get<size_t>()]["id"], r["ruleId"]);
+    EXPECT_TRUE(r["level"] == "error" || r["level"] == "warning" || r["level"] == "note");
+  }
+  EXPECT_EQ(run["results"][4]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "dir%20with%20space/.airflowignore");
+  // A diagnostic about no place in a file has no region.
+  EXPECT_FALSE(run["results"][3]["locations"][0]["physicalLocation"].contains("region"));
+}
+
+TEST(RenderJson, ListsEveryField) {
+  const Json j = RenderJson(SampleDiagnostics());
+  ASSERT_EQ(j["diagnostics"].size(), 5u);
+  EXPECT_EQ(j["diagnostics"][0]["code"], "DP150");
+  EXPECT_EQ(j["diagnostics"][0]["severity"], "error");
+  EXPECT_EQ(j["diagnostics"][0]["line"], 3);
+  EXPECT_EQ(j["diagnostics"][0]["column"], 17);
+  EXPECT_EQ(j["diagnostics"][0]["hint"],
+            "remove the dependency load >> extract or another one in the cycle");
+}
+
+TEST(DiagnosticCodes, EveryCodeIsDocumentedAndEveryDocumentedCodeExists) {
+  const std::string doc = testing::ReadFile(testing::SourceDir() / "docs" / "diagnostics.md");
+  for (const DiagnosticCode& c : AllDiagnosticCodes()) {
+    EXPECT_NE(doc.find("### " + std::string(c.code)), std::string::npos)
+        << c.code << " missing from docs";
+    EXPECT_TRUE(std::regex_match(std::string(c.code), std::regex("DP[0-4][0-9][0-9]"))) << c.code;
+  }
+  std::regex heading("### (DP[0-9]+)");
+  for (auto it = std::sregex_iterator(doc.begin(), doc.end(), heading);
+       it != std::sregex_iterator(); ++it) {
+    EXPECT_NE(FindDiagnosticCode((*it)[1].str()), nullptr)
+        << (*it)[1].str() << " documented but unknown";
+  }
+}
+
+TEST(DiagnosticCodes, MakeDiagnosticUsesTheDefaultSeverity) {
+  EXPECT_EQ(MakeDiagnostic("DP003", "f", {}, "m").severity, Severity::kWarning);
+  EXPECT_THROW(MakeDiagnostic("DP999", "f", {}, "m"), std::logic_error);
+}
+
+}  // namespace
+}  // namespace dagport::ir

@@ -1,0 +1,109 @@
+#include "ir/ir_json.h"
+
+#include <gtest/gtest.h>
+
+namespace dagport::ir {
+namespace {
+
+Project SampleProject() {
+  Task extract;
+  extract.task_id = "extract";
+  extract.operator_class = "airflow.operators.bash_operator.BashOperator";
+  extract.arguments = {{"task_id", Value::String("extract")},
+                       {"bash_command", Value::Template("run.sh {{ ds }}")}};
+  extract.effective_arguments = extract.arguments;
+  extract.effective_arguments.emplace_back("retries", Value::Int(3));
+  extract.where = {10, 5, 13, 6};
+  Task load = extract;
+  load.task_id = "Variable.get('table')";
+  load.dynamic = true;
+  load.task_group = "loads";
+
+  Dag dag;
+  dag.dag_id = "etl";
+  dag.arguments = {{"dag_id", Value::String("etl")},
+                   {"schedule_interval", Value::String("0 5 * * *")},
+                   {"default_args", Value::Dict({{Value::String("retries"), Value::Int(3)}})}};
+  dag.tasks = {extract, load};
+  dag.edges = {{"extract", "Variable.get('table')", {20, 1, 20, 30}}};
+  dag.task_groups = {{"loads", "", {15, 1, 15, 20}}};
+  dag.where = {5, 1, 8, 2};
+
+  Dag sub;
+  sub.dag_id = "etl.section";
+  sub.parent_dag = "etl";
+
+  DagFile file;
+  file.path = "dags/etl.py";
+  file.dags = {dag, sub};
+  file.imports = {{"airflow.operators.bash_operator", "BashOperator", "", {1, 1, 1, 60}}};
+  file.diagnostics = {
+      MakeDiagnostic("DP153", "dags/etl.py", {20, 1, 20, 30}, "unknown task", "hint")};
+  return Project{{file}};
+}
+
+TEST(IrJson, RoundTripsAProject) {
+  const Project p = SampleProject();
+  const Json j = ProjectToJson(p);
+  EXPECT_EQ(ProjectFromJson(Json::parse(j.dump(2))), p);
+}
+
+TEST(IrJson, HasTheDocumentedStableKeys) {
+  const Json j = ProjectToJson(SampleProject());
+  EXPECT_EQ(j["schema"], "dagport.ir/1");
+  const Json& dag = j["files"][0]["dags"][0];
+  EXPECT_EQ(j["files"][0]["path"], "dags/etl.py");
+  EXPECT_EQ(dag["dag_id"], "etl");
+  EXPECT_EQ(dag["schedule"], "0 5 * * *");
+  EXPECT_EQ(dag["schedule_is_default"], false);
+  EXPECT_EQ(dag["catchup"], true);
+  EXPECT_EQ(dag["max_active_tasks"], 16);
+  EXPECT_EQ(dag["tasks"][0]["task_id"], "extract");
+  EXPECT_EQ(dag["tasks"][0]["operator"], "airflow.operators.bash_operator.BashOperator");
+  EXPECT_EQ(dag["tasks"][0]["retries"], 3);
+  EXPECT_EQ(dag["tasks"][0]["trigger_rule"], "all_success");
+  EXPECT_EQ(dag["tasks"][0]["retry_delay"]["microseconds"], 300'000'000);
+  EXPECT_EQ(dag["tasks"][1]["dynamic"], true);
+  EXPECT_EQ(dag["edges"][0]["from"], "extract");
+  EXPECT_EQ(dag["edges"][0]["to"], "Variable.get('table')");
+  EXPECT_EQ(j["files"][0]["diagnostics"][0]["code"], "DP153");
+  EXPECT_EQ(j["files"][0]["dags"][1]["parent_dag"], "etl");
+}
+
+TEST(IrJson, UnsetScheduleIsDailyAsInAirflow1) {
+  Dag d;
+  d.dag_id = "x";
+  EXPECT_TRUE(d.schedule_is_default());
+  const Json j = DagToJson(d);
+  EXPECT_EQ(j["schedule"]["kind"], "timedelta");
+  EXPECT_EQ(j["schedule"]["microseconds"], 86'400'000'000LL);
+  d.arguments = {{"schedule_interval", Value::None()}};
+  EXPECT_FALSE(d.schedule_is_default());
+  EXPECT_TRUE(DagToJson(d)["schedule"].is_null());
+}
+
+TEST(IrJson, StartDateFallsBackToDefaultArgs) {
+  Dag d;
+  Datetime dt{2021, 1, 1, 0, 0, 0, 0, ""};
+  d.arguments = {
+      {"default_args", Value::Dict({{Value::String("start_date"), Value::MakeDatetime(dt)}})}};
+  EXPECT_EQ(d.Setting("start_date"), Value::MakeDatetime(dt));
+  d.arguments.emplace_back("concurrency", Value::Int(4));
+  EXPECT_EQ(d.Setting("max_active_tasks"), Value::Int(4));
+}
+
+TEST(IrJson, RejectsOtherSchemasAndBadShapes) {
+  EXPECT_THROW(ProjectFromJson(Json::parse(R"({"schema":"dagport.ir/9","files":[]})")),
+               IrFormatError);
+  EXPECT_THROW(ProjectFromJson(Json::parse(R"([1,2])")), IrFormatError);
+  try {
+    ProjectFromJson(Json::parse(
+        R"({"schema":"dagport.ir/1","files":[{"path":"a.py","dags":[{"tasks":[]}]}]})"));
+    FAIL();
+  } catch (const IrFormatError& e) {
+    EXPECT_STREQ(e.what(), "/files/0/dags/0: missing \"dag_id\"");
+  }
+}
+
+}  // namespace
+}  // namespace dagport::ir
