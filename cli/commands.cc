@@ -5,13 +5,17 @@
 
 namespace dagport::cli {
 
+void AddInspectOptions(po::options_description& options);
+int RunInspect(const po::variables_map& vm);
+void AddGraphOptions(po::options_description& options);
+int RunGraph(const po::variables_map& vm);
+
 const std::array kCommands = {
     CommandSpec{"inspect",
                 "analyse DAG files statically and summarise their DAGs, tasks and findings",
-                "PATH... [options]", "the parser issue", nullptr, "paths", nullptr},
+                "PATH... [options]", "", AddInspectOptions, "paths", RunInspect},
     CommandSpec{"graph", "draw one DAG of a file as Graphviz dot or Mermaid",
-                "DAG_FILE [--dag ID] [--format dot|mermaid]", "the parser issue", nullptr, "paths",
-                nullptr},
+                "DAG_FILE [--dag ID] [--format dot|mermaid]", "", AddGraphOptions, "paths", RunGraph},
     CommandSpec{
         "convert",
         "rewrite Airflow 1.x DAG files for Airflow 2, virtualenv operators as container tasks",

@@ -1,0 +1,554 @@
+#include "parser/airflow_model.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "parser/airflow_names.h"
+#include "parser/operations.h"
+
+namespace dagport::parser {
+
+namespace {
+
+bool EndsWith(std::string_view s, std::string_view suffix) { return s.ends_with(suffix); }
+
+std::string_view LastComponent(std::string_view path) {
+  const size_t dot = path.rfind('.');
+  return dot == std::string_view::npos ? path : path.substr(dot + 1);
+}
+
+// DAG's positional parameters in Airflow 1.10 (after dag_id).
+constexpr std::array<std::string_view, 4> kDagPositional = {"description", "schedule_interval",
+                                                            "start_date", "end_date"};
+
+Val MakeValue(Kind kind) {
+  Val v = CurrentHeap().Make<Obj>();
+  v->kind = kind;
+  return v;
+}
+
+/// Task or list of tasks on one side of a dependency, flattened; false when something on that
+/// side is not a task.
+bool TasksOf(const Val& v, std::vector<TaskObj*>& out) {
+  if (Is(v, Kind::kTask)) {
+    out.push_back(v->task);
+    return true;
+  }
+  if (Is(v, Kind::kList) || Is(v, Kind::kTuple) || Is(v, Kind::kSet)) {
+    for (const Val& item : v->items) {
+      if (!Is(item, Kind::kTask)) return false;
+      out.push_back(item->task);
+    }
+    return true;
+  }
+  if (Is(v, Kind::kTaskGroup)) {
+    // A TaskGroup in a dependency stands for its roots/leaves; dagport links every task of it.
+    for (TaskObj* t : v->group->dag != nullptr ? v->group->dag->tasks : std::vector<TaskObj*>{}) {
+      for (GroupObj* g = t->group; g != nullptr; g = g->parent) {
+        if (g == v->group) {
+          out.push_back(t);
+          break;
+        }
+      }
+    }
+    return true;
+  }
+  return false;
+}
+
+void AttachToDag(TaskObj* task, DagObj* dag) {
+  task->dag = dag;
+  dag->tasks.push_back(task);
+}
+
+void AddEdge(Evaluator& ev, TaskObj* up, TaskObj* down, TSNode node, Frame& frame) {
+  // Airflow assigns the DAG of one side to the other when only one has a DAG.
+  if (up->dag != nullptr && down->dag == nullptr) AttachToDag(down, up->dag);
+  if (down->dag != nullptr && up->dag == nullptr) AttachToDag(up, down->dag);
+  if (up->dag != nullptr && down->dag != nullptr && up->dag != down->dag) {
+    ev.Report("DP122", node, frame,
+              fmt::format("dependency between tasks of two DAGs: '{}' in '{}' and '{}' in '{}'", up->task_id,
+                          up->dag->dag_id, down->task_id, down->dag->dag_id),
+              "Airflow raises AirflowException here; use an ExternalTaskSensor or TriggerDagRunOperator "
+              "across DAGs");
+    return;
+  }
+  if (!ev.edge_set.insert({up, down}).second) return;
+  ev.edges.push_back(EdgeObj{up, down, frame.module->path, ev.Range(node, frame)});
+}
+
+Val Chain(Evaluator& ev, CallArgs& args, TSNode node, Frame& frame) {
+  const std::vector<Val>& items = args.positional;
+  for (size_t i = 0; i + 1 < items.size(); ++i) {
+    const Val& up = items[i];
+    const Val& down = items[i + 1];
+    const bool up_list = Is(up, Kind::kList) || Is(up, Kind::kTuple);
+    const bool down_list = Is(down, Kind::kList) || Is(down, Kind::kTuple);
+    if (up_list && down_list) {
+      if (up->items.size() != down->items.size()) {
+        ev.Report("DP121", node, frame,
+                  fmt::format("chain() of lists of different lengths ({} and {})", up->items.size(),
+                              down->items.size()),
+                  "Airflow raises AirflowException: give both lists the same length");
+        continue;
+      }
+      for (size_t k = 0; k < up->items.size(); ++k) AddDependencies(ev, up->items[k], down->items[k], node, frame);
+    } else {
+      AddDependencies(ev, up, down, node, frame);
+    }
+  }
+  return None();
+}
+
+Val CrossDownstream(Evaluator& ev, CallArgs& args, TSNode node, Frame& frame) {
+  const Val* from = args.positional.size() > 0 ? &args.positional[0] : args.Keyword("from_tasks");
+  const Val* to = args.positional.size() > 1 ? &args.positional[1] : args.Keyword("to_tasks");
+  if (from == nullptr || to == nullptr) return None();
+  std::vector<Val> ups;
+  if (!ev.Iterate(*from, ups, node, frame)) ups = {*from};
+  for (const Val& up : ups) AddDependencies(ev, up, *to, node, frame);
+  return None();
+}
+
+/// Microseconds of timedelta(...) arguments; nullopt when one is not a number.
+std::optional<int64_t> TimedeltaMicros(const CallArgs& args) {
+  static constexpr std::array<std::pair<std::string_view, double>, 7> kUnits = {{
+      {"days", 86'400e6}, {"seconds", 1e6}, {"microseconds", 1}, {"milliseconds", 1e3},
+      {"minutes", 60e6}, {"hours", 3'600e6}, {"weeks", 604'800e6}}};
+  double total = 0;
+  for (size_t i = 0; i < args.positional.size() && i < kUnits.size(); ++i) {
+    if (!IsNumber(args.positional[i])) return std::nullopt;
+    total += AsDouble(args.positional[i]) * kUnits[i].second;
+  }
+  for (const auto& [name, v] : args.keywords) {
+    bool known = false;
+    for (const auto& [unit, factor] : kUnits) {
+      if (unit == name) {
+        if (!IsNumber(v)) return std::nullopt;
+        total += AsDouble(v) * factor;
+        known = true;
+      }
+    }
+    if (!known) return std::nullopt;
+  }
+  return static_cast<int64_t>(std::llround(total));
+}
+
+/// The timezone name of a tzinfo argument (a string from pendulum.timezone, or a known constant).
+std::string TimezoneOf(const Val& v) {
+  if (Is(v, Kind::kStr)) return v->text;
+  if (Is(v, Kind::kExternal) && (EndsWith(v->text, "timezone.utc") || EndsWith(v->text, ".UTC") ||
+                                 EndsWith(v->text, "pytz.utc"))) {
+    return "UTC";
+  }
+  return "";
+}
+
+std::optional<Val> MakeDatetime(const CallArgs& args, std::string default_timezone) {
+  static constexpr std::array<std::string_view, 7> kFields = {"year", "month", "day", "hour",
+                                                              "minute", "second", "microsecond"};
+  int fields[7] = {0, 1, 1, 0, 0, 0, 0};
+  bool given[7] = {};
+  for (size_t i = 0; i < args.positional.size() && i < 7; ++i) {
+    if (!Is(args.positional[i], Kind::kInt)) return std::nullopt;
+    fields[i] = static_cast<int>(args.positional[i]->i);
+    given[i] = true;
+  }
+  std::string tz = std::move(default_timezone);
+  for (const auto& [name, v] : args.keywords) {
+    if (name == "tzinfo" || name == "tz") {
+      tz = TimezoneOf(v);
+      if (tz.empty() && !Is(v, Kind::kNone)) return std::nullopt;
+      continue;
+    }
+    bool known = false;
+    for (size_t i = 0; i < kFields.size(); ++i) {
+      if (kFields[i] == name) {
+        if (!Is(v, Kind::kInt)) return std::nullopt;
+        fields[i] = static_cast<int>(v->i);
+        given[i] = known = true;
+      }
+    }
+    if (!known) return std::nullopt;
+  }
+  if (!given[0] || !given[1] || !given[2]) return std::nullopt;
+  if (args.positional.size() > 7) {
+    tz = TimezoneOf(args.positional[7]);
+  }
+  return Datetime(ir::Datetime{fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fields[6], tz});
+}
+
+}  // namespace
+
+bool IsDagClass(const Val& callee) {
+  if (Is(callee, Kind::kExternal)) return IsAirflowDagPath(callee->text);
+  if (Is(callee, Kind::kClass)) {
+    for (const Val& base : callee->cls->bases) {
+      if (IsDagClass(base)) return true;
+    }
+  }
+  return false;
+}
+
+std::optional<std::string> OperatorClassPath(const Val& callee) {
+  if (Is(callee, Kind::kExternal)) {
+    const std::string& path = callee->text;
+    if (IsAirflowDagPath(path) || IsTaskGroupPath(path)) return std::nullopt;
+    const std::string_view name = LastComponent(path);
+    if (IsBaseOperatorPath(path) || EndsWith(name, "Operator") || EndsWith(name, "Sensor")) return path;
+    if (path.starts_with("airflow.") && IsKnownOperatorModule(path)) return path;
+    return std::nullopt;
+  }
+  if (Is(callee, Kind::kClass)) {
+    for (const Val& base : callee->cls->bases) {
+      if (OperatorClassPath(base)) return callee->cls->path;
+    }
+  }
+  return std::nullopt;
+}
+
+Val CreateDag(Evaluator& ev, CallArgs& args, TSNode node, Frame& frame) {
+  auto* dag = CurrentHeap().Make<DagObj>();
+  dag->file = frame.module->path;
+  dag->where = ev.Range(node, frame);
+  const Val* id = args.Keyword("dag_id");
+  TSNode id_node = args.KeywordNode("dag_id");
+  size_t next_positional = 0;
+  if (id == nullptr && !args.positional.empty()) {
+    id = &args.positional[0];
+    id_node = args.positional_nodes[0];
+    next_positional = 1;
+  }
+  if (id != nullptr && Is(*id, Kind::kStr)) {
+    dag->dag_id = (*id)->text;
+  } else {
+    dag->dynamic = true;
+    dag->dag_id = id != nullptr && !ts_node_is_null(id_node) ? std::string(ev.Text(id_node, frame))
+                                                              : std::string(ev.Text(node, frame));
+    ev.Report("DP119", node, frame,
+              fmt::format("DAG id '{}' is not statically known", dag->dag_id.substr(0, 80)),
+              "the DAG is reported with its id expression; give it a literal id to convert it");
+  }
+  dag->arguments.emplace_back("dag_id", Str(dag->dag_id));
+  for (size_t i = next_positional; i < args.positional.size(); ++i) {
+    const size_t k = i - next_positional;
+    dag->arguments.emplace_back(k < kDagPositional.size() ? std::string(kDagPositional[k]) : fmt::format("_positional_{}", i),
+                                args.positional[i]);
+  }
+  for (const auto& [name, v] : args.keywords) {
+    if (name == "dag_id") continue;
+    dag->arguments.emplace_back(name, v);
+  }
+  for (const auto& [name, v] : dag->arguments) {
+    if (name == "default_args" && Is(v, Kind::kDict)) {
+      // DAG.__init__ deep-copies default_args: later changes to the dict do not reach the DAG.
+      dag->default_args = Dict(v->entries);
+    }
+  }
+  Val self = MakeValue(Kind::kDag);
+  self->dag = dag;
+  dag->self = self;
+  ev.dags.push_back(dag);
+  return self;
+}
+
+Val CreateTask(Evaluator& ev, const std::string& operator_class, CallArgs& args, TSNode node, Frame& frame,
+               bool known_class) {
+  auto* task = CurrentHeap().Make<TaskObj>();
+  task->operator_class = ResolveAirflowPath(operator_class);
+  task->file = frame.module->path;
+  task->where = ev.Range(node, frame);
+  if (!known_class) {
+    ev.Report("DP115", node, frame,
+              fmt::format("'{}' is called with a task_id, so dagport takes it for an operator",
+                          operator_class.substr(0, 80)),
+              "dagport could not resolve the class; make sure it is importable from the DAG folder or plugins");
+  }
+
+  const Val* id = args.Keyword("task_id");
+  TSNode id_node = args.KeywordNode("task_id");
+  if (id == nullptr && !args.positional.empty() && Is(args.positional[0], Kind::kStr) &&
+      IsBaseOperatorPath(operator_class)) {
+    id = &args.positional[0];
+    id_node = args.positional_nodes[0];
+  }
+  std::optional<std::string> id_text = id != nullptr ? ToStr(*id) : std::nullopt;
+  if (id != nullptr && !IsUnresolved(*id) && id_text) {
+    task->task_id = *id_text;
+  } else {
+    task->dynamic = true;
+    task->task_id = id != nullptr && !ts_node_is_null(id_node) ? std::string(ev.Text(id_node, frame))
+                                                                : "<task_id missing>";
+    ev.Report("DP110", id != nullptr && !ts_node_is_null(id_node) ? id_node : node, frame,
+              id == nullptr ? "operator call without a task_id"
+                            : fmt::format("task id '{}' is not statically known{}", task->task_id.substr(0, 80),
+                                          IsUnresolved(*id) && !(*id)->reason.empty() ? ": " + (*id)->reason : ""),
+              "the task is reported with its id expression; a migration needs literal or computable ids");
+  }
+
+  // The DAG: dag= argument, else the innermost `with DAG(...)`.
+  DagObj* dag = nullptr;
+  if (const Val* d = args.Keyword("dag")) {
+    if (Is(*d, Kind::kDag)) dag = (*d)->dag;
+  } else if (!ev.dag_context.empty()) {
+    dag = ev.dag_context.back();
+  }
+  GroupObj* group = nullptr;
+  if (const Val* g = args.Keyword("task_group"); g != nullptr && Is(*g, Kind::kTaskGroup)) {
+    group = (*g)->group;
+  } else if (!ev.group_context.empty()) {
+    group = ev.group_context.back();
+  }
+  if (group != nullptr && dag == nullptr) dag = group->dag;
+  if (group != nullptr && group->prefix_group_id && !task->dynamic) task->task_id = group->group_id + "." + task->task_id;
+  task->group = group;
+
+  for (size_t i = 0; i < args.positional.size(); ++i) {
+    task->arguments.emplace_back(fmt::format("_positional_{}", i), args.positional[i]);
+  }
+  for (const auto& [name, v] : args.keywords) task->arguments.emplace_back(name, v);
+
+  // apply_defaults: the DAG's default_args, then the operator's own default_args, then explicit.
+  auto merge = [&](const Val& defaults) {
+    if (!Is(defaults, Kind::kDict)) return;
+    for (const auto& [k, v] : defaults->entries) {
+      if (!Is(k, Kind::kStr)) continue;
+      auto it = std::find_if(task->effective_arguments.begin(), task->effective_arguments.end(),
+                             [&](const auto& kv) { return kv.first == k->text; });
+      if (it == task->effective_arguments.end()) {
+        task->effective_arguments.emplace_back(k->text, v);
+      } else {
+        it->second = v;
+      }
+    }
+  };
+  if (dag != nullptr) merge(dag->default_args);
+  if (const Val* own = args.Keyword("default_args")) merge(*own);
+  for (const auto& [name, v] : task->arguments) {
+    if (name == "default_args") continue;
+    auto it = std::find_if(task->effective_arguments.begin(), task->effective_arguments.end(),
+                           [&](const auto& kv) { return kv.first == name; });
+    if (it == task->effective_arguments.end()) {
+      task->effective_arguments.emplace_back(name, v);
+    } else {
+      it->second = v;
+    }
+  }
+
+  if (EndsWith(task->operator_class, "SubDagOperator")) {
+    if (const Val* sub = args.Keyword("subdag"); sub != nullptr && Is(*sub, Kind::kDag)) {
+      task->subdag = (*sub)->dag;
+      (*sub)->dag->parent_task = task;
+    }
+  }
+
+  Val self = MakeValue(Kind::kTask);
+  self->task = task;
+  task->self = self;
+  ev.tasks.push_back(task);
+  if (dag != nullptr) AttachToDag(task, dag);
+  return self;
+}
+
+void AddDependencies(Evaluator& ev, const Val& upstream, const Val& downstream, TSNode node, Frame& frame) {
+  std::vector<TaskObj*> ups;
+  std::vector<TaskObj*> downs;
+  const bool ups_known = TasksOf(upstream, ups);
+  const bool downs_known = TasksOf(downstream, downs);
+  if (!ups_known || !downs_known) {
+    const Val& bad = ups_known ? downstream : upstream;
+    ev.Report("DP123", node, frame,
+              fmt::format("dependency on {} '{}', not a task dagport knows", TypeName(bad),
+                          IsUnresolved(bad) ? bad->text.substr(0, 80) : std::string(ev.Text(node, frame).substr(0, 80))),
+              "this dependency is not in the graph; check that both sides are operators");
+    // Still link what is known on each side.
+  }
+  for (TaskObj* up : ups) {
+    for (TaskObj* down : downs) AddEdge(ev, up, down, node, frame);
+  }
+}
+
+Val CallExternal(Evaluator& ev, const Val& callee, CallArgs& args, TSNode node, Frame& frame) {
+  const std::string path = ResolveAirflowPath(callee->text);
+  if (IsAirflowDagPath(path)) return CreateDag(ev, args, node, frame);
+  if (IsTaskGroupPath(path)) {
+    auto* group = CurrentHeap().Make<GroupObj>();
+    const Val* id = args.Keyword("group_id");
+    if (id == nullptr && !args.positional.empty()) id = &args.positional[0];
+    std::string group_id = id != nullptr && Is(*id, Kind::kStr) ? (*id)->text : std::string(ev.Text(node, frame));
+    if (const Val* d = args.Keyword("dag"); d != nullptr && Is(*d, Kind::kDag)) group->dag = (*d)->dag;
+    if (const Val* p = args.Keyword("parent_group"); p != nullptr && Is(*p, Kind::kTaskGroup)) {
+      group->parent = (*p)->group;
+    } else if (!ev.group_context.empty()) {
+      group->parent = ev.group_context.back();
+    }
+    if (group->dag == nullptr && group->parent != nullptr) group->dag = group->parent->dag;
+    if (group->dag == nullptr && !ev.dag_context.empty()) group->dag = ev.dag_context.back();
+    if (const Val* p = args.Keyword("prefix_group_id"); p != nullptr && Truth(*p) == false) group->prefix_group_id = false;
+    group->group_id = group->parent != nullptr && group->parent->prefix_group_id ? group->parent->group_id + "." + group_id
+                                                                                   : group_id;
+    group->where = ev.Range(node, frame);
+    if (group->dag != nullptr) group->dag->groups.push_back(group);
+    Val self = MakeValue(Kind::kTaskGroup);
+    self->group = group;
+    group->self = self;
+    return self;
+  }
+  if (std::optional<std::string> op = OperatorClassPath(callee)) {
+    return CreateTask(ev, *op, args, node, frame, /*known_class=*/true);
+  }
+  const std::string_view name = LastComponent(path);
+  const bool airflow = path.starts_with("airflow.");
+  if (airflow && name == "chain") return Chain(ev, args, node, frame);
+  if (airflow && name == "cross_downstream") return CrossDownstream(ev, args, node, frame);
+  if (path == "datetime.timedelta" || path == "pendulum.duration" || path == "dateutil.relativedelta.relativedelta") {
+    if (path != "dateutil.relativedelta.relativedelta") {
+      if (std::optional<int64_t> us = TimedeltaMicros(args)) return Timedelta(*us);
+    }
+    return ev.Unknown(node, frame, "duration with arguments not statically known");
+  }
+  if (path == "datetime.datetime" || path == "airflow.utils.timezone.datetime" || path == "pendulum.datetime" ||
+      path == "pendulum.DateTime" || path == "datetime.date") {
+    const bool utc_default = path == "airflow.utils.timezone.datetime" || path == "pendulum.datetime";
+    if (std::optional<Val> dt = MakeDatetime(args, utc_default ? "UTC" : "")) return *dt;
+    return ev.Unknown(node, frame, "datetime with arguments not statically known");
+  }
+  if (path == "pendulum.timezone" || path == "pendulum.tz.timezone" || path == "pytz.timezone") {
+    if (!args.positional.empty() && Is(args.positional[0], Kind::kStr)) return args.positional[0];
+  }
+  if (airflow && name == "days_ago") {
+    return ev.Unknown(node, frame, "days_ago() is relative to the day the file is parsed");
+  }
+  if (path == "os.path.join" || path == "posixpath.join") {
+    std::string joined;
+    for (const Val& part : args.positional) {
+      if (!Is(part, Kind::kStr)) return ev.Unknown(node, frame, "path part not statically known");
+      if (!part->text.empty() && part->text[0] == '/') {
+        joined = part->text;
+      } else if (joined.empty() || joined.back() == '/') {
+        joined += part->text;
+      } else {
+        joined += "/" + part->text;
+      }
+    }
+    return Str(joined);
+  }
+  if ((path == "os.path.basename" || path == "os.path.dirname" || path == "os.path.splitext") &&
+      args.positional.size() == 1 && Is(args.positional[0], Kind::kStr)) {
+    const std::string& p = args.positional[0]->text;
+    const size_t slash = p.rfind('/');
+    if (path == "os.path.basename") return Str(slash == std::string::npos ? p : p.substr(slash + 1));
+    if (path == "os.path.dirname") return Str(slash == std::string::npos ? "" : p.substr(0, slash));
+    const size_t dot = p.rfind('.');
+    const bool has_ext = dot != std::string::npos && (slash == std::string::npos || dot > slash + 1);
+    return Tuple({Str(has_ext ? p.substr(0, dot) : p), Str(has_ext ? p.substr(dot) : "")});
+  }
+  if (airflow && (EndsWith(path, "Variable.get") || EndsWith(path, "Variable.get_val"))) {
+    return ev.Unknown(node, frame, "Airflow Variable read when the file is parsed");
+  }
+  if (airflow && (EndsWith(path, "conf.get") || EndsWith(path, "conf.getint") || EndsWith(path, "conf.getboolean"))) {
+    return ev.Unknown(node, frame, "Airflow configuration read when the file is parsed");
+  }
+  if (path.starts_with("os.environ") || path == "os.getenv") {
+    return ev.Unknown(node, frame, "environment variable read when the file is parsed");
+  }
+  return ev.Unknown(node, frame, fmt::format("call into '{}', which dagport does not analyse", path));
+}
+
+Val AirflowAttribute(Evaluator& ev, const Val& obj, const std::string& name, TSNode node, Frame& frame) {
+  if (Is(obj, Kind::kTask)) {
+    TaskObj* t = obj->task;
+    if (name == "task_id") return Str(t->task_id);
+    if (name == "dag") return t->dag != nullptr ? t->dag->self : None();
+    if (name == "dag_id") return t->dag != nullptr ? Str(t->dag->dag_id) : None();
+    if (name == "set_upstream" || name == "set_downstream" || name == "update_relative") return BoundMethod(obj, name);
+    if (name == "output") return ev.Unknown(node, frame, "XCom output of a task");
+    for (const auto& [k, v] : t->effective_arguments) {
+      if (k == name) return v;
+    }
+    return ev.Unknown(node, frame, fmt::format("attribute '{}' of task '{}'", name, t->task_id));
+  }
+  if (Is(obj, Kind::kDag)) {
+    DagObj* d = obj->dag;
+    if (name == "dag_id") return Str(d->dag_id);
+    if (name == "default_args") return d->default_args != nullptr ? d->default_args : Dict();
+    if (name == "tasks") {
+      std::vector<Val> tasks;
+      for (TaskObj* t : d->tasks) tasks.push_back(t->self);
+      return List(std::move(tasks));
+    }
+    if (name == "task_ids") {
+      std::vector<Val> ids;
+      for (TaskObj* t : d->tasks) ids.push_back(Str(t->task_id));
+      return List(std::move(ids));
+    }
+    if (name == "add_task" || name == "add_tasks" || name == "get_task" || name == "has_task") {
+      return BoundMethod(obj, name);
+    }
+    for (const auto& [k, v] : d->arguments) {
+      if (k == name) return v;
+    }
+    return ev.Unknown(node, frame, fmt::format("attribute '{}' of DAG '{}'", name, d->dag_id));
+  }
+  if (Is(obj, Kind::kTaskGroup)) {
+    if (name == "group_id") return Str(obj->group->group_id);
+    return ev.Unknown(node, frame, fmt::format("attribute '{}' of a TaskGroup", name));
+  }
+  return nullptr;
+}
+
+bool SetAirflowAttribute(Evaluator& ev, const Val& obj, const std::string& name, const Val& value, TSNode node,
+                         Frame& frame) {
+  if (Is(obj, Kind::kTask)) {
+    if (name == "dag" && Is(value, Kind::kDag)) {
+      if (obj->task->dag == nullptr) {
+        AttachToDag(obj->task, value->dag);
+      } else if (obj->task->dag != value->dag) {
+        ev.Report("DP122", node, frame, fmt::format("the DAG of task '{}' can not be changed", obj->task->task_id),
+                  "Airflow raises AirflowException here");
+      }
+    }
+    return true;
+  }
+  return Is(obj, Kind::kDag) || Is(obj, Kind::kTaskGroup);
+}
+
+Val CallAirflowMethod(Evaluator& ev, const Val& receiver, const std::string& name, CallArgs& args, TSNode node,
+                      Frame& frame) {
+  if (Is(receiver, Kind::kTask)) {
+    if ((name == "set_downstream" || name == "set_upstream") && !args.positional.empty()) {
+      if (name == "set_downstream") {
+        AddDependencies(ev, receiver, args.positional[0], node, frame);
+      } else {
+        AddDependencies(ev, args.positional[0], receiver, node, frame);
+      }
+      return None();
+    }
+    return nullptr;
+  }
+  if (Is(receiver, Kind::kDag)) {
+    DagObj* d = receiver->dag;
+    if ((name == "add_task" || name == "add_tasks") && !args.positional.empty()) {
+      std::vector<TaskObj*> tasks;
+      if (TasksOf(args.positional[0], tasks)) {
+        for (TaskObj* t : tasks) {
+          if (t->dag == nullptr) AttachToDag(t, d);
+        }
+      }
+      return None();
+    }
+    if (name == "get_task" && !args.positional.empty() && Is(args.positional[0], Kind::kStr)) {
+      for (TaskObj* t : d->tasks) {
+        if (t->task_id == args.positional[0]->text) return t->self;
+      }
+      return ev.Unknown(node, frame, "task not in the DAG");
+    }
+    return nullptr;
+  }
+  return nullptr;
+}
+
+}  // namespace dagport::parser

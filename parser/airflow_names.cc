@@ -1,0 +1,54 @@
+#include "parser/airflow_names.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace dagport::parser {
+
+namespace {
+#include "parser/data/airflow_names.inc"
+}  // namespace
+
+bool IsAirflowDagPath(std::string_view path) {
+  return path == "airflow.DAG" || path == "airflow.models.DAG" || path == "airflow.models.dag.DAG";
+}
+
+bool IsTaskGroupPath(std::string_view path) {
+  return path == "airflow.utils.task_group.TaskGroup";
+}
+
+bool IsBaseOperatorPath(std::string_view path) {
+  return path == "airflow.models.BaseOperator" || path == "airflow.models.baseoperator.BaseOperator" ||
+         path == "airflow.operators.BaseOperator" || path == "airflow.sensors.base_sensor_operator.BaseSensorOperator" ||
+         path == "airflow.sensors.base.BaseSensorOperator" || path == "airflow.operators.sensors.BaseSensorOperator";
+}
+
+bool IsKnownOperatorModule(std::string_view path) {
+  for (std::string_view prefix : {"airflow.operators.", "airflow.sensors.", "airflow.contrib.operators.",
+                                  "airflow.contrib.sensors."}) {
+    if (path.starts_with(prefix)) return true;
+  }
+  return path.starts_with("airflow.providers.") &&
+         (path.find(".operators.") != std::string_view::npos || path.find(".sensors.") != std::string_view::npos);
+}
+
+std::string ResolveAirflowPath(std::string_view path) {
+  for (const auto& [name, real] : kPackageLevelNames) {
+    if (name == path) return std::string(real);
+  }
+  return std::string(path);
+}
+
+bool IsPackageLevelName(std::string_view path) {
+  return std::any_of(std::begin(kPackageLevelNames), std::end(kPackageLevelNames),
+                     [&](const auto& entry) { return entry.first == path; });
+}
+
+bool IsAirflow2OnlyModule(std::string_view module) {
+  if (module.starts_with("airflow.providers.") || module == "airflow.providers") return true;
+  return std::any_of(std::begin(kAirflow2OnlyModules), std::end(kAirflow2OnlyModules), [&](std::string_view m) {
+    return module == m || (module.starts_with(m) && module.size() > m.size() && module[m.size()] == '.');
+  });
+}
+
+}  // namespace dagport::parser

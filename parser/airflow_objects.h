@@ -1,0 +1,62 @@
+#pragma once
+/// The Airflow objects a DAG file builds when it runs: DAGs, tasks (operator instances), task
+/// groups, and the dependencies between tasks.
+
+#include <string>
+#include <vector>
+
+#include "ir/source_range.h"
+#include "parser/object.h"
+
+namespace dagport::parser {
+
+struct TaskObj;
+struct GroupObj;
+
+struct DagObj : HeapItem {
+  std::string dag_id;
+  bool dynamic = false;
+  std::vector<std::pair<std::string, Val>> arguments;
+  Val default_args = nullptr;  ///< a dict, or null
+  std::string file;
+  ir::SourceRange where;
+  std::vector<TaskObj*> tasks;  ///< in creation order
+  std::vector<GroupObj*> groups;
+  TaskObj* parent_task = nullptr;  ///< the SubDagOperator that runs this DAG
+  Val self = nullptr;
+};
+
+struct GroupObj : HeapItem {
+  std::string group_id;  ///< full id
+  GroupObj* parent = nullptr;
+  DagObj* dag = nullptr;
+  bool prefix_group_id = true;
+  ir::SourceRange where;
+  Val self = nullptr;
+};
+
+struct TaskObj : HeapItem {
+  std::string task_id;
+  bool dynamic = false;
+  std::string operator_class;
+  std::vector<std::pair<std::string, Val>> arguments;
+  /// The arguments merged over default_args as Airflow's apply_defaults does when the operator
+  /// is created (explicit arguments win).
+  std::vector<std::pair<std::string, Val>> effective_arguments;
+  DagObj* dag = nullptr;
+  GroupObj* group = nullptr;
+  DagObj* subdag = nullptr;
+  std::string file;
+  ir::SourceRange where;
+  Val self = nullptr;
+};
+
+/// upstream >> downstream, where it was first declared.
+struct EdgeObj {
+  TaskObj* from;
+  TaskObj* to;
+  std::string file;
+  ir::SourceRange where;
+};
+
+}  // namespace dagport::parser

@@ -1,0 +1,331 @@
+// Python's builtin functions, as far as DAG files use them to compute ids, lists and dicts.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "parser/operations.h"
+#include "parser/python_literals.h"
+
+namespace dagport::parser {
+
+namespace {
+
+constexpr std::array kBuiltins = {
+    "abs", "all", "any", "bool", "callable", "chr", "dict", "divmod", "enumerate", "filter", "float", "format",
+    "frozenset", "getattr", "globals", "hasattr", "hash", "id", "int", "isinstance", "issubclass", "iter", "len",
+    "list", "locals", "map", "max", "min", "next", "object", "open", "ord", "pow", "print", "range", "repr",
+    "reversed", "round", "set", "setattr", "sorted", "str", "sum", "super", "tuple", "type", "vars", "zip",
+    "Exception", "ValueError", "KeyError", "TypeError", "RuntimeError", "ImportError", "ModuleNotFoundError",
+    "AttributeError", "NotImplementedError", "IndexError", "OSError", "IOError", "StopIteration",
+    "NameError", "ZeroDivisionError", "AssertionError", "__import__", "staticmethod", "classmethod", "property"};
+
+constexpr size_t kMaxRange = 1'000'000;
+
+std::optional<std::vector<Val>> Items(Evaluator& ev, const Val& v, TSNode node, Frame& frame) {
+  std::vector<Val> out;
+  if (!ev.Iterate(v, out, node, frame)) return std::nullopt;
+  return out;
+}
+
+/// A sort key comparison; false (and `ok` cleared) when values cannot be ordered statically.
+bool Less(const Val& a, const Val& b, bool& ok) {
+  std::optional<bool> r = Compare("<", a, b);
+  if (!r) ok = false;
+  return r.value_or(false);
+}
+
+}  // namespace
+
+bool IsBuiltinName(std::string_view name) {
+  return std::find(kBuiltins.begin(), kBuiltins.end(), name) != kBuiltins.end();
+}
+
+Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode node, Frame& frame) {
+  const std::vector<Val>& a = args.positional;
+  auto unknown = [&](std::string_view why) { return ev.Unknown(node, frame, std::string(why)); };
+  for (const Val& v : a) {
+    if (IsUnresolved(v) && name != "print" && name != "isinstance" && name != "getattr") {
+      return ev.Unknown(node, frame, v->reason);
+    }
+  }
+  if (name == "range") {
+    int64_t start = 0, stop = 0, step = 1;
+    for (const Val& v : a) {
+      if (!Is(v, Kind::kInt)) return unknown("range() of values not statically known");
+    }
+    if (a.size() == 1) stop = a[0]->i;
+    if (a.size() >= 2) {
+      start = a[0]->i;
+      stop = a[1]->i;
+    }
+    if (a.size() == 3) step = a[2]->i;
+    if (step == 0 || a.empty()) return unknown("range() arguments");
+    std::vector<Val> items;
+    for (int64_t i = start; step > 0 ? i < stop : i > stop; i += step) {
+      if (items.size() >= kMaxRange) return unknown("range() too long to unroll");
+      items.push_back(Int(i));
+    }
+    return List(std::move(items));
+  }
+  if (name == "len") {
+    if (a.size() != 1) return unknown("len()");
+    if (Is(a[0], Kind::kStr)) {
+      std::vector<Val> chars;
+      ev.Iterate(a[0], chars, node, frame);
+      return Int(static_cast<int64_t>(chars.size()));
+    }
+    if (Is(a[0], Kind::kDict)) return Int(static_cast<int64_t>(a[0]->entries.size()));
+    if (Is(a[0], Kind::kList) || Is(a[0], Kind::kTuple) || Is(a[0], Kind::kSet)) {
+      return Int(static_cast<int64_t>(a[0]->items.size()));
+    }
+    return unknown("len() of a value not statically known");
+  }
+  if (name == "str") {
+    if (a.empty()) return Str("");
+    if (auto s = ToStr(a[0])) return Str(*s);
+    return unknown("str() of a value not statically known");
+  }
+  if (name == "repr") {
+    if (auto s = a.empty() ? std::nullopt : Repr(a[0])) return Str(*s);
+    return unknown("repr()");
+  }
+  if (name == "format") {
+    if (a.empty()) return unknown("format()");
+    std::string spec = a.size() > 1 && Is(a[1], Kind::kStr) ? a[1]->text : "";
+    if (auto s = FormatWithSpec(a[0], spec)) return Str(*s);
+    return unknown("format()");
+  }
+  if (name == "int") {
+    if (a.empty()) return Int(0);
+    if (Is(a[0], Kind::kInt) || Is(a[0], Kind::kBool)) return Int(a[0]->i);
+    if (Is(a[0], Kind::kFloat)) return Int(static_cast<int64_t>(a[0]->f));
+    if (Is(a[0], Kind::kStr)) {
+      try {
+        size_t used = 0;
+        const int base = a.size() > 1 && Is(a[1], Kind::kInt) ? static_cast<int>(a[1]->i) : 10;
+        int64_t v = std::stoll(a[0]->text, &used, base);
+        return Int(v);
+      } catch (...) {
+        return unknown("int() of a string that is not a number (ValueError)");
+      }
+    }
+    return unknown("int()");
+  }
+  if (name == "float") {
+    if (a.empty()) return Float(0);
+    if (IsNumber(a[0])) return Float(AsDouble(a[0]));
+    if (Is(a[0], Kind::kStr)) {
+      try {
+        return Float(std::stod(a[0]->text));
+      } catch (...) {
+        return unknown("float() of a string that is not a number");
+      }
+    }
+    return unknown("float()");
+  }
+  if (name == "bool") {
+    if (a.empty()) return Bool(false);
+    if (auto t = Truth(a[0])) return Bool(*t);
+    return unknown("bool()");
+  }
+  if (name == "list" || name == "tuple" || name == "set" || name == "frozenset" || name == "sorted" ||
+      name == "reversed") {
+    std::vector<Val> items;
+    if (!a.empty()) {
+      auto it = Items(ev, a[0], node, frame);
+      if (!it) return unknown(fmt::format("{}() of a value not statically known", name));
+      items = std::move(*it);
+    }
+    if (name == "list") return List(std::move(items));
+    if (name == "tuple") return Tuple(std::move(items));
+    if (name == "set" || name == "frozenset") return Set(std::move(items));
+    if (name == "reversed") {
+      std::reverse(items.begin(), items.end());
+      return List(std::move(items));
+    }
+    // sorted(iterable, key=None, reverse=False)
+    const Val* key = args.Keyword("key");
+    std::vector<std::pair<Val, Val>> keyed;
+    for (const Val& item : items) {
+      Val k = item;
+      if (key != nullptr && !Is(*key, Kind::kNone)) {
+        CallArgs key_args;
+        key_args.positional = {item};
+        key_args.positional_nodes = {TSNode{}};
+        k = ev.Call(*key, key_args, node, frame);
+      }
+      keyed.emplace_back(k, item);
+    }
+    bool ok = true;
+    std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& x, const auto& y) { return Less(x.first, y.first, ok); });
+    if (!ok) return unknown("sorted() of values that cannot be ordered statically");
+    items.clear();
+    for (auto& [k, v] : keyed) items.push_back(v);
+    if (const Val* rev = args.Keyword("reverse"); rev != nullptr && Truth(*rev).value_or(false)) {
+      std::reverse(items.begin(), items.end());
+    }
+    return List(std::move(items));
+  }
+  if (name == "dict") {
+    Val d = Dict();
+    if (!a.empty()) {
+      if (Is(a[0], Kind::kDict)) {
+        for (auto& [k, v] : a[0]->entries) DictSet(d, k, v);
+      } else {
+        auto pairs = Items(ev, a[0], node, frame);
+        if (!pairs) return unknown("dict() of a value not statically known");
+        for (const Val& p : *pairs) {
+          std::vector<Val> kv;
+          if (!ev.Iterate(p, kv, node, frame) || kv.size() != 2) return unknown("dict() of pairs not statically known");
+          DictSet(d, kv[0], kv[1]);
+        }
+      }
+    }
+    for (auto& [k, v] : args.keywords) {
+      if (k == "**") return unknown("dict() with keywords not statically known");
+      DictSet(d, Str(k), v);
+    }
+    return d;
+  }
+  if (name == "enumerate") {
+    if (a.empty()) return unknown("enumerate()");
+    auto items = Items(ev, a[0], node, frame);
+    if (!items) return unknown("enumerate() of a value not statically known");
+    int64_t start = 0;
+    if (a.size() > 1 && Is(a[1], Kind::kInt)) start = a[1]->i;
+    if (const Val* s = args.Keyword("start"); s != nullptr && Is(*s, Kind::kInt)) start = (*s)->i;
+    std::vector<Val> out;
+    for (const Val& item : *items) out.push_back(Tuple({Int(start++), item}));
+    return List(std::move(out));
+  }
+  if (name == "zip") {
+    std::vector<std::vector<Val>> lists;
+    for (const Val& v : a) {
+      auto items = Items(ev, v, node, frame);
+      if (!items) return unknown("zip() of a value not statically known");
+      lists.push_back(std::move(*items));
+    }
+    size_t n = lists.empty() ? 0 : lists[0].size();
+    for (const auto& l : lists) n = std::min(n, l.size());
+    std::vector<Val> out;
+    for (size_t i = 0; i < n; ++i) {
+      std::vector<Val> row;
+      for (const auto& l : lists) row.push_back(l[i]);
+      out.push_back(Tuple(std::move(row)));
+    }
+    return List(std::move(out));
+  }
+  if (name == "map" || name == "filter") {
+    if (a.size() < 2) return unknown(name);
+    auto items = Items(ev, a[1], node, frame);
+    if (!items) return unknown(fmt::format("{}() of a value not statically known", name));
+    std::vector<Val> out;
+    for (const Val& item : *items) {
+      Val r = item;
+      if (!Is(a[0], Kind::kNone)) {
+        CallArgs call;
+        call.positional = {item};
+        call.positional_nodes = {TSNode{}};
+        r = ev.Call(a[0], call, node, frame);
+      }
+      if (name == "map") {
+        out.push_back(r);
+      } else {
+        std::optional<bool> t = Truth(r);
+        if (!t) return unknown("filter() condition not statically known");
+        if (*t) out.push_back(item);
+      }
+    }
+    return List(std::move(out));
+  }
+  if (name == "min" || name == "max" || name == "sum" || name == "any" || name == "all") {
+    std::vector<Val> items;
+    if (a.size() == 1) {
+      auto it = Items(ev, a[0], node, frame);
+      if (!it) return unknown(fmt::format("{}() of a value not statically known", name));
+      items = std::move(*it);
+    } else {
+      items = a;
+    }
+    if (name == "any" || name == "all") {
+      for (const Val& v : items) {
+        std::optional<bool> t = Truth(v);
+        if (!t) return unknown(fmt::format("{}() of values not statically known", name));
+        if (name == "any" && *t) return Bool(true);
+        if (name == "all" && !*t) return Bool(false);
+      }
+      return Bool(name == "all");
+    }
+    if (name == "sum") {
+      Val total = Int(0);
+      for (const Val& v : items) total = BinaryOperation(ev, "+", total, v, node, frame);
+      return total;
+    }
+    if (items.empty()) return unknown(fmt::format("{}() of an empty sequence (ValueError)", name));
+    Val best = items[0];
+    bool ok = true;
+    for (const Val& v : items) {
+      if (name == "min" ? Less(v, best, ok) : Less(best, v, ok)) best = v;
+    }
+    return ok ? best : unknown(fmt::format("{}() of values not statically known", name));
+  }
+  if (name == "abs" && a.size() == 1) {
+    if (Is(a[0], Kind::kInt)) return Int(std::llabs(a[0]->i));
+    if (Is(a[0], Kind::kFloat)) return Float(std::fabs(a[0]->f));
+  }
+  if (name == "round" && !a.empty() && IsNumber(a[0])) {
+    if (a.size() == 1) return Int(static_cast<int64_t>(std::nearbyint(AsDouble(a[0]))));
+    if (Is(a[1], Kind::kInt)) {
+      const double f = std::pow(10.0, static_cast<double>(a[1]->i));
+      return Float(std::nearbyint(AsDouble(a[0]) * f) / f);
+    }
+  }
+  if (name == "globals") return frame.module->self;
+  if (name == "isinstance" && a.size() == 2) {
+    const Val& v = a[0];
+    const Val& t = a[1];
+    if (Is(t, Kind::kBuiltin)) {
+      static const std::array<std::pair<std::string_view, Kind>, 7> kTypes = {{
+          {"str", Kind::kStr}, {"int", Kind::kInt}, {"float", Kind::kFloat}, {"list", Kind::kList},
+          {"dict", Kind::kDict}, {"tuple", Kind::kTuple}, {"bool", Kind::kBool}}};
+      for (const auto& [tn, k] : kTypes) {
+        if (t->text == tn && !IsUnresolved(v) && !Is(v, Kind::kExternal) && !Is(v, Kind::kInstance)) {
+          return Bool(v->kind == k || (tn == "int" && v->kind == Kind::kBool));
+        }
+      }
+    }
+    return unknown("isinstance() not statically known");
+  }
+  if (name == "getattr" && a.size() >= 2 && Is(a[1], Kind::kStr)) {
+    Val r = GetAttribute(ev, a[0], a[1]->text, node, frame);
+    if (IsUnresolved(r) && a.size() == 3) return a[2];
+    return r;
+  }
+  if (name == "hasattr" && a.size() == 2 && Is(a[1], Kind::kStr)) {
+    if (Is(a[0], Kind::kModule)) return Bool(a[0]->module->globals->Find(a[1]->text) != nullptr);
+    return unknown("hasattr()");
+  }
+  if (name == "setattr" && a.size() == 3 && Is(a[1], Kind::kStr)) {
+    SetAttribute(ev, a[0], a[1]->text, a[2], node, frame);
+    return None();
+  }
+  if (name == "chr" && a.size() == 1 && Is(a[0], Kind::kInt) && a[0]->i >= 0 && a[0]->i < 0x110000) {
+    std::string s;
+    AppendUtf8(s, static_cast<uint32_t>(a[0]->i));
+    return Str(std::move(s));
+  }
+  if (name == "ord" && a.size() == 1 && Is(a[0], Kind::kStr) && a[0]->text.size() == 1) {
+    return Int(static_cast<unsigned char>(a[0]->text[0]));
+  }
+  if (name == "print") return None();
+  if (name == "object") {
+    Val v = CurrentHeap().Make<Obj>();
+    v->kind = Kind::kInstance;
+    return v;
+  }
+  return unknown(fmt::format("{}() not evaluated statically", name));
+}
+
+}  // namespace dagport::parser

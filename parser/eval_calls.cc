@@ -1,0 +1,284 @@
+// Calls: argument lists, functions of the analysed code (with bound arguments), classes, and
+// dispatch to builtins, methods and the Airflow model.
+#include <fmt/format.h>
+
+#include <cstring>
+
+#include "parser/airflow_model.h"
+#include "parser/evaluator.h"
+#include "parser/operations.h"
+
+namespace dagport::parser {
+
+namespace {
+
+std::string_view Type(TSNode n) { return ts_node_type(n); }
+
+TSNode Field(TSNode n, const char* name) {
+  return ts_node_child_by_field_name(n, name, static_cast<uint32_t>(std::strlen(name)));
+}
+
+struct Parameter {
+  std::string name;
+  enum { kPositional, kKeywordOnly, kVarArgs, kVarKeywords } kind = kPositional;
+  Val default_value = nullptr;
+};
+
+std::vector<Parameter> Parameters(const FunctionInfo& fn, TSNode params, const SyntaxTree& tree) {
+  std::vector<Parameter> out;
+  if (ts_node_is_null(params)) return out;
+  bool keyword_only = false;
+  const uint32_t n = ts_node_named_child_count(params);
+  for (uint32_t i = 0; i < n; ++i) {
+    TSNode p = ts_node_named_child(params, i);
+    const std::string_view t = Type(p);
+    Parameter param;
+    param.kind = keyword_only ? Parameter::kKeywordOnly : Parameter::kPositional;
+    if (t == "identifier") {
+      param.name = tree.NodeText(p);
+    } else if (t == "typed_parameter") {
+      TSNode inner = ts_node_named_child(p, 0);
+      if (Type(inner) == "list_splat_pattern") {
+        param.kind = Parameter::kVarArgs;
+        keyword_only = true;
+        param.name = tree.NodeText(ts_node_named_child(inner, 0));
+      } else if (Type(inner) == "dictionary_splat_pattern") {
+        param.kind = Parameter::kVarKeywords;
+        param.name = tree.NodeText(ts_node_named_child(inner, 0));
+      } else {
+        param.name = tree.NodeText(inner);
+      }
+    } else if (t == "default_parameter" || t == "typed_default_parameter") {
+      param.name = tree.NodeText(Field(p, "name"));
+      param.default_value = i < fn.defaults.size() ? fn.defaults[i] : nullptr;
+    } else if (t == "list_splat_pattern") {
+      param.kind = Parameter::kVarArgs;
+      param.name = tree.NodeText(ts_node_named_child(p, 0));
+      keyword_only = true;
+    } else if (t == "dictionary_splat_pattern") {
+      param.kind = Parameter::kVarKeywords;
+      param.name = tree.NodeText(ts_node_named_child(p, 0));
+    } else if (t == "keyword_separator") {
+      keyword_only = true;
+      continue;
+    } else {
+      continue;  // positional_separator, comments
+    }
+    out.push_back(std::move(param));
+  }
+  return out;
+}
+
+}  // namespace
+
+void Evaluator::CollectArguments(TSNode argument_list, Frame& frame, CallArgs& args) {
+  const uint32_t n = ts_node_named_child_count(argument_list);
+  for (uint32_t i = 0; i < n; ++i) {
+    TSNode a = ts_node_named_child(argument_list, i);
+    const std::string_view t = Type(a);
+    if (t == "keyword_argument") {
+      args.keywords.emplace_back(std::string(Text(Field(a, "name"), frame)), Eval(Field(a, "value"), frame));
+      args.keyword_nodes.push_back(Field(a, "value"));
+    } else if (t == "list_splat") {
+      TSNode inner = ts_node_named_child(a, 0);
+      Val v = Eval(inner, frame);
+      std::vector<Val> items;
+      if (Iterate(v, items, inner, frame)) {
+        for (Val& item : items) {
+          args.positional.push_back(item);
+          args.positional_nodes.push_back(TSNode{});
+        }
+      } else {
+        args.positional.push_back(Unknown(a, frame, "unpacked arguments not statically known"));
+        args.positional_nodes.push_back(a);
+      }
+    } else if (t == "dictionary_splat") {
+      TSNode inner = ts_node_named_child(a, 0);
+      Val v = Eval(inner, frame);
+      if (Is(v, Kind::kDict)) {
+        for (auto& [k, x] : v->entries) {
+          if (Is(k, Kind::kStr)) {
+            args.keywords.emplace_back(k->text, x);
+            args.keyword_nodes.push_back(TSNode{});
+          }
+        }
+      } else {
+        args.keywords.emplace_back("**", Unknown(a, frame, "unpacked keyword arguments not statically known"));
+        args.keyword_nodes.push_back(a);
+      }
+    } else if (t == "comment") {
+      continue;
+    } else {
+      args.positional.push_back(Eval(a, frame));
+      args.positional_nodes.push_back(a);
+    }
+  }
+}
+
+Val Evaluator::EvalCall(TSNode node, Frame& frame) {
+  TSNode function = Field(node, "function");
+  Val callee = Eval(function, frame);
+  CallArgs args;
+  TSNode arguments = Field(node, "arguments");
+  if (!ts_node_is_null(arguments)) {
+    if (Type(arguments) == "generator_expression") {
+      args.positional.push_back(Eval(arguments, frame));
+      args.positional_nodes.push_back(arguments);
+    } else {
+      CollectArguments(arguments, frame, args);
+    }
+  }
+  return Call(callee, args, node, frame);
+}
+
+Val Evaluator::Call(Val callee, CallArgs& args, TSNode node, Frame& frame) {
+  switch (callee->kind) {
+    case Kind::kFunction: return CallFunction(callee->function, args, node, frame, nullptr);
+    case Kind::kClass: return Instantiate(callee->cls, args, node, frame);
+    case Kind::kBuiltin: return CallBuiltin(*this, callee->text, args, node, frame);
+    case Kind::kBoundMethod:
+      if (callee->function != nullptr) return CallFunction(callee->function, args, node, frame, callee->receiver);
+      return CallMethod(*this, callee->receiver, callee->text, args, node, frame);
+    case Kind::kExternal: return CallExternal(*this, callee, args, node, frame);
+    default: break;
+  }
+  // Something called with a task_id is an operator, whatever dagport could not resolve about it.
+  if (args.Keyword("task_id") != nullptr) {
+    return CreateTask(*this, IsUnresolved(callee) ? callee->text : std::string(TypeName(callee)), args, node,
+                      frame, /*known_class=*/false);
+  }
+  return Unknown(node, frame,
+                 IsUnresolved(callee) ? callee->reason : fmt::format("call of a {}", TypeName(callee)));
+}
+
+Val Evaluator::CallFunction(FunctionInfo* fn, CallArgs& args, TSNode node, Frame& frame, Val self) {
+  if (call_depth_ >= limits_.max_call_depth) {
+    Report("DP105", node, frame, fmt::format("calls nested more than {} deep: not followed", limits_.max_call_depth),
+           "recursion is followed to a bounded depth only");
+    return Unknown(node, frame, "call nested too deeply to follow");
+  }
+  const bool is_lambda = Type(fn->node) == "lambda";
+  TSNode params = Field(fn->node, "parameters");
+  std::vector<Parameter> parameters = Parameters(*fn, params, *fn->module->tree);
+
+  auto* scope = CurrentHeap().Make<Scope>();
+  scope->module = fn->module;
+  scope->enclosing = fn->closure;
+
+  std::vector<Val> positional = args.positional;
+  if (self != nullptr) positional.insert(positional.begin(), self);
+  size_t next_positional = 0;
+  Val var_keywords = nullptr;
+  std::vector<bool> bound(parameters.size(), false);
+  for (size_t i = 0; i < parameters.size(); ++i) {
+    Parameter& p = parameters[i];
+    if (p.kind == Parameter::kPositional && next_positional < positional.size()) {
+      scope->Set(p.name, positional[next_positional++]);
+      bound[i] = true;
+    } else if (p.kind == Parameter::kVarArgs) {
+      std::vector<Val> rest;
+      while (next_positional < positional.size()) rest.push_back(positional[next_positional++]);
+      scope->Set(p.name, Tuple(std::move(rest)));
+      bound[i] = true;
+    } else if (p.kind == Parameter::kVarKeywords) {
+      var_keywords = Dict();
+      scope->Set(p.name, var_keywords);
+      bound[i] = true;
+    }
+  }
+  for (auto& [name, value] : args.keywords) {
+    bool matched = false;
+    for (size_t i = 0; i < parameters.size(); ++i) {
+      const Parameter& p = parameters[i];
+      if ((p.kind == Parameter::kPositional || p.kind == Parameter::kKeywordOnly) && p.name == name) {
+        scope->Set(p.name, value);
+        bound[i] = true;
+        matched = true;
+        break;
+      }
+    }
+    if (!matched && var_keywords != nullptr && name != "**") DictSet(var_keywords, Str(name), value);
+  }
+  for (size_t i = 0; i < parameters.size(); ++i) {
+    if (bound[i]) continue;
+    const Parameter& p = parameters[i];
+    scope->Set(p.name, p.default_value != nullptr
+                           ? p.default_value
+                           : Unresolved(p.name, fmt::format("argument '{}' of {}() not given", p.name, fn->name)));
+  }
+
+  Frame inner;
+  inner.scope = scope;
+  inner.module = fn->module;
+  inner.is_function = true;
+  ++call_depth_;
+  const int saved_uncertain = uncertain_;
+  uncertain_ = 0;  // a function's own returns are certain relative to its body
+  Val result = None();
+  try {
+    if (is_lambda) {
+      result = Eval(Field(fn->node, "body"), inner);
+    } else {
+      Flow flow = ExecBlock(Field(fn->node, "body"), inner);
+      if (flow == Flow::kReturn) {
+        result = inner.return_value;
+      } else if (inner.maybe_return != nullptr) {
+        result = inner.maybe_return;
+      } else if (flow == Flow::kRaise) {
+        result = Unknown(node, frame, fmt::format("{}() raises", fn->name));
+      }
+    }
+  } catch (...) {
+    --call_depth_;
+    uncertain_ = saved_uncertain;
+    throw;
+  }
+  --call_depth_;
+  uncertain_ = saved_uncertain;
+  return result;
+}
+
+Val Evaluator::Instantiate(ClassInfo* cls, CallArgs& args, TSNode node, Frame& frame) {
+  Val class_value = CurrentHeap().Make<Obj>();
+  class_value->kind = Kind::kClass;
+  class_value->cls = cls;
+  if (IsDagClass(class_value)) return CreateDag(*this, args, node, frame);
+  if (std::optional<std::string> op = OperatorClassPath(class_value)) {
+    return CreateTask(*this, *op, args, node, frame, /*known_class=*/true);
+  }
+  Val instance = CurrentHeap().Make<Obj>();
+  instance->kind = Kind::kInstance;
+  instance->cls = cls;
+  if (const Val* init = cls->FindAttribute("__init__"); init != nullptr && Is(*init, Kind::kFunction)) {
+    CallFunction((*init)->function, args, node, frame, instance);
+  }
+  return instance;
+}
+
+bool Evaluator::Iterate(const Val& v, std::vector<Val>& out, TSNode node, Frame& frame) {
+  (void)node;
+  (void)frame;
+  switch (v->kind) {
+    case Kind::kList:
+    case Kind::kTuple:
+    case Kind::kSet: out = v->items; return true;
+    case Kind::kDict:
+      out.clear();
+      for (auto& [k, x] : v->entries) out.push_back(k);
+      return true;
+    case Kind::kStr: {
+      out.clear();
+      const std::string& s = v->text;
+      for (size_t i = 0; i < s.size();) {
+        size_t len = 1;
+        while (i + len < s.size() && (static_cast<unsigned char>(s[i + len]) & 0xC0) == 0x80) ++len;
+        out.push_back(Str(s.substr(i, len)));
+        i += len;
+      }
+      return true;
+    }
+    default: return false;
+  }
+}
+
+}  // namespace dagport::parser

@@ -1,0 +1,175 @@
+// Import statements: local modules are evaluated (once per file analysis), other modules give
+// external names; 1.x plugin-style names resolve to the plugin's class.
+#include <fmt/format.h>
+
+#include <cstring>
+#include <filesystem>
+
+#include "parser/airflow_names.h"
+#include "parser/evaluator.h"
+#include "parser/module_loader.h"
+
+namespace dagport::parser {
+
+namespace {
+
+std::string_view Type(TSNode n) { return ts_node_type(n); }
+
+TSNode Field(TSNode n, const char* name) {
+  return ts_node_child_by_field_name(n, name, static_cast<uint32_t>(std::strlen(name)));
+}
+
+std::string Dotted(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\\' && c != '\r') out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+void Evaluator::RecordImport(const Frame& frame, std::string module, std::string name, std::string alias, TSNode node) {
+  if (frame.module != root_module) return;
+  imports.push_back(ir::Import{std::move(module), std::move(name), std::move(alias), Range(node, frame)});
+}
+
+bool Evaluator::ExecImport(TSNode node, Frame& frame) {
+  const uint32_t n = ts_node_named_child_count(node);
+  for (uint32_t i = 0; i < n; ++i) {
+    TSNode item = ts_node_named_child(node, i);
+    std::string name;
+    std::string alias;
+    if (Type(item) == "aliased_import") {
+      name = Dotted(Text(Field(item, "name"), frame));
+      alias = std::string(Text(Field(item, "alias"), frame));
+    } else if (Type(item) == "dotted_name") {
+      name = Dotted(Text(item, frame));
+    } else {
+      continue;
+    }
+    RecordImport(frame, name, "", alias, item);
+    if (try_depth_ > 0 && uncertain_ == 0 && IsAirflow2OnlyModule(name)) return false;
+    Val module = ImportModule(*this, name, item, frame);
+    if (!alias.empty()) {
+      Bind(alias, module, frame);
+      continue;
+    }
+    // `import a.b.c` binds `a`; its submodules are reached as attributes.
+    const std::string top = name.substr(0, name.find('.'));
+    if (top == name) {
+      Bind(top, module, frame);
+    } else {
+      Val top_module = ImportModule(*this, top, item, frame);
+      if (Is(top_module, Kind::kModule)) {
+        // Make sure each intermediate package knows its submodule.
+        Val current = top_module;
+        std::string prefix = top;
+        size_t start = top.size() + 1;
+        while (start <= name.size() && Is(current, Kind::kModule)) {
+          const size_t dot = name.find('.', start);
+          const std::string part = name.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+          prefix += "." + part;
+          Val next = ImportModule(*this, prefix, item, frame);
+          current->module->globals->Set(part, next);
+          current = next;
+          if (dot == std::string::npos) break;
+          start = dot + 1;
+        }
+      }
+      Bind(top, top_module, frame);
+    }
+  }
+  return true;
+}
+
+bool Evaluator::ExecImportFrom(TSNode node, Frame& frame) {
+  TSNode module_node = Field(node, "module_name");
+  std::string module_name;
+  std::string extra_root;
+  if (Type(module_node) == "relative_import") {
+    size_t dots = 0;
+    std::string rest;
+    for (uint32_t i = 0; i < ts_node_named_child_count(module_node); ++i) {
+      TSNode c = ts_node_named_child(module_node, i);
+      if (Type(c) == "import_prefix") dots = Text(c, frame).size();
+      if (Type(c) == "dotted_name") rest = Dotted(Text(c, frame));
+    }
+    std::string package = frame.module->package;
+    for (size_t d = 1; d < dots && !package.empty(); ++d) {
+      const size_t dot = package.rfind('.');
+      package = dot == std::string::npos ? "" : package.substr(0, dot);
+    }
+    module_name = package.empty() ? rest : (rest.empty() ? package : package + "." + rest);
+    if (package.empty()) {
+      // A relative import in a top-level file: resolve it beside the file.
+      extra_root = std::filesystem::path(frame.module->path).parent_path().string();
+    }
+  } else {
+    module_name = Dotted(Text(module_node, frame));
+  }
+  if (try_depth_ > 0 && uncertain_ == 0 && IsAirflow2OnlyModule(module_name)) {
+    RecordImport(frame, module_name, "", "", node);
+    return false;
+  }
+
+  Val module = nullptr;
+  if (!module_name.empty()) {
+    if (!extra_root.empty()) {
+      if (std::optional<ModuleLoader::Found> found = loader().Find(module_name, extra_root)) {
+        module = LoadModule(*this, module_name, *found, node, frame)->self;
+      }
+    }
+    if (module == nullptr) module = ImportModule(*this, module_name, module_node, frame);
+  }
+
+  const uint32_t n = ts_node_named_child_count(node);
+  for (uint32_t i = 0; i < n; ++i) {
+    TSNode item = ts_node_named_child(node, i);
+    if (ts_node_eq(item, module_node)) continue;
+    if (Type(item) == "wildcard_import") {
+      RecordImport(frame, module_name, "*", "", item);
+      if (Is(module, Kind::kModule)) {
+        for (const std::string& name : module->module->globals->order) {
+          if (!name.starts_with("_")) Bind(name, module->module->globals->vars[name], frame);
+        }
+      }
+      continue;
+    }
+    std::string name;
+    std::string alias;
+    if (Type(item) == "aliased_import") {
+      name = Dotted(Text(Field(item, "name"), frame));
+      alias = std::string(Text(Field(item, "alias"), frame));
+    } else if (Type(item) == "dotted_name") {
+      name = Dotted(Text(item, frame));
+    } else {
+      continue;
+    }
+    RecordImport(frame, module_name, name, alias, item);
+    Val value = nullptr;
+    if (module_name.empty()) {
+      // `from . import helpers` in a top-level file.
+      if (std::optional<ModuleLoader::Found> found = loader().Find(name, extra_root)) {
+        value = LoadModule(*this, name, *found, item, frame)->self;
+      }
+    } else if (Is(module, Kind::kModule)) {
+      if (Val* v = module->module->globals->Find(name)) {
+        value = *v;
+      } else {
+        value = ImportSubmodule(*this, module->module, name, item, frame);
+      }
+      if (value == nullptr) {
+        Report("DP113", item, frame, fmt::format("cannot import name '{}' from '{}'", name, module_name),
+                   "Airflow would fail to import the file (ImportError)");
+      }
+    } else {
+      value = ResolveExternalName(*this, module_name + "." + name, item, frame);
+    }
+    if (value == nullptr) value = Unresolved(name, fmt::format("name '{}' from '{}' not found", name, module_name));
+    Bind(alias.empty() ? name : alias, value, frame);
+  }
+  return true;
+}
+
+}  // namespace dagport::parser

@@ -1,0 +1,147 @@
+#pragma once
+/// A small abstract interpreter over tree-sitter's syntax tree: it runs a DAG file's module code
+/// the way Python would at import time, as far as that is statically knowable, and records the
+/// DAGs, tasks and dependencies Airflow would build. It never runs anything: calls into code it
+/// does not analyse give `kUnresolved` values. Loops, calls and total work are bounded.
+
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "ir/diagnostic.h"
+#include "parser/airflow_objects.h"
+#include "parser/object.h"
+#include "parser/scope.h"
+#include "parser/syntax_tree.h"
+
+namespace dagport::parser {
+
+class ModuleLoader;
+
+struct EvaluationLimits {
+  size_t max_steps = 3'000'000;          ///< statements + expressions per file
+  size_t max_loop_iterations = 100'000;  ///< per loop
+  int max_call_depth = 48;               ///< nested calls of analysed functions
+  int max_nesting = 400;                 ///< nested expressions
+  size_t max_objects = 4'000'000;        ///< values allocated per file
+};
+
+/// Positional and keyword arguments of a call, with the nodes they came from.
+struct CallArgs {
+  std::vector<Val> positional;
+  std::vector<TSNode> positional_nodes;  ///< null nodes for values from `*args`
+  std::vector<std::pair<std::string, Val>> keywords;
+  std::vector<TSNode> keyword_nodes;
+
+  const Val* Keyword(std::string_view name) const;
+  TSNode KeywordNode(std::string_view name) const;
+};
+
+/// What a statement did to control flow.
+enum class Flow { kNormal, kReturn, kBreak, kContinue, kRaise };
+
+/// Where evaluation is: the scope names resolve in and the module (for node text and messages).
+struct Frame {
+  Scope* scope = nullptr;
+  ModuleState* module = nullptr;
+  Val return_value = nullptr;  ///< set by `return`
+  Val maybe_return = nullptr;  ///< a `return` under a condition that is not statically known
+  bool is_function = false;
+};
+
+class Evaluator {
+ public:
+  Evaluator(ModuleLoader& loader, EvaluationLimits limits = {});
+
+  /// Runs the module code of `module` (its tree and globals must be set).
+  void RunModule(ModuleState* module);
+
+  // What the code built, in creation order.
+  std::vector<DagObj*> dags;
+  std::vector<TaskObj*> tasks;
+  std::vector<EdgeObj> edges;
+  std::set<std::pair<const TaskObj*, const TaskObj*>> edge_set;  ///< each dependency once
+  std::vector<ir::Diagnostic> diagnostics;
+  /// The names the analysed file's own `import` statements bind.
+  std::vector<ir::Import> imports;
+  ModuleState* root_module = nullptr;
+  /// Modules evaluated for this file, by dotted name (Python's sys.modules).
+  std::unordered_map<std::string, ModuleState*> modules;
+
+  // Used by the parts of the evaluator in other files (builtins, methods, Airflow model).
+  Val Eval(TSNode node, Frame& frame);
+  Val Call(Val callee, CallArgs& args, TSNode node, Frame& frame);
+  std::string_view Text(TSNode node, const Frame& frame) const;
+  ir::SourceRange Range(TSNode node, const Frame& frame) const;
+  /// An unresolved value whose source is `node`'s text.
+  Val Unknown(TSNode node, const Frame& frame, std::string reason);
+  void Report(std::string_view code, TSNode node, const Frame& frame, std::string message,
+              std::string hint = {});
+  /// Iterates a value as a `for` loop does; false when it cannot be iterated statically.
+  bool Iterate(const Val& v, std::vector<Val>& out, TSNode node, Frame& frame);
+  ModuleLoader& loader() { return loader_; }
+  const EvaluationLimits& limits() const { return limits_; }
+
+  // The Airflow context managers in effect (`with DAG(...)`, `with TaskGroup(...)`).
+  std::vector<DagObj*> dag_context;
+  std::vector<GroupObj*> group_context;
+
+ private:
+  friend class StatementRunner;
+  Flow ExecBlock(TSNode block, Frame& frame);
+  Flow Exec(TSNode stmt, Frame& frame);
+  Flow ExecIf(TSNode node, Frame& frame);
+  Flow ExecFor(TSNode node, Frame& frame);
+  Flow ExecWhile(TSNode node, Frame& frame);
+  Flow ExecWith(TSNode node, Frame& frame);
+  Flow ExecTry(TSNode node, Frame& frame);
+  void ExecFunctionDef(TSNode node, Frame& frame, const std::vector<Val>& decorators);
+  void ExecClassDef(TSNode node, Frame& frame, const std::vector<Val>& decorators);
+  void ExecAssignment(TSNode node, Frame& frame);
+  void ExecAugmentedAssignment(TSNode node, Frame& frame);
+  /// False when the import fails under Airflow 1.10 (an Airflow 2 module inside `try:`).
+  bool ExecImport(TSNode node, Frame& frame);
+  bool ExecImportFrom(TSNode node, Frame& frame);
+  void RecordImport(const Frame& frame, std::string module, std::string name, std::string alias, TSNode node);
+  void Assign(TSNode target, Val value, Frame& frame);
+  void Bind(const std::string& name, Val value, Frame& frame);
+  Val Lookup(std::string_view name, TSNode node, Frame& frame);
+
+  Val EvalInner(TSNode node, Frame& frame);
+  Val EvalString(TSNode node, Frame& frame);
+  Val EvalConcatenatedString(TSNode node, Frame& frame);
+  Val EvalBinary(TSNode node, Frame& frame);
+  Val EvalComparison(TSNode node, Frame& frame);
+  Val EvalBoolean(TSNode node, Frame& frame);
+  Val EvalAttribute(TSNode node, Frame& frame);
+  Val EvalSubscript(TSNode node, Frame& frame);
+  Val EvalCall(TSNode node, Frame& frame);
+  Val EvalComprehension(TSNode node, Frame& frame);
+  Val EvalLambda(TSNode node, Frame& frame);
+  Val EvalCollection(TSNode node, Frame& frame, Kind kind);
+  Val EvalDictionary(TSNode node, Frame& frame);
+  void CollectArguments(TSNode argument_list, Frame& frame, CallArgs& args);
+
+  Val CallFunction(FunctionInfo* fn, CallArgs& args, TSNode node, Frame& frame, Val self);
+  Val Instantiate(ClassInfo* cls, CallArgs& args, TSNode node, Frame& frame);
+  void Step(TSNode node, const Frame& frame);
+
+  ModuleLoader& loader_;
+  EvaluationLimits limits_;
+  size_t steps_ = 0;
+  int call_depth_ = 0;
+  int nesting_ = 0;
+  int uncertain_ = 0;  ///< > 0 while analysing a branch whose condition is not known
+  int try_depth_ = 0;  ///< > 0 inside the body of a `try` with handlers
+  std::unordered_set<std::string> reported_;  ///< once-only diagnostics
+};
+
+/// Thrown when a bound on the work for one file is reached; the file's analysis stops there.
+struct EvaluationBoundReached {
+  std::string what;
+};
+
+}  // namespace dagport::parser

@@ -1,0 +1,171 @@
+#include "parser/file_analyzer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "ir/graph_checks.h"
+#include "parser/source_reader.h"
+
+namespace dagport::parser {
+
+namespace {
+
+ir::Arguments ToIr(const std::vector<std::pair<std::string, Val>>& args) {
+  ir::Arguments out;
+  out.reserve(args.size());
+  for (const auto& [name, v] : args) out.emplace_back(name, ToIrValue(v));
+  return out;
+}
+
+/// The DAGs Airflow's DagBag collects: DAG objects among the module's globals (in their
+/// binding order), each followed by its sub-DAGs.
+std::vector<DagObj*> CollectDags(ModuleState* module) {
+  std::vector<DagObj*> out;
+  std::unordered_set<DagObj*> seen;
+  std::vector<DagObj*> stack;
+  for (const std::string& name : module->globals->order) {
+    auto it = module->globals->vars.find(name);
+    if (it == module->globals->vars.end() || !Is(it->second, Kind::kDag)) continue;
+    stack.push_back(it->second->dag);
+    while (!stack.empty()) {
+      DagObj* dag = stack.back();
+      stack.pop_back();
+      if (!seen.insert(dag).second) continue;
+      out.push_back(dag);
+      for (auto t = dag->tasks.rbegin(); t != dag->tasks.rend(); ++t) {
+        if ((*t)->subdag != nullptr) stack.push_back((*t)->subdag);
+      }
+    }
+  }
+  return out;
+}
+
+ir::Dag ToIrDag(const DagObj& dag, const std::vector<EdgeObj>& edges) {
+  ir::Dag out;
+  out.dag_id = dag.dag_id;
+  out.dynamic = dag.dynamic;
+  out.arguments = ToIr(dag.arguments);
+  out.where = dag.where;
+  if (dag.parent_task != nullptr && dag.parent_task->dag != nullptr) out.parent_dag = dag.parent_task->dag->dag_id;
+  for (const TaskObj* t : dag.tasks) {
+    ir::Task task;
+    task.task_id = t->task_id;
+    task.dynamic = t->dynamic;
+    task.operator_class = t->operator_class;
+    task.arguments = ToIr(t->arguments);
+    task.effective_arguments = ToIr(t->effective_arguments);
+    if (t->group != nullptr) task.task_group = t->group->group_id;
+    if (t->subdag != nullptr) task.subdag = t->subdag->dag_id;
+    task.where = t->where;
+    out.tasks.push_back(std::move(task));
+  }
+  for (const EdgeObj& e : edges) {
+    if (e.from->dag == &dag) out.edges.push_back(ir::Edge{e.from->task_id, e.to->task_id, e.where});
+  }
+  for (const GroupObj* g : dag.groups) {
+    out.task_groups.push_back(ir::TaskGroup{g->group_id, g->parent != nullptr ? g->parent->group_id : "", g->where});
+  }
+  return out;
+}
+
+}  // namespace
+
+FileAnalysis AnalyzeFile(const std::string& path, ModuleLoader& loader, const EvaluationLimits& limits) {
+  SourceText source = ReadSource(path, path);
+  if (!source.text) {
+    FileAnalysis result;
+    result.file.path = path;
+    result.file.diagnostics = std::move(source.diagnostics);
+    return result;
+  }
+  FileAnalysis result = AnalyzeSource(path, std::move(*source.text), loader, limits);
+  result.file.diagnostics.insert(result.file.diagnostics.begin(), source.diagnostics.begin(), source.diagnostics.end());
+  return result;
+}
+
+FileAnalysis AnalyzeSource(const std::string& path, std::string text, ModuleLoader& loader,
+                           const EvaluationLimits& limits) {
+  FileAnalysis result;
+  result.file.path = path;
+  result.might_contain_dag = text.find("DAG") != std::string::npos && text.find("airflow") != std::string::npos;
+  if (!result.might_contain_dag) return result;
+
+  SyntaxTree tree = SyntaxTree::Parse(std::move(text));
+  std::vector<ir::Diagnostic>& diagnostics = result.file.diagnostics;
+  std::vector<ir::Diagnostic> syntax = tree.SyntaxErrors(path);
+  diagnostics.insert(diagnostics.end(), syntax.begin(), syntax.end());
+
+  Heap heap;
+  HeapScope heap_scope(heap);
+  Evaluator ev(loader, limits);
+  auto* module = heap.Make<ModuleState>();
+  module->name = std::filesystem::path(path).stem().string();
+  module->path = path;
+  module->tree = &tree;
+  module->globals = heap.Make<Scope>();
+  module->globals->module = module;
+  Val self = heap.Make<Obj>();
+  self->kind = Kind::kModule;
+  self->module = module;
+  module->self = self;
+  InitModuleGlobals(module);
+  // DagBag imports a DAG file under a generated name, never as __main__.
+  module->globals->Set("__name__", Str("unusual_prefix_" + module->name));
+  ev.root_module = module;
+  ev.modules.emplace(module->name, module);
+  try {
+    ev.RunModule(module);
+  } catch (const EvaluationBoundReached& bound) {
+    ev.diagnostics.push_back(ir::MakeDiagnostic("DP105", path, {}, bound.what,
+                                                "what was built before the bound is reported"));
+  }
+
+  std::vector<DagObj*> collected = CollectDags(module);
+  std::unordered_set<DagObj*> collected_set(collected.begin(), collected.end());
+  for (DagObj* dag : ev.dags) {
+    if (collected_set.contains(dag) || dag->file != path) continue;
+    ev.diagnostics.push_back(ir::MakeDiagnostic(
+        "DP112", path, dag->where,
+        fmt::format("DAG '{}' is built but not bound to a module global: Airflow does not collect it", dag->dag_id),
+        "assign it to a global (dag = DAG(...)) or to globals()[dag_id]"));
+  }
+  for (TaskObj* task : ev.tasks) {
+    if (task->dag != nullptr || task->file != path) continue;
+    ev.diagnostics.push_back(ir::MakeDiagnostic(
+        "DP116", path, task->where, fmt::format("task '{}' is not assigned to any DAG", task->task_id),
+        "pass dag=..., create it inside `with DAG(...)`, or link it to a task of a DAG"));
+  }
+  for (DagObj* dag : collected) {
+    if (dag->parent_task != nullptr && dag->parent_task->dag != nullptr) {
+      const std::string expected = dag->parent_task->dag->dag_id + "." + dag->parent_task->task_id;
+      if (!dag->dynamic && !dag->parent_task->dynamic && dag->dag_id != expected) {
+        ev.diagnostics.push_back(ir::MakeDiagnostic(
+            "DP124", path, dag->parent_task->where,
+            fmt::format("the sub-DAG of SubDagOperator '{}' is '{}', not '{}'", dag->parent_task->task_id,
+                        dag->dag_id, expected),
+            "Airflow 1.10 raises AirflowException: name the sub-DAG <parent dag_id>.<task_id>"));
+      }
+    }
+    result.file.dags.push_back(ToIrDag(*dag, ev.edges));
+  }
+  for (const ir::Dag& dag : result.file.dags) {
+    std::vector<ir::Diagnostic> checks = ir::CheckDag(dag, path);
+    ev.diagnostics.insert(ev.diagnostics.end(), checks.begin(), checks.end());
+  }
+  result.file.imports = std::move(ev.imports);
+  diagnostics.insert(diagnostics.end(), ev.diagnostics.begin(), ev.diagnostics.end());
+  std::stable_sort(diagnostics.begin(), diagnostics.end(), [&](const ir::Diagnostic& a, const ir::Diagnostic& b) {
+    const bool a_other = a.file != path, b_other = b.file != path;
+    if (a_other != b_other) return !a_other;
+    if (a.file != b.file) return a.file < b.file;
+    if (a.where.line != b.where.line) return a.where.line < b.where.line;
+    return a.where.column < b.where.column;
+  });
+  return result;
+}
+
+}  // namespace dagport::parser

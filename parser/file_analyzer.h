@@ -1,0 +1,28 @@
+#pragma once
+/// Analyses one DAG file into the IR: reads it, parses it, runs the evaluator over it, and
+/// collects what Airflow's DagBag would: the DAGs bound to module globals, with their sub-DAGs.
+
+#include <optional>
+#include <string>
+
+#include "ir/graph.h"
+#include "parser/evaluator.h"
+#include "parser/module_loader.h"
+
+namespace dagport::parser {
+
+struct FileAnalysis {
+  ir::DagFile file;
+  /// False when the file holds neither "DAG" nor "airflow": Airflow's DagBag skips such files
+  /// (safe mode), and so does dagport.
+  bool might_contain_dag = true;
+};
+
+/// `path` is how the file is named in the IR and in messages.
+FileAnalysis AnalyzeFile(const std::string& path, ModuleLoader& loader, const EvaluationLimits& limits = {});
+
+/// The same, for source text already in memory (tests, fuzzing).
+FileAnalysis AnalyzeSource(const std::string& path, std::string text, ModuleLoader& loader,
+                           const EvaluationLimits& limits = {});
+
+}  // namespace dagport::parser

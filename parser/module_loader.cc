@@ -1,0 +1,239 @@
+#include "parser/module_loader.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <filesystem>
+
+#include "parser/airflow_names.h"
+#include "parser/source_reader.h"
+
+namespace dagport::parser {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Top-level packages of the standard library and of libraries DAG files commonly import: not
+// finding them in the DAG folder is expected, so no diagnostic is reported for them.
+constexpr std::array kKnownLibraries = {
+    "__future__", "abc", "airflow", "argparse", "ast", "base64", "boto3", "botocore", "calendar", "collections",
+    "concurrent", "configparser", "contextlib", "copy", "croniter", "csv", "dataclasses", "datetime", "dateutil",
+    "decimal", "docker", "email", "enum", "functools", "glob", "google", "gzip", "hashlib", "http", "importlib",
+    "inspect", "io", "itertools", "jinja2", "json", "kubernetes", "logging", "math", "numpy", "operator", "os",
+    "pandas", "paramiko", "pathlib", "pendulum", "pickle", "platform", "pprint", "psycopg2", "pymysql", "pytz",
+    "random", "re", "requests", "shlex", "shutil", "six", "slack", "slack_sdk", "smtplib", "snowflake", "socket",
+    "sqlalchemy", "string", "struct", "subprocess", "sys", "tempfile", "textwrap", "threading", "time",
+    "traceback", "typing", "urllib", "uuid", "warnings", "yaml", "zipfile"};
+
+bool IsKnownLibrary(std::string_view name) {
+  const std::string_view top = name.substr(0, name.find('.'));
+  return std::find(kKnownLibraries.begin(), kKnownLibraries.end(), top) != kKnownLibraries.end();
+}
+
+std::string ModuleNameOf(const fs::path& relative) {
+  std::string name;
+  for (const auto& part : relative) {
+    std::string p = part.string();
+    if (p.ends_with(".py")) p.resize(p.size() - 3);
+    if (p == "__init__") continue;
+    if (!name.empty()) name += '.';
+    name += p;
+  }
+  return name;
+}
+
+/// The AirflowPlugin subclasses of a module, as (plugin name, class info).
+void CollectPlugins(ModuleState* module, std::vector<std::pair<std::string, ClassInfo*>>& out) {
+  for (const std::string& global : module->globals->order) {
+    Val v = module->globals->vars[global];
+    if (!Is(v, Kind::kClass) || v->cls->module != module) continue;
+    bool is_plugin = false;
+    for (const Val& base : v->cls->bases) {
+      is_plugin = is_plugin || (Is(base, Kind::kExternal) && base->text.ends_with("AirflowPlugin"));
+    }
+    if (!is_plugin) continue;
+    const Val* name = v->cls->FindAttribute("name");
+    if (name != nullptr && Is(*name, Kind::kStr)) out.emplace_back((*name)->text, v->cls);
+  }
+}
+
+}  // namespace
+
+ModuleLoader::ModuleLoader(std::vector<std::string> roots, std::vector<std::string> plugin_roots)
+    : roots_(std::move(roots)), plugin_roots_(std::move(plugin_roots)) {
+  for (const std::string& p : plugin_roots_) {
+    if (std::find(roots_.begin(), roots_.end(), p) == roots_.end()) roots_.push_back(p);
+  }
+}
+
+std::optional<ModuleLoader::Found> ModuleLoader::Find(const std::string& name, const std::string& extra_root) {
+  const std::string key = name + "\n" + extra_root;
+  if (auto it = found_.find(key); it != found_.end()) return it->second;
+  std::string relative = name;
+  std::replace(relative.begin(), relative.end(), '.', '/');
+  std::optional<Found> result;
+  std::vector<std::string> search = roots_;
+  if (!extra_root.empty()) search.push_back(extra_root);
+  std::error_code ec;
+  for (const std::string& root : search) {
+    const fs::path base = fs::path(root) / relative;
+    if (fs::is_regular_file(base.string() + ".py", ec)) {
+      result = Found{base.string() + ".py", false};
+      break;
+    }
+    if (fs::is_regular_file(base / "__init__.py", ec)) {
+      result = Found{(base / "__init__.py").string(), true};
+      break;
+    }
+    if (fs::is_directory(base, ec)) {
+      result = Found{"", true};
+      break;
+    }
+  }
+  found_.emplace(key, result);
+  return result;
+}
+
+const SyntaxTree* ModuleLoader::Tree(const std::string& path, std::vector<ir::Diagnostic>& diagnostics) {
+  if (auto it = trees_.find(path); it != trees_.end()) return it->second.get();
+  SourceText source = ReadSource(path, path);
+  std::unique_ptr<SyntaxTree> tree;
+  if (source.text) {
+    tree = std::make_unique<SyntaxTree>(SyntaxTree::Parse(std::move(*source.text)));
+  }
+  diagnostics.insert(diagnostics.end(), source.diagnostics.begin(), source.diagnostics.end());
+  return trees_.emplace(path, std::move(tree)).first->second.get();
+}
+
+const std::vector<std::pair<std::string, std::string>>& ModuleLoader::PluginModules() {
+  if (plugin_modules_) return *plugin_modules_;
+  plugin_modules_.emplace();
+  std::error_code ec;
+  for (const std::string& root : plugin_roots_) {
+    std::vector<fs::path> files;
+    for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (it.depth() > 6) it.disable_recursion_pending();
+      if (it->is_regular_file(ec) && it->path().extension() == ".py") files.push_back(it->path());
+    }
+    std::sort(files.begin(), files.end());
+    for (const fs::path& f : files) {
+      plugin_modules_->emplace_back(ModuleNameOf(f.lexically_relative(root)), f.string());
+    }
+  }
+  return *plugin_modules_;
+}
+
+void InitModuleGlobals(ModuleState* module) {
+  module->globals->Set("__name__", Str(module->name));
+  std::error_code ec;
+  fs::path absolute = fs::absolute(module->path, ec);
+  module->globals->Set("__file__", Str(ec ? module->path : absolute.string()));
+  module->globals->Set("__doc__", None());
+}
+
+ModuleState* LoadModule(Evaluator& ev, const std::string& name, const ModuleLoader::Found& found, TSNode node,
+                        Frame& frame) {
+  if (auto it = ev.modules.find(name); it != ev.modules.end()) {
+    if (it->second->loading) {
+      ev.Report("DP114", node, frame, fmt::format("import cycle: '{}' is imported while it is being imported", name),
+                "names defined after the cyclic import are not visible here, as in Python");
+    }
+    return it->second;
+  }
+  auto* module = CurrentHeap().Make<ModuleState>();
+  module->name = name;
+  module->path = found.path;
+  module->package = found.is_package ? name : (name.rfind('.') == std::string::npos ? "" : name.substr(0, name.rfind('.')));
+  module->globals = CurrentHeap().Make<Scope>();
+  module->globals->module = module;
+  Val self = CurrentHeap().Make<Obj>();
+  self->kind = Kind::kModule;
+  self->module = module;
+  module->self = self;
+  ev.modules.emplace(name, module);
+  if (found.path.empty()) return module;  // namespace package: a folder without __init__.py
+  InitModuleGlobals(module);
+  module->tree = ev.loader().Tree(found.path, ev.diagnostics);
+  if (module->tree == nullptr) return module;
+  ev.RunModule(module);
+  return module;
+}
+
+Val ImportModule(Evaluator& ev, const std::string& name, TSNode node, Frame& frame) {
+  if (auto it = ev.modules.find(name); it != ev.modules.end()) return it->second->self;
+  if (!name.starts_with("airflow.") && name != "airflow") {
+    const std::string extra = fs::path(frame.module->path).parent_path().string();
+    if (std::optional<ModuleLoader::Found> found = ev.loader().Find(name, extra)) {
+      return LoadModule(ev, name, *found, node, frame)->self;
+    }
+    if (!IsKnownLibrary(name)) {
+      ev.Report("DP113", node, frame,
+                fmt::format("module '{}' is not in the DAG folder or plugins folder: its names are not analysed", name),
+                "pass the folder that holds it (dagport inspect FOLDER) or --plugins; tasks built from it may be missed");
+    }
+  }
+  return External(name);
+}
+
+Val ImportSubmodule(Evaluator& ev, ModuleState* module, const std::string& name, TSNode node, Frame& frame) {
+  const std::string full = module->name + "." + name;
+  if (auto it = ev.modules.find(full); it != ev.modules.end()) return it->second->self;
+  if (std::optional<ModuleLoader::Found> found = ev.loader().Find(full, "")) {
+    Val sub = LoadModule(ev, full, *found, node, frame)->self;
+    module->globals->Set(name, sub);
+    return sub;
+  }
+  return nullptr;
+}
+
+Val ResolveExternalName(Evaluator& ev, const std::string& path, TSNode node, Frame& frame) {
+  if (IsPackageLevelName(path)) return External(ResolveAirflowPath(path));
+  // Plugins: airflow.operators.<plugin>.X, airflow.operators.X (and sensors, hooks).
+  static constexpr std::array kPluginPackages = {"airflow.operators.", "airflow.sensors.", "airflow.hooks.",
+                                                 "airflow.executors.", "airflow.macros."};
+  for (std::string_view package : kPluginPackages) {
+    if (!path.starts_with(package)) continue;
+    const std::string rest = path.substr(package.size());
+    const size_t dot = rest.find('.');
+    const std::string plugin_name = dot == std::string::npos ? "" : rest.substr(0, dot);
+    const std::string class_name = dot == std::string::npos ? rest : rest.substr(dot + 1);
+    if (class_name.find('.') != std::string::npos || class_name.empty()) break;
+    // Only look further when the name is not one of Airflow's own modules.
+    if (dot != std::string::npos && (plugin_name.ends_with("_operator") || plugin_name.ends_with("_sensor") ||
+                                     plugin_name.ends_with("_hook"))) {
+      break;
+    }
+    const bool first_letter_upper = !class_name.empty() && std::isupper(static_cast<unsigned char>(class_name[0]));
+    if (!first_letter_upper) break;
+    std::vector<std::pair<std::string, ClassInfo*>> plugins;
+    for (const auto& [module_name, module_path] : ev.loader().PluginModules()) {
+      ModuleState* m = LoadModule(ev, module_name, ModuleLoader::Found{module_path, false}, node, frame);
+      CollectPlugins(m, plugins);
+    }
+    const bool operators = package == "airflow.operators.";
+    for (const auto& [name, plugin] : plugins) {
+      if (!plugin_name.empty() && name != plugin_name) continue;
+      std::vector<const char*> lists;
+      if (operators) lists = {"operators", "sensors"};
+      if (package == "airflow.sensors.") lists = {"sensors"};
+      if (package == "airflow.hooks.") lists = {"hooks"};
+      if (package == "airflow.executors.") lists = {"executors"};
+      if (package == "airflow.macros.") lists = {"macros"};
+      for (const char* list : lists) {
+        const Val* members = plugin->FindAttribute(list);
+        if (members == nullptr || !(Is(*members, Kind::kList) || Is(*members, Kind::kTuple))) continue;
+        for (const Val& member : (*members)->items) {
+          if (Is(member, Kind::kClass) && member->cls->name == class_name) return member;
+          if (Is(member, Kind::kFunction) && member->function->name == class_name) return member;
+        }
+      }
+    }
+    break;
+  }
+  return External(path);
+}
+
+}  // namespace dagport::parser

@@ -1,0 +1,62 @@
+#pragma once
+/// Imports: finding the modules of the analysed code (the DAG folder and plugins folder are on
+/// Airflow's sys.path, so helper modules and plugins resolve), parsing each file once per loader,
+/// and resolving Airflow 1.x's plugin-style names (`airflow.operators.<plugin>.X`).
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "parser/evaluator.h"
+#include "parser/syntax_tree.h"
+
+namespace dagport::parser {
+
+/// Finds and parses local modules. One loader serves one thread: it caches syntax trees, which
+/// every file's evaluation reads, but no evaluated state.
+class ModuleLoader {
+ public:
+  /// `roots`: folders on the import path, searched in order (the DAG folder, then plugins).
+  /// `plugin_roots`: folders whose modules may define AirflowPlugin classes.
+  ModuleLoader(std::vector<std::string> roots, std::vector<std::string> plugin_roots);
+
+  struct Found {
+    std::string path;     ///< the .py file, or empty for a namespace package folder
+    bool is_package = false;
+  };
+  /// The file of dotted module `name` under the roots, then under `extra_root` (may be empty).
+  std::optional<Found> Find(const std::string& name, const std::string& extra_root);
+
+  /// The parsed tree of a file (nullptr when it cannot be read); reading problems are appended
+  /// to `diagnostics` the first time.
+  const SyntaxTree* Tree(const std::string& path, std::vector<ir::Diagnostic>& diagnostics);
+
+  /// Dotted names of the modules in the plugin folders (file stems relative to each root).
+  const std::vector<std::pair<std::string, std::string>>& PluginModules();  // name, path
+
+  const std::vector<std::string>& roots() const { return roots_; }
+
+ private:
+  std::vector<std::string> roots_;
+  std::vector<std::string> plugin_roots_;
+  std::map<std::string, std::optional<Found>> found_;
+  std::map<std::string, std::unique_ptr<SyntaxTree>> trees_;
+  std::optional<std::vector<std::pair<std::string, std::string>>> plugin_modules_;
+};
+
+/// Evaluates (once per file analysis) the local module `name` found at `found`.
+ModuleState* LoadModule(Evaluator& ev, const std::string& name, const ModuleLoader::Found& found,
+                        TSNode node, Frame& frame);
+/// `import name`: the local module, or an external name.
+Val ImportModule(Evaluator& ev, const std::string& name, TSNode node, Frame& frame);
+/// `module.name` when `name` is a submodule of a local package; nullptr otherwise.
+Val ImportSubmodule(Evaluator& ev, ModuleState* module, const std::string& name, TSNode node, Frame& frame);
+/// A dotted name in a module dagport does not analyse, with Airflow 1.x's package-level and
+/// plugin names resolved to their classes.
+Val ResolveExternalName(Evaluator& ev, const std::string& path, TSNode node, Frame& frame);
+/// Binds the names a new module starts with (__name__, __file__, __doc__).
+void InitModuleGlobals(ModuleState* module);
+
+}  // namespace dagport::parser

@@ -1,0 +1,170 @@
+#pragma once
+/// The evaluator's runtime values: what a DAG file's Python would compute at import time, as far
+/// as static analysis can know it. Values are references, as in Python, into a `Heap` that owns
+/// everything one file's analysis allocates and frees it at once (interpreters are full of
+/// reference cycles: a module's functions refer to the module's globals, which hold them).
+/// Anything that cannot be known is `kUnresolved`, carrying its source text and reason.
+
+#include <tree_sitter/api.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ir/graph.h"
+#include "ir/value.h"
+
+namespace dagport::parser {
+
+struct Obj;
+using Val = Obj*;
+
+/// Base of everything a Heap owns.
+struct HeapItem {
+  virtual ~HeapItem() = default;
+};
+
+/// Owns the objects of one analysis. Allocation goes to the heap installed on this thread by a
+/// `HeapScope`.
+class Heap {
+ public:
+  template <typename T>
+  T* Make() {
+    auto item = std::make_unique<T>();
+    T* raw = item.get();
+    items_.push_back(std::move(item));
+    return raw;
+  }
+  size_t size() const { return items_.size(); }
+
+ private:
+  std::vector<std::unique_ptr<HeapItem>> items_;
+};
+
+/// Installs `heap` as this thread's allocation heap for its lifetime.
+class HeapScope {
+ public:
+  explicit HeapScope(Heap& heap);
+  ~HeapScope();
+  HeapScope(const HeapScope&) = delete;
+  HeapScope& operator=(const HeapScope&) = delete;
+
+ private:
+  Heap* previous_;
+};
+Heap& CurrentHeap();
+
+struct ModuleState;
+struct Scope;
+struct DagObj;
+struct TaskObj;
+struct GroupObj;
+
+enum class Kind {
+  kNone,
+  kBool,
+  kInt,
+  kFloat,
+  kStr,
+  kList,
+  kTuple,
+  kDict,
+  kSet,
+  kTimedelta,
+  kDatetime,
+  kFunction,     ///< a `def` or `lambda` of the analysed code
+  kBuiltin,      ///< a builtin or a known library function (name in `text`)
+  kClass,        ///< a class defined in the analysed code
+  kInstance,     ///< an instance of such a class (attributes in `entries`)
+  kModule,       ///< a module of the analysed code (a local module or the file itself)
+  kExternal,     ///< a name from a module not analysed (dotted path in `text`), e.g. an operator
+  kDag,
+  kTask,
+  kTaskGroup,
+  kBoundMethod,  ///< `receiver.method` (name in `text`)
+  kUnresolved,
+};
+
+/// A function or lambda: its syntax node and where it was defined.
+struct FunctionInfo : HeapItem {
+  std::string name;
+  TSNode node;  ///< function_definition or lambda
+  ModuleState* module = nullptr;
+  Scope* closure = nullptr;  ///< enclosing function scope, null at module level
+  std::vector<Val> defaults;       ///< evaluated at definition, in parameter order
+};
+
+/// A class of the analysed code.
+struct ClassInfo : HeapItem {
+  std::string name;
+  std::string path;  ///< module path + name, e.g. "common.operators.S3CopyOperator"
+  std::vector<Val> bases;
+  std::vector<std::pair<std::string, Val>> attributes;  ///< class body names
+  ModuleState* module = nullptr;
+  TSNode node;
+  const Val* FindAttribute(std::string_view name) const;
+};
+
+struct Obj : HeapItem {
+  Kind kind = Kind::kNone;
+  int64_t i = 0;  ///< bool, int, timedelta (microseconds)
+  double f = 0;
+  std::string text;    ///< str; dotted path (external); builtin or method name; unresolved source
+  std::string reason;  ///< unresolved: why
+  std::vector<Val> items;                    ///< list, tuple, set
+  std::vector<std::pair<Val, Val>> entries;  ///< dict; instance attributes (string keys)
+  ir::Datetime datetime;
+  FunctionInfo* function = nullptr;
+  ClassInfo* cls = nullptr;  ///< class, or the class of an instance
+  ModuleState* module = nullptr;
+  DagObj* dag = nullptr;
+  TaskObj* task = nullptr;
+  GroupObj* group = nullptr;
+  Val receiver = nullptr;  ///< bound method: the object it is bound to
+};
+
+Val None();
+Val Bool(bool b);
+Val Int(int64_t i);
+Val Float(double f);
+Val Str(std::string s);
+Val List(std::vector<Val> items);
+Val Tuple(std::vector<Val> items);
+Val Set(std::vector<Val> items);
+Val Dict(std::vector<std::pair<Val, Val>> entries = {});
+Val Timedelta(int64_t microseconds);
+Val Datetime(ir::Datetime dt);
+Val External(std::string dotted_path);
+Val Builtin(std::string name);
+Val BoundMethod(Val receiver, std::string name);
+Val Unresolved(std::string source, std::string reason);
+
+inline bool Is(const Val& v, Kind k) { return v && v->kind == k; }
+bool IsUnresolved(const Val& v);
+bool IsNumber(const Val& v);  ///< bool, int or float
+double AsDouble(const Val& v);
+
+/// Python truthiness; nullopt when it cannot be known (unresolved, external).
+std::optional<bool> Truth(const Val& v);
+/// Python `==`; nullopt when it cannot be known.
+std::optional<bool> Equal(const Val& a, const Val& b);
+/// Python `str(v)`; nullopt when it cannot be known.
+std::optional<std::string> ToStr(const Val& v);
+/// Python `repr(v)`; nullopt when it cannot be known.
+std::optional<std::string> Repr(const Val& v);
+/// A short name of the value's type for messages ("str", "DAG", "task", ...).
+std::string_view TypeName(const Val& v);
+
+/// Dict lookup by equality; nullptr when absent (or when the dict is not a dict).
+Val* DictFind(const Val& dict, const Val& key);
+void DictSet(const Val& dict, const Val& key, Val value);
+Val* DictFindStr(const Val& dict, std::string_view key);
+
+/// Converts to an IR value. Tasks become their task_id, DAGs their dag_id, functions callable
+/// references; strings holding Jinja (`{{`, `{%`) become templates.
+ir::Value ToIrValue(const Val& v);
+
+}  // namespace dagport::parser

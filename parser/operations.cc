@@ -1,0 +1,376 @@
+// Operators, attributes and subscripts on the evaluator's values.
+#include "parser/operations.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "parser/airflow_model.h"
+#include "parser/civil_time.h"
+#include "parser/module_loader.h"
+
+namespace dagport::parser {
+
+namespace {
+
+bool IsSequence(const Val& v) { return Is(v, Kind::kList) || Is(v, Kind::kTuple); }
+
+bool IsTaskLike(const Val& v) {
+  if (Is(v, Kind::kTask) || Is(v, Kind::kTaskGroup)) return true;
+  if (IsSequence(v) || Is(v, Kind::kSet)) {
+    for (const Val& item : v->items) {
+      if (!Is(item, Kind::kTask) && !Is(item, Kind::kTaskGroup)) return false;
+    }
+    return !v->items.empty();
+  }
+  return false;
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+  return q;
+}
+
+int64_t FloorMod(int64_t a, int64_t b) {
+  int64_t m = a % b;
+  if (m != 0 && ((m < 0) != (b < 0))) m += b;
+  return m;
+}
+
+std::string Repeat(const std::string& s, int64_t n) {
+  std::string out;
+  for (int64_t i = 0; i < n && out.size() < (1u << 24); ++i) out += s;
+  return out;
+}
+
+std::optional<int> ThreeWay(const Val& a, const Val& b) {
+  if (IsNumber(a) && IsNumber(b)) {
+    const double x = AsDouble(a), y = AsDouble(b);
+    if (a->kind != Kind::kFloat && b->kind != Kind::kFloat) return a->i < b->i ? -1 : (a->i > b->i ? 1 : 0);
+    return x < y ? -1 : (x > y ? 1 : 0);
+  }
+  if (Is(a, Kind::kStr) && Is(b, Kind::kStr)) return a->text < b->text ? -1 : (a->text > b->text ? 1 : 0);
+  if (Is(a, Kind::kTimedelta) && Is(b, Kind::kTimedelta)) return a->i < b->i ? -1 : (a->i > b->i ? 1 : 0);
+  if (Is(a, Kind::kDatetime) && Is(b, Kind::kDatetime)) {
+    const int64_t x = EpochMicros(a->datetime), y = EpochMicros(b->datetime);
+    return x < y ? -1 : (x > y ? 1 : 0);
+  }
+  if ((IsSequence(a) && IsSequence(b)) && a->kind == b->kind) {
+    for (size_t i = 0; i < a->items.size() && i < b->items.size(); ++i) {
+      std::optional<int> c = ThreeWay(a->items[i], b->items[i]);
+      if (!c) return std::nullopt;
+      if (*c != 0) return c;
+    }
+    return a->items.size() < b->items.size() ? -1 : (a->items.size() > b->items.size() ? 1 : 0);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode node, Frame& frame) {
+  if (op == ">>" || op == "<<") {
+    if (IsTaskLike(a) || IsTaskLike(b)) {
+      if (IsSequence(a) && IsSequence(b)) {
+        ev.Report("DP121", node, frame, fmt::format("'{}' between two lists", op),
+                  "Python raises TypeError (unsupported operand types); use cross_downstream() or a loop");
+        return b;
+      }
+      if (op == ">>") {
+        AddDependencies(ev, a, b, node, frame);
+      } else {
+        AddDependencies(ev, b, a, node, frame);
+      }
+      return b;
+    }
+    if (Is(a, Kind::kInt) && Is(b, Kind::kInt) && b->i >= 0 && b->i < 63) {
+      return Int(op == ">>" ? a->i >> b->i : a->i << b->i);
+    }
+    if (IsUnresolved(a) || IsUnresolved(b)) {
+      // A dependency with one side unknown: keep what is known and say so.
+      AddDependencies(ev, a, b, node, frame);
+    }
+    return ev.Unknown(node, frame, "operands not statically known");
+  }
+  if (IsUnresolved(a) || IsUnresolved(b)) {
+    return ev.Unknown(node, frame, IsUnresolved(a) ? a->reason : b->reason);
+  }
+  const bool ints = (Is(a, Kind::kInt) || Is(a, Kind::kBool)) && (Is(b, Kind::kInt) || Is(b, Kind::kBool));
+  const bool numbers = IsNumber(a) && IsNumber(b);
+  if (op == "+") {
+    if (ints) return Int(a->i + b->i);
+    if (numbers) return Float(AsDouble(a) + AsDouble(b));
+    if (Is(a, Kind::kStr) && Is(b, Kind::kStr)) return Str(a->text + b->text);
+    if (Is(a, Kind::kList) && Is(b, Kind::kList)) {
+      std::vector<Val> items = a->items;
+      items.insert(items.end(), b->items.begin(), b->items.end());
+      return List(std::move(items));
+    }
+    if (Is(a, Kind::kTuple) && Is(b, Kind::kTuple)) {
+      std::vector<Val> items = a->items;
+      items.insert(items.end(), b->items.begin(), b->items.end());
+      return Tuple(std::move(items));
+    }
+    if (Is(a, Kind::kTimedelta) && Is(b, Kind::kTimedelta)) return Timedelta(a->i + b->i);
+    if (Is(a, Kind::kDatetime) && Is(b, Kind::kTimedelta)) return Datetime(AddMicros(a->datetime, b->i));
+    if (Is(a, Kind::kTimedelta) && Is(b, Kind::kDatetime)) return Datetime(AddMicros(b->datetime, a->i));
+  } else if (op == "-") {
+    if (ints) return Int(a->i - b->i);
+    if (numbers) return Float(AsDouble(a) - AsDouble(b));
+    if (Is(a, Kind::kTimedelta) && Is(b, Kind::kTimedelta)) return Timedelta(a->i - b->i);
+    if (Is(a, Kind::kDatetime) && Is(b, Kind::kTimedelta)) return Datetime(AddMicros(a->datetime, -b->i));
+    if (Is(a, Kind::kDatetime) && Is(b, Kind::kDatetime)) {
+      return Timedelta(EpochMicros(a->datetime) - EpochMicros(b->datetime));
+    }
+    if (Is(a, Kind::kSet) && Is(b, Kind::kSet)) {
+      std::vector<Val> items;
+      for (const Val& x : a->items) {
+        bool in_b = false;
+        for (const Val& y : b->items) in_b = in_b || Equal(x, y).value_or(false);
+        if (!in_b) items.push_back(x);
+      }
+      return Set(std::move(items));
+    }
+  } else if (op == "*") {
+    if (ints) return Int(a->i * b->i);
+    if (numbers) return Float(AsDouble(a) * AsDouble(b));
+    if (Is(a, Kind::kStr) && Is(b, Kind::kInt)) return Str(Repeat(a->text, b->i));
+    if (Is(a, Kind::kInt) && Is(b, Kind::kStr)) return Str(Repeat(b->text, a->i));
+    if (IsSequence(a) && Is(b, Kind::kInt) && b->i >= 0 && b->i * static_cast<int64_t>(a->items.size()) < 1'000'000) {
+      std::vector<Val> items;
+      for (int64_t i = 0; i < b->i; ++i) items.insert(items.end(), a->items.begin(), a->items.end());
+      return a->kind == Kind::kList ? List(std::move(items)) : Tuple(std::move(items));
+    }
+    if (Is(a, Kind::kTimedelta) && IsNumber(b)) return Timedelta(static_cast<int64_t>(std::llround(a->i * AsDouble(b))));
+    if (IsNumber(a) && Is(b, Kind::kTimedelta)) return Timedelta(static_cast<int64_t>(std::llround(b->i * AsDouble(a))));
+  } else if (op == "/") {
+    if (numbers && AsDouble(b) != 0) return Float(AsDouble(a) / AsDouble(b));
+    if (Is(a, Kind::kTimedelta) && IsNumber(b) && AsDouble(b) != 0) {
+      return Timedelta(static_cast<int64_t>(std::llround(a->i / AsDouble(b))));
+    }
+    if (Is(a, Kind::kTimedelta) && Is(b, Kind::kTimedelta) && b->i != 0) return Float(static_cast<double>(a->i) / b->i);
+  } else if (op == "//") {
+    if (ints && b->i != 0) return Int(FloorDiv(a->i, b->i));
+    if (numbers && AsDouble(b) != 0) return Float(std::floor(AsDouble(a) / AsDouble(b)));
+  } else if (op == "%") {
+    if (Is(a, Kind::kStr)) {
+      if (std::optional<std::string> s = PercentFormat(a->text, b)) return Str(std::move(*s));
+      return ev.Unknown(node, frame, "%-formatting dagport cannot evaluate");
+    }
+    if (ints && b->i != 0) return Int(FloorMod(a->i, b->i));
+    if (numbers && AsDouble(b) != 0) {
+      const double m = std::fmod(AsDouble(a), AsDouble(b));
+      return Float(m != 0 && ((m < 0) != (AsDouble(b) < 0)) ? m + AsDouble(b) : m);
+    }
+  } else if (op == "**") {
+    if (ints && b->i >= 0 && b->i < 64) {
+      int64_t r = 1;
+      for (int64_t i = 0; i < b->i; ++i) r *= a->i;
+      return Int(r);
+    }
+    if (numbers) return Float(std::pow(AsDouble(a), AsDouble(b)));
+  } else if (op == "&" || op == "|" || op == "^") {
+    if (ints) return Int(op == "&" ? (a->i & b->i) : op == "|" ? (a->i | b->i) : (a->i ^ b->i));
+    if (op == "|" && Is(a, Kind::kDict) && Is(b, Kind::kDict)) {
+      Val d = Dict(a->entries);
+      for (auto& [k, v] : b->entries) DictSet(d, k, v);
+      return d;
+    }
+    if (op == "|" && Is(a, Kind::kSet) && Is(b, Kind::kSet)) {
+      std::vector<Val> items = a->items;
+      items.insert(items.end(), b->items.begin(), b->items.end());
+      return Set(std::move(items));
+    }
+  }
+  return ev.Unknown(node, frame, fmt::format("'{}' of {} and {}", op, TypeName(a), TypeName(b)));
+}
+
+std::optional<bool> Compare(const std::string& op, const Val& a, const Val& b) {
+  if (op == "is" || op == "is not") {
+    std::optional<bool> same;
+    if (Is(a, Kind::kNone) || Is(b, Kind::kNone) || Is(a, Kind::kBool) || Is(b, Kind::kBool)) {
+      if (IsUnresolved(a) || IsUnresolved(b) || Is(a, Kind::kExternal) || Is(b, Kind::kExternal)) return std::nullopt;
+      same = a->kind == b->kind && a->i == b->i;
+    } else if (IsUnresolved(a) || IsUnresolved(b)) {
+      return std::nullopt;
+    } else {
+      same = a == b;
+    }
+    return op == "is" ? *same : !*same;
+  }
+  if (op == "in" || op == "not in") {
+    std::optional<bool> found;
+    if (Is(b, Kind::kStr) && Is(a, Kind::kStr)) {
+      found = b->text.find(a->text) != std::string::npos;
+    } else if (IsSequence(b) || Is(b, Kind::kSet)) {
+      found = false;
+      for (const Val& item : b->items) {
+        std::optional<bool> e = Equal(a, item);
+        if (!e) return std::nullopt;
+        if (*e) {
+          found = true;
+          break;
+        }
+      }
+    } else if (Is(b, Kind::kDict)) {
+      if (IsUnresolved(a)) return std::nullopt;
+      found = DictFind(b, a) != nullptr;
+    } else {
+      return std::nullopt;
+    }
+    return op == "in" ? *found : !*found;
+  }
+  if (op == "==" || op == "!=" || op == "<>") {
+    std::optional<bool> e = Equal(a, b);
+    if (!e) return std::nullopt;
+    return op == "==" ? *e : !*e;
+  }
+  std::optional<int> c = ThreeWay(a, b);
+  if (!c) return std::nullopt;
+  if (op == "<") return *c < 0;
+  if (op == ">") return *c > 0;
+  if (op == "<=") return *c <= 0;
+  if (op == ">=") return *c >= 0;
+  return std::nullopt;
+}
+
+Val GetAttribute(Evaluator& ev, Val obj, const std::string& name, TSNode node, Frame& frame) {
+  if (Val v = AirflowAttribute(ev, obj, name, node, frame)) return v;
+  switch (obj->kind) {
+    case Kind::kModule: {
+      if (Val* v = obj->module->globals->Find(name)) return *v;
+      if (Val sub = ImportSubmodule(ev, obj->module, name, node, frame)) return sub;
+      return ev.Unknown(node, frame, fmt::format("module '{}' has no attribute '{}'", obj->module->name, name));
+    }
+    case Kind::kExternal: return ResolveExternalName(ev, obj->text + "." + name, node, frame);
+    case Kind::kClass: {
+      if (const Val* v = obj->cls->FindAttribute(name)) return *v;
+      return ev.Unknown(node, frame, fmt::format("class attribute '{}' not found", name));
+    }
+    case Kind::kInstance: {
+      if (Val* v = DictFindStr(obj, name)) return *v;
+      if (const Val* v = obj->cls->FindAttribute(name)) {
+        if (Is(*v, Kind::kFunction)) {
+          Val m = BoundMethod(obj, name);
+          m->function = (*v)->function;
+          return m;
+        }
+        return *v;
+      }
+      return ev.Unknown(node, frame, fmt::format("attribute '{}' not statically known", name));
+    }
+    case Kind::kTimedelta:
+      if (name == "days") return Int(FloorDiv(obj->i, 86'400'000'000LL));
+      if (name == "seconds") return Int(FloorMod(obj->i, 86'400'000'000LL) / 1'000'000);
+      if (name == "microseconds") return Int(FloorMod(obj->i, 1'000'000));
+      return BoundMethod(obj, name);
+    case Kind::kDatetime:
+      if (name == "year") return Int(obj->datetime.year);
+      if (name == "month") return Int(obj->datetime.month);
+      if (name == "day") return Int(obj->datetime.day);
+      if (name == "hour") return Int(obj->datetime.hour);
+      if (name == "minute") return Int(obj->datetime.minute);
+      if (name == "second") return Int(obj->datetime.second);
+      return BoundMethod(obj, name);
+    case Kind::kStr:
+    case Kind::kList:
+    case Kind::kTuple:
+    case Kind::kDict:
+    case Kind::kSet:
+    case Kind::kInt:
+    case Kind::kFloat: return BoundMethod(obj, name);
+    case Kind::kBuiltin: return Builtin(obj->text + "." + name);
+    case Kind::kUnresolved: return ev.Unknown(node, frame, obj->reason);
+    default: return ev.Unknown(node, frame, fmt::format("attribute '{}' of a {}", name, TypeName(obj)));
+  }
+}
+
+void SetAttribute(Evaluator& ev, Val obj, const std::string& name, Val value, TSNode node, Frame& frame) {
+  if (SetAirflowAttribute(ev, obj, name, value, node, frame)) return;
+  if (Is(obj, Kind::kInstance)) {
+    DictSet(obj, Str(name), value);
+  } else if (Is(obj, Kind::kModule)) {
+    obj->module->globals->Set(name, value);
+  } else if (Is(obj, Kind::kClass)) {
+    for (auto& [k, v] : obj->cls->attributes) {
+      if (k == name) {
+        v = value;
+        return;
+      }
+    }
+    obj->cls->attributes.emplace_back(name, value);
+  }
+}
+
+Val Index(Evaluator& ev, Val obj, Val key, TSNode node, Frame& frame) {
+  if (IsUnresolved(obj) || IsUnresolved(key)) {
+    return ev.Unknown(node, frame, IsUnresolved(obj) ? obj->reason : key->reason);
+  }
+  if ((IsSequence(obj) || Is(obj, Kind::kStr)) && (Is(key, Kind::kInt) || Is(key, Kind::kBool))) {
+    if (Is(obj, Kind::kStr)) {
+      std::vector<Val> chars;
+      ev.Iterate(obj, chars, node, frame);
+      const int64_t n = static_cast<int64_t>(chars.size());
+      const int64_t i = key->i < 0 ? key->i + n : key->i;
+      if (i >= 0 && i < n) return chars[i];
+    } else {
+      const int64_t n = static_cast<int64_t>(obj->items.size());
+      const int64_t i = key->i < 0 ? key->i + n : key->i;
+      if (i >= 0 && i < n) return obj->items[i];
+    }
+    return ev.Unknown(node, frame, "index out of range (IndexError)");
+  }
+  if (Is(obj, Kind::kDict)) {
+    if (Val* v = DictFind(obj, key)) return *v;
+    return ev.Unknown(node, frame, "key not in the dict (KeyError)");
+  }
+  if (Is(obj, Kind::kModule) && Is(key, Kind::kStr)) {
+    if (Val* v = obj->module->globals->Find(key->text)) return *v;
+  }
+  if (Is(obj, Kind::kExternal)) return ev.Unknown(node, frame, fmt::format("item of '{}'", obj->text));
+  return ev.Unknown(node, frame, fmt::format("item of a {}", TypeName(obj)));
+}
+
+Val SliceOf(Evaluator& ev, Val obj, Val start, Val stop, Val step, TSNode node, Frame& frame) {
+  std::vector<Val> items;
+  const bool is_str = Is(obj, Kind::kStr);
+  if (is_str) {
+    ev.Iterate(obj, items, node, frame);
+  } else if (IsSequence(obj)) {
+    items = obj->items;
+  } else {
+    return ev.Unknown(node, frame, "slice of a value not statically known");
+  }
+  auto bound = [](const Val& v, std::optional<int64_t>& out) {
+    if (Is(v, Kind::kNone)) return true;
+    if (!Is(v, Kind::kInt)) return false;
+    out = v->i;
+    return true;
+  };
+  std::optional<int64_t> b, e, s;
+  if (!bound(start, b) || !bound(stop, e) || !bound(step, s) || (s && *s == 0)) {
+    return ev.Unknown(node, frame, "slice bounds not statically known");
+  }
+  const int64_t n = static_cast<int64_t>(items.size());
+  const int64_t st = s.value_or(1);
+  auto clamp = [&](std::optional<int64_t> v, int64_t dflt) {
+    if (!v) return dflt;
+    int64_t x = *v < 0 ? *v + n : *v;
+    if (st > 0) return std::clamp<int64_t>(x, 0, n);
+    return std::clamp<int64_t>(x, -1, n - 1);
+  };
+  const int64_t from = clamp(b, st > 0 ? 0 : n - 1);
+  const int64_t to = clamp(e, st > 0 ? n : -1);
+  std::vector<Val> out;
+  for (int64_t i = from; st > 0 ? i < to : i > to; i += st) out.push_back(items[i]);
+  if (is_str) {
+    std::string text;
+    for (const Val& c : out) text += c->text;
+    return Str(std::move(text));
+  }
+  return obj->kind == Kind::kList ? List(std::move(out)) : Tuple(std::move(out));
+}
+
+}  // namespace dagport::parser

@@ -1,0 +1,78 @@
+#include "parser/project_analyzer.h"
+
+#include <filesystem>
+#include <map>
+#include <memory>
+
+#include "parser/dag_folder.h"
+#include "parser/file_analyzer.h"
+#include "parser/module_loader.h"
+#include "parser/ordered_parallel.h"
+
+namespace dagport::parser {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Work {
+  std::string path;
+  size_t config;  ///< index into the import configurations
+};
+
+struct ImportConfig {
+  std::vector<std::string> roots;
+  std::vector<std::string> plugins;
+  std::string key;
+};
+
+ImportConfig ConfigFor(const std::string& argument, bool is_folder, const std::vector<std::string>& extra_plugins) {
+  ImportConfig c;
+  std::error_code ec;
+  const fs::path root = is_folder ? fs::path(argument) : fs::path(argument).parent_path();
+  c.roots.push_back(root.empty() ? "." : root.string());
+  for (const fs::path& candidate : {root / "plugins", root.parent_path() / "plugins"}) {
+    if (!root.empty() && fs::is_directory(candidate, ec)) c.plugins.push_back(candidate.lexically_normal().string());
+  }
+  c.plugins.insert(c.plugins.end(), extra_plugins.begin(), extra_plugins.end());
+  for (const auto& r : c.roots) c.key += r + "\n";
+  c.key += "|";
+  for (const auto& p : c.plugins) c.key += p + "\n";
+  return c;
+}
+
+}  // namespace
+
+ProjectSummary AnalyzeProject(const ProjectOptions& options, const std::function<void(ir::DagFile&&)>& consume) {
+  ProjectSummary summary;
+  std::vector<ImportConfig> configs;
+  std::vector<Work> work;
+  for (const std::string& path : options.paths) {
+    FolderListing listing = ListPythonFiles({path});
+    summary.diagnostics.insert(summary.diagnostics.end(), listing.diagnostics.begin(), listing.diagnostics.end());
+    std::error_code ec;
+    configs.push_back(ConfigFor(path, fs::is_directory(path, ec), options.plugin_dirs));
+    for (std::string& f : listing.files) work.push_back({std::move(f), configs.size() - 1});
+  }
+  summary.files_listed = work.size();
+
+  ForEachOrdered(
+      work.size(), options.jobs,
+      [&](size_t i) {
+        // One loader per thread and import configuration: it caches the syntax trees of helper
+        // modules and plugins, which many DAG files of a folder share.
+        thread_local std::map<std::string, std::unique_ptr<ModuleLoader>> loaders;
+        const ImportConfig& config = configs[work[i].config];
+        std::unique_ptr<ModuleLoader>& loader = loaders[config.key];
+        if (!loader) loader = std::make_unique<ModuleLoader>(config.roots, config.plugins);
+        return AnalyzeFile(work[i].path, *loader, options.limits);
+      },
+      [&](size_t, FileAnalysis&& analysis) {
+        if (!analysis.might_contain_dag) return;
+        ++summary.files_analysed;
+        consume(std::move(analysis.file));
+      });
+  return summary;
+}
+
+}  // namespace dagport::parser

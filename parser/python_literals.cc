@@ -1,0 +1,112 @@
+#include "parser/python_literals.h"
+
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+
+namespace dagport::parser {
+
+std::optional<int64_t> ParseIntegerLiteral(std::string_view text) {
+  std::string digits;
+  for (char c : text) {
+    if (c != '_') digits += c;
+  }
+  if (!digits.empty() && (digits.back() == 'l' || digits.back() == 'L')) digits.pop_back();
+  int base = 10;
+  std::string_view body = digits;
+  if (body.size() > 2 && body[0] == '0') {
+    const char p = static_cast<char>(std::tolower(static_cast<unsigned char>(body[1])));
+    if (p == 'x') base = 16;
+    if (p == 'o') base = 8;
+    if (p == 'b') base = 2;
+    if (base != 10) body.remove_prefix(2);
+  }
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(body.data(), body.data() + body.size(), value, base);
+  if (ec != std::errc() || end != body.data() + body.size()) return std::nullopt;
+  return value;
+}
+
+std::optional<double> ParseFloatLiteral(std::string_view text) {
+  std::string digits;
+  for (char c : text) {
+    if (c == 'j' || c == 'J') return std::nullopt;
+    if (c != '_') digits += c;
+  }
+  char* end = nullptr;
+  double d = std::strtod(digits.c_str(), &end);
+  if (end == digits.c_str()) return std::nullopt;
+  return d;
+}
+
+StringPrefix ParseStringPrefix(std::string_view string_start) {
+  StringPrefix p;
+  for (char c : string_start) {
+    switch (std::tolower(static_cast<unsigned char>(c))) {
+      case 'r': p.raw = true; break;
+      case 'b': p.bytes = true; break;
+      case 'f': p.formatted = true; break;
+      default: break;
+    }
+  }
+  return p;
+}
+
+void AppendUtf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp <= 0x10FFFF) {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+std::string DecodeEscape(std::string_view escape, bool bytes) {
+  if (escape.size() < 2 || escape[0] != '\\') return std::string(escape);
+  const char c = escape[1];
+  switch (c) {
+    case '\n': return "";  // line continuation inside a string
+    case '\\': return "\\";
+    case '\'': return "'";
+    case '"': return "\"";
+    case 'a': return "\a";
+    case 'b': return "\b";
+    case 'f': return "\f";
+    case 'n': return "\n";
+    case 'r': return "\r";
+    case 't': return "\t";
+    case 'v': return "\v";
+    default: break;
+  }
+  auto hex = [&](size_t from, size_t count) -> std::optional<uint32_t> {
+    if (escape.size() < from + count) return std::nullopt;
+    uint32_t v = 0;
+    auto [end, ec] = std::from_chars(escape.data() + from, escape.data() + from + count, v, 16);
+    if (ec != std::errc() || end != escape.data() + from + count) return std::nullopt;
+    return v;
+  };
+  std::optional<uint32_t> cp;
+  if (c == 'x') cp = hex(2, 2);
+  if (!bytes && c == 'u') cp = hex(2, 4);
+  if (!bytes && c == 'U') cp = hex(2, 8);
+  if (c >= '0' && c <= '7') {
+    uint32_t v = 0;
+    for (size_t i = 1; i < escape.size() && i < 4 && escape[i] >= '0' && escape[i] <= '7'; ++i) v = v * 8 + (escape[i] - '0');
+    cp = v;
+  }
+  if (!cp) return std::string(escape);  // unknown escapes stay as written, as Python does
+  std::string out;
+  AppendUtf8(out, *cp);
+  return out;
+}
+
+}  // namespace dagport::parser

@@ -1,0 +1,48 @@
+#pragma once
+/// Name scopes of the evaluator: a module's globals, a function call's locals (with the
+/// enclosing function's scope for closures), a class body.
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "parser/object.h"
+#include "parser/syntax_tree.h"
+
+namespace dagport::parser {
+
+struct Scope : HeapItem {
+  ModuleState* module = nullptr;
+  Scope* enclosing = nullptr;  ///< the enclosing function's scope (closures); null at module level
+  std::unordered_map<std::string, Val> vars;
+  std::vector<std::string> order;               ///< first-binding order (a module's __dict__ order)
+  std::unordered_set<std::string> global_names;  ///< names declared `global` in this scope
+
+  Val* Find(std::string_view name) {
+    auto it = vars.find(std::string(name));
+    return it == vars.end() ? nullptr : &it->second;
+  }
+  void Set(const std::string& name, Val v) {
+    auto [it, inserted] = vars.try_emplace(name, v);
+    if (inserted) {
+      order.push_back(name);
+    } else {
+      it->second = v;
+    }
+  }
+};
+
+/// One module of the analysed code: the DAG file itself or a local module it imports.
+struct ModuleState : HeapItem {
+  std::string name;     ///< dotted module name ("common.helpers"); for the DAG file, its stem
+  std::string path;     ///< file path as it is named in messages
+  std::string package;  ///< package for relative imports ("common" for common/helpers.py)
+  const SyntaxTree* tree = nullptr;
+  Scope* globals = nullptr;
+  bool loading = false;  ///< being evaluated (an import cycle returns it as it is)
+  Val self = nullptr;    ///< the kModule value
+};
+
+}  // namespace dagport::parser

@@ -1,0 +1,1 @@
+"""Shared building blocks for the data-platform Airflow DAGs (constants, default_args, factories)."""
