@@ -83,6 +83,10 @@ constexpr std::array kCodes = {
     DiagnosticCode{"DP124", kError, "Sub-DAG id mismatch",
                    "A SubDagOperator's sub-DAG must be named <parent dag_id>.<task_id>; Airflow 1.10 "
                    "raises AirflowException otherwise."},
+    DiagnosticCode{"DP125", kError, "Airflow fails to import the file",
+                   "Running the file raises an exception in Airflow (for example \"Task is missing the "
+                   "start_date parameter\"), so DagBag loads nothing from it; its DAGs are reported "
+                   "as recovered_dags."},
     DiagnosticCode{"DP150", kError, "Cycle in DAG",
                    "The dependencies form a cycle; Airflow refuses the DAG with "
                    "AirflowDagCycleException. Remove one of the dependencies in the cycle."},

@@ -87,6 +87,10 @@ struct Dag {
 struct DagFile {
   std::string path;
   std::vector<Dag> dags;  ///< as Airflow's DagBag would collect them, sub-DAGs included
+  /// DAGs the file builds that Airflow would not load: the file fails to import (syntax error,
+  /// Python 2, an exception Airflow raises at import time), or the DAG has a cycle. Reported so
+  /// that nothing is silently dropped; the diagnostics say why.
+  std::vector<Dag> recovered_dags;
   std::vector<Import> imports;
   std::vector<Diagnostic> diagnostics;
   friend bool operator==(const DagFile&, const DagFile&) = default;

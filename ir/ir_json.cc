@@ -106,6 +106,7 @@ DagFile DagFileFromJson(const Json& j, const std::string& p) {
   DagFile f;
   f.path = StringMember(j, "path", p);
   f.dags = ReadAll<Dag>(j, "dags", p, DagFromJson);
+  f.recovered_dags = ReadAll<Dag>(j, "recovered_dags", p, DagFromJson);
   f.imports = ReadAll<Import>(j, "imports", p, ImportFromJson);
   f.diagnostics = ReadAll<Diagnostic>(j, "diagnostics", p, DiagnosticFromJson);
   return f;
@@ -179,6 +180,8 @@ Json DagToJson(const Dag& d) {
 Json DagFileToJson(const DagFile& f) {
   Json dags = Json::array();
   for (const Dag& d : f.dags) dags.push_back(DagToJson(d));
+  Json recovered = Json::array();
+  for (const Dag& d : f.recovered_dags) recovered.push_back(DagToJson(d));
   Json imports = Json::array();
   for (const Import& i : f.imports) {
     imports.push_back(Json{{"module", i.module},

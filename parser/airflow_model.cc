@@ -59,15 +59,45 @@ bool TasksOf(const Val& v, std::vector<TaskObj*>& out) {
   return false;
 }
 
-void AttachToDag(TaskObj* task, DagObj* dag) {
+bool IsSet(const Val* v) { return v != nullptr && !Is(*v, Kind::kNone); }
+
+const Val* FindArg(const std::vector<std::pair<std::string, Val>>& args, std::string_view name) {
+  for (const auto& [k, v] : args) {
+    if (k == name) return &v;
+  }
+  return nullptr;
+}
+
+/// `task.dag = dag` as Airflow 1.10 does it: DAG.add_task, unless the DAG already has a task
+/// with that id.
+void AttachToDag(Evaluator& ev, TaskObj* task, DagObj* dag, TSNode node, Frame& frame) {
   task->dag = dag;
+  for (const TaskObj* existing : dag->tasks) {
+    if (existing->task_id == task->task_id && !task->dynamic) {
+      ev.Report("DP151", node, frame,
+                fmt::format("task id '{}' is already in DAG '{}' (line {}): Airflow 1.10 keeps the first task and "
+                            "warns, Airflow 2 raises DuplicateTaskIdFound",
+                            task->task_id, dag->dag_id, existing->where.line),
+                "give each task of a DAG its own task_id");
+      return;
+    }
+  }
+  if (!IsSet(FindArg(dag->arguments, "start_date")) && !IsSet(FindArg(task->effective_arguments, "start_date"))) {
+    throw AirflowImportError{ir::MakeDiagnostic(
+        "DP125", frame.module->path, ev.Range(node, frame),
+        fmt::format("Airflow 1.10 raises \"Task is missing the start_date parameter\" when task '{}' joins DAG '{}', "
+                    "so it loads nothing from this file",
+                    task->task_id, dag->dag_id),
+        "give the DAG a start_date= (1.10 does not take it from default_args), or create the task with dag=")};
+  }
+  task->registered = true;
   dag->tasks.push_back(task);
 }
 
 void AddEdge(Evaluator& ev, TaskObj* up, TaskObj* down, TSNode node, Frame& frame) {
   // Airflow assigns the DAG of one side to the other when only one has a DAG.
-  if (up->dag != nullptr && down->dag == nullptr) AttachToDag(down, up->dag);
-  if (down->dag != nullptr && up->dag == nullptr) AttachToDag(up, down->dag);
+  if (up->dag != nullptr && down->dag == nullptr) AttachToDag(ev, down, up->dag, node, frame);
+  if (down->dag != nullptr && up->dag == nullptr) AttachToDag(ev, up, down->dag, node, frame);
   if (up->dag != nullptr && down->dag != nullptr && up->dag != down->dag) {
     ev.Report("DP122", node, frame,
               fmt::format("dependency between tasks of two DAGs: '{}' in '{}' and '{}' in '{}'", up->task_id,
@@ -290,9 +320,11 @@ Val CreateTask(Evaluator& ev, const std::string& operator_class, CallArgs& args,
   }
 
   // The DAG: dag= argument, else the innermost `with DAG(...)`.
+  // apply_defaults: `kwargs.get('dag') or settings.CONTEXT_MANAGER_DAG`, so dag=None also
+  // takes the enclosing DAG.
   DagObj* dag = nullptr;
-  if (const Val* d = args.Keyword("dag")) {
-    if (Is(*d, Kind::kDag)) dag = (*d)->dag;
+  if (const Val* d = args.Keyword("dag"); d != nullptr && Is(*d, Kind::kDag)) {
+    dag = (*d)->dag;
   } else if (!ev.dag_context.empty()) {
     dag = ev.dag_context.back();
   }
@@ -349,7 +381,7 @@ Val CreateTask(Evaluator& ev, const std::string& operator_class, CallArgs& args,
   self->task = task;
   task->self = self;
   ev.tasks.push_back(task);
-  if (dag != nullptr) AttachToDag(task, dag);
+  if (dag != nullptr) AttachToDag(ev, task, dag, node, frame);
   return self;
 }
 
@@ -505,7 +537,7 @@ bool SetAirflowAttribute(Evaluator& ev, const Val& obj, const std::string& name,
   if (Is(obj, Kind::kTask)) {
     if (name == "dag" && Is(value, Kind::kDag)) {
       if (obj->task->dag == nullptr) {
-        AttachToDag(obj->task, value->dag);
+        AttachToDag(ev, obj->task, value->dag, node, frame);
       } else if (obj->task->dag != value->dag) {
         ev.Report("DP122", node, frame, fmt::format("the DAG of task '{}' can not be changed", obj->task->task_id),
                   "Airflow raises AirflowException here");
@@ -535,7 +567,7 @@ Val CallAirflowMethod(Evaluator& ev, const Val& receiver, const std::string& nam
       std::vector<TaskObj*> tasks;
       if (TasksOf(args.positional[0], tasks)) {
         for (TaskObj* t : tasks) {
-          if (t->dag == nullptr) AttachToDag(t, d);
+          if (t->dag == nullptr) AttachToDag(ev, t, d, node, frame);
         }
       }
       return None();

@@ -44,6 +44,9 @@ struct TaskObj : HeapItem {
   /// is created (explicit arguments win).
   std::vector<std::pair<std::string, Val>> effective_arguments;
   DagObj* dag = nullptr;
+  /// In its DAG's task_dict. Airflow 1.10 keeps the first of two tasks with one id and warns;
+  /// the second still points at the DAG, so dependencies set on it are lost.
+  bool registered = false;
   GroupObj* group = nullptr;
   DagObj* subdag = nullptr;
   std::string file;

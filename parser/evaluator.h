@@ -144,4 +144,10 @@ struct EvaluationBoundReached {
   std::string what;
 };
 
+/// Thrown where Airflow itself would raise while importing the file (so DagBag loads nothing
+/// from it), such as "Task is missing the start_date parameter".
+struct AirflowImportError {
+  ir::Diagnostic diagnostic;
+};
+
 }  // namespace dagport::parser

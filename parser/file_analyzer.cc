@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 #include <filesystem>
 #include <unordered_map>
 #include <unordered_set>
@@ -63,8 +64,13 @@ ir::Dag ToIrDag(const DagObj& dag, const std::vector<EdgeObj>& edges) {
     task.where = t->where;
     out.tasks.push_back(std::move(task));
   }
+  // Airflow keeps dependencies by task id on the task object they were set on; a duplicate
+  // task (not in the DAG's task_dict) loses those set on it.
+  std::set<std::pair<std::string_view, std::string_view>> seen;
   for (const EdgeObj& e : edges) {
-    if (e.from->dag == &dag) out.edges.push_back(ir::Edge{e.from->task_id, e.to->task_id, e.where});
+    if (e.from->dag != &dag || !e.from->registered) continue;
+    if (!seen.emplace(e.from->task_id, e.to->task_id).second) continue;
+    out.edges.push_back(ir::Edge{e.from->task_id, e.to->task_id, e.where});
   }
   for (const GroupObj* g : dag.groups) {
     out.task_groups.push_back(ir::TaskGroup{g->group_id, g->parent != nullptr ? g->parent->group_id : "", g->where});
@@ -117,12 +123,18 @@ FileAnalysis AnalyzeSource(const std::string& path, std::string text, ModuleLoad
   module->globals->Set("__name__", Str("unusual_prefix_" + module->name));
   ev.root_module = module;
   ev.modules.emplace(module->name, module);
+  bool import_fails = false;
   try {
     ev.RunModule(module);
   } catch (const EvaluationBoundReached& bound) {
     ev.diagnostics.push_back(ir::MakeDiagnostic("DP105", path, {}, bound.what,
                                                 "what was built before the bound is reported"));
+  } catch (const AirflowImportError& error) {
+    ev.diagnostics.push_back(error.diagnostic);
+    import_fails = true;
   }
+  // A file that is not valid Python 3 does not import at all.
+  for (const ir::Diagnostic& d : syntax) import_fails = import_fails || d.severity == ir::Severity::kError;
 
   std::vector<DagObj*> collected = CollectDags(module);
   std::unordered_set<DagObj*> collected_set(collected.begin(), collected.end());
@@ -152,10 +164,26 @@ FileAnalysis AnalyzeSource(const std::string& path, std::string text, ModuleLoad
     }
     result.file.dags.push_back(ToIrDag(*dag, ev.edges));
   }
+  // DagBag refuses a DAG with a cycle (AirflowDagCycleException), and with it its sub-DAGs.
+  std::set<std::string> refused;
   for (const ir::Dag& dag : result.file.dags) {
     std::vector<ir::Diagnostic> checks = ir::CheckDag(dag, path);
+    for (const ir::Diagnostic& d : checks) {
+      if (d.code == "DP150") refused.insert(dag.dag_id);
+    }
     ev.diagnostics.insert(ev.diagnostics.end(), checks.begin(), checks.end());
   }
+  std::vector<ir::Dag> loaded;
+  for (ir::Dag& dag : result.file.dags) {
+    const bool parent_refused = !dag.parent_dag.empty() && refused.contains(dag.parent_dag);
+    if (parent_refused) refused.insert(dag.dag_id);
+    if (import_fails || refused.contains(dag.dag_id)) {
+      result.file.recovered_dags.push_back(std::move(dag));
+    } else {
+      loaded.push_back(std::move(dag));
+    }
+  }
+  result.file.dags = std::move(loaded);
   result.file.imports = std::move(ev.imports);
   diagnostics.insert(diagnostics.end(), ev.diagnostics.begin(), ev.diagnostics.end());
   std::stable_sort(diagnostics.begin(), diagnostics.end(), [&](const ir::Diagnostic& a, const ir::Diagnostic& b) {

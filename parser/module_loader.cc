@@ -128,9 +128,9 @@ const std::vector<std::pair<std::string, std::string>>& ModuleLoader::PluginModu
 
 void InitModuleGlobals(ModuleState* module) {
   module->globals->Set("__name__", Str(module->name));
-  std::error_code ec;
-  fs::path absolute = fs::absolute(module->path, ec);
-  module->globals->Set("__file__", Str(ec ? module->path : absolute.string()));
+  // The path as dagport was given it: os.path.basename(__file__) (a common dag_id idiom) gives
+  // the real name, and the result does not depend on where the folder is checked out.
+  module->globals->Set("__file__", Str(module->path));
   module->globals->Set("__doc__", None());
 }
 

@@ -29,10 +29,11 @@ struct ImportConfig {
 ImportConfig ConfigFor(const std::string& argument, bool is_folder, const std::vector<std::string>& extra_plugins) {
   ImportConfig c;
   std::error_code ec;
-  const fs::path root = is_folder ? fs::path(argument) : fs::path(argument).parent_path();
-  c.roots.push_back(root.empty() ? "." : root.string());
-  for (const fs::path& candidate : {root / "plugins", root.parent_path() / "plugins"}) {
-    if (!root.empty() && fs::is_directory(candidate, ec)) c.plugins.push_back(candidate.lexically_normal().string());
+  fs::path root = is_folder ? fs::path(argument) : fs::path(argument).parent_path();
+  if (root.empty()) root = ".";
+  c.roots.push_back(root.string());
+  for (const fs::path& candidate : {root / "plugins", root / ".." / "plugins"}) {
+    if (fs::is_directory(candidate, ec)) c.plugins.push_back(candidate.lexically_normal().string());
   }
   c.plugins.insert(c.plugins.end(), extra_plugins.begin(), extra_plugins.end());
   for (const auto& r : c.roots) c.key += r + "\n";
