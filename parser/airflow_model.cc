@@ -4,9 +4,13 @@
 
 #include <algorithm>
 #include <array>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <cmath>
 
 #include "parser/airflow_names.h"
+#include "parser/module_loader.h"
 #include "parser/operations.h"
 
 namespace dagport::parser {
@@ -209,6 +213,59 @@ std::optional<Val> MakeDatetime(const CallArgs& args, std::string default_timezo
     tz = TimezoneOf(args.positional[7]);
   }
   return Datetime(ir::Datetime{fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fields[6], tz});
+}
+
+Val FromJson(const nlohmann::json& j) {
+  switch (j.type()) {
+    case nlohmann::json::value_t::null: return None();
+    case nlohmann::json::value_t::boolean: return Bool(j.get<bool>());
+    case nlohmann::json::value_t::number_integer:
+    case nlohmann::json::value_t::number_unsigned: return Int(j.get<int64_t>());
+    case nlohmann::json::value_t::number_float: return Float(j.get<double>());
+    case nlohmann::json::value_t::string: return Str(j.get<std::string>());
+    case nlohmann::json::value_t::array: {
+      std::vector<Val> items;
+      for (const auto& x : j) items.push_back(FromJson(x));
+      return List(std::move(items));
+    }
+    case nlohmann::json::value_t::object: {
+      Val d = Dict();
+      for (const auto& [k, x] : j.items()) d->entries.emplace_back(Str(k), FromJson(x));
+      return d;
+    }
+    default: return None();
+  }
+}
+
+/// json.load(open(path)) of a file inside the analysed folders, or json.loads(text).
+Val ReadJsonConfig(Evaluator& ev, const std::string& path, CallArgs& args, TSNode node, Frame& frame) {
+  if (args.positional.empty()) return nullptr;
+  const Val& arg = args.positional[0];
+  std::string text;
+  if (path == "json.loads" && Is(arg, Kind::kStr)) {
+    text = arg->text;
+  } else if (path == "json.load" && Is(arg, Kind::kExternal) && arg->text.starts_with("open:")) {
+    std::error_code ec;
+    const std::filesystem::path file = std::filesystem::weakly_canonical(arg->text.substr(5), ec);
+    bool inside = false;
+    for (const std::string& root : ev.loader().roots()) {
+      const std::filesystem::path r = std::filesystem::weakly_canonical(root, ec);
+      const std::string rel = file.lexically_relative(r).string();
+      inside = inside || (!rel.empty() && !rel.starts_with(".."));
+    }
+    if (!inside || std::filesystem::file_size(file, ec) > (1u << 20) || ec) {
+      ev.Report("DP113", node, frame, fmt::format("'{}' is outside the analysed folders or too large: not read", arg->text.substr(5)),
+                "dagport reads JSON configuration only from the DAG and plugins folders");
+      return nullptr;
+    }
+    std::ifstream in(file);
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } else {
+    return nullptr;
+  }
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return nullptr;
+  return FromJson(j);
 }
 
 }  // namespace
@@ -450,6 +507,10 @@ Val CallExternal(Evaluator& ev, const Val& callee, CallArgs& args, TSNode node, 
   }
   if (path == "pendulum.timezone" || path == "pendulum.tz.timezone" || path == "pytz.timezone") {
     if (!args.positional.empty() && Is(args.positional[0], Kind::kStr)) return args.positional[0];
+  }
+  if (path == "json.load" || path == "json.loads") {
+    if (Val config = ReadJsonConfig(ev, path, args, node, frame)) return config;
+    return ev.Unknown(node, frame, "JSON dagport cannot read statically");
   }
   if (airflow && name == "days_ago") {
     return ev.Unknown(node, frame, "days_ago() is relative to the day the file is parsed");

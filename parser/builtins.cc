@@ -283,6 +283,21 @@ Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode n
     }
   }
   if (name == "globals") return frame.module->self;
+  if (name == "locals" || name == "vars") {
+    if (name == "vars" && !a.empty()) return unknown("vars() of an object");
+    if (!frame.is_function) return frame.module->self;
+    Val d = Dict();
+    for (const std::string& var : frame.scope->order) DictSet(d, Str(var), frame.scope->vars[var]);
+    return d;
+  }
+  if (name == "open") {
+    // A handle json.load can read: configuration files beside DAGs drive many DAG factories.
+    const std::string* mode = a.size() > 1 && Is(a[1], Kind::kStr) ? &a[1]->text : nullptr;
+    if (!a.empty() && Is(a[0], Kind::kStr) && (mode == nullptr || *mode == "r" || *mode == "rt")) {
+      return External("open:" + a[0]->text);
+    }
+    return unknown("open() of a path not statically known");
+  }
   if (name == "isinstance" && a.size() == 2) {
     const Val& v = a[0];
     const Val& t = a[1];

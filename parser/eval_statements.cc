@@ -275,7 +275,8 @@ Flow Evaluator::ExecWith(TSNode node, Frame& frame) {
         ++groups_pushed;
       }
       if (has_alias) {
-        const bool airflow_object = Is(value, Kind::kDag) || Is(value, Kind::kTaskGroup);
+        const bool airflow_object = Is(value, Kind::kDag) || Is(value, Kind::kTaskGroup) ||
+                                    (Is(value, Kind::kExternal) && value->text.starts_with("open:"));
         Assign(alias, airflow_object ? value : Unknown(value_node, frame, "value of a context manager"),
                frame);
       }
