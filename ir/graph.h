@@ -83,6 +83,28 @@ struct Dag {
   friend bool operator==(const Dag&, const Dag&) = default;
 };
 
+/// A parameter of a custom operator's `__init__`.
+struct OperatorParameter {
+  std::string name;
+  std::string kind;  ///< "positional", "keyword_only", "var_positional" (*args), "var_keyword"
+  bool has_default = false;
+  Value default_value;
+  friend bool operator==(const OperatorParameter&, const OperatorParameter&) = default;
+};
+
+/// A custom operator class of the analysed code (in the DAG file, a local module or a plugin),
+/// recorded for the converters: what it takes and where its `execute()` is.
+struct OperatorClass {
+  std::string path;  ///< module path + class name, as tasks' `operator` names it
+  std::string file;  ///< the file that defines it
+  std::vector<std::string> bases;  ///< class paths of its bases
+  std::vector<OperatorParameter> init_parameters;  ///< without `self`; empty if no __init__
+  std::vector<std::string> template_fields;
+  SourceRange where;
+  SourceRange execute;  ///< the `execute` method (line 0 when the class does not define one)
+  friend bool operator==(const OperatorClass&, const OperatorClass&) = default;
+};
+
 /// Everything recovered from one file.
 struct DagFile {
   std::string path;
@@ -92,6 +114,8 @@ struct DagFile {
   /// that nothing is silently dropped; the diagnostics say why.
   std::vector<Dag> recovered_dags;
   std::vector<Import> imports;
+  /// Custom operator classes of the file and of the local modules and plugins it uses.
+  std::vector<OperatorClass> operator_classes;
   std::vector<Diagnostic> diagnostics;
   friend bool operator==(const DagFile&, const DagFile&) = default;
 };

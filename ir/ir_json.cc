@@ -102,12 +102,38 @@ Import ImportFromJson(const Json& j, const std::string& p) {
                 StringMember(j, "alias", p, false), Range(j, p)};
 }
 
+OperatorClass OperatorClassFromJson(const Json& j, const std::string& p) {
+  OperatorClass c;
+  c.path = StringMember(j, "path", p);
+  c.file = StringMember(j, "file", p, false);
+  c.bases = ReadAll<std::string>(j, "bases", p, [](const Json& b, const std::string& bp) {
+    if (!b.is_string()) json_reader::Fail(bp, "expected a string");
+    return b.get<std::string>();
+  });
+  c.template_fields = ReadAll<std::string>(j, "template_fields", p, [](const Json& b, const std::string& bp) {
+    if (!b.is_string()) json_reader::Fail(bp, "expected a string");
+    return b.get<std::string>();
+  });
+  c.init_parameters = ReadAll<OperatorParameter>(j, "init_parameters", p, [](const Json& x, const std::string& xp) {
+    OperatorParameter param{StringMember(x, "name", xp), StringMember(x, "kind", xp), false, Value::None()};
+    if (auto it = x.find("default"); it != x.end()) {
+      param.has_default = true;
+      param.default_value = ValueFromJson(*it, xp + "/default");
+    }
+    return param;
+  });
+  c.where = Range(j, p);
+  if (auto it = j.find("execute"); it != j.end()) c.execute = RangeFromJson(*it, p + "/execute");
+  return c;
+}
+
 DagFile DagFileFromJson(const Json& j, const std::string& p) {
   DagFile f;
   f.path = StringMember(j, "path", p);
   f.dags = ReadAll<Dag>(j, "dags", p, DagFromJson);
   f.recovered_dags = ReadAll<Dag>(j, "recovered_dags", p, DagFromJson);
   f.imports = ReadAll<Import>(j, "imports", p, ImportFromJson);
+  f.operator_classes = ReadAll<OperatorClass>(j, "operator_classes", p, OperatorClassFromJson);
   f.diagnostics = ReadAll<Diagnostic>(j, "diagnostics", p, DiagnosticFromJson);
   return f;
 }
@@ -189,11 +215,23 @@ Json DagFileToJson(const DagFile& f) {
                            {"alias", i.alias},
                            {"source", RangeToJson(i.where)}});
   }
+  Json classes = Json::array();
+  for (const OperatorClass& c : f.operator_classes) {
+    Json params = Json::array();
+    for (const OperatorParameter& param : c.init_parameters) {
+      Json pj{{"name", param.name}, {"kind", param.kind}};
+      if (param.has_default) pj["default"] = ValueToJson(param.default_value);
+      params.push_back(std::move(pj));
+    }
+    classes.push_back(Json{{"path", c.path}, {"file", c.file}, {"bases", c.bases}, {"init_parameters", std::move(params)},
+                           {"template_fields", c.template_fields}, {"source", RangeToJson(c.where)},
+                           {"execute", RangeToJson(c.execute)}});
+  }
   Json diagnostics = Json::array();
   for (const Diagnostic& d : f.diagnostics) diagnostics.push_back(DiagnosticToJson(d));
   return Json{{"path", f.path},
               {"dags", std::move(dags)},
-              {"imports", std::move(imports)},
+              {"imports", std::move(imports)}, {"operator_classes", std::move(classes)},
               {"diagnostics", std::move(diagnostics)}};
 }
 

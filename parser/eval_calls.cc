@@ -18,11 +18,7 @@ TSNode Field(TSNode n, const char* name) {
   return ts_node_child_by_field_name(n, name, static_cast<uint32_t>(std::strlen(name)));
 }
 
-struct Parameter {
-  std::string name;
-  enum { kPositional, kKeywordOnly, kVarArgs, kVarKeywords } kind = kPositional;
-  Val default_value = nullptr;
-};
+}  // namespace
 
 std::vector<Parameter> Parameters(const FunctionInfo& fn, TSNode params, const SyntaxTree& tree) {
   std::vector<Parameter> out;
@@ -68,6 +64,8 @@ std::vector<Parameter> Parameters(const FunctionInfo& fn, TSNode params, const S
   }
   return out;
 }
+
+namespace {
 
 }  // namespace
 

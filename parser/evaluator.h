@@ -40,6 +40,15 @@ struct CallArgs {
   TSNode KeywordNode(std::string_view name) const;
 };
 
+/// A parameter of a function of the analysed code.
+struct Parameter {
+  std::string name;
+  enum Kind { kPositional, kKeywordOnly, kVarArgs, kVarKeywords } kind = kPositional;
+  Val default_value = nullptr;  ///< evaluated when the function was defined; null: none
+};
+/// The parameters of `fn` (its `params` node), in order.
+std::vector<Parameter> Parameters(const FunctionInfo& fn, TSNode params, const SyntaxTree& tree);
+
 /// What a statement did to control flow.
 enum class Flow { kNormal, kReturn, kBreak, kContinue, kRaise };
 

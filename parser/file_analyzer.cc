@@ -9,6 +9,8 @@
 #include <unordered_set>
 
 #include "ir/graph_checks.h"
+#include "parser/airflow_model.h"
+#include "parser/airflow_names.h"
 #include "parser/source_reader.h"
 
 namespace dagport::parser {
@@ -74,6 +76,58 @@ ir::Dag ToIrDag(const DagObj& dag, const std::vector<EdgeObj>& edges) {
   }
   for (const GroupObj* g : dag.groups) {
     out.task_groups.push_back(ir::TaskGroup{g->group_id, g->parent != nullptr ? g->parent->group_id : "", g->where});
+  }
+  return out;
+}
+
+std::string BasePath(const Val& base) {
+  if (Is(base, Kind::kExternal)) return ResolveAirflowPath(base->text);
+  if (Is(base, Kind::kClass)) return base->cls->path;
+  return IsUnresolved(base) ? base->text : std::string(TypeName(base));
+}
+
+/// The custom operator classes of every module the analysis evaluated, in module order.
+std::vector<ir::OperatorClass> OperatorClasses(const Evaluator& ev) {
+  std::vector<ModuleState*> modules;
+  for (const auto& [name, module] : ev.modules) modules.push_back(module);
+  std::sort(modules.begin(), modules.end(), [](const ModuleState* a, const ModuleState* b) { return a->name < b->name; });
+  std::vector<ir::OperatorClass> out;
+  for (ModuleState* module : modules) {
+    if (module->tree == nullptr) continue;
+    for (const std::string& name : module->globals->order) {
+      const Val v = module->globals->vars.at(name);
+      if (!Is(v, Kind::kClass) || v->cls->module != module || !OperatorClassPath(v)) continue;
+      const ClassInfo& cls = *v->cls;
+      ir::OperatorClass c;
+      c.path = cls.path;
+      c.file = module->path;
+      c.where = module->tree->Range(cls.node);
+      for (const Val& base : cls.bases) c.bases.push_back(BasePath(base));
+      for (const auto& [attr, value] : cls.attributes) {
+        if (attr == "template_fields" && (Is(value, Kind::kTuple) || Is(value, Kind::kList))) {
+          for (const Val& field : value->items) {
+            if (Is(field, Kind::kStr)) c.template_fields.push_back(field->text);
+          }
+        }
+        if (attr == "execute" && Is(value, Kind::kFunction)) c.execute = module->tree->Range(value->function->node);
+        if (attr == "__init__" && Is(value, Kind::kFunction)) {
+          const FunctionInfo& init = *value->function;
+          TSNode params = ts_node_child_by_field_name(init.node, "parameters", 10);
+          std::vector<Parameter> parameters = Parameters(init, params, *module->tree);
+          for (size_t i = 0; i < parameters.size(); ++i) {
+            if (i == 0 && parameters[i].name == "self") continue;
+            static constexpr const char* kKinds[] = {"positional", "keyword_only", "var_positional", "var_keyword"};
+            ir::OperatorParameter param{parameters[i].name, kKinds[parameters[i].kind], false, ir::Value::None()};
+            if (parameters[i].default_value != nullptr) {
+              param.has_default = true;
+              param.default_value = ToIrValue(parameters[i].default_value);
+            }
+            c.init_parameters.push_back(std::move(param));
+          }
+        }
+      }
+      out.push_back(std::move(c));
+    }
   }
   return out;
 }
@@ -185,6 +239,7 @@ FileAnalysis AnalyzeSource(const std::string& path, std::string text, ModuleLoad
   }
   result.file.dags = std::move(loaded);
   result.file.imports = std::move(ev.imports);
+  result.file.operator_classes = OperatorClasses(ev);
   diagnostics.insert(diagnostics.end(), ev.diagnostics.begin(), ev.diagnostics.end());
   std::stable_sort(diagnostics.begin(), diagnostics.end(), [&](const ir::Diagnostic& a, const ir::Diagnostic& b) {
     const bool a_other = a.file != path, b_other = b.file != path;

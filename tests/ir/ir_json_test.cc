@@ -37,6 +37,17 @@ Project SampleProject() {
   file.path = "dags/etl.py";
   file.dags = {dag, sub};
   file.imports = {{"airflow.operators.bash_operator", "BashOperator", "", {1, 1, 1, 60}}};
+  OperatorClass venv;
+  venv.path = "venv_operator.VirtualenvTaskOperator";
+  venv.file = "plugins/venv_operator.py";
+  venv.bases = {"airflow.models.BaseOperator"};
+  venv.init_parameters = {{"project", "positional", false, Value::None()},
+                          {"python_version", "positional", true, Value::String("3.7")},
+                          {"kwargs", "var_keyword", false, Value::None()}};
+  venv.template_fields = {"command"};
+  venv.where = {3, 1, 20, 1};
+  venv.execute = {10, 5, 20, 1};
+  file.operator_classes = {venv};
   file.diagnostics = {
       MakeDiagnostic("DP153", "dags/etl.py", {20, 1, 20, 30}, "unknown task", "hint")};
   return Project{{file}};
