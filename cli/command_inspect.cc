@@ -88,7 +88,10 @@ int RunInspect(const po::variables_map& vm) {
   });
   all.insert(all.end(), summary.diagnostics.begin(), summary.diagnostics.end());
   if (format == "json") {
-    std::cout << "\n], \"diagnostics\": " << ir::RenderJson(summary.diagnostics)["diagnostics"].dump(2) << "}\n";
+    ir::Json plugins = ir::Json::array();
+    for (const ir::Plugin& plugin : summary.plugins) plugins.push_back(ir::PluginToJson(plugin));
+    std::cout << "\n], \"plugins\": " << plugins.dump(2)
+              << ", \"diagnostics\": " << ir::RenderJson(summary.diagnostics)["diagnostics"].dump(2) << "}\n";
   } else if (format == "sarif") {
     std::cout << ir::RenderSarif(all, DAGPORT_VERSION).dump(2) << "\n";
   }

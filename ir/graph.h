@@ -105,6 +105,16 @@ struct OperatorClass {
   friend bool operator==(const OperatorClass&, const OperatorClass&) = default;
 };
 
+/// An AirflowPlugin subclass of the plugins folder and what it registers (Airflow 1.x exposes
+/// its operators as `airflow.operators.<name>.X`).
+struct Plugin {
+  std::string name;   ///< the plugin's `name`
+  std::string path;   ///< the plugin class's path
+  std::string file;
+  std::vector<std::string> operators, sensors, hooks;  ///< class paths
+  friend bool operator==(const Plugin&, const Plugin&) = default;
+};
+
 /// Everything recovered from one file.
 struct DagFile {
   std::string path;
@@ -123,6 +133,7 @@ struct DagFile {
 /// The files of one run of dagport, in stable (input) order.
 struct Project {
   std::vector<DagFile> files;
+  std::vector<Plugin> plugins;
   friend bool operator==(const Project&, const Project&) = default;
 };
 

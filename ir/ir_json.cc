@@ -235,10 +235,17 @@ Json DagFileToJson(const DagFile& f) {
               {"diagnostics", std::move(diagnostics)}};
 }
 
+Json PluginToJson(const Plugin& p) {
+  return Json{{"name", p.name},          {"path", p.path},       {"file", p.file},
+              {"operators", p.operators}, {"sensors", p.sensors}, {"hooks", p.hooks}};
+}
+
 Json ProjectToJson(const Project& p) {
   Json files = Json::array();
   for (const DagFile& f : p.files) files.push_back(DagFileToJson(f));
-  return Json{{"schema", kIrSchema}, {"files", std::move(files)}};
+  Json plugins = Json::array();
+  for (const Plugin& plugin : p.plugins) plugins.push_back(PluginToJson(plugin));
+  return Json{{"schema", kIrSchema}, {"files", std::move(files)}, {"plugins", std::move(plugins)}};
 }
 
 Project ProjectFromJson(const Json& j) {
@@ -249,6 +256,16 @@ Project ProjectFromJson(const Json& j) {
   }
   Project p;
   p.files = ReadAll<DagFile>(j, "files", "", DagFileFromJson);
+  auto strings = [](const Json& x, const char* key, const std::string& xp) {
+    return ReadAll<std::string>(x, key, xp, [](const Json& s, const std::string& sp) {
+      if (!s.is_string()) json_reader::Fail(sp, "expected a string");
+      return s.get<std::string>();
+    });
+  };
+  p.plugins = ReadAll<Plugin>(j, "plugins", "", [&](const Json& x, const std::string& xp) {
+    return Plugin{StringMember(x, "name", xp), StringMember(x, "path", xp), StringMember(x, "file", xp, false),
+                  strings(x, "operators", xp), strings(x, "sensors", xp), strings(x, "hooks", xp)};
+  });
   return p;
 }
 

@@ -17,6 +17,7 @@ Diagnostic DiagnosticFromJson(const Json& j, const std::string& pointer = "");
 Json TaskToJson(const Task& t);
 Json DagToJson(const Dag& d);
 Json DagFileToJson(const DagFile& f);
+Json PluginToJson(const Plugin& p);
 Json ProjectToJson(const Project& p);
 
 /// Reads what `ProjectToJson` writes. Derived keys (settings such as "schedule" or "retries")

@@ -26,7 +26,7 @@ struct EvaluationLimits {
   size_t max_loop_iterations = 100'000;  ///< per loop
   int max_call_depth = 48;               ///< nested calls of analysed functions
   int max_nesting = 400;                 ///< nested expressions
-  size_t max_objects = 4'000'000;        ///< values allocated per file
+  size_t max_objects = 1'000'000;        ///< values allocated per file (about 300 bytes each)
 };
 
 /// Positional and keyword arguments of a call, with the nodes they came from.

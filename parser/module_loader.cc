@@ -237,3 +237,53 @@ Val ResolveExternalName(Evaluator& ev, const std::string& path, TSNode node, Fra
 }
 
 }  // namespace dagport::parser
+
+namespace dagport::parser {
+
+std::vector<ir::Plugin> ListPlugins(ModuleLoader& loader) {
+  std::vector<ir::Plugin> out;
+  Heap heap;
+  HeapScope heap_scope(heap);
+  Evaluator ev(loader);
+  for (const auto& [module_name, module_path] : loader.PluginModules()) {
+    auto* module = CurrentHeap().Make<ModuleState>();
+    module->name = module_name;
+    module->path = module_path;
+    module->globals = CurrentHeap().Make<Scope>();
+    module->globals->module = module;
+    module->self = CurrentHeap().Make<Obj>();
+    module->self->kind = Kind::kModule;
+    module->self->module = module;
+    module->tree = loader.Tree(module_path, ev.diagnostics);
+    if (module->tree == nullptr || ev.modules.contains(module_name)) continue;
+    ev.modules.emplace(module_name, module);
+    InitModuleGlobals(module);
+    try {
+      ev.RunModule(module);
+    } catch (const EvaluationBoundReached&) {
+      continue;
+    } catch (const AirflowImportError&) {
+      continue;
+    }
+    std::vector<std::pair<std::string, ClassInfo*>> plugins;
+    CollectPlugins(module, plugins);
+    for (const auto& [name, cls] : plugins) {
+      ir::Plugin plugin{name, cls->path, module_path, {}, {}, {}};
+      auto paths = [&](const char* list, std::vector<std::string>& into) {
+        const Val* members = cls->FindAttribute(list);
+        if (members == nullptr || !(Is(*members, Kind::kList) || Is(*members, Kind::kTuple))) return;
+        for (const Val& m : (*members)->items) {
+          if (Is(m, Kind::kClass)) into.push_back(m->cls->path);
+          if (Is(m, Kind::kExternal)) into.push_back(m->text);
+        }
+      };
+      paths("operators", plugin.operators);
+      paths("sensors", plugin.sensors);
+      paths("hooks", plugin.hooks);
+      out.push_back(std::move(plugin));
+    }
+  }
+  return out;
+}
+
+}  // namespace dagport::parser

@@ -56,6 +56,9 @@ Val ImportSubmodule(Evaluator& ev, ModuleState* module, const std::string& name,
 /// A dotted name in a module dagport does not analyse, with Airflow 1.x's package-level and
 /// plugin names resolved to their classes.
 Val ResolveExternalName(Evaluator& ev, const std::string& path, TSNode node, Frame& frame);
+/// The AirflowPlugin subclasses of the plugin folders and what each registers.
+std::vector<ir::Plugin> ListPlugins(ModuleLoader& loader);
+
 /// Binds the names a new module starts with (__name__, __file__, __doc__).
 void InitModuleGlobals(ModuleState* module);
 

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "parser/dag_folder.h"
 #include "parser/file_analyzer.h"
@@ -56,6 +57,13 @@ ProjectSummary AnalyzeProject(const ProjectOptions& options, const std::function
     for (std::string& f : listing.files) work.push_back({std::move(f), configs.size() - 1});
   }
   summary.files_listed = work.size();
+  std::set<std::string> plugin_files;
+  for (const ImportConfig& config : configs) {
+    ModuleLoader loader(config.roots, config.plugins);
+    for (ir::Plugin& plugin : ListPlugins(loader)) {
+      if (plugin_files.insert(plugin.file + "\n" + plugin.path).second) summary.plugins.push_back(std::move(plugin));
+    }
+  }
 
   ForEachOrdered(
       work.size(), options.jobs,

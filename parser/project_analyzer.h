@@ -22,6 +22,7 @@ struct ProjectSummary {
   size_t files_listed = 0;    ///< Python files found
   size_t files_analysed = 0;  ///< of which might hold a DAG (DagBag's safe-mode test)
   std::vector<ir::Diagnostic> diagnostics;  ///< from walking the folders
+  std::vector<ir::Plugin> plugins;          ///< of every plugins folder used
 };
 
 /// Calls `consume` once per analysed file, in input order. The import path of each file is the

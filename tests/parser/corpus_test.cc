@@ -107,5 +107,20 @@ TEST(Corpus, EveryFileMatchesWhatDagBagCollects) {
               task_f1 / n, edge_f1 / n);
 }
 
+TEST(Corpus, PluginsAndWhatTheyRegister) {
+  ModuleLoader loader({(kCorpus / "dags").string()}, {(kCorpus / "plugins").string()});
+  std::map<std::string, ir::Plugin> by_name;
+  for (ir::Plugin& p : ListPlugins(loader)) by_name.emplace(p.name, std::move(p));
+  ASSERT_EQ(by_name.size(), 3u);
+  ASSERT_TRUE(by_name.contains("company_operators"));
+  ASSERT_TRUE(by_name.contains("custom_sensors"));
+  ASSERT_TRUE(by_name.contains("data_quality"));
+  EXPECT_FALSE(by_name["company_operators"].operators.empty());
+  EXPECT_FALSE(by_name["custom_sensors"].sensors.empty());
+  for (const auto& [name, p] : by_name) {
+    for (const std::string& op : p.operators) EXPECT_FALSE(op.starts_with("airflow.")) << op;
+  }
+}
+
 }  // namespace
 }  // namespace dagport::parser
