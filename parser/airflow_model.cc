@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -96,6 +97,23 @@ void AttachToDag(Evaluator& ev, TaskObj* task, DagObj* dag, TSNode node, Frame& 
   }
   task->registered = true;
   dag->tasks.push_back(task);
+}
+
+/// Airflow 1.10's validate_key, run by DAG() and BaseOperator(): an id must match
+/// `^[\w.-]+$` (Python's \w takes non-ASCII letters too) and have at most 250 characters, or
+/// Airflow raises and the file does not import.
+void ValidateKey(Evaluator& ev, const std::string& id, std::string_view what, TSNode node, Frame& frame) {
+  bool ok = !id.empty() && id.size() <= 250;
+  for (unsigned char c : id) {
+    ok = ok && (c >= 0x80 || std::isalnum(c) || c == '_' || c == '.' || c == '-');
+  }
+  if (ok) return;
+  throw AirflowImportError{ir::MakeDiagnostic(
+      "DP125", frame.module->path, ev.Range(node, frame),
+      fmt::format("Airflow raises \"The key ({}) has to be made of alphanumeric characters, dashes, dots and "
+                  "underscores exclusively\" for this {} id, so it loads nothing from this file",
+                  id.substr(0, 80), what),
+      "use only letters, digits, '_', '.' and '-', at most 250 characters")};
 }
 
 void AddEdge(Evaluator& ev, TaskObj* up, TaskObj* down, TSNode node, Frame& frame) {
@@ -311,6 +329,7 @@ Val CreateDag(Evaluator& ev, CallArgs& args, TSNode node, Frame& frame) {
   }
   if (id != nullptr && Is(*id, Kind::kStr)) {
     dag->dag_id = (*id)->text;
+    ValidateKey(ev, dag->dag_id, "DAG", node, frame);
   } else {
     dag->dynamic = true;
     dag->dag_id = id != nullptr && !ts_node_is_null(id_node) ? std::string(ev.Text(id_node, frame))
@@ -365,6 +384,7 @@ Val CreateTask(Evaluator& ev, const std::string& operator_class, CallArgs& args,
   std::optional<std::string> id_text = id != nullptr ? ToStr(*id) : std::nullopt;
   if (id != nullptr && !IsUnresolved(*id) && id_text) {
     task->task_id = *id_text;
+    ValidateKey(ev, task->task_id, "task", node, frame);
   } else {
     task->dynamic = true;
     task->task_id = id != nullptr && !ts_node_is_null(id_node) ? std::string(ev.Text(id_node, frame))
@@ -427,11 +447,10 @@ Val CreateTask(Evaluator& ev, const std::string& operator_class, CallArgs& args,
     }
   }
 
-  if (EndsWith(task->operator_class, "SubDagOperator")) {
-    if (const Val* sub = args.Keyword("subdag"); sub != nullptr && Is(*sub, Kind::kDag)) {
-      task->subdag = (*sub)->dag;
-      (*sub)->dag->parent_task = task;
-    }
+  // SubDagOperator and its subclasses: DAG.subdags follows any operator's `subdag` DAG.
+  if (const Val* sub = args.Keyword("subdag"); sub != nullptr && Is(*sub, Kind::kDag)) {
+    task->subdag = (*sub)->dag;
+    (*sub)->dag->parent_task = task;
   }
 
   Val self = MakeValue(Kind::kTask);

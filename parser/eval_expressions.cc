@@ -7,6 +7,7 @@
 
 #include "parser/airflow_model.h"
 #include "parser/evaluator.h"
+#include "parser/module_loader.h"
 #include "parser/operations.h"
 #include "parser/python_literals.h"
 
@@ -162,6 +163,13 @@ Val Evaluator::Lookup(std::string_view name, TSNode node, Frame& frame) {
   }
   if (Val* v = frame.module->globals->Find(name)) return *v;
   if (IsBuiltinName(name)) return Builtin(std::string(name));
+  // `from airflow.operators import *`: the name comes from that module.
+  for (Scope* s = frame.scope; s != nullptr; s = s->enclosing) {
+    if (!s->wildcard_modules.empty()) return ResolveExternalName(*this, s->wildcard_modules.back() + "." + std::string(name), node, frame);
+  }
+  if (!frame.module->globals->wildcard_modules.empty()) {
+    return ResolveExternalName(*this, frame.module->globals->wildcard_modules.back() + "." + std::string(name), node, frame);
+  }
   Report("DP120", node, frame, fmt::format("name '{}' is not defined", name),
          "Airflow would fail to import the file with NameError, unless the name comes from a "
          "wildcard import dagport could not follow");

@@ -133,6 +133,8 @@ bool Evaluator::ExecImportFrom(TSNode node, Frame& frame) {
         for (const std::string& name : module->module->globals->order) {
           if (!name.starts_with("_")) Bind(name, module->module->globals->vars[name], frame);
         }
+      } else if (Is(module, Kind::kExternal)) {
+        frame.scope->wildcard_modules.push_back(module->text);
       }
       continue;
     }

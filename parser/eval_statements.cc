@@ -304,15 +304,16 @@ Flow Evaluator::ExecTry(TSNode node, Frame& frame) {
   TSNode finally_body{};
   bool has_finally = false;
   bool handled = false;
+  const bool raised = flow == Flow::kRaise;
   for (uint32_t i = 0; i < n; ++i) {
     TSNode c = ts_node_named_child(node, i);
     const std::string_view t = Type(c);
-    if (t == "except_clause" && flow == Flow::kRaise && !handled) {
+    if (t == "except_clause" && raised && !handled) {
       // The first handler takes the exception (dagport does not model exception types).
       handled = true;
       const uint32_t k = ts_node_named_child_count(c);
       flow = ExecBlock(ts_node_named_child(c, k - 1), frame);
-    } else if (t == "else_clause" && flow == Flow::kNormal) {
+    } else if (t == "else_clause" && !raised && flow == Flow::kNormal) {
       flow = ExecBlock(Field(c, "body"), frame);
     } else if (t == "finally_clause") {
       finally_body = ts_node_named_child(c, 0);

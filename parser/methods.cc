@@ -397,6 +397,27 @@ Val CallMethod(Evaluator& ev, Val receiver, const std::string& name, CallArgs& a
     case Kind::kTuple:
     case Kind::kSet: return ListMethod(ev, receiver, name, args, node, frame);
     case Kind::kDict: return DictMethod(ev, receiver, name, args, node, frame);
+    case Kind::kModule: {
+      // globals().update(mapping), globals().get(name[, default]), globals().setdefault(...)
+      Scope* globals = receiver->module->globals;
+      const std::vector<Val>& a = args.positional;
+      if (name == "update") {
+        if (!a.empty() && Is(a[0], Kind::kDict)) {
+          for (auto& [k, v] : a[0]->entries) {
+            if (Is(k, Kind::kStr)) globals->Set(k->text, v);
+          }
+        }
+        for (auto& [k, v] : args.keywords) globals->Set(k, v);
+        return None();
+      }
+      if ((name == "get" || name == "setdefault") && !a.empty() && Is(a[0], Kind::kStr)) {
+        if (Val* v = globals->Find(a[0]->text)) return *v;
+        Val dflt = a.size() > 1 ? a[1] : None();
+        if (name == "setdefault") globals->Set(a[0]->text, dflt);
+        return dflt;
+      }
+      break;
+    }
     case Kind::kTimedelta:
       if (name == "total_seconds") return Float(static_cast<double>(receiver->i) / 1e6);
       break;

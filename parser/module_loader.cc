@@ -127,11 +127,22 @@ const std::vector<std::pair<std::string, std::string>>& ModuleLoader::PluginModu
 }
 
 void InitModuleGlobals(ModuleState* module) {
+  // __doc__: the module's docstring (`dag.doc_md = __doc__` is common).
+  Val doc = None();
+  if (module->tree != nullptr && ts_node_named_child_count(module->tree->root()) > 0) {
+    TSNode first = ts_node_named_child(module->tree->root(), 0);
+    if (std::string_view(ts_node_type(first)) == "expression_statement" && ts_node_named_child_count(first) == 1) {
+      TSNode str = ts_node_named_child(first, 0);
+      if (std::string_view(ts_node_type(str)) == "string" && ts_node_named_child_count(str) == 3) {
+        doc = Str(std::string(module->tree->NodeText(ts_node_named_child(str, 1))));
+      }
+    }
+  }
   module->globals->Set("__name__", Str(module->name));
   // The path as dagport was given it: os.path.basename(__file__) (a common dag_id idiom) gives
   // the real name, and the result does not depend on where the folder is checked out.
   module->globals->Set("__file__", Str(module->path));
-  module->globals->Set("__doc__", None());
+  module->globals->Set("__doc__", doc);
 }
 
 ModuleState* LoadModule(Evaluator& ev, const std::string& name, const ModuleLoader::Found& found, TSNode node,
@@ -155,19 +166,31 @@ ModuleState* LoadModule(Evaluator& ev, const std::string& name, const ModuleLoad
   module->self = self;
   ev.modules.emplace(name, module);
   if (found.path.empty()) return module;  // namespace package: a folder without __init__.py
-  InitModuleGlobals(module);
   module->tree = ev.loader().Tree(found.path, ev.diagnostics);
+  InitModuleGlobals(module);
   if (module->tree == nullptr) return module;
   ev.RunModule(module);
   return module;
 }
 
 Val ImportModule(Evaluator& ev, const std::string& name, TSNode node, Frame& frame) {
-  if (auto it = ev.modules.find(name); it != ev.modules.end()) return it->second->self;
+  if (auto it = ev.modules.find(name); it != ev.modules.end()) {
+    if (it->second->loading && it->second != frame.module) {
+      ev.Report("DP114", node, frame, fmt::format("import cycle: '{}' is imported while it is being imported", name),
+                "names defined after the cyclic import are not visible here, as in Python");
+    }
+    return it->second->self;
+  }
   if (!name.starts_with("airflow.") && name != "airflow") {
-    const std::string extra = fs::path(frame.module->path).parent_path().string();
-    if (std::optional<ModuleLoader::Found> found = ev.loader().Find(name, extra)) {
-      return LoadModule(ev, name, *found, node, frame)->self;
+    // The roots, then the importing file's folder and up to three folders above it: repositories
+    // put helpers beside their DAGs or import them from the repository root (`dags.common.x`).
+    fs::path dir = fs::path(frame.module->path).parent_path();
+    if (dir.empty()) dir = ".";
+    for (int up = 0; up < 4; ++up) {
+      if (std::optional<ModuleLoader::Found> found = ev.loader().Find(name, dir.string())) {
+        return LoadModule(ev, name, *found, node, frame)->self;
+      }
+      dir = (dir / "..").lexically_normal();
     }
     if (!IsKnownLibrary(name)) {
       ev.Report("DP113", node, frame,
@@ -191,6 +214,16 @@ Val ImportSubmodule(Evaluator& ev, ModuleState* module, const std::string& name,
 
 Val ResolveExternalName(Evaluator& ev, const std::string& path, TSNode node, Frame& frame) {
   if (IsPackageLevelName(path)) return External(ResolveAirflowPath(path));
+  // TriggerRule.ALL_DONE and WeightRule.UPSTREAM are the strings Airflow compares them with.
+  for (std::string_view holder : {"TriggerRule.", "WeightRule."}) {
+    const size_t at = path.rfind(holder);
+    if (path.starts_with("airflow.") && at != std::string::npos && at + holder.size() < path.size()) {
+      std::string value = path.substr(at + holder.size());
+      if (value.find('.') != std::string::npos) break;
+      for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return Str(value);
+    }
+  }
   // Plugins: airflow.operators.<plugin>.X, airflow.operators.X (and sensors, hooks).
   static constexpr std::array kPluginPackages = {"airflow.operators.", "airflow.sensors.", "airflow.hooks.",
                                                  "airflow.executors.", "airflow.macros."};

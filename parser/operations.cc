@@ -72,6 +72,14 @@ std::optional<int> ThreeWay(const Val& a, const Val& b) {
 
 Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode node, Frame& frame) {
   if (op == ">>" || op == "<<") {
+    // `dag >> task` and `task << dag` assign the DAG to the task (BaseOperator.__rrshift__ and
+    // __lshift__); `task >> dag` likewise (__rshift__).
+    if ((Is(a, Kind::kDag) && Is(b, Kind::kTask)) || (Is(a, Kind::kTask) && Is(b, Kind::kDag))) {
+      const Val& task = Is(a, Kind::kTask) ? a : b;
+      const Val& dag = Is(a, Kind::kDag) ? a : b;
+      SetAttribute(ev, task, "dag", dag, node, frame);
+      return task;
+    }
     if (IsTaskLike(a) || IsTaskLike(b)) {
       if (IsSequence(a) && IsSequence(b)) {
         ev.Report("DP121", node, frame, fmt::format("'{}' between two lists", op),
@@ -241,6 +249,8 @@ Val GetAttribute(Evaluator& ev, Val obj, const std::string& name, TSNode node, F
   switch (obj->kind) {
     case Kind::kModule: {
       if (Val* v = obj->module->globals->Find(name)) return *v;
+      // globals() is the module: globals().update(...) and globals().get(...) work on it.
+      if (name == "update" || name == "get" || name == "setdefault") return BoundMethod(obj, name);
       if (Val sub = ImportSubmodule(ev, obj->module, name, node, frame)) return sub;
       return ev.Unknown(node, frame, fmt::format("module '{}' has no attribute '{}'", obj->module->name, name));
     }

@@ -19,6 +19,8 @@ struct Scope : HeapItem {
   std::unordered_map<std::string, Val> vars;
   std::vector<std::string> order;               ///< first-binding order (a module's __dict__ order)
   std::unordered_set<std::string> global_names;  ///< names declared `global` in this scope
+  /// Modules dagport does not analyse that `from m import *` drew names from.
+  std::vector<std::string> wildcard_modules;
 
   Val* Find(std::string_view name) {
     auto it = vars.find(std::string(name));
