@@ -14,10 +14,10 @@
 namespace dagport::cli {
 
 void AddGraphOptions(po::options_description& options) {
-  options.add_options()
-      ("dag", po::value<std::string>(), "the DAG to draw (needed when the file has several)")
-      ("format,f", po::value<std::string>()->default_value("dot"), "dot or mermaid")
-      ("plugins", po::value<std::vector<std::string>>()->composing(), "an Airflow plugins folder");
+  options.add_options()("dag", po::value<std::string>(),
+                        "the DAG to draw (needed when the file has several)")(
+      "format,f", po::value<std::string>()->default_value("dot"), "dot or mermaid")(
+      "plugins", po::value<std::vector<std::string>>()->composing(), "an Airflow plugins folder");
 }
 
 int RunGraph(const po::variables_map& vm) {
@@ -27,7 +27,8 @@ int RunGraph(const po::variables_map& vm) {
   const std::string format = FormatOption(vm, {"dot", "mermaid"});
   parser::ProjectOptions options;
   options.paths = vm["paths"].as<std::vector<std::string>>();
-  if (std::filesystem::is_directory(options.paths[0])) throw UsageError("'" + options.paths[0] + "' is a folder, not a DAG file");
+  if (std::filesystem::is_directory(options.paths[0]))
+    throw UsageError("'" + options.paths[0] + "' is a folder, not a DAG file");
   if (vm.count("plugins")) options.plugin_dirs = vm["plugins"].as<std::vector<std::string>>();
   std::vector<ir::Dag> dags;
   std::vector<ir::Diagnostic> diagnostics;
@@ -37,7 +38,8 @@ int RunGraph(const po::variables_map& vm) {
   });
   diagnostics.insert(diagnostics.end(), summary.diagnostics.begin(), summary.diagnostics.end());
   ir::SourceLineCache lines;
-  std::cerr << ir::RenderText(diagnostics, lines.AsLookup(), {.color = ir::ShouldUseColor(STDERR_FILENO)});
+  std::cerr << ir::RenderText(diagnostics, lines.AsLookup(),
+                              {.color = ir::ShouldUseColor(STDERR_FILENO)});
   std::vector<std::string> ids;
   for (const ir::Dag& d : dags) ids.push_back(d.dag_id);
   const ir::Dag* chosen = nullptr;
@@ -46,14 +48,16 @@ int RunGraph(const po::variables_map& vm) {
       if (d.dag_id == vm["dag"].as<std::string>()) chosen = &d;
     }
     if (chosen == nullptr) {
-      std::cerr << fmt::format("dagport graph: no DAG '{}' in {} (it has: {})\n", vm["dag"].as<std::string>(),
-                               options.paths[0], ids.empty() ? "none" : fmt::format("{}", fmt::join(ids, ", ")));
+      std::cerr << fmt::format("dagport graph: no DAG '{}' in {} (it has: {})\n",
+                               vm["dag"].as<std::string>(), options.paths[0],
+                               ids.empty() ? "none" : fmt::format("{}", fmt::join(ids, ", ")));
       return kExitUsage;
     }
   } else if (dags.size() == 1) {
     chosen = &dags[0];
   } else {
-    std::cerr << fmt::format("dagport graph: {} has {} DAGs{}; choose one with --dag\n", options.paths[0], dags.size(),
+    std::cerr << fmt::format("dagport graph: {} has {} DAGs{}; choose one with --dag\n",
+                             options.paths[0], dags.size(),
                              ids.empty() ? "" : fmt::format(" ({})", fmt::join(ids, ", ")));
     return kExitUsage;
   }

@@ -24,7 +24,9 @@ std::string ScheduleText(const ir::Dag& dag) {
   return text;
 }
 
-std::string ShortClass(const std::string& path) { return path.substr(path.rfind('.') + 1); }
+std::string ShortClass(const std::string& path) {
+  return path.substr(path.rfind('.') + 1);
+}
 
 void PrintSummary(const ir::DagFile& file, std::ostream& out) {
   out << file.path << "\n";
@@ -37,10 +39,12 @@ void PrintSummary(const ir::DagFile& file, std::ostream& out) {
       dynamic += t.dynamic;
     }
     std::vector<std::string> ops;
-    for (const auto& [name, count] : operators) ops.push_back(count > 1 ? fmt::format("{} x{}", name, count) : name);
+    for (const auto& [name, count] : operators)
+      ops.push_back(count > 1 ? fmt::format("{} x{}", name, count) : name);
     out << fmt::format("  {}{}  schedule={}  tasks={}{}  edges={}\n", dag.dag_id,
-                       dag.parent_dag.empty() ? "" : " (sub-DAG of " + dag.parent_dag + ")", ScheduleText(dag),
-                       dag.tasks.size(), dynamic ? fmt::format(" ({} dynamic)", dynamic) : "", dag.edges.size());
+                       dag.parent_dag.empty() ? "" : " (sub-DAG of " + dag.parent_dag + ")",
+                       ScheduleText(dag), dag.tasks.size(),
+                       dynamic ? fmt::format(" ({} dynamic)", dynamic) : "", dag.edges.size());
     if (!ops.empty()) out << fmt::format("    operators: {}\n", fmt::join(ops, ", "));
   }
 }
@@ -48,10 +52,10 @@ void PrintSummary(const ir::DagFile& file, std::ostream& out) {
 }  // namespace
 
 void AddInspectOptions(po::options_description& options) {
-  options.add_options()
-      ("format,f", po::value<std::string>()->default_value("text"), "text, json, dot, mermaid or sarif")
-      ("plugins", po::value<std::vector<std::string>>()->composing(),
-       "an Airflow plugins folder (default: plugins/ inside or beside each folder)");
+  options.add_options()("format,f", po::value<std::string>()->default_value("text"),
+                        "text, json, dot, mermaid or sarif")(
+      "plugins", po::value<std::vector<std::string>>()->composing(),
+      "an Airflow plugins folder (default: plugins/ inside or beside each folder)");
   AddAnalysisOptions(options);
 }
 
@@ -81,7 +85,8 @@ int RunInspect(const po::variables_map& vm) {
       PrintSummary(file, std::cout);
       std::cerr << ir::RenderText(file.diagnostics, lines.AsLookup(), {.color = color});
     } else if (format == "dot" || format == "mermaid") {
-      for (const ir::Dag& d : file.dags) std::cout << (format == "dot" ? ir::DagToDot(d) : ir::DagToMermaid(d)) << "\n";
+      for (const ir::Dag& d : file.dags)
+        std::cout << (format == "dot" ? ir::DagToDot(d) : ir::DagToMermaid(d)) << "\n";
     }
     first = false;
     all.insert(all.end(), file.diagnostics.begin(), file.diagnostics.end());
@@ -91,7 +96,8 @@ int RunInspect(const po::variables_map& vm) {
     ir::Json plugins = ir::Json::array();
     for (const ir::Plugin& plugin : summary.plugins) plugins.push_back(ir::PluginToJson(plugin));
     std::cout << "\n], \"plugins\": " << plugins.dump(2)
-              << ", \"diagnostics\": " << ir::RenderJson(summary.diagnostics)["diagnostics"].dump(2) << "}\n";
+              << ", \"diagnostics\": " << ir::RenderJson(summary.diagnostics)["diagnostics"].dump(2)
+              << "}\n";
   } else if (format == "sarif") {
     std::cout << ir::RenderSarif(all, DAGPORT_VERSION).dump(2) << "\n";
   }
@@ -99,9 +105,10 @@ int RunInspect(const po::variables_map& vm) {
     std::cerr << ir::RenderText(summary.diagnostics, lines.AsLookup(), {.color = color});
   }
   const std::string tally = ir::RenderSummary(all);
-  std::cerr << fmt::format("{} files ({} with DAGs considered), {} DAGs, {} tasks, {} dependencies{}\n",
-                           summary.files_listed, summary.files_analysed, dags, tasks, edges,
-                           tally.empty() ? "" : "; " + tally);
+  std::cerr << fmt::format(
+      "{} files ({} with DAGs considered), {} DAGs, {} tasks, {} dependencies{}\n",
+      summary.files_listed, summary.files_analysed, dags, tasks, edges,
+      tally.empty() ? "" : "; " + tally);
   std::cout.flush();
   return ExitCodeFor(vm, all);
 }

@@ -15,7 +15,8 @@ const std::array kCommands = {
                 "analyse DAG files statically and summarise their DAGs, tasks and findings",
                 "PATH... [options]", "", AddInspectOptions, "paths", RunInspect},
     CommandSpec{"graph", "draw one DAG of a file as Graphviz dot or Mermaid",
-                "DAG_FILE [--dag ID] [--format dot|mermaid]", "", AddGraphOptions, "paths", RunGraph},
+                "DAG_FILE [--dag ID] [--format dot|mermaid]", "", AddGraphOptions, "paths",
+                RunGraph},
     CommandSpec{
         "convert",
         "rewrite Airflow 1.x DAG files for Airflow 2, virtualenv operators as container tasks",

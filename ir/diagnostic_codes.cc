@@ -40,16 +40,19 @@ constexpr std::array kCodes = {
     DiagnosticCode{"DP104", kError, "Input too large or too deep",
                    "The file exceeds a safety bound (size or nesting depth) and was analysed only "
                    "in part. Split the file."},
-    DiagnosticCode{"DP105", kWarning, "Analysis bound reached",
-                   "A loop ran more iterations, calls nested deeper, or the file computed more than "
-                   "dagport follows statically; the rest of that loop, call or file was not analysed."},
-    DiagnosticCode{"DP110", kWarning, "Task id not statically known",
-                   "A task's id depends on something only known when Airflow parses the file "
-                   "(Variable.get, os.environ, a call into a library). The task is reported with its "
-                   "id expression and \"dynamic\": true."},
-    DiagnosticCode{"DP111", kInfo, "Condition or loop not statically known",
-                   "An if condition, loop or comprehension depends on a value not statically known: "
-                   "every branch was analysed, or the loop body once."},
+    DiagnosticCode{
+        "DP105", kWarning, "Analysis bound reached",
+        "A loop ran more iterations, calls nested deeper, or the file computed more than "
+        "dagport follows statically; the rest of that loop, call or file was not analysed."},
+    DiagnosticCode{
+        "DP110", kWarning, "Task id not statically known",
+        "A task's id depends on something only known when Airflow parses the file "
+        "(Variable.get, os.environ, a call into a library). The task is reported with its "
+        "id expression and \"dynamic\": true."},
+    DiagnosticCode{
+        "DP111", kInfo, "Condition or loop not statically known",
+        "An if condition, loop or comprehension depends on a value not statically known: "
+        "every branch was analysed, or the loop body once."},
     DiagnosticCode{"DP112", kInfo, "DAG not collected",
                    "A DAG is built but not bound to a module global, so Airflow's DagBag does not "
                    "collect it. Bind it to a global if it should run."},
@@ -59,34 +62,40 @@ constexpr std::array kCodes = {
     DiagnosticCode{"DP114", kInfo, "Import cycle",
                    "Local modules import each other; names defined after the cyclic import are not "
                    "visible at that point, as in Python."},
-    DiagnosticCode{"DP115", kInfo, "Operator inferred",
-                   "Something dagport could not resolve is called with a task_id, so it is taken for "
-                   "an operator."},
+    DiagnosticCode{
+        "DP115", kInfo, "Operator inferred",
+        "Something dagport could not resolve is called with a task_id, so it is taken for "
+        "an operator."},
     DiagnosticCode{"DP116", kWarning, "Task without a DAG",
                    "An operator is created without a DAG (no dag=, no enclosing with DAG, no "
                    "dependency on a task of a DAG): Airflow does not run it."},
-    DiagnosticCode{"DP119", kWarning, "DAG id not statically known",
-                   "A DAG's id depends on something only known when Airflow parses the file; the DAG "
-                   "is reported with its id expression."},
-    DiagnosticCode{"DP120", kWarning, "Name not defined",
-                   "A name is used that no statement defines; Airflow would fail to import the file "
-                   "with NameError (unless it comes from a wildcard import dagport cannot follow)."},
-    DiagnosticCode{"DP121", kError, "Invalid dependency expression",
-                   "A dependency Airflow rejects at import time, such as list >> list or chain() of "
-                   "lists of different lengths."},
+    DiagnosticCode{
+        "DP119", kWarning, "DAG id not statically known",
+        "A DAG's id depends on something only known when Airflow parses the file; the DAG "
+        "is reported with its id expression."},
+    DiagnosticCode{
+        "DP120", kWarning, "Name not defined",
+        "A name is used that no statement defines; Airflow would fail to import the file "
+        "with NameError (unless it comes from a wildcard import dagport cannot follow)."},
+    DiagnosticCode{
+        "DP121", kError, "Invalid dependency expression",
+        "A dependency Airflow rejects at import time, such as list >> list or chain() of "
+        "lists of different lengths."},
     DiagnosticCode{"DP122", kError, "Dependency across DAGs",
                    "Tasks of two DAGs are linked, or a task's DAG is changed; Airflow raises "
                    "AirflowException."},
     DiagnosticCode{"DP123", kWarning, "Dependency on something not a task",
                    "One side of a dependency is not a task dagport knows (a value not statically "
                    "known); that dependency is not in the graph."},
-    DiagnosticCode{"DP124", kError, "Sub-DAG id mismatch",
-                   "A SubDagOperator's sub-DAG must be named <parent dag_id>.<task_id>; Airflow 1.10 "
-                   "raises AirflowException otherwise."},
-    DiagnosticCode{"DP125", kError, "Airflow fails to import the file",
-                   "Running the file raises an exception in Airflow (for example \"Task is missing the "
-                   "start_date parameter\"), so DagBag loads nothing from it; its DAGs are reported "
-                   "as recovered_dags."},
+    DiagnosticCode{
+        "DP124", kError, "Sub-DAG id mismatch",
+        "A SubDagOperator's sub-DAG must be named <parent dag_id>.<task_id>; Airflow 1.10 "
+        "raises AirflowException otherwise."},
+    DiagnosticCode{
+        "DP125", kError, "Airflow fails to import the file",
+        "Running the file raises an exception in Airflow (for example \"Task is missing the "
+        "start_date parameter\"), so DagBag loads nothing from it; its DAGs are reported "
+        "as recovered_dags."},
     DiagnosticCode{"DP150", kError, "Cycle in DAG",
                    "The dependencies form a cycle; Airflow refuses the DAG with "
                    "AirflowDagCycleException. Remove one of the dependencies in the cycle."},

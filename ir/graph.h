@@ -95,8 +95,8 @@ struct OperatorParameter {
 /// A custom operator class of the analysed code (in the DAG file, a local module or a plugin),
 /// recorded for the converters: what it takes and where its `execute()` is.
 struct OperatorClass {
-  std::string path;  ///< module path + class name, as tasks' `operator` names it
-  std::string file;  ///< the file that defines it
+  std::string path;                ///< module path + class name, as tasks' `operator` names it
+  std::string file;                ///< the file that defines it
   std::vector<std::string> bases;  ///< class paths of its bases
   std::vector<OperatorParameter> init_parameters;  ///< without `self`; empty if no __init__
   std::vector<std::string> template_fields;
@@ -108,8 +108,8 @@ struct OperatorClass {
 /// An AirflowPlugin subclass of the plugins folder and what it registers (Airflow 1.x exposes
 /// its operators as `airflow.operators.<name>.X`).
 struct Plugin {
-  std::string name;   ///< the plugin's `name`
-  std::string path;   ///< the plugin class's path
+  std::string name;  ///< the plugin's `name`
+  std::string path;  ///< the plugin class's path
   std::string file;
   std::vector<std::string> operators, sensors, hooks;  ///< class paths
   friend bool operator==(const Plugin&, const Plugin&) = default;

@@ -43,15 +43,17 @@ std::string MermaidLabel(std::string_view s) {
 }  // namespace
 
 std::string DagToDot(const Dag& dag) {
-  std::string out = fmt::format("digraph {} {{\n  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n",
-                                DotQuote(dag.dag_id));
+  std::string out = fmt::format(
+      "digraph {} {{\n  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n",
+      DotQuote(dag.dag_id));
   std::map<std::string, std::vector<const Task*>> by_group;
   for (const Task& t : dag.tasks) by_group[t.task_group].push_back(&t);
   size_t cluster = 0;
   for (const auto& [group, tasks] : by_group) {
     const std::string indent = group.empty() ? "  " : "    ";
     if (!group.empty()) {
-      out += fmt::format("  subgraph cluster_{} {{\n    label={};\n    style=dashed;\n", cluster++, DotQuote(group));
+      out += fmt::format("  subgraph cluster_{} {{\n    label={};\n    style=dashed;\n", cluster++,
+                         DotQuote(group));
     }
     for (const Task* t : tasks) {
       out += fmt::format("{}{} [label={}{}];\n", indent, DotQuote(t->task_id),
@@ -60,14 +62,16 @@ std::string DagToDot(const Dag& dag) {
     }
     if (!group.empty()) out += "  }\n";
   }
-  for (const Edge& e : dag.edges) out += fmt::format("  {} -> {};\n", DotQuote(e.from), DotQuote(e.to));
+  for (const Edge& e : dag.edges)
+    out += fmt::format("  {} -> {};\n", DotQuote(e.from), DotQuote(e.to));
   return out + "}\n";
 }
 
 std::string DagToMermaid(const Dag& dag) {
   std::string out = fmt::format("---\ntitle: {}\n---\nflowchart LR\n", MermaidLabel(dag.dag_id));
   std::unordered_map<std::string_view, std::string> ids;
-  for (size_t i = 0; i < dag.tasks.size(); ++i) ids.emplace(dag.tasks[i].task_id, fmt::format("t{}", i));
+  for (size_t i = 0; i < dag.tasks.size(); ++i)
+    ids.emplace(dag.tasks[i].task_id, fmt::format("t{}", i));
   auto id_of = [&](const std::string& task_id) {
     auto it = ids.find(task_id);
     if (it != ids.end()) return it->second;
@@ -79,11 +83,12 @@ std::string DagToMermaid(const Dag& dag) {
   for (size_t i = 0; i < dag.tasks.size(); ++i) by_group[dag.tasks[i].task_group].push_back(i);
   size_t subgraph = 0;
   for (const auto& [group, tasks] : by_group) {
-    if (!group.empty()) out += fmt::format("  subgraph g{} [\"{}\"]\n", subgraph++, MermaidLabel(group));
+    if (!group.empty())
+      out += fmt::format("  subgraph g{} [\"{}\"]\n", subgraph++, MermaidLabel(group));
     for (size_t i : tasks) {
       const Task& t = dag.tasks[i];
-      out += fmt::format("  {}[\"{}<br/><small>{}</small>\"]\n", id_of(t.task_id), MermaidLabel(t.task_id),
-                         MermaidLabel(ShortClass(t.operator_class)));
+      out += fmt::format("  {}[\"{}<br/><small>{}</small>\"]\n", id_of(t.task_id),
+                         MermaidLabel(t.task_id), MermaidLabel(ShortClass(t.operator_class)));
     }
     if (!group.empty()) out += "  end\n";
   }

@@ -110,18 +110,21 @@ OperatorClass OperatorClassFromJson(const Json& j, const std::string& p) {
     if (!b.is_string()) json_reader::Fail(bp, "expected a string");
     return b.get<std::string>();
   });
-  c.template_fields = ReadAll<std::string>(j, "template_fields", p, [](const Json& b, const std::string& bp) {
-    if (!b.is_string()) json_reader::Fail(bp, "expected a string");
-    return b.get<std::string>();
-  });
-  c.init_parameters = ReadAll<OperatorParameter>(j, "init_parameters", p, [](const Json& x, const std::string& xp) {
-    OperatorParameter param{StringMember(x, "name", xp), StringMember(x, "kind", xp), false, Value::None()};
-    if (auto it = x.find("default"); it != x.end()) {
-      param.has_default = true;
-      param.default_value = ValueFromJson(*it, xp + "/default");
-    }
-    return param;
-  });
+  c.template_fields =
+      ReadAll<std::string>(j, "template_fields", p, [](const Json& b, const std::string& bp) {
+        if (!b.is_string()) json_reader::Fail(bp, "expected a string");
+        return b.get<std::string>();
+      });
+  c.init_parameters =
+      ReadAll<OperatorParameter>(j, "init_parameters", p, [](const Json& x, const std::string& xp) {
+        OperatorParameter param{StringMember(x, "name", xp), StringMember(x, "kind", xp), false,
+                                Value::None()};
+        if (auto it = x.find("default"); it != x.end()) {
+          param.has_default = true;
+          param.default_value = ValueFromJson(*it, xp + "/default");
+        }
+        return param;
+      });
   c.where = Range(j, p);
   if (auto it = j.find("execute"); it != j.end()) c.execute = RangeFromJson(*it, p + "/execute");
   return c;
@@ -223,20 +226,25 @@ Json DagFileToJson(const DagFile& f) {
       if (param.has_default) pj["default"] = ValueToJson(param.default_value);
       params.push_back(std::move(pj));
     }
-    classes.push_back(Json{{"path", c.path}, {"file", c.file}, {"bases", c.bases}, {"init_parameters", std::move(params)},
-                           {"template_fields", c.template_fields}, {"source", RangeToJson(c.where)},
+    classes.push_back(Json{{"path", c.path},
+                           {"file", c.file},
+                           {"bases", c.bases},
+                           {"init_parameters", std::move(params)},
+                           {"template_fields", c.template_fields},
+                           {"source", RangeToJson(c.where)},
                            {"execute", RangeToJson(c.execute)}});
   }
   Json diagnostics = Json::array();
   for (const Diagnostic& d : f.diagnostics) diagnostics.push_back(DiagnosticToJson(d));
   return Json{{"path", f.path},
               {"dags", std::move(dags)},
-              {"imports", std::move(imports)}, {"operator_classes", std::move(classes)},
+              {"imports", std::move(imports)},
+              {"operator_classes", std::move(classes)},
               {"diagnostics", std::move(diagnostics)}};
 }
 
 Json PluginToJson(const Plugin& p) {
-  return Json{{"name", p.name},          {"path", p.path},       {"file", p.file},
+  return Json{{"name", p.name},           {"path", p.path},       {"file", p.file},
               {"operators", p.operators}, {"sensors", p.sensors}, {"hooks", p.hooks}};
 }
 
@@ -263,8 +271,9 @@ Project ProjectFromJson(const Json& j) {
     });
   };
   p.plugins = ReadAll<Plugin>(j, "plugins", "", [&](const Json& x, const std::string& xp) {
-    return Plugin{StringMember(x, "name", xp), StringMember(x, "path", xp), StringMember(x, "file", xp, false),
-                  strings(x, "operators", xp), strings(x, "sensors", xp), strings(x, "hooks", xp)};
+    return Plugin{StringMember(x, "name", xp),        StringMember(x, "path", xp),
+                  StringMember(x, "file", xp, false), strings(x, "operators", xp),
+                  strings(x, "sensors", xp),          strings(x, "hooks", xp)};
   });
   return p;
 }

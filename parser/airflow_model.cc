@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <cmath>
 
 #include "parser/airflow_names.h"
 #include "parser/module_loader.h"
@@ -18,7 +18,9 @@ namespace dagport::parser {
 
 namespace {
 
-bool EndsWith(std::string_view s, std::string_view suffix) { return s.ends_with(suffix); }
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.ends_with(suffix);
+}
 
 std::string_view LastComponent(std::string_view path) {
   const size_t dot = path.rfind('.');
@@ -64,7 +66,9 @@ bool TasksOf(const Val& v, std::vector<TaskObj*>& out) {
   return false;
 }
 
-bool IsSet(const Val* v) { return v != nullptr && !Is(*v, Kind::kNone); }
+bool IsSet(const Val* v) {
+  return v != nullptr && !Is(*v, Kind::kNone);
+}
 
 const Val* FindArg(const std::vector<std::pair<std::string, Val>>& args, std::string_view name) {
   for (const auto& [k, v] : args) {
@@ -80,20 +84,24 @@ void AttachToDag(Evaluator& ev, TaskObj* task, DagObj* dag, TSNode node, Frame& 
   for (const TaskObj* existing : dag->tasks) {
     if (existing->task_id == task->task_id && !task->dynamic) {
       ev.Report("DP151", node, frame,
-                fmt::format("task id '{}' is already in DAG '{}' (line {}): Airflow 1.10 keeps the first task and "
+                fmt::format("task id '{}' is already in DAG '{}' (line {}): Airflow 1.10 keeps the "
+                            "first task and "
                             "warns, Airflow 2 raises DuplicateTaskIdFound",
                             task->task_id, dag->dag_id, existing->where.line),
                 "give each task of a DAG its own task_id");
       return;
     }
   }
-  if (!IsSet(FindArg(dag->arguments, "start_date")) && !IsSet(FindArg(task->effective_arguments, "start_date"))) {
-    throw AirflowImportError{ir::MakeDiagnostic(
-        "DP125", frame.module->path, ev.Range(node, frame),
-        fmt::format("Airflow 1.10 raises \"Task is missing the start_date parameter\" when task '{}' joins DAG '{}', "
-                    "so it loads nothing from this file",
-                    task->task_id, dag->dag_id),
-        "give the DAG a start_date= (1.10 does not take it from default_args), or create the task with dag=")};
+  if (!IsSet(FindArg(dag->arguments, "start_date")) &&
+      !IsSet(FindArg(task->effective_arguments, "start_date"))) {
+    throw AirflowImportError{
+        ir::MakeDiagnostic("DP125", frame.module->path, ev.Range(node, frame),
+                           fmt::format("Airflow 1.10 raises \"Task is missing the start_date "
+                                       "parameter\" when task '{}' joins DAG '{}', "
+                                       "so it loads nothing from this file",
+                                       task->task_id, dag->dag_id),
+                           "give the DAG a start_date= (1.10 does not take it from default_args), "
+                           "or create the task with dag=")};
   }
   task->registered = true;
   dag->tasks.push_back(task);
@@ -102,7 +110,8 @@ void AttachToDag(Evaluator& ev, TaskObj* task, DagObj* dag, TSNode node, Frame& 
 /// Airflow 1.10's validate_key, run by DAG() and BaseOperator(): an id must match
 /// `^[\w.-]+$` (Python's \w takes non-ASCII letters too) and have at most 250 characters, or
 /// Airflow raises and the file does not import.
-void ValidateKey(Evaluator& ev, const std::string& id, std::string_view what, TSNode node, Frame& frame) {
+void ValidateKey(Evaluator& ev, const std::string& id, std::string_view what, TSNode node,
+                 Frame& frame) {
   bool ok = !id.empty() && id.size() <= 250;
   for (unsigned char c : id) {
     ok = ok && (c >= 0x80 || std::isalnum(c) || c == '_' || c == '.' || c == '-');
@@ -110,7 +119,8 @@ void ValidateKey(Evaluator& ev, const std::string& id, std::string_view what, TS
   if (ok) return;
   throw AirflowImportError{ir::MakeDiagnostic(
       "DP125", frame.module->path, ev.Range(node, frame),
-      fmt::format("Airflow raises \"The key ({}) has to be made of alphanumeric characters, dashes, dots and "
+      fmt::format("Airflow raises \"The key ({}) has to be made of alphanumeric characters, "
+                  "dashes, dots and "
                   "underscores exclusively\" for this {} id, so it loads nothing from this file",
                   id.substr(0, 80), what),
       "use only letters, digits, '_', '.' and '-', at most 250 characters")};
@@ -121,11 +131,12 @@ void AddEdge(Evaluator& ev, TaskObj* up, TaskObj* down, TSNode node, Frame& fram
   if (up->dag != nullptr && down->dag == nullptr) AttachToDag(ev, down, up->dag, node, frame);
   if (down->dag != nullptr && up->dag == nullptr) AttachToDag(ev, up, down->dag, node, frame);
   if (up->dag != nullptr && down->dag != nullptr && up->dag != down->dag) {
-    ev.Report("DP122", node, frame,
-              fmt::format("dependency between tasks of two DAGs: '{}' in '{}' and '{}' in '{}'", up->task_id,
-                          up->dag->dag_id, down->task_id, down->dag->dag_id),
-              "Airflow raises AirflowException here; use an ExternalTaskSensor or TriggerDagRunOperator "
-              "across DAGs");
+    ev.Report(
+        "DP122", node, frame,
+        fmt::format("dependency between tasks of two DAGs: '{}' in '{}' and '{}' in '{}'",
+                    up->task_id, up->dag->dag_id, down->task_id, down->dag->dag_id),
+        "Airflow raises AirflowException here; use an ExternalTaskSensor or TriggerDagRunOperator "
+        "across DAGs");
     return;
   }
   if (!ev.edge_set.insert({up, down}).second) return;
@@ -147,7 +158,8 @@ Val Chain(Evaluator& ev, CallArgs& args, TSNode node, Frame& frame) {
                   "Airflow raises AirflowException: give both lists the same length");
         continue;
       }
-      for (size_t k = 0; k < up->items.size(); ++k) AddDependencies(ev, up->items[k], down->items[k], node, frame);
+      for (size_t k = 0; k < up->items.size(); ++k)
+        AddDependencies(ev, up->items[k], down->items[k], node, frame);
     } else {
       AddDependencies(ev, up, down, node, frame);
     }
@@ -167,9 +179,14 @@ Val CrossDownstream(Evaluator& ev, CallArgs& args, TSNode node, Frame& frame) {
 
 /// Microseconds of timedelta(...) arguments; nullopt when one is not a number.
 std::optional<int64_t> TimedeltaMicros(const CallArgs& args) {
-  static constexpr std::array<std::pair<std::string_view, double>, 7> kUnits = {{
-      {"days", 86'400e6}, {"seconds", 1e6}, {"microseconds", 1}, {"milliseconds", 1e3},
-      {"minutes", 60e6}, {"hours", 3'600e6}, {"weeks", 604'800e6}}};
+  static constexpr std::array<std::pair<std::string_view, double>, 7> kUnits = {
+      {{"days", 86'400e6},
+       {"seconds", 1e6},
+       {"microseconds", 1},
+       {"milliseconds", 1e3},
+       {"minutes", 60e6},
+       {"hours", 3'600e6},
+       {"weeks", 604'800e6}}};
   double total = 0;
   for (size_t i = 0; i < args.positional.size() && i < kUnits.size(); ++i) {
     if (!IsNumber(args.positional[i])) return std::nullopt;
@@ -200,8 +217,8 @@ std::string TimezoneOf(const Val& v) {
 }
 
 std::optional<Val> MakeDatetime(const CallArgs& args, std::string default_timezone) {
-  static constexpr std::array<std::string_view, 7> kFields = {"year", "month", "day", "hour",
-                                                              "minute", "second", "microsecond"};
+  static constexpr std::array<std::string_view, 7> kFields = {
+      "year", "month", "day", "hour", "minute", "second", "microsecond"};
   int fields[7] = {0, 1, 1, 0, 0, 0, 0};
   bool given[7] = {};
   for (size_t i = 0; i < args.positional.size() && i < 7; ++i) {
@@ -230,7 +247,8 @@ std::optional<Val> MakeDatetime(const CallArgs& args, std::string default_timezo
   if (args.positional.size() > 7) {
     tz = TimezoneOf(args.positional[7]);
   }
-  return Datetime(ir::Datetime{fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fields[6], tz});
+  return Datetime(ir::Datetime{fields[0], fields[1], fields[2], fields[3], fields[4], fields[5],
+                               fields[6], tz});
 }
 
 Val FromJson(const nlohmann::json& j) {
@@ -256,7 +274,8 @@ Val FromJson(const nlohmann::json& j) {
 }
 
 /// json.load(open(path)) of a file inside the analysed folders, or json.loads(text).
-Val ReadJsonConfig(Evaluator& ev, const std::string& path, CallArgs& args, TSNode node, Frame& frame) {
+Val ReadJsonConfig(Evaluator& ev, const std::string& path, CallArgs& args, TSNode node,
+                   Frame& frame) {
   if (args.positional.empty()) return nullptr;
   const Val& arg = args.positional[0];
   std::string text;
@@ -272,7 +291,9 @@ Val ReadJsonConfig(Evaluator& ev, const std::string& path, CallArgs& args, TSNod
       inside = inside || (!rel.empty() && !rel.starts_with(".."));
     }
     if (!inside || std::filesystem::file_size(file, ec) > (1u << 20) || ec) {
-      ev.Report("DP113", node, frame, fmt::format("'{}' is outside the analysed folders or too large: not read", arg->text.substr(5)),
+      ev.Report("DP113", node, frame,
+                fmt::format("'{}' is outside the analysed folders or too large: not read",
+                            arg->text.substr(5)),
                 "dagport reads JSON configuration only from the DAG and plugins folders");
       return nullptr;
     }
@@ -303,7 +324,8 @@ std::optional<std::string> OperatorClassPath(const Val& callee) {
     const std::string& path = callee->text;
     if (IsAirflowDagPath(path) || IsTaskGroupPath(path)) return std::nullopt;
     const std::string_view name = LastComponent(path);
-    if (IsBaseOperatorPath(path) || EndsWith(name, "Operator") || EndsWith(name, "Sensor")) return path;
+    if (IsBaseOperatorPath(path) || EndsWith(name, "Operator") || EndsWith(name, "Sensor"))
+      return path;
     if (path.starts_with("airflow.") && IsKnownOperatorModule(path)) return path;
     return std::nullopt;
   }
@@ -333,7 +355,7 @@ Val CreateDag(Evaluator& ev, CallArgs& args, TSNode node, Frame& frame) {
   } else {
     dag->dynamic = true;
     dag->dag_id = id != nullptr && !ts_node_is_null(id_node) ? std::string(ev.Text(id_node, frame))
-                                                              : std::string(ev.Text(node, frame));
+                                                             : std::string(ev.Text(node, frame));
     ev.Report("DP119", node, frame,
               fmt::format("DAG id '{}' is not statically known", dag->dag_id.substr(0, 80)),
               "the DAG is reported with its id expression; give it a literal id to convert it");
@@ -341,7 +363,8 @@ Val CreateDag(Evaluator& ev, CallArgs& args, TSNode node, Frame& frame) {
   dag->arguments.emplace_back("dag_id", Str(dag->dag_id));
   for (size_t i = next_positional; i < args.positional.size(); ++i) {
     const size_t k = i - next_positional;
-    dag->arguments.emplace_back(k < kDagPositional.size() ? std::string(kDagPositional[k]) : fmt::format("_positional_{}", i),
+    dag->arguments.emplace_back(k < kDagPositional.size() ? std::string(kDagPositional[k])
+                                                          : fmt::format("_positional_{}", i),
                                 args.positional[i]);
   }
   for (const auto& [name, v] : args.keywords) {
@@ -361,8 +384,8 @@ Val CreateDag(Evaluator& ev, CallArgs& args, TSNode node, Frame& frame) {
   return self;
 }
 
-Val CreateTask(Evaluator& ev, const std::string& operator_class, CallArgs& args, TSNode node, Frame& frame,
-               bool known_class) {
+Val CreateTask(Evaluator& ev, const std::string& operator_class, CallArgs& args, TSNode node,
+               Frame& frame, bool known_class) {
   auto* task = CurrentHeap().Make<TaskObj>();
   task->operator_class = ResolveAirflowPath(operator_class);
   task->file = frame.module->path;
@@ -371,7 +394,8 @@ Val CreateTask(Evaluator& ev, const std::string& operator_class, CallArgs& args,
     ev.Report("DP115", node, frame,
               fmt::format("'{}' is called with a task_id, so dagport takes it for an operator",
                           operator_class.substr(0, 80)),
-              "dagport could not resolve the class; make sure it is importable from the DAG folder or plugins");
+              "dagport could not resolve the class; make sure it is importable from the DAG folder "
+              "or plugins");
   }
 
   const Val* id = args.Keyword("task_id");
@@ -387,13 +411,16 @@ Val CreateTask(Evaluator& ev, const std::string& operator_class, CallArgs& args,
     ValidateKey(ev, task->task_id, "task", node, frame);
   } else {
     task->dynamic = true;
-    task->task_id = id != nullptr && !ts_node_is_null(id_node) ? std::string(ev.Text(id_node, frame))
-                                                                : "<task_id missing>";
-    ev.Report("DP110", id != nullptr && !ts_node_is_null(id_node) ? id_node : node, frame,
-              id == nullptr ? "operator call without a task_id"
-                            : fmt::format("task id '{}' is not statically known{}", task->task_id.substr(0, 80),
-                                          IsUnresolved(*id) && !(*id)->reason.empty() ? ": " + (*id)->reason : ""),
-              "the task is reported with its id expression; a migration needs literal or computable ids");
+    task->task_id = id != nullptr && !ts_node_is_null(id_node)
+                        ? std::string(ev.Text(id_node, frame))
+                        : "<task_id missing>";
+    ev.Report(
+        "DP110", id != nullptr && !ts_node_is_null(id_node) ? id_node : node, frame,
+        id == nullptr
+            ? "operator call without a task_id"
+            : fmt::format("task id '{}' is not statically known{}", task->task_id.substr(0, 80),
+                          IsUnresolved(*id) && !(*id)->reason.empty() ? ": " + (*id)->reason : ""),
+        "the task is reported with its id expression; a migration needs literal or computable ids");
   }
 
   // The DAG: dag= argument, else the innermost `with DAG(...)`.
@@ -412,7 +439,8 @@ Val CreateTask(Evaluator& ev, const std::string& operator_class, CallArgs& args,
     group = ev.group_context.back();
   }
   if (group != nullptr && dag == nullptr) dag = group->dag;
-  if (group != nullptr && group->prefix_group_id && !task->dynamic) task->task_id = group->group_id + "." + task->task_id;
+  if (group != nullptr && group->prefix_group_id && !task->dynamic)
+    task->task_id = group->group_id + "." + task->task_id;
   task->group = group;
 
   for (size_t i = 0; i < args.positional.size(); ++i) {
@@ -461,7 +489,8 @@ Val CreateTask(Evaluator& ev, const std::string& operator_class, CallArgs& args,
   return self;
 }
 
-void AddDependencies(Evaluator& ev, const Val& upstream, const Val& downstream, TSNode node, Frame& frame) {
+void AddDependencies(Evaluator& ev, const Val& upstream, const Val& downstream, TSNode node,
+                     Frame& frame) {
   std::vector<TaskObj*> ups;
   std::vector<TaskObj*> downs;
   const bool ups_known = TasksOf(upstream, ups);
@@ -470,7 +499,8 @@ void AddDependencies(Evaluator& ev, const Val& upstream, const Val& downstream, 
     const Val& bad = ups_known ? downstream : upstream;
     ev.Report("DP123", node, frame,
               fmt::format("dependency on {} '{}', not a task dagport knows", TypeName(bad),
-                          IsUnresolved(bad) ? bad->text.substr(0, 80) : std::string(ev.Text(node, frame).substr(0, 80))),
+                          IsUnresolved(bad) ? bad->text.substr(0, 80)
+                                            : std::string(ev.Text(node, frame).substr(0, 80))),
               "this dependency is not in the graph; check that both sides are operators");
     // Still link what is known on each side.
   }
@@ -486,8 +516,10 @@ Val CallExternal(Evaluator& ev, const Val& callee, CallArgs& args, TSNode node, 
     auto* group = CurrentHeap().Make<GroupObj>();
     const Val* id = args.Keyword("group_id");
     if (id == nullptr && !args.positional.empty()) id = &args.positional[0];
-    std::string group_id = id != nullptr && Is(*id, Kind::kStr) ? (*id)->text : std::string(ev.Text(node, frame));
-    if (const Val* d = args.Keyword("dag"); d != nullptr && Is(*d, Kind::kDag)) group->dag = (*d)->dag;
+    std::string group_id =
+        id != nullptr && Is(*id, Kind::kStr) ? (*id)->text : std::string(ev.Text(node, frame));
+    if (const Val* d = args.Keyword("dag"); d != nullptr && Is(*d, Kind::kDag))
+      group->dag = (*d)->dag;
     if (const Val* p = args.Keyword("parent_group"); p != nullptr && Is(*p, Kind::kTaskGroup)) {
       group->parent = (*p)->group;
     } else if (!ev.group_context.empty()) {
@@ -495,9 +527,11 @@ Val CallExternal(Evaluator& ev, const Val& callee, CallArgs& args, TSNode node, 
     }
     if (group->dag == nullptr && group->parent != nullptr) group->dag = group->parent->dag;
     if (group->dag == nullptr && !ev.dag_context.empty()) group->dag = ev.dag_context.back();
-    if (const Val* p = args.Keyword("prefix_group_id"); p != nullptr && Truth(*p) == false) group->prefix_group_id = false;
-    group->group_id = group->parent != nullptr && group->parent->prefix_group_id ? group->parent->group_id + "." + group_id
-                                                                                   : group_id;
+    if (const Val* p = args.Keyword("prefix_group_id"); p != nullptr && Truth(*p) == false)
+      group->prefix_group_id = false;
+    group->group_id = group->parent != nullptr && group->parent->prefix_group_id
+                          ? group->parent->group_id + "." + group_id
+                          : group_id;
     group->where = ev.Range(node, frame);
     if (group->dag != nullptr) group->dag->groups.push_back(group);
     Val self = MakeValue(Kind::kTaskGroup);
@@ -512,15 +546,17 @@ Val CallExternal(Evaluator& ev, const Val& callee, CallArgs& args, TSNode node, 
   const bool airflow = path.starts_with("airflow.");
   if (airflow && name == "chain") return Chain(ev, args, node, frame);
   if (airflow && name == "cross_downstream") return CrossDownstream(ev, args, node, frame);
-  if (path == "datetime.timedelta" || path == "pendulum.duration" || path == "dateutil.relativedelta.relativedelta") {
+  if (path == "datetime.timedelta" || path == "pendulum.duration" ||
+      path == "dateutil.relativedelta.relativedelta") {
     if (path != "dateutil.relativedelta.relativedelta") {
       if (std::optional<int64_t> us = TimedeltaMicros(args)) return Timedelta(*us);
     }
     return ev.Unknown(node, frame, "duration with arguments not statically known");
   }
-  if (path == "datetime.datetime" || path == "airflow.utils.timezone.datetime" || path == "pendulum.datetime" ||
-      path == "pendulum.DateTime" || path == "datetime.date") {
-    const bool utc_default = path == "airflow.utils.timezone.datetime" || path == "pendulum.datetime";
+  if (path == "datetime.datetime" || path == "airflow.utils.timezone.datetime" ||
+      path == "pendulum.datetime" || path == "pendulum.DateTime" || path == "datetime.date") {
+    const bool utc_default =
+        path == "airflow.utils.timezone.datetime" || path == "pendulum.datetime";
     if (std::optional<Val> dt = MakeDatetime(args, utc_default ? "UTC" : "")) return *dt;
     return ev.Unknown(node, frame, "datetime with arguments not statically known");
   }
@@ -552,31 +588,37 @@ Val CallExternal(Evaluator& ev, const Val& callee, CallArgs& args, TSNode node, 
       args.positional.size() == 1 && Is(args.positional[0], Kind::kStr)) {
     const std::string& p = args.positional[0]->text;
     const size_t slash = p.rfind('/');
-    if (path == "os.path.basename") return Str(slash == std::string::npos ? p : p.substr(slash + 1));
+    if (path == "os.path.basename")
+      return Str(slash == std::string::npos ? p : p.substr(slash + 1));
     if (path == "os.path.dirname") return Str(slash == std::string::npos ? "" : p.substr(0, slash));
     const size_t dot = p.rfind('.');
-    const bool has_ext = dot != std::string::npos && (slash == std::string::npos || dot > slash + 1);
+    const bool has_ext =
+        dot != std::string::npos && (slash == std::string::npos || dot > slash + 1);
     return Tuple({Str(has_ext ? p.substr(0, dot) : p), Str(has_ext ? p.substr(dot) : "")});
   }
   if (airflow && (EndsWith(path, "Variable.get") || EndsWith(path, "Variable.get_val"))) {
     return ev.Unknown(node, frame, "Airflow Variable read when the file is parsed");
   }
-  if (airflow && (EndsWith(path, "conf.get") || EndsWith(path, "conf.getint") || EndsWith(path, "conf.getboolean"))) {
+  if (airflow && (EndsWith(path, "conf.get") || EndsWith(path, "conf.getint") ||
+                  EndsWith(path, "conf.getboolean"))) {
     return ev.Unknown(node, frame, "Airflow configuration read when the file is parsed");
   }
   if (path.starts_with("os.environ") || path == "os.getenv") {
     return ev.Unknown(node, frame, "environment variable read when the file is parsed");
   }
-  return ev.Unknown(node, frame, fmt::format("call into '{}', which dagport does not analyse", path));
+  return ev.Unknown(node, frame,
+                    fmt::format("call into '{}', which dagport does not analyse", path));
 }
 
-Val AirflowAttribute(Evaluator& ev, const Val& obj, const std::string& name, TSNode node, Frame& frame) {
+Val AirflowAttribute(Evaluator& ev, const Val& obj, const std::string& name, TSNode node,
+                     Frame& frame) {
   if (Is(obj, Kind::kTask)) {
     TaskObj* t = obj->task;
     if (name == "task_id") return Str(t->task_id);
     if (name == "dag") return t->dag != nullptr ? t->dag->self : None();
     if (name == "dag_id") return t->dag != nullptr ? Str(t->dag->dag_id) : None();
-    if (name == "set_upstream" || name == "set_downstream" || name == "update_relative") return BoundMethod(obj, name);
+    if (name == "set_upstream" || name == "set_downstream" || name == "update_relative")
+      return BoundMethod(obj, name);
     if (name == "output") return ev.Unknown(node, frame, "XCom output of a task");
     for (const auto& [k, v] : t->effective_arguments) {
       if (k == name) return v;
@@ -612,14 +654,15 @@ Val AirflowAttribute(Evaluator& ev, const Val& obj, const std::string& name, TSN
   return nullptr;
 }
 
-bool SetAirflowAttribute(Evaluator& ev, const Val& obj, const std::string& name, const Val& value, TSNode node,
-                         Frame& frame) {
+bool SetAirflowAttribute(Evaluator& ev, const Val& obj, const std::string& name, const Val& value,
+                         TSNode node, Frame& frame) {
   if (Is(obj, Kind::kTask)) {
     if (name == "dag" && Is(value, Kind::kDag)) {
       if (obj->task->dag == nullptr) {
         AttachToDag(ev, obj->task, value->dag, node, frame);
       } else if (obj->task->dag != value->dag) {
-        ev.Report("DP122", node, frame, fmt::format("the DAG of task '{}' can not be changed", obj->task->task_id),
+        ev.Report("DP122", node, frame,
+                  fmt::format("the DAG of task '{}' can not be changed", obj->task->task_id),
                   "Airflow raises AirflowException here");
       }
     }
@@ -628,8 +671,8 @@ bool SetAirflowAttribute(Evaluator& ev, const Val& obj, const std::string& name,
   return Is(obj, Kind::kDag) || Is(obj, Kind::kTaskGroup);
 }
 
-Val CallAirflowMethod(Evaluator& ev, const Val& receiver, const std::string& name, CallArgs& args, TSNode node,
-                      Frame& frame) {
+Val CallAirflowMethod(Evaluator& ev, const Val& receiver, const std::string& name, CallArgs& args,
+                      TSNode node, Frame& frame) {
   if (Is(receiver, Kind::kTask)) {
     if ((name == "set_downstream" || name == "set_upstream") && !args.positional.empty()) {
       if (name == "set_downstream") {

@@ -32,7 +32,8 @@ void AddDependencies(Evaluator& ev, const Val& upstream, const Val& downstream, 
 Val CallExternal(Evaluator& ev, const Val& callee, CallArgs& args, TSNode node, Frame& frame);
 
 /// Attributes and methods of DAGs, tasks and task groups; nullptr when not one of them.
-Val AirflowAttribute(Evaluator& ev, const Val& obj, const std::string& name, TSNode node, Frame& frame);
+Val AirflowAttribute(Evaluator& ev, const Val& obj, const std::string& name, TSNode node,
+                     Frame& frame);
 bool SetAirflowAttribute(Evaluator& ev, const Val& obj, const std::string& name, const Val& value,
                          TSNode node, Frame& frame);
 /// Methods of DAGs and tasks (set_downstream, add_task, ...); nullptr when not one of them.

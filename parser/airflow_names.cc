@@ -18,18 +18,22 @@ bool IsTaskGroupPath(std::string_view path) {
 }
 
 bool IsBaseOperatorPath(std::string_view path) {
-  return path == "airflow.models.BaseOperator" || path == "airflow.models.baseoperator.BaseOperator" ||
-         path == "airflow.operators.BaseOperator" || path == "airflow.sensors.base_sensor_operator.BaseSensorOperator" ||
-         path == "airflow.sensors.base.BaseSensorOperator" || path == "airflow.operators.sensors.BaseSensorOperator";
+  return path == "airflow.models.BaseOperator" ||
+         path == "airflow.models.baseoperator.BaseOperator" ||
+         path == "airflow.operators.BaseOperator" ||
+         path == "airflow.sensors.base_sensor_operator.BaseSensorOperator" ||
+         path == "airflow.sensors.base.BaseSensorOperator" ||
+         path == "airflow.operators.sensors.BaseSensorOperator";
 }
 
 bool IsKnownOperatorModule(std::string_view path) {
-  for (std::string_view prefix : {"airflow.operators.", "airflow.sensors.", "airflow.contrib.operators.",
-                                  "airflow.contrib.sensors."}) {
+  for (std::string_view prefix : {"airflow.operators.", "airflow.sensors.",
+                                  "airflow.contrib.operators.", "airflow.contrib.sensors."}) {
     if (path.starts_with(prefix)) return true;
   }
   return path.starts_with("airflow.providers.") &&
-         (path.find(".operators.") != std::string_view::npos || path.find(".sensors.") != std::string_view::npos);
+         (path.find(".operators.") != std::string_view::npos ||
+          path.find(".sensors.") != std::string_view::npos);
 }
 
 std::string ResolveAirflowPath(std::string_view path) {
@@ -46,9 +50,11 @@ bool IsPackageLevelName(std::string_view path) {
 
 bool IsAirflow2OnlyModule(std::string_view module) {
   if (module.starts_with("airflow.providers.") || module == "airflow.providers") return true;
-  return std::any_of(std::begin(kAirflow2OnlyModules), std::end(kAirflow2OnlyModules), [&](std::string_view m) {
-    return module == m || (module.starts_with(m) && module.size() > m.size() && module[m.size()] == '.');
-  });
+  return std::any_of(
+      std::begin(kAirflow2OnlyModules), std::end(kAirflow2OnlyModules), [&](std::string_view m) {
+        return module == m ||
+               (module.starts_with(m) && module.size() > m.size() && module[m.size()] == '.');
+      });
 }
 
 }  // namespace dagport::parser

@@ -12,14 +12,74 @@ namespace dagport::parser {
 
 namespace {
 
-constexpr std::array kBuiltins = {
-    "abs", "all", "any", "bool", "callable", "chr", "dict", "divmod", "enumerate", "filter", "float", "format",
-    "frozenset", "getattr", "globals", "hasattr", "hash", "id", "int", "isinstance", "issubclass", "iter", "len",
-    "list", "locals", "map", "max", "min", "next", "object", "open", "ord", "pow", "print", "range", "repr",
-    "reversed", "round", "set", "setattr", "sorted", "str", "sum", "super", "tuple", "type", "vars", "zip",
-    "Exception", "ValueError", "KeyError", "TypeError", "RuntimeError", "ImportError", "ModuleNotFoundError",
-    "AttributeError", "NotImplementedError", "IndexError", "OSError", "IOError", "StopIteration",
-    "NameError", "ZeroDivisionError", "AssertionError", "__import__", "staticmethod", "classmethod", "property"};
+constexpr std::array kBuiltins = {"abs",
+                                  "all",
+                                  "any",
+                                  "bool",
+                                  "callable",
+                                  "chr",
+                                  "dict",
+                                  "divmod",
+                                  "enumerate",
+                                  "filter",
+                                  "float",
+                                  "format",
+                                  "frozenset",
+                                  "getattr",
+                                  "globals",
+                                  "hasattr",
+                                  "hash",
+                                  "id",
+                                  "int",
+                                  "isinstance",
+                                  "issubclass",
+                                  "iter",
+                                  "len",
+                                  "list",
+                                  "locals",
+                                  "map",
+                                  "max",
+                                  "min",
+                                  "next",
+                                  "object",
+                                  "open",
+                                  "ord",
+                                  "pow",
+                                  "print",
+                                  "range",
+                                  "repr",
+                                  "reversed",
+                                  "round",
+                                  "set",
+                                  "setattr",
+                                  "sorted",
+                                  "str",
+                                  "sum",
+                                  "super",
+                                  "tuple",
+                                  "type",
+                                  "vars",
+                                  "zip",
+                                  "Exception",
+                                  "ValueError",
+                                  "KeyError",
+                                  "TypeError",
+                                  "RuntimeError",
+                                  "ImportError",
+                                  "ModuleNotFoundError",
+                                  "AttributeError",
+                                  "NotImplementedError",
+                                  "IndexError",
+                                  "OSError",
+                                  "IOError",
+                                  "StopIteration",
+                                  "NameError",
+                                  "ZeroDivisionError",
+                                  "AssertionError",
+                                  "__import__",
+                                  "staticmethod",
+                                  "classmethod",
+                                  "property"};
 
 constexpr size_t kMaxRange = 1'000'000;
 
@@ -130,8 +190,8 @@ Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode n
     if (auto t = Truth(a[0])) return Bool(*t);
     return unknown("bool()");
   }
-  if (name == "list" || name == "tuple" || name == "set" || name == "frozenset" || name == "sorted" ||
-      name == "reversed") {
+  if (name == "list" || name == "tuple" || name == "set" || name == "frozenset" ||
+      name == "sorted" || name == "reversed") {
     std::vector<Val> items;
     if (!a.empty()) {
       auto it = Items(ev, a[0], node, frame);
@@ -159,7 +219,8 @@ Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode n
       keyed.emplace_back(k, item);
     }
     bool ok = true;
-    std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& x, const auto& y) { return Less(x.first, y.first, ok); });
+    std::stable_sort(keyed.begin(), keyed.end(),
+                     [&](const auto& x, const auto& y) { return Less(x.first, y.first, ok); });
     if (!ok) return unknown("sorted() of values that cannot be ordered statically");
     items.clear();
     for (auto& [k, v] : keyed) items.push_back(v);
@@ -178,7 +239,8 @@ Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode n
         if (!pairs) return unknown("dict() of a value not statically known");
         for (const Val& p : *pairs) {
           std::vector<Val> kv;
-          if (!ev.Iterate(p, kv, node, frame) || kv.size() != 2) return unknown("dict() of pairs not statically known");
+          if (!ev.Iterate(p, kv, node, frame) || kv.size() != 2)
+            return unknown("dict() of pairs not statically known");
           DictSet(d, kv[0], kv[1]);
         }
       }
@@ -302,11 +364,17 @@ Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode n
     const Val& v = a[0];
     const Val& t = a[1];
     if (Is(t, Kind::kBuiltin)) {
-      static const std::array<std::pair<std::string_view, Kind>, 7> kTypes = {{
-          {"str", Kind::kStr}, {"int", Kind::kInt}, {"float", Kind::kFloat}, {"list", Kind::kList},
-          {"dict", Kind::kDict}, {"tuple", Kind::kTuple}, {"bool", Kind::kBool}}};
+      static const std::array<std::pair<std::string_view, Kind>, 7> kTypes = {
+          {{"str", Kind::kStr},
+           {"int", Kind::kInt},
+           {"float", Kind::kFloat},
+           {"list", Kind::kList},
+           {"dict", Kind::kDict},
+           {"tuple", Kind::kTuple},
+           {"bool", Kind::kBool}}};
       for (const auto& [tn, k] : kTypes) {
-        if (t->text == tn && !IsUnresolved(v) && !Is(v, Kind::kExternal) && !Is(v, Kind::kInstance)) {
+        if (t->text == tn && !IsUnresolved(v) && !Is(v, Kind::kExternal) &&
+            !Is(v, Kind::kInstance)) {
           return Bool(v->kind == k || (tn == "int" && v->kind == Kind::kBool));
         }
       }
@@ -326,7 +394,8 @@ Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode n
     SetAttribute(ev, a[0], a[1]->text, a[2], node, frame);
     return None();
   }
-  if (name == "chr" && a.size() == 1 && Is(a[0], Kind::kInt) && a[0]->i >= 0 && a[0]->i < 0x110000) {
+  if (name == "chr" && a.size() == 1 && Is(a[0], Kind::kInt) && a[0]->i >= 0 &&
+      a[0]->i < 0x110000) {
     std::string s;
     AppendUtf8(s, static_cast<uint32_t>(a[0]->i));
     return Str(std::move(s));

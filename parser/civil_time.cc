@@ -38,8 +38,10 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
 }
 
 int64_t EpochMicros(const ir::Datetime& dt) {
-  const int64_t days = DaysFromCivil(dt.year, static_cast<unsigned>(dt.month), static_cast<unsigned>(dt.day));
-  return days * kMicrosPerDay + ((dt.hour * 60LL + dt.minute) * 60 + dt.second) * 1'000'000LL + dt.microsecond;
+  const int64_t days =
+      DaysFromCivil(dt.year, static_cast<unsigned>(dt.month), static_cast<unsigned>(dt.day));
+  return days * kMicrosPerDay + ((dt.hour * 60LL + dt.minute) * 60 + dt.second) * 1'000'000LL +
+         dt.microsecond;
 }
 
 ir::Datetime AddMicros(const ir::Datetime& dt, int64_t micros) {
@@ -65,9 +67,11 @@ ir::Datetime AddMicros(const ir::Datetime& dt, int64_t micros) {
 }
 
 std::optional<std::string> Strftime(const ir::Datetime& dt, const std::string& format) {
-  static constexpr const char* kMonths[] = {"January", "February", "March", "April", "May", "June", "July",
-                                            "August", "September", "October", "November", "December"};
-  static constexpr const char* kDays[] = {"Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday"};
+  static constexpr const char* kMonths[] = {"January",   "February", "March",    "April",
+                                            "May",       "June",     "July",     "August",
+                                            "September", "October",  "November", "December"};
+  static constexpr const char* kDays[] = {"Thursday", "Friday",  "Saturday", "Sunday",
+                                          "Monday",   "Tuesday", "Wednesday"};
   std::string out;
   for (size_t i = 0; i < format.size(); ++i) {
     if (format[i] != '%' || i + 1 == format.size()) {
@@ -75,7 +79,8 @@ std::optional<std::string> Strftime(const ir::Datetime& dt, const std::string& f
       continue;
     }
     const char c = format[++i];
-    const int64_t days = DaysFromCivil(dt.year, static_cast<unsigned>(dt.month), static_cast<unsigned>(dt.day));
+    const int64_t days =
+        DaysFromCivil(dt.year, static_cast<unsigned>(dt.month), static_cast<unsigned>(dt.day));
     const int weekday = static_cast<int>(((days % 7) + 7) % 7);  // 0 = Thursday
     switch (c) {
       case 'Y': out += fmt::format("{:04}", dt.year); break;

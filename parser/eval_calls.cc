@@ -12,7 +12,9 @@ namespace dagport::parser {
 
 namespace {
 
-std::string_view Type(TSNode n) { return ts_node_type(n); }
+std::string_view Type(TSNode n) {
+  return ts_node_type(n);
+}
 
 TSNode Field(TSNode n, const char* name) {
   return ts_node_child_by_field_name(n, name, static_cast<uint32_t>(std::strlen(name)));
@@ -65,9 +67,7 @@ std::vector<Parameter> Parameters(const FunctionInfo& fn, TSNode params, const S
   return out;
 }
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 void Evaluator::CollectArguments(TSNode argument_list, Frame& frame, CallArgs& args) {
   const uint32_t n = ts_node_named_child_count(argument_list);
@@ -75,7 +75,8 @@ void Evaluator::CollectArguments(TSNode argument_list, Frame& frame, CallArgs& a
     TSNode a = ts_node_named_child(argument_list, i);
     const std::string_view t = Type(a);
     if (t == "keyword_argument") {
-      args.keywords.emplace_back(std::string(Text(Field(a, "name"), frame)), Eval(Field(a, "value"), frame));
+      args.keywords.emplace_back(std::string(Text(Field(a, "name"), frame)),
+                                 Eval(Field(a, "value"), frame));
       args.keyword_nodes.push_back(Field(a, "value"));
     } else if (t == "list_splat") {
       TSNode inner = ts_node_named_child(a, 0);
@@ -101,7 +102,8 @@ void Evaluator::CollectArguments(TSNode argument_list, Frame& frame, CallArgs& a
           }
         }
       } else {
-        args.keywords.emplace_back("**", Unknown(a, frame, "unpacked keyword arguments not statically known"));
+        args.keywords.emplace_back(
+            "**", Unknown(a, frame, "unpacked keyword arguments not statically known"));
         args.keyword_nodes.push_back(a);
       }
     } else if (t == "comment") {
@@ -135,23 +137,26 @@ Val Evaluator::Call(Val callee, CallArgs& args, TSNode node, Frame& frame) {
     case Kind::kClass: return Instantiate(callee->cls, args, node, frame);
     case Kind::kBuiltin: return CallBuiltin(*this, callee->text, args, node, frame);
     case Kind::kBoundMethod:
-      if (callee->function != nullptr) return CallFunction(callee->function, args, node, frame, callee->receiver);
+      if (callee->function != nullptr)
+        return CallFunction(callee->function, args, node, frame, callee->receiver);
       return CallMethod(*this, callee->receiver, callee->text, args, node, frame);
     case Kind::kExternal: return CallExternal(*this, callee, args, node, frame);
     default: break;
   }
   // Something called with a task_id is an operator, whatever dagport could not resolve about it.
   if (args.Keyword("task_id") != nullptr) {
-    return CreateTask(*this, IsUnresolved(callee) ? callee->text : std::string(TypeName(callee)), args, node,
-                      frame, /*known_class=*/false);
+    return CreateTask(*this, IsUnresolved(callee) ? callee->text : std::string(TypeName(callee)),
+                      args, node, frame, /*known_class=*/false);
   }
-  return Unknown(node, frame,
-                 IsUnresolved(callee) ? callee->reason : fmt::format("call of a {}", TypeName(callee)));
+  return Unknown(
+      node, frame,
+      IsUnresolved(callee) ? callee->reason : fmt::format("call of a {}", TypeName(callee)));
 }
 
 Val Evaluator::CallFunction(FunctionInfo* fn, CallArgs& args, TSNode node, Frame& frame, Val self) {
   if (call_depth_ >= limits_.max_call_depth) {
-    Report("DP105", node, frame, fmt::format("calls nested more than {} deep: not followed", limits_.max_call_depth),
+    Report("DP105", node, frame,
+           fmt::format("calls nested more than {} deep: not followed", limits_.max_call_depth),
            "recursion is followed to a bounded depth only");
     return Unknown(node, frame, "call nested too deeply to follow");
   }
@@ -188,21 +193,24 @@ Val Evaluator::CallFunction(FunctionInfo* fn, CallArgs& args, TSNode node, Frame
     bool matched = false;
     for (size_t i = 0; i < parameters.size(); ++i) {
       const Parameter& p = parameters[i];
-      if ((p.kind == Parameter::kPositional || p.kind == Parameter::kKeywordOnly) && p.name == name) {
+      if ((p.kind == Parameter::kPositional || p.kind == Parameter::kKeywordOnly) &&
+          p.name == name) {
         scope->Set(p.name, value);
         bound[i] = true;
         matched = true;
         break;
       }
     }
-    if (!matched && var_keywords != nullptr && name != "**") DictSet(var_keywords, Str(name), value);
+    if (!matched && var_keywords != nullptr && name != "**")
+      DictSet(var_keywords, Str(name), value);
   }
   for (size_t i = 0; i < parameters.size(); ++i) {
     if (bound[i]) continue;
     const Parameter& p = parameters[i];
     scope->Set(p.name, p.default_value != nullptr
                            ? p.default_value
-                           : Unresolved(p.name, fmt::format("argument '{}' of {}() not given", p.name, fn->name)));
+                           : Unresolved(p.name, fmt::format("argument '{}' of {}() not given",
+                                                            p.name, fn->name)));
   }
 
   Frame inner;
@@ -247,7 +255,8 @@ Val Evaluator::Instantiate(ClassInfo* cls, CallArgs& args, TSNode node, Frame& f
   Val instance = CurrentHeap().Make<Obj>();
   instance->kind = Kind::kInstance;
   instance->cls = cls;
-  if (const Val* init = cls->FindAttribute("__init__"); init != nullptr && Is(*init, Kind::kFunction)) {
+  if (const Val* init = cls->FindAttribute("__init__");
+      init != nullptr && Is(*init, Kind::kFunction)) {
     CallFunction((*init)->function, args, node, frame, instance);
   }
   return instance;

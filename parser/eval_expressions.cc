@@ -15,7 +15,9 @@ namespace dagport::parser {
 
 namespace {
 
-std::string_view Type(TSNode n) { return ts_node_type(n); }
+std::string_view Type(TSNode n) {
+  return ts_node_type(n);
+}
 
 TSNode Field(TSNode n, const char* name) {
   return ts_node_child_by_field_name(n, name, static_cast<uint32_t>(std::strlen(name)));
@@ -66,7 +68,8 @@ void Evaluator::Report(std::string_view code, TSNode node, const Frame& frame, s
   // One report per code and place, however often the place is evaluated (loops, factories).
   std::string key = fmt::format("{}:{}:{}:{}", code, frame.module->path, where.line, where.column);
   if (!reported_.insert(key).second) return;
-  diagnostics.push_back(ir::MakeDiagnostic(code, frame.module->path, where, std::move(message), std::move(hint)));
+  diagnostics.push_back(
+      ir::MakeDiagnostic(code, frame.module->path, where, std::move(message), std::move(hint)));
 }
 
 Val Evaluator::Eval(TSNode node, Frame& frame) {
@@ -74,7 +77,8 @@ Val Evaluator::Eval(TSNode node, Frame& frame) {
   Step(node, frame);
   if (++nesting_ > limits_.max_nesting) {
     --nesting_;
-    Report("DP104", node, frame, fmt::format("expression nested more than {} levels deep", limits_.max_nesting),
+    Report("DP104", node, frame,
+           fmt::format("expression nested more than {} levels deep", limits_.max_nesting),
            "split the expression");
     return Unknown(node, frame, "expression nested too deeply to analyse");
   }
@@ -104,11 +108,13 @@ Val Evaluator::EvalInner(TSNode node, Frame& frame) {
   if (type == "none") return None();
   if (type == "ellipsis") return None();
   if (type == "list") return EvalCollection(node, frame, Kind::kList);
-  if (type == "tuple" || type == "expression_list") return EvalCollection(node, frame, Kind::kTuple);
+  if (type == "tuple" || type == "expression_list")
+    return EvalCollection(node, frame, Kind::kTuple);
   if (type == "set") return EvalCollection(node, frame, Kind::kSet);
   if (type == "dictionary") return EvalDictionary(node, frame);
   if (type == "parenthesized_expression") {
-    return ts_node_named_child_count(node) > 0 ? Eval(ts_node_named_child(node, 0), frame) : Tuple({});
+    return ts_node_named_child_count(node) > 0 ? Eval(ts_node_named_child(node, 0), frame)
+                                               : Tuple({});
   }
   if (type == "binary_operator") return EvalBinary(node, frame);
   if (type == "comparison_operator") return EvalComparison(node, frame);
@@ -141,8 +147,8 @@ Val Evaluator::EvalInner(TSNode node, Frame& frame) {
   if (type == "subscript") return EvalSubscript(node, frame);
   if (type == "call") return EvalCall(node, frame);
   if (type == "lambda") return EvalLambda(node, frame);
-  if (type == "list_comprehension" || type == "set_comprehension" || type == "generator_expression" ||
-      type == "dictionary_comprehension") {
+  if (type == "list_comprehension" || type == "set_comprehension" ||
+      type == "generator_expression" || type == "dictionary_comprehension") {
     return EvalComprehension(node, frame);
   }
   if (type == "named_expression") {
@@ -165,10 +171,14 @@ Val Evaluator::Lookup(std::string_view name, TSNode node, Frame& frame) {
   if (IsBuiltinName(name)) return Builtin(std::string(name));
   // `from airflow.operators import *`: the name comes from that module.
   for (Scope* s = frame.scope; s != nullptr; s = s->enclosing) {
-    if (!s->wildcard_modules.empty()) return ResolveExternalName(*this, s->wildcard_modules.back() + "." + std::string(name), node, frame);
+    if (!s->wildcard_modules.empty())
+      return ResolveExternalName(*this, s->wildcard_modules.back() + "." + std::string(name), node,
+                                 frame);
   }
   if (!frame.module->globals->wildcard_modules.empty()) {
-    return ResolveExternalName(*this, frame.module->globals->wildcard_modules.back() + "." + std::string(name), node, frame);
+    return ResolveExternalName(
+        *this, frame.module->globals->wildcard_modules.back() + "." + std::string(name), node,
+        frame);
   }
   Report("DP120", node, frame, fmt::format("name '{}' is not defined", name),
          "Airflow would fail to import the file with NameError, unless the name comes from a "
@@ -244,7 +254,8 @@ Val Evaluator::EvalConcatenatedString(TSNode node, Frame& frame) {
   const uint32_t n = ts_node_named_child_count(node);
   for (uint32_t i = 0; i < n; ++i) {
     Val part = Eval(ts_node_named_child(node, i), frame);
-    if (!Is(part, Kind::kStr)) return Unknown(node, frame, IsUnresolved(part) ? part->reason : "not a string");
+    if (!Is(part, Kind::kStr))
+      return Unknown(node, frame, IsUnresolved(part) ? part->reason : "not a string");
     out += part->text;
   }
   return Str(std::move(out));
@@ -259,7 +270,8 @@ Val Evaluator::EvalCollection(TSNode node, Frame& frame, Kind kind) {
       TSNode inner = ts_node_named_child(c, 0);
       Val v = Eval(inner, frame);
       std::vector<Val> spread;
-      if (!Iterate(v, spread, inner, frame)) return Unknown(node, frame, "unpacking of a value not statically known");
+      if (!Iterate(v, spread, inner, frame))
+        return Unknown(node, frame, "unpacking of a value not statically known");
       items.insert(items.end(), spread.begin(), spread.end());
     } else if (Type(c) == "comment") {
       continue;
@@ -283,7 +295,8 @@ Val Evaluator::EvalDictionary(TSNode node, Frame& frame) {
       DictSet(d, k, v);
     } else if (Type(c) == "dictionary_splat") {
       Val other = Eval(ts_node_named_child(c, 0), frame);
-      if (!Is(other, Kind::kDict)) return Unknown(node, frame, "unpacking of a mapping not statically known");
+      if (!Is(other, Kind::kDict))
+        return Unknown(node, frame, "unpacking of a mapping not statically known");
       for (auto& [k, v] : other->entries) DictSet(d, k, v);
     }
   }
@@ -312,7 +325,8 @@ Val Evaluator::EvalComparison(TSNode node, Frame& frame) {
       pending = pending.empty() ? std::string(Type(c)) : pending + " " + std::string(Type(c));
     }
   }
-  if (operands.size() < 2 || ops.size() != operands.size() - 1) return Unknown(node, frame, "comparison");
+  if (operands.size() < 2 || ops.size() != operands.size() - 1)
+    return Unknown(node, frame, "comparison");
   Val left = Eval(operands[0], frame);
   for (size_t i = 0; i < ops.size(); ++i) {
     Val right = Eval(operands[i + 1], frame);
@@ -361,7 +375,8 @@ Val Evaluator::EvalSubscript(TSNode node, Frame& frame) {
   // d[a, b] has several subscripts: a tuple key.
   if (ts_node_named_child_count(node) > 2) {
     std::vector<Val> keys;
-    for (uint32_t i = 1; i < ts_node_named_child_count(node); ++i) keys.push_back(Eval(ts_node_named_child(node, i), frame));
+    for (uint32_t i = 1; i < ts_node_named_child_count(node); ++i)
+      keys.push_back(Eval(ts_node_named_child(node, i), frame));
     return Index(*this, obj, Tuple(std::move(keys)), node, frame);
   }
   return Index(*this, obj, Eval(sub, frame), node, frame);
@@ -447,9 +462,10 @@ Val Evaluator::EvalComprehension(TSNode node, Frame& frame) {
   };
   run(0);
   if (unknown) {
-    Report("DP111", node, frame,
-           fmt::format("comprehension '{}' is not statically known", Text(node, frame).substr(0, 80)),
-           "tasks it would create are not reported");
+    Report(
+        "DP111", node, frame,
+        fmt::format("comprehension '{}' is not statically known", Text(node, frame).substr(0, 80)),
+        "tasks it would create are not reported");
     return Unknown(node, frame, "comprehension over values not statically known");
   }
   if (dict != nullptr) return dict;

@@ -13,7 +13,9 @@ namespace dagport::parser {
 
 namespace {
 
-std::string_view Type(TSNode n) { return ts_node_type(n); }
+std::string_view Type(TSNode n) {
+  return ts_node_type(n);
+}
 
 TSNode Field(TSNode n, const char* name) {
   return ts_node_child_by_field_name(n, name, static_cast<uint32_t>(std::strlen(name)));
@@ -29,9 +31,11 @@ std::string Dotted(std::string_view text) {
 
 }  // namespace
 
-void Evaluator::RecordImport(const Frame& frame, std::string module, std::string name, std::string alias, TSNode node) {
+void Evaluator::RecordImport(const Frame& frame, std::string module, std::string name,
+                             std::string alias, TSNode node) {
   if (frame.module != root_module) return;
-  imports.push_back(ir::Import{std::move(module), std::move(name), std::move(alias), Range(node, frame)});
+  imports.push_back(
+      ir::Import{std::move(module), std::move(name), std::move(alias), Range(node, frame)});
 }
 
 bool Evaluator::ExecImport(TSNode node, Frame& frame) {
@@ -68,7 +72,8 @@ bool Evaluator::ExecImport(TSNode node, Frame& frame) {
         size_t start = top.size() + 1;
         while (start <= name.size() && Is(current, Kind::kModule)) {
           const size_t dot = name.find('.', start);
-          const std::string part = name.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+          const std::string part =
+              name.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
           prefix += "." + part;
           Val next = ImportModule(*this, prefix, item, frame);
           current->module->globals->Set(part, next);
@@ -162,13 +167,15 @@ bool Evaluator::ExecImportFrom(TSNode node, Frame& frame) {
         value = ImportSubmodule(*this, module->module, name, item, frame);
       }
       if (value == nullptr) {
-        Report("DP113", item, frame, fmt::format("cannot import name '{}' from '{}'", name, module_name),
-                   "Airflow would fail to import the file (ImportError)");
+        Report("DP113", item, frame,
+               fmt::format("cannot import name '{}' from '{}'", name, module_name),
+               "Airflow would fail to import the file (ImportError)");
       }
     } else {
       value = ResolveExternalName(*this, module_name + "." + name, item, frame);
     }
-    if (value == nullptr) value = Unresolved(name, fmt::format("name '{}' from '{}' not found", name, module_name));
+    if (value == nullptr)
+      value = Unresolved(name, fmt::format("name '{}' from '{}' not found", name, module_name));
     Bind(alias.empty() ? name : alias, value, frame);
   }
   return true;

@@ -12,7 +12,9 @@ namespace dagport::parser {
 
 namespace {
 
-std::string_view Type(TSNode n) { return ts_node_type(n); }
+std::string_view Type(TSNode n) {
+  return ts_node_type(n);
+}
 
 TSNode Field(TSNode n, const char* name) {
   return ts_node_child_by_field_name(n, name, static_cast<uint32_t>(std::strlen(name)));
@@ -20,7 +22,8 @@ TSNode Field(TSNode n, const char* name) {
 
 }  // namespace
 
-Evaluator::Evaluator(ModuleLoader& loader, EvaluationLimits limits) : loader_(loader), limits_(limits) {}
+Evaluator::Evaluator(ModuleLoader& loader, EvaluationLimits limits)
+    : loader_(loader), limits_(limits) {}
 
 void Evaluator::Step(TSNode node, const Frame& frame) {
   if (++steps_ > limits_.max_steps) {
@@ -30,8 +33,8 @@ void Evaluator::Step(TSNode node, const Frame& frame) {
         limits_.max_steps, Range(node, frame).line, frame.module->path)};
   }
   if ((steps_ & 0x3FF) == 0 && CurrentHeap().size() > limits_.max_objects) {
-    throw EvaluationBoundReached{fmt::format("analysis stopped: more than {} values allocated",
-                                             limits_.max_objects)};
+    throw EvaluationBoundReached{
+        fmt::format("analysis stopped: more than {} values allocated", limits_.max_objects)};
   }
 }
 
@@ -78,7 +81,8 @@ Flow Evaluator::Exec(TSNode stmt, Frame& frame) {
     return Flow::kNormal;
   }
   if (type == "import_statement") return ExecImport(stmt, frame) ? Flow::kNormal : Flow::kRaise;
-  if (type == "import_from_statement") return ExecImportFrom(stmt, frame) ? Flow::kNormal : Flow::kRaise;
+  if (type == "import_from_statement")
+    return ExecImportFrom(stmt, frame) ? Flow::kNormal : Flow::kRaise;
   if (type == "function_definition") {
     ExecFunctionDef(stmt, frame, {});
     return Flow::kNormal;
@@ -107,7 +111,8 @@ Flow Evaluator::Exec(TSNode stmt, Frame& frame) {
   if (type == "with_statement") return ExecWith(stmt, frame);
   if (type == "try_statement") return ExecTry(stmt, frame);
   if (type == "return_statement") {
-    Val value = ts_node_named_child_count(stmt) > 0 ? Eval(ts_node_named_child(stmt, 0), frame) : None();
+    Val value =
+        ts_node_named_child_count(stmt) > 0 ? Eval(ts_node_named_child(stmt, 0), frame) : None();
     if (uncertain_ > 0) {
       if (frame.maybe_return == nullptr) frame.maybe_return = value;
       return Flow::kNormal;
@@ -134,8 +139,10 @@ Flow Evaluator::Exec(TSNode stmt, Frame& frame) {
       Val key = Eval(Field(target, "subscript"), frame);
       if (Is(obj, Kind::kDict)) {
         auto& e = obj->entries;
-        e.erase(std::remove_if(e.begin(), e.end(), [&](const auto& kv) { return Equal(kv.first, key).value_or(false); }),
-                e.end());
+        e.erase(
+            std::remove_if(e.begin(), e.end(),
+                           [&](const auto& kv) { return Equal(kv.first, key).value_or(false); }),
+            e.end());
       }
     }
     return Flow::kNormal;
@@ -147,13 +154,15 @@ Flow Evaluator::Exec(TSNode stmt, Frame& frame) {
 
 Flow Evaluator::ExecIf(TSNode node, Frame& frame) {
   // Branches in order: (condition, body) pairs, then an optional else body.
-  std::vector<std::pair<TSNode, TSNode>> branches{{Field(node, "condition"), Field(node, "consequence")}};
+  std::vector<std::pair<TSNode, TSNode>> branches{
+      {Field(node, "condition"), Field(node, "consequence")}};
   TSNode else_body{};
   bool has_else = false;
   const uint32_t n = ts_node_named_child_count(node);
   for (uint32_t i = 0; i < n; ++i) {
     TSNode c = ts_node_named_child(node, i);
-    if (Type(c) == "elif_clause") branches.emplace_back(Field(c, "condition"), Field(c, "consequence"));
+    if (Type(c) == "elif_clause")
+      branches.emplace_back(Field(c, "condition"), Field(c, "consequence"));
     if (Type(c) == "else_clause") {
       else_body = Field(c, "body");
       has_else = true;
@@ -168,7 +177,8 @@ Flow Evaluator::ExecIf(TSNode node, Frame& frame) {
     }
     if (*truth) return ExecBlock(branches[b].second, frame);
   }
-  if (unknown_from == branches.size()) return has_else ? ExecBlock(else_body, frame) : Flow::kNormal;
+  if (unknown_from == branches.size())
+    return has_else ? ExecBlock(else_body, frame) : Flow::kNormal;
 
   // The condition is not statically known: analyse every remaining branch, in order.
   Report("DP111", branches[unknown_from].first, frame,
@@ -195,7 +205,8 @@ Flow Evaluator::ExecFor(TSNode node, Frame& frame) {
                        Text(right, frame).substr(0, 80)),
            "tasks created in the loop are reported once, with ids that are not statically known");
     ++uncertain_;
-    Assign(target, Unknown(right, frame, "item of an iterable that is not statically known"), frame);
+    Assign(target, Unknown(right, frame, "item of an iterable that is not statically known"),
+           frame);
     ExecBlock(body, frame);
     --uncertain_;
     return Flow::kNormal;
@@ -275,9 +286,11 @@ Flow Evaluator::ExecWith(TSNode node, Frame& frame) {
         ++groups_pushed;
       }
       if (has_alias) {
-        const bool airflow_object = Is(value, Kind::kDag) || Is(value, Kind::kTaskGroup) ||
-                                    (Is(value, Kind::kExternal) && value->text.starts_with("open:"));
-        Assign(alias, airflow_object ? value : Unknown(value_node, frame, "value of a context manager"),
+        const bool airflow_object =
+            Is(value, Kind::kDag) || Is(value, Kind::kTaskGroup) ||
+            (Is(value, Kind::kExternal) && value->text.starts_with("open:"));
+        Assign(alias,
+               airflow_object ? value : Unknown(value_node, frame, "value of a context manager"),
                frame);
       }
     }
@@ -291,7 +304,8 @@ Flow Evaluator::ExecWith(TSNode node, Frame& frame) {
 Flow Evaluator::ExecTry(TSNode node, Frame& frame) {
   const uint32_t n = ts_node_named_child_count(node);
   bool has_handlers = false;
-  for (uint32_t i = 0; i < n; ++i) has_handlers |= Type(ts_node_named_child(node, i)) == "except_clause";
+  for (uint32_t i = 0; i < n; ++i)
+    has_handlers |= Type(ts_node_named_child(node, i)) == "except_clause";
   if (has_handlers) ++try_depth_;
   Flow flow = Flow::kNormal;
   try {
@@ -339,7 +353,8 @@ void Evaluator::ExecFunctionDef(TSNode node, Frame& frame, const std::vector<Val
   for (uint32_t i = 0; i < n; ++i) {
     TSNode p = ts_node_named_child(params, i);
     const std::string_view t = Type(p);
-    if (t == "default_parameter" || t == "typed_default_parameter") fn->defaults[i] = Eval(Field(p, "value"), frame);
+    if (t == "default_parameter" || t == "typed_default_parameter")
+      fn->defaults[i] = Eval(Field(p, "value"), frame);
   }
   Val v = CurrentHeap().Make<Obj>();
   v->kind = Kind::kFunction;
@@ -375,7 +390,8 @@ void Evaluator::ExecClassDef(TSNode node, Frame& frame, const std::vector<Val>& 
   body_frame.is_function = false;
   // Names in the class body resolve through the module, so use a scope chained to globals.
   ExecBlock(Field(node, "body"), body_frame);
-  for (const std::string& name : body_scope->order) cls->attributes.emplace_back(name, body_scope->vars[name]);
+  for (const std::string& name : body_scope->order)
+    cls->attributes.emplace_back(name, body_scope->vars[name]);
   Val v = CurrentHeap().Make<Obj>();
   v->kind = Kind::kClass;
   v->cls = cls;
@@ -417,7 +433,8 @@ void Evaluator::ExecAugmentedAssignment(TSNode node, Frame& frame) {
     for (auto& [k, v] : operand->entries) DictSet(current, k, v);
     return;
   }
-  Val result = BinaryOperation(*this, std::string(op.substr(0, op.size() - 1)), current, operand, node, frame);
+  Val result = BinaryOperation(*this, std::string(op.substr(0, op.size() - 1)), current, operand,
+                               node, frame);
   Assign(left, result, frame);
 }
 
@@ -435,8 +452,8 @@ void Evaluator::Assign(TSNode target, Val value, Frame& frame) {
     Bind(std::string(Text(target, frame)), value, frame);
     return;
   }
-  if (type == "pattern_list" || type == "tuple_pattern" || type == "list_pattern" || type == "tuple" ||
-      type == "list" || type == "expression_list") {
+  if (type == "pattern_list" || type == "tuple_pattern" || type == "list_pattern" ||
+      type == "tuple" || type == "list" || type == "expression_list") {
     const uint32_t n = ts_node_named_child_count(target);
     std::vector<Val> items;
     const bool known = Iterate(value, items, target, frame);
@@ -456,7 +473,8 @@ void Evaluator::Assign(TSNode target, Val value, Frame& frame) {
       } else if (i == star) {
         const size_t after = n - star - 1;
         Assign(ts_node_named_child(t, 0),
-               List(std::vector<Val>(items.begin() + star, items.end() - static_cast<long>(after))), frame);
+               List(std::vector<Val>(items.begin() + star, items.end() - static_cast<long>(after))),
+               frame);
       } else {
         Assign(t, items[items.size() - (n - i)], frame);
       }

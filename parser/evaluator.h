@@ -6,8 +6,8 @@
 
 #include <set>
 #include <string>
-#include <unordered_map>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -114,7 +114,8 @@ class Evaluator {
   /// False when the import fails under Airflow 1.10 (an Airflow 2 module inside `try:`).
   bool ExecImport(TSNode node, Frame& frame);
   bool ExecImportFrom(TSNode node, Frame& frame);
-  void RecordImport(const Frame& frame, std::string module, std::string name, std::string alias, TSNode node);
+  void RecordImport(const Frame& frame, std::string module, std::string name, std::string alias,
+                    TSNode node);
   void Assign(TSNode target, Val value, Frame& frame);
   void Bind(const std::string& name, Val value, Frame& frame);
   Val Lookup(std::string_view name, TSNode node, Frame& frame);

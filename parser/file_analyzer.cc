@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <set>
 #include <filesystem>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -53,7 +53,8 @@ ir::Dag ToIrDag(const DagObj& dag, const std::vector<EdgeObj>& edges) {
   out.dynamic = dag.dynamic;
   out.arguments = ToIr(dag.arguments);
   out.where = dag.where;
-  if (dag.parent_task != nullptr && dag.parent_task->dag != nullptr) out.parent_dag = dag.parent_task->dag->dag_id;
+  if (dag.parent_task != nullptr && dag.parent_task->dag != nullptr)
+    out.parent_dag = dag.parent_task->dag->dag_id;
   for (const TaskObj* t : dag.tasks) {
     ir::Task task;
     task.task_id = t->task_id;
@@ -75,7 +76,8 @@ ir::Dag ToIrDag(const DagObj& dag, const std::vector<EdgeObj>& edges) {
     out.edges.push_back(ir::Edge{e.from->task_id, e.to->task_id, e.where});
   }
   for (const GroupObj* g : dag.groups) {
-    out.task_groups.push_back(ir::TaskGroup{g->group_id, g->parent != nullptr ? g->parent->group_id : "", g->where});
+    out.task_groups.push_back(
+        ir::TaskGroup{g->group_id, g->parent != nullptr ? g->parent->group_id : "", g->where});
   }
   return out;
 }
@@ -90,7 +92,8 @@ std::string BasePath(const Val& base) {
 std::vector<ir::OperatorClass> OperatorClasses(const Evaluator& ev) {
   std::vector<ModuleState*> modules;
   for (const auto& [name, module] : ev.modules) modules.push_back(module);
-  std::sort(modules.begin(), modules.end(), [](const ModuleState* a, const ModuleState* b) { return a->name < b->name; });
+  std::sort(modules.begin(), modules.end(),
+            [](const ModuleState* a, const ModuleState* b) { return a->name < b->name; });
   std::vector<ir::OperatorClass> out;
   for (ModuleState* module : modules) {
     if (module->tree == nullptr) continue;
@@ -109,15 +112,18 @@ std::vector<ir::OperatorClass> OperatorClasses(const Evaluator& ev) {
             if (Is(field, Kind::kStr)) c.template_fields.push_back(field->text);
           }
         }
-        if (attr == "execute" && Is(value, Kind::kFunction)) c.execute = module->tree->Range(value->function->node);
+        if (attr == "execute" && Is(value, Kind::kFunction))
+          c.execute = module->tree->Range(value->function->node);
         if (attr == "__init__" && Is(value, Kind::kFunction)) {
           const FunctionInfo& init = *value->function;
           TSNode params = ts_node_child_by_field_name(init.node, "parameters", 10);
           std::vector<Parameter> parameters = Parameters(init, params, *module->tree);
           for (size_t i = 0; i < parameters.size(); ++i) {
             if (i == 0 && parameters[i].name == "self") continue;
-            static constexpr const char* kKinds[] = {"positional", "keyword_only", "var_positional", "var_keyword"};
-            ir::OperatorParameter param{parameters[i].name, kKinds[parameters[i].kind], false, ir::Value::None()};
+            static constexpr const char* kKinds[] = {"positional", "keyword_only", "var_positional",
+                                                     "var_keyword"};
+            ir::OperatorParameter param{parameters[i].name, kKinds[parameters[i].kind], false,
+                                        ir::Value::None()};
             if (parameters[i].default_value != nullptr) {
               param.has_default = true;
               param.default_value = ToIrValue(parameters[i].default_value);
@@ -134,7 +140,8 @@ std::vector<ir::OperatorClass> OperatorClasses(const Evaluator& ev) {
 
 }  // namespace
 
-FileAnalysis AnalyzeFile(const std::string& path, ModuleLoader& loader, const EvaluationLimits& limits) {
+FileAnalysis AnalyzeFile(const std::string& path, ModuleLoader& loader,
+                         const EvaluationLimits& limits) {
   SourceText source = ReadSource(path, path);
   if (!source.text) {
     FileAnalysis result;
@@ -143,7 +150,8 @@ FileAnalysis AnalyzeFile(const std::string& path, ModuleLoader& loader, const Ev
     return result;
   }
   FileAnalysis result = AnalyzeSource(path, std::move(*source.text), loader, limits);
-  result.file.diagnostics.insert(result.file.diagnostics.begin(), source.diagnostics.begin(), source.diagnostics.end());
+  result.file.diagnostics.insert(result.file.diagnostics.begin(), source.diagnostics.begin(),
+                                 source.diagnostics.end());
   return result;
 }
 
@@ -151,7 +159,8 @@ FileAnalysis AnalyzeSource(const std::string& path, std::string text, ModuleLoad
                            const EvaluationLimits& limits) {
   FileAnalysis result;
   result.file.path = path;
-  result.might_contain_dag = text.find("DAG") != std::string::npos && text.find("airflow") != std::string::npos;
+  result.might_contain_dag =
+      text.find("DAG") != std::string::npos && text.find("airflow") != std::string::npos;
   if (!result.might_contain_dag) return result;
 
   SyntaxTree tree = SyntaxTree::Parse(std::move(text));
@@ -188,7 +197,8 @@ FileAnalysis AnalyzeSource(const std::string& path, std::string text, ModuleLoad
     import_fails = true;
   }
   // A file that is not valid Python 3 does not import at all.
-  for (const ir::Diagnostic& d : syntax) import_fails = import_fails || d.severity == ir::Severity::kError;
+  for (const ir::Diagnostic& d : syntax)
+    import_fails = import_fails || d.severity == ir::Severity::kError;
 
   std::vector<DagObj*> collected = CollectDags(module);
   std::unordered_set<DagObj*> collected_set(collected.begin(), collected.end());
@@ -196,13 +206,16 @@ FileAnalysis AnalyzeSource(const std::string& path, std::string text, ModuleLoad
     if (collected_set.contains(dag) || dag->file != path) continue;
     ev.diagnostics.push_back(ir::MakeDiagnostic(
         "DP112", path, dag->where,
-        fmt::format("DAG '{}' is built but not bound to a module global: Airflow does not collect it", dag->dag_id),
+        fmt::format(
+            "DAG '{}' is built but not bound to a module global: Airflow does not collect it",
+            dag->dag_id),
         "assign it to a global (dag = DAG(...)) or to globals()[dag_id]"));
   }
   for (TaskObj* task : ev.tasks) {
     if (task->dag != nullptr || task->file != path) continue;
     ev.diagnostics.push_back(ir::MakeDiagnostic(
-        "DP116", path, task->where, fmt::format("task '{}' is not assigned to any DAG", task->task_id),
+        "DP116", path, task->where,
+        fmt::format("task '{}' is not assigned to any DAG", task->task_id),
         "pass dag=..., create it inside `with DAG(...)`, or link it to a task of a DAG"));
   }
   for (DagObj* dag : collected) {
@@ -211,8 +224,8 @@ FileAnalysis AnalyzeSource(const std::string& path, std::string text, ModuleLoad
       if (!dag->dynamic && !dag->parent_task->dynamic && dag->dag_id != expected) {
         ev.diagnostics.push_back(ir::MakeDiagnostic(
             "DP124", path, dag->parent_task->where,
-            fmt::format("the sub-DAG of SubDagOperator '{}' is '{}', not '{}'", dag->parent_task->task_id,
-                        dag->dag_id, expected),
+            fmt::format("the sub-DAG of SubDagOperator '{}' is '{}', not '{}'",
+                        dag->parent_task->task_id, dag->dag_id, expected),
             "Airflow 1.10 raises AirflowException: name the sub-DAG <parent dag_id>.<task_id>"));
       }
     }
@@ -241,13 +254,14 @@ FileAnalysis AnalyzeSource(const std::string& path, std::string text, ModuleLoad
   result.file.imports = std::move(ev.imports);
   result.file.operator_classes = OperatorClasses(ev);
   diagnostics.insert(diagnostics.end(), ev.diagnostics.begin(), ev.diagnostics.end());
-  std::stable_sort(diagnostics.begin(), diagnostics.end(), [&](const ir::Diagnostic& a, const ir::Diagnostic& b) {
-    const bool a_other = a.file != path, b_other = b.file != path;
-    if (a_other != b_other) return !a_other;
-    if (a.file != b.file) return a.file < b.file;
-    if (a.where.line != b.where.line) return a.where.line < b.where.line;
-    return a.where.column < b.where.column;
-  });
+  std::stable_sort(diagnostics.begin(), diagnostics.end(),
+                   [&](const ir::Diagnostic& a, const ir::Diagnostic& b) {
+                     const bool a_other = a.file != path, b_other = b.file != path;
+                     if (a_other != b_other) return !a_other;
+                     if (a.file != b.file) return a.file < b.file;
+                     if (a.where.line != b.where.line) return a.where.line < b.where.line;
+                     return a.where.column < b.where.column;
+                   });
   return result;
 }
 

@@ -19,7 +19,8 @@ struct FileAnalysis {
 };
 
 /// `path` is how the file is named in the IR and in messages.
-FileAnalysis AnalyzeFile(const std::string& path, ModuleLoader& loader, const EvaluationLimits& limits = {});
+FileAnalysis AnalyzeFile(const std::string& path, ModuleLoader& loader,
+                         const EvaluationLimits& limits = {});
 
 /// The same, for source text already in memory (tests, fuzzing).
 FileAnalysis AnalyzeSource(const std::string& path, std::string text, ModuleLoader& loader,

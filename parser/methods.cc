@@ -12,10 +12,14 @@ namespace dagport::parser {
 
 namespace {
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 std::string Strip(const std::string& s, const std::string* chars, bool left, bool right) {
-  auto strip_char = [&](char c) { return chars == nullptr ? IsSpace(c) : chars->find(c) != std::string::npos; };
+  auto strip_char = [&](char c) {
+    return chars == nullptr ? IsSpace(c) : chars->find(c) != std::string::npos;
+  };
   size_t b = 0, e = s.size();
   if (left) {
     while (b < e && strip_char(s[b])) ++b;
@@ -26,7 +30,8 @@ std::string Strip(const std::string& s, const std::string* chars, bool left, boo
   return s.substr(b, e - b);
 }
 
-std::vector<std::string> Split(const std::string& s, const std::string* sep, int64_t max_split, bool from_right) {
+std::vector<std::string> Split(const std::string& s, const std::string* sep, int64_t max_split,
+                               bool from_right) {
   std::vector<std::string> out;
   if (sep == nullptr) {
     // Whitespace split, dropping empty pieces.
@@ -72,7 +77,8 @@ std::vector<std::string> Split(const std::string& s, const std::string* sep, int
   return out;
 }
 
-std::string ReplaceAll(const std::string& s, const std::string& from, const std::string& to, int64_t count) {
+std::string ReplaceAll(const std::string& s, const std::string& from, const std::string& to,
+                       int64_t count) {
   if (from.empty()) return s;
   std::string out;
   size_t start = 0;
@@ -99,10 +105,13 @@ const std::string* StrArg(const std::vector<Val>& a, size_t i) {
   return i < a.size() && Is(a[i], Kind::kStr) ? &a[i]->text : nullptr;
 }
 
-Val StrMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs& args, TSNode node, Frame& frame) {
+Val StrMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs& args, TSNode node,
+              Frame& frame) {
   const std::string& s = self->text;
   const std::vector<Val>& a = args.positional;
-  auto unknown = [&] { return ev.Unknown(node, frame, fmt::format("str.{}() not evaluated statically", name)); };
+  auto unknown = [&] {
+    return ev.Unknown(node, frame, fmt::format("str.{}() not evaluated statically", name));
+  };
   for (const Val& v : a) {
     if (IsUnresolved(v)) return ev.Unknown(node, frame, v->reason);
   }
@@ -125,9 +134,12 @@ Val StrMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs&
     std::string r = s;
     for (char& c : r) {
       const unsigned char u = static_cast<unsigned char>(c);
-      if (name == "upper") c = static_cast<char>(std::toupper(u));
-      else if (name == "lower" || name == "casefold") c = static_cast<char>(std::tolower(u));
-      else c = static_cast<char>(std::isupper(u) ? std::tolower(u) : std::toupper(u));
+      if (name == "upper")
+        c = static_cast<char>(std::toupper(u));
+      else if (name == "lower" || name == "casefold")
+        c = static_cast<char>(std::tolower(u));
+      else
+        c = static_cast<char>(std::isupper(u) ? std::tolower(u) : std::toupper(u));
     }
     return Str(r);
   }
@@ -154,10 +166,12 @@ Val StrMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs&
   }
   if (name == "split" || name == "rsplit") {
     const Val* sep_kw = args.Keyword("sep");
-    const std::string* sep = sep_kw != nullptr && Is(*sep_kw, Kind::kStr) ? &(*sep_kw)->text : StrArg(a, 0);
+    const std::string* sep =
+        sep_kw != nullptr && Is(*sep_kw, Kind::kStr) ? &(*sep_kw)->text : StrArg(a, 0);
     int64_t max_split = -1;
     if (a.size() > 1 && Is(a[1], Kind::kInt)) max_split = a[1]->i;
-    if (const Val* m = args.Keyword("maxsplit"); m != nullptr && Is(*m, Kind::kInt)) max_split = (*m)->i;
+    if (const Val* m = args.Keyword("maxsplit"); m != nullptr && Is(*m, Kind::kInt))
+      max_split = (*m)->i;
     return StrList(Split(s, sep, max_split, name == "rsplit"));
   }
   if (name == "splitlines") {
@@ -196,7 +210,8 @@ Val StrMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs&
     if (name == "count") {
       if (sub.empty()) return Int(static_cast<int64_t>(s.size() + 1));
       int64_t n = 0;
-      for (size_t pos = s.find(sub); pos != std::string::npos; pos = s.find(sub, pos + sub.size())) ++n;
+      for (size_t pos = s.find(sub); pos != std::string::npos; pos = s.find(sub, pos + sub.size()))
+        ++n;
       return Int(n);
     }
     size_t pos = name == "rfind" ? s.rfind(sub) : s.find(sub);
@@ -209,11 +224,13 @@ Val StrMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs&
     if (name == "removesuffix" && s.ends_with(x)) return Str(s.substr(0, s.size() - x.size()));
     return self;
   }
-  if ((name == "zfill" || name == "ljust" || name == "rjust" || name == "center") && !a.empty() && Is(a[0], Kind::kInt)) {
+  if ((name == "zfill" || name == "ljust" || name == "rjust" || name == "center") && !a.empty() &&
+      Is(a[0], Kind::kInt)) {
     const size_t width = static_cast<size_t>(std::max<int64_t>(0, a[0]->i));
     if (s.size() >= width) return self;
     const size_t pad = width - s.size();
-    const char fill = StrArg(a, 1) && !StrArg(a, 1)->empty() ? (*StrArg(a, 1))[0] : (name == "zfill" ? '0' : ' ');
+    const char fill =
+        StrArg(a, 1) && !StrArg(a, 1)->empty() ? (*StrArg(a, 1))[0] : (name == "zfill" ? '0' : ' ');
     if (name == "zfill") {
       const bool sign = !s.empty() && (s[0] == '-' || s[0] == '+');
       return Str((sign ? s.substr(0, 1) : "") + std::string(pad, '0') + (sign ? s.substr(1) : s));
@@ -222,7 +239,8 @@ Val StrMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs&
     if (name == "rjust") return Str(std::string(pad, fill) + s);
     return Str(std::string(pad / 2, fill) + s + std::string(pad - pad / 2, fill));
   }
-  if (name == "isdigit" || name == "isalpha" || name == "isalnum" || name == "isupper" || name == "islower") {
+  if (name == "isdigit" || name == "isalpha" || name == "isalnum" || name == "isupper" ||
+      name == "islower") {
     if (s.empty()) return Bool(false);
     bool r = true;
     for (unsigned char c : s) {
@@ -238,7 +256,8 @@ Val StrMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs&
     const std::string& sep = *StrArg(a, 0);
     size_t pos = name == "partition" ? s.find(sep) : s.rfind(sep);
     if (pos == std::string::npos) {
-      return name == "partition" ? Tuple({Str(s), Str(""), Str("")}) : Tuple({Str(""), Str(""), Str(s)});
+      return name == "partition" ? Tuple({Str(s), Str(""), Str("")})
+                                 : Tuple({Str(""), Str(""), Str(s)});
     }
     return Tuple({Str(s.substr(0, pos)), Str(sep), Str(s.substr(pos + sep.size()))});
   }
@@ -246,7 +265,8 @@ Val StrMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs&
   return unknown();
 }
 
-Val ListMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs& args, TSNode node, Frame& frame) {
+Val ListMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs& args, TSNode node,
+               Frame& frame) {
   std::vector<Val>& items = self->items;
   const std::vector<Val>& a = args.positional;
   const bool mutable_list = Is(self, Kind::kList) || Is(self, Kind::kSet);
@@ -261,7 +281,8 @@ Val ListMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs
   }
   if (mutable_list && (name == "extend" || name == "update") && a.size() == 1) {
     std::vector<Val> more;
-    if (!ev.Iterate(a[0], more, node, frame)) return ev.Unknown(node, frame, "extend() with a value not statically known");
+    if (!ev.Iterate(a[0], more, node, frame))
+      return ev.Unknown(node, frame, "extend() with a value not statically known");
     items.insert(items.end(), more.begin(), more.end());
     return None();
   }
@@ -318,7 +339,8 @@ Val ListMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs
   }
   if (Is(self, Kind::kSet) && (name == "union" || name == "intersection" || name == "difference")) {
     std::vector<Val> other;
-    if (a.size() != 1 || !ev.Iterate(a[0], other, node, frame)) return ev.Unknown(node, frame, "set operation");
+    if (a.size() != 1 || !ev.Iterate(a[0], other, node, frame))
+      return ev.Unknown(node, frame, "set operation");
     std::vector<Val> out;
     if (name == "union") {
       out = items;
@@ -332,10 +354,12 @@ Val ListMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs
     }
     return Set(std::move(out));
   }
-  return ev.Unknown(node, frame, fmt::format("{}.{}() not evaluated statically", TypeName(self), name));
+  return ev.Unknown(node, frame,
+                    fmt::format("{}.{}() not evaluated statically", TypeName(self), name));
 }
 
-Val DictMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs& args, TSNode node, Frame& frame) {
+Val DictMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs& args, TSNode node,
+               Frame& frame) {
   const std::vector<Val>& a = args.positional;
   if (name == "get" && !a.empty()) {
     if (IsUnresolved(a[0])) return ev.Unknown(node, frame, a[0]->reason);
@@ -389,7 +413,8 @@ Val DictMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs
 
 }  // namespace
 
-Val CallMethod(Evaluator& ev, Val receiver, const std::string& name, CallArgs& args, TSNode node, Frame& frame) {
+Val CallMethod(Evaluator& ev, Val receiver, const std::string& name, CallArgs& args, TSNode node,
+               Frame& frame) {
   if (Val v = CallAirflowMethod(ev, receiver, name, args, node, frame)) return v;
   switch (receiver->kind) {
     case Kind::kStr: return StrMethod(ev, receiver, name, args, node, frame);
@@ -434,7 +459,8 @@ Val CallMethod(Evaluator& ev, Val receiver, const std::string& name, CallArgs& a
       break;
     default: break;
   }
-  return ev.Unknown(node, frame, fmt::format("{}.{}() not evaluated statically", TypeName(receiver), name));
+  return ev.Unknown(node, frame,
+                    fmt::format("{}.{}() not evaluated statically", TypeName(receiver), name));
 }
 
 }  // namespace dagport::parser

@@ -18,14 +18,19 @@ namespace {
 // Top-level packages of the standard library and of libraries DAG files commonly import: not
 // finding them in the DAG folder is expected, so no diagnostic is reported for them.
 constexpr std::array kKnownLibraries = {
-    "__future__", "abc", "airflow", "argparse", "ast", "base64", "boto3", "botocore", "calendar", "collections",
-    "concurrent", "configparser", "contextlib", "copy", "croniter", "csv", "dataclasses", "datetime", "dateutil",
-    "decimal", "docker", "email", "enum", "functools", "glob", "google", "gzip", "hashlib", "http", "importlib",
-    "inspect", "io", "itertools", "jinja2", "json", "kubernetes", "logging", "math", "numpy", "operator", "os",
-    "pandas", "paramiko", "pathlib", "pendulum", "pickle", "platform", "pprint", "psycopg2", "pymysql", "pytz",
-    "random", "re", "requests", "shlex", "shutil", "six", "slack", "slack_sdk", "smtplib", "snowflake", "socket",
-    "sqlalchemy", "string", "struct", "subprocess", "sys", "tempfile", "textwrap", "threading", "time",
-    "traceback", "typing", "urllib", "uuid", "warnings", "yaml", "zipfile"};
+    "__future__", "abc",      "airflow",    "argparse",    "ast",         "base64",
+    "boto3",      "botocore", "calendar",   "collections", "concurrent",  "configparser",
+    "contextlib", "copy",     "croniter",   "csv",         "dataclasses", "datetime",
+    "dateutil",   "decimal",  "docker",     "email",       "enum",        "functools",
+    "glob",       "google",   "gzip",       "hashlib",     "http",        "importlib",
+    "inspect",    "io",       "itertools",  "jinja2",      "json",        "kubernetes",
+    "logging",    "math",     "numpy",      "operator",    "os",          "pandas",
+    "paramiko",   "pathlib",  "pendulum",   "pickle",      "platform",    "pprint",
+    "psycopg2",   "pymysql",  "pytz",       "random",      "re",          "requests",
+    "shlex",      "shutil",   "six",        "slack",       "slack_sdk",   "smtplib",
+    "snowflake",  "socket",   "sqlalchemy", "string",      "struct",      "subprocess",
+    "sys",        "tempfile", "textwrap",   "threading",   "time",        "traceback",
+    "typing",     "urllib",   "uuid",       "warnings",    "yaml",        "zipfile"};
 
 bool IsKnownLibrary(std::string_view name) {
   const std::string_view top = name.substr(0, name.find('.'));
@@ -68,7 +73,8 @@ ModuleLoader::ModuleLoader(std::vector<std::string> roots, std::vector<std::stri
   }
 }
 
-std::optional<ModuleLoader::Found> ModuleLoader::Find(const std::string& name, const std::string& extra_root) {
+std::optional<ModuleLoader::Found> ModuleLoader::Find(const std::string& name,
+                                                      const std::string& extra_root) {
   const std::string key = name + "\n" + extra_root;
   if (auto it = found_.find(key); it != found_.end()) return it->second;
   std::string relative = name;
@@ -96,7 +102,8 @@ std::optional<ModuleLoader::Found> ModuleLoader::Find(const std::string& name, c
   return result;
 }
 
-const SyntaxTree* ModuleLoader::Tree(const std::string& path, std::vector<ir::Diagnostic>& diagnostics) {
+const SyntaxTree* ModuleLoader::Tree(const std::string& path,
+                                     std::vector<ir::Diagnostic>& diagnostics) {
   if (auto it = trees_.find(path); it != trees_.end()) return it->second.get();
   SourceText source = ReadSource(path, path);
   std::unique_ptr<SyntaxTree> tree;
@@ -113,7 +120,8 @@ const std::vector<std::pair<std::string, std::string>>& ModuleLoader::PluginModu
   std::error_code ec;
   for (const std::string& root : plugin_roots_) {
     std::vector<fs::path> files;
-    for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+    for (auto it = fs::recursive_directory_iterator(
+             root, fs::directory_options::skip_permission_denied, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
       if (it.depth() > 6) it.disable_recursion_pending();
       if (it->is_regular_file(ec) && it->path().extension() == ".py") files.push_back(it->path());
@@ -131,7 +139,8 @@ void InitModuleGlobals(ModuleState* module) {
   Val doc = None();
   if (module->tree != nullptr && ts_node_named_child_count(module->tree->root()) > 0) {
     TSNode first = ts_node_named_child(module->tree->root(), 0);
-    if (std::string_view(ts_node_type(first)) == "expression_statement" && ts_node_named_child_count(first) == 1) {
+    if (std::string_view(ts_node_type(first)) == "expression_statement" &&
+        ts_node_named_child_count(first) == 1) {
       TSNode str = ts_node_named_child(first, 0);
       if (std::string_view(ts_node_type(str)) == "string" && ts_node_named_child_count(str) == 3) {
         doc = Str(std::string(module->tree->NodeText(ts_node_named_child(str, 1))));
@@ -145,11 +154,12 @@ void InitModuleGlobals(ModuleState* module) {
   module->globals->Set("__doc__", doc);
 }
 
-ModuleState* LoadModule(Evaluator& ev, const std::string& name, const ModuleLoader::Found& found, TSNode node,
-                        Frame& frame) {
+ModuleState* LoadModule(Evaluator& ev, const std::string& name, const ModuleLoader::Found& found,
+                        TSNode node, Frame& frame) {
   if (auto it = ev.modules.find(name); it != ev.modules.end()) {
     if (it->second->loading) {
-      ev.Report("DP114", node, frame, fmt::format("import cycle: '{}' is imported while it is being imported", name),
+      ev.Report("DP114", node, frame,
+                fmt::format("import cycle: '{}' is imported while it is being imported", name),
                 "names defined after the cyclic import are not visible here, as in Python");
     }
     return it->second;
@@ -157,7 +167,10 @@ ModuleState* LoadModule(Evaluator& ev, const std::string& name, const ModuleLoad
   auto* module = CurrentHeap().Make<ModuleState>();
   module->name = name;
   module->path = found.path;
-  module->package = found.is_package ? name : (name.rfind('.') == std::string::npos ? "" : name.substr(0, name.rfind('.')));
+  module->package =
+      found.is_package
+          ? name
+          : (name.rfind('.') == std::string::npos ? "" : name.substr(0, name.rfind('.')));
   module->globals = CurrentHeap().Make<Scope>();
   module->globals->module = module;
   Val self = CurrentHeap().Make<Obj>();
@@ -176,7 +189,8 @@ ModuleState* LoadModule(Evaluator& ev, const std::string& name, const ModuleLoad
 Val ImportModule(Evaluator& ev, const std::string& name, TSNode node, Frame& frame) {
   if (auto it = ev.modules.find(name); it != ev.modules.end()) {
     if (it->second->loading && it->second != frame.module) {
-      ev.Report("DP114", node, frame, fmt::format("import cycle: '{}' is imported while it is being imported", name),
+      ev.Report("DP114", node, frame,
+                fmt::format("import cycle: '{}' is imported while it is being imported", name),
                 "names defined after the cyclic import are not visible here, as in Python");
     }
     return it->second->self;
@@ -193,15 +207,20 @@ Val ImportModule(Evaluator& ev, const std::string& name, TSNode node, Frame& fra
       dir = (dir / "..").lexically_normal();
     }
     if (!IsKnownLibrary(name)) {
-      ev.Report("DP113", node, frame,
-                fmt::format("module '{}' is not in the DAG folder or plugins folder: its names are not analysed", name),
-                "pass the folder that holds it (dagport inspect FOLDER) or --plugins; tasks built from it may be missed");
+      ev.Report(
+          "DP113", node, frame,
+          fmt::format(
+              "module '{}' is not in the DAG folder or plugins folder: its names are not analysed",
+              name),
+          "pass the folder that holds it (dagport inspect FOLDER) or --plugins; tasks built from "
+          "it may be missed");
     }
   }
   return External(name);
 }
 
-Val ImportSubmodule(Evaluator& ev, ModuleState* module, const std::string& name, TSNode node, Frame& frame) {
+Val ImportSubmodule(Evaluator& ev, ModuleState* module, const std::string& name, TSNode node,
+                    Frame& frame) {
   const std::string full = module->name + "." + name;
   if (auto it = ev.modules.find(full); it != ev.modules.end()) return it->second->self;
   if (std::optional<ModuleLoader::Found> found = ev.loader().Find(full, "")) {
@@ -217,7 +236,8 @@ Val ResolveExternalName(Evaluator& ev, const std::string& path, TSNode node, Fra
   // TriggerRule.ALL_DONE and WeightRule.UPSTREAM are the strings Airflow compares them with.
   for (std::string_view holder : {"TriggerRule.", "WeightRule."}) {
     const size_t at = path.rfind(holder);
-    if (path.starts_with("airflow.") && at != std::string::npos && at + holder.size() < path.size()) {
+    if (path.starts_with("airflow.") && at != std::string::npos &&
+        at + holder.size() < path.size()) {
       std::string value = path.substr(at + holder.size());
       if (value.find('.') != std::string::npos) break;
       for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -225,8 +245,9 @@ Val ResolveExternalName(Evaluator& ev, const std::string& path, TSNode node, Fra
     }
   }
   // Plugins: airflow.operators.<plugin>.X, airflow.operators.X (and sensors, hooks).
-  static constexpr std::array kPluginPackages = {"airflow.operators.", "airflow.sensors.", "airflow.hooks.",
-                                                 "airflow.executors.", "airflow.macros."};
+  static constexpr std::array kPluginPackages = {"airflow.operators.", "airflow.sensors.",
+                                                 "airflow.hooks.", "airflow.executors.",
+                                                 "airflow.macros."};
   for (std::string_view package : kPluginPackages) {
     if (!path.starts_with(package)) continue;
     const std::string rest = path.substr(package.size());
@@ -235,15 +256,18 @@ Val ResolveExternalName(Evaluator& ev, const std::string& path, TSNode node, Fra
     const std::string class_name = dot == std::string::npos ? rest : rest.substr(dot + 1);
     if (class_name.find('.') != std::string::npos || class_name.empty()) break;
     // Only look further when the name is not one of Airflow's own modules.
-    if (dot != std::string::npos && (plugin_name.ends_with("_operator") || plugin_name.ends_with("_sensor") ||
-                                     plugin_name.ends_with("_hook"))) {
+    if (dot != std::string::npos &&
+        (plugin_name.ends_with("_operator") || plugin_name.ends_with("_sensor") ||
+         plugin_name.ends_with("_hook"))) {
       break;
     }
-    const bool first_letter_upper = !class_name.empty() && std::isupper(static_cast<unsigned char>(class_name[0]));
+    const bool first_letter_upper =
+        !class_name.empty() && std::isupper(static_cast<unsigned char>(class_name[0]));
     if (!first_letter_upper) break;
     std::vector<std::pair<std::string, ClassInfo*>> plugins;
     for (const auto& [module_name, module_path] : ev.loader().PluginModules()) {
-      ModuleState* m = LoadModule(ev, module_name, ModuleLoader::Found{module_path, false}, node, frame);
+      ModuleState* m =
+          LoadModule(ev, module_name, ModuleLoader::Found{module_path, false}, node, frame);
       CollectPlugins(m, plugins);
     }
     const bool operators = package == "airflow.operators.";
@@ -257,7 +281,8 @@ Val ResolveExternalName(Evaluator& ev, const std::string& path, TSNode node, Fra
       if (package == "airflow.macros.") lists = {"macros"};
       for (const char* list : lists) {
         const Val* members = plugin->FindAttribute(list);
-        if (members == nullptr || !(Is(*members, Kind::kList) || Is(*members, Kind::kTuple))) continue;
+        if (members == nullptr || !(Is(*members, Kind::kList) || Is(*members, Kind::kTuple)))
+          continue;
         for (const Val& member : (*members)->items) {
           if (Is(member, Kind::kClass) && member->cls->name == class_name) return member;
           if (Is(member, Kind::kFunction) && member->function->name == class_name) return member;
@@ -304,7 +329,8 @@ std::vector<ir::Plugin> ListPlugins(ModuleLoader& loader) {
       ir::Plugin plugin{name, cls->path, module_path, {}, {}, {}};
       auto paths = [&](const char* list, std::vector<std::string>& into) {
         const Val* members = cls->FindAttribute(list);
-        if (members == nullptr || !(Is(*members, Kind::kList) || Is(*members, Kind::kTuple))) return;
+        if (members == nullptr || !(Is(*members, Kind::kList) || Is(*members, Kind::kTuple)))
+          return;
         for (const Val& m : (*members)->items) {
           if (Is(m, Kind::kClass)) into.push_back(m->cls->path);
           if (Is(m, Kind::kExternal)) into.push_back(m->text);

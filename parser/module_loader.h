@@ -23,7 +23,7 @@ class ModuleLoader {
   ModuleLoader(std::vector<std::string> roots, std::vector<std::string> plugin_roots);
 
   struct Found {
-    std::string path;     ///< the .py file, or empty for a namespace package folder
+    std::string path;  ///< the .py file, or empty for a namespace package folder
     bool is_package = false;
   };
   /// The file of dotted module `name` under the roots, then under `extra_root` (may be empty).
@@ -52,7 +52,8 @@ ModuleState* LoadModule(Evaluator& ev, const std::string& name, const ModuleLoad
 /// `import name`: the local module, or an external name.
 Val ImportModule(Evaluator& ev, const std::string& name, TSNode node, Frame& frame);
 /// `module.name` when `name` is a submodule of a local package; nullptr otherwise.
-Val ImportSubmodule(Evaluator& ev, ModuleState* module, const std::string& name, TSNode node, Frame& frame);
+Val ImportSubmodule(Evaluator& ev, ModuleState* module, const std::string& name, TSNode node,
+                    Frame& frame);
 /// A dotted name in a module dagport does not analyse, with Airflow 1.x's package-level and
 /// plugin names resolved to their classes.
 Val ResolveExternalName(Evaluator& ev, const std::string& path, TSNode node, Frame& frame);

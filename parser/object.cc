@@ -25,8 +25,12 @@ bool IsTemplateText(std::string_view s) {
 
 }  // namespace
 
-HeapScope::HeapScope(Heap& heap) : previous_(current_heap) { current_heap = &heap; }
-HeapScope::~HeapScope() { current_heap = previous_; }
+HeapScope::HeapScope(Heap& heap) : previous_(current_heap) {
+  current_heap = &heap;
+}
+HeapScope::~HeapScope() {
+  current_heap = previous_;
+}
 
 Heap& CurrentHeap() {
   if (current_heap == nullptr) throw std::logic_error("no Heap installed on this thread");
@@ -51,8 +55,18 @@ Val None() {
 }
 
 Val Bool(bool b) {
-  static Obj values[2] = {[] { Obj o; o.kind = Kind::kBool; o.i = 0; return o; }(),
-                          [] { Obj o; o.kind = Kind::kBool; o.i = 1; return o; }()};
+  static Obj values[2] = {[] {
+                            Obj o;
+                            o.kind = Kind::kBool;
+                            o.i = 0;
+                            return o;
+                          }(),
+                          [] {
+                            Obj o;
+                            o.kind = Kind::kBool;
+                            o.i = 1;
+                            return o;
+                          }()};
   return &values[b ? 1 : 0];
 }
 
@@ -140,13 +154,17 @@ Val Unresolved(std::string source, std::string reason) {
   return v;
 }
 
-bool IsUnresolved(const Val& v) { return v == nullptr || v->kind == Kind::kUnresolved; }
+bool IsUnresolved(const Val& v) {
+  return v == nullptr || v->kind == Kind::kUnresolved;
+}
 
 bool IsNumber(const Val& v) {
   return Is(v, Kind::kInt) || Is(v, Kind::kFloat) || Is(v, Kind::kBool);
 }
 
-double AsDouble(const Val& v) { return v->kind == Kind::kFloat ? v->f : static_cast<double>(v->i); }
+double AsDouble(const Val& v) {
+  return v->kind == Kind::kFloat ? v->f : static_cast<double>(v->i);
+}
 
 std::optional<bool> Truth(const Val& v) {
   switch (v->kind) {
@@ -227,7 +245,10 @@ std::optional<std::string> ToStr(const Val& v) {
       if (v->datetime.timezone == "UTC") s += "+00:00";
       return s;
     }
-    case Kind::kTask: return fmt::format("<Task({}): {}>", v->task->operator_class.substr(v->task->operator_class.rfind('.') + 1), v->task->task_id);
+    case Kind::kTask:
+      return fmt::format("<Task({}): {}>",
+                         v->task->operator_class.substr(v->task->operator_class.rfind('.') + 1),
+                         v->task->task_id);
     case Kind::kDag: return fmt::format("<DAG: {}>", v->dag->dag_id);
     default: return std::nullopt;
   }
@@ -248,7 +269,8 @@ std::optional<std::string> Repr(const Val& v) {
         parts.push_back(*r);
       }
       if (v->kind == Kind::kList) return fmt::format("[{}]", fmt::join(parts, ", "));
-      if (v->kind == Kind::kSet) return parts.empty() ? "set()" : fmt::format("{{{}}}", fmt::join(parts, ", "));
+      if (v->kind == Kind::kSet)
+        return parts.empty() ? "set()" : fmt::format("{{{}}}", fmt::join(parts, ", "));
       if (parts.size() == 1) return fmt::format("({},)", parts[0]);
       return fmt::format("({})", fmt::join(parts, ", "));
     }
@@ -332,7 +354,8 @@ ir::Value ToIrValue(const Val& v) {
       ir::Value::Items items;
       items.reserve(v->items.size());
       for (const Val& item : v->items) items.push_back(ToIrValue(item));
-      return v->kind == Kind::kTuple ? ir::Value::Tuple(std::move(items)) : ir::Value::List(std::move(items));
+      return v->kind == Kind::kTuple ? ir::Value::Tuple(std::move(items))
+                                     : ir::Value::List(std::move(items));
     }
     case Kind::kDict: {
       ir::Value::Entries entries;
@@ -353,9 +376,11 @@ ir::Value ToIrValue(const Val& v) {
     case Kind::kDag: return ir::Value::String(v->dag->dag_id);
     case Kind::kTaskGroup: return ir::Value::String(v->group->group_id);
     case Kind::kClass: return ir::Value::Callable({v->cls->path, "", {}});
-    case Kind::kExternal: return ir::Value::MakeUnresolved(v->text, "name from a module dagport does not analyse");
+    case Kind::kExternal:
+      return ir::Value::MakeUnresolved(v->text, "name from a module dagport does not analyse");
     case Kind::kUnresolved: return ir::Value::MakeUnresolved(v->text, v->reason);
-    default: return ir::Value::MakeUnresolved(std::string(TypeName(v)), "value with no static form");
+    default:
+      return ir::Value::MakeUnresolved(std::string(TypeName(v)), "value with no static form");
   }
 }
 

@@ -75,12 +75,12 @@ enum class Kind {
   kSet,
   kTimedelta,
   kDatetime,
-  kFunction,     ///< a `def` or `lambda` of the analysed code
-  kBuiltin,      ///< a builtin or a known library function (name in `text`)
-  kClass,        ///< a class defined in the analysed code
-  kInstance,     ///< an instance of such a class (attributes in `entries`)
-  kModule,       ///< a module of the analysed code (a local module or the file itself)
-  kExternal,     ///< a name from a module not analysed (dotted path in `text`), e.g. an operator
+  kFunction,  ///< a `def` or `lambda` of the analysed code
+  kBuiltin,   ///< a builtin or a known library function (name in `text`)
+  kClass,     ///< a class defined in the analysed code
+  kInstance,  ///< an instance of such a class (attributes in `entries`)
+  kModule,    ///< a module of the analysed code (a local module or the file itself)
+  kExternal,  ///< a name from a module not analysed (dotted path in `text`), e.g. an operator
   kDag,
   kTask,
   kTaskGroup,
@@ -93,8 +93,8 @@ struct FunctionInfo : HeapItem {
   std::string name;
   TSNode node;  ///< function_definition or lambda
   ModuleState* module = nullptr;
-  Scope* closure = nullptr;  ///< enclosing function scope, null at module level
-  std::vector<Val> defaults;       ///< evaluated at definition, in parameter order
+  Scope* closure = nullptr;   ///< enclosing function scope, null at module level
+  std::vector<Val> defaults;  ///< evaluated at definition, in parameter order
 };
 
 /// A class of the analysed code.
@@ -142,7 +142,9 @@ Val Builtin(std::string name);
 Val BoundMethod(Val receiver, std::string name);
 Val Unresolved(std::string source, std::string reason);
 
-inline bool Is(const Val& v, Kind k) { return v && v->kind == k; }
+inline bool Is(const Val& v, Kind k) {
+  return v && v->kind == k;
+}
 bool IsUnresolved(const Val& v);
 bool IsNumber(const Val& v);  ///< bool, int or float
 double AsDouble(const Val& v);

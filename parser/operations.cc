@@ -14,7 +14,9 @@ namespace dagport::parser {
 
 namespace {
 
-bool IsSequence(const Val& v) { return Is(v, Kind::kList) || Is(v, Kind::kTuple); }
+bool IsSequence(const Val& v) {
+  return Is(v, Kind::kList) || Is(v, Kind::kTuple);
+}
 
 bool IsTaskLike(const Val& v) {
   if (Is(v, Kind::kTask) || Is(v, Kind::kTaskGroup)) return true;
@@ -48,11 +50,14 @@ std::string Repeat(const std::string& s, int64_t n) {
 std::optional<int> ThreeWay(const Val& a, const Val& b) {
   if (IsNumber(a) && IsNumber(b)) {
     const double x = AsDouble(a), y = AsDouble(b);
-    if (a->kind != Kind::kFloat && b->kind != Kind::kFloat) return a->i < b->i ? -1 : (a->i > b->i ? 1 : 0);
+    if (a->kind != Kind::kFloat && b->kind != Kind::kFloat)
+      return a->i < b->i ? -1 : (a->i > b->i ? 1 : 0);
     return x < y ? -1 : (x > y ? 1 : 0);
   }
-  if (Is(a, Kind::kStr) && Is(b, Kind::kStr)) return a->text < b->text ? -1 : (a->text > b->text ? 1 : 0);
-  if (Is(a, Kind::kTimedelta) && Is(b, Kind::kTimedelta)) return a->i < b->i ? -1 : (a->i > b->i ? 1 : 0);
+  if (Is(a, Kind::kStr) && Is(b, Kind::kStr))
+    return a->text < b->text ? -1 : (a->text > b->text ? 1 : 0);
+  if (Is(a, Kind::kTimedelta) && Is(b, Kind::kTimedelta))
+    return a->i < b->i ? -1 : (a->i > b->i ? 1 : 0);
   if (Is(a, Kind::kDatetime) && Is(b, Kind::kDatetime)) {
     const int64_t x = EpochMicros(a->datetime), y = EpochMicros(b->datetime);
     return x < y ? -1 : (x > y ? 1 : 0);
@@ -83,7 +88,8 @@ Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode n
     if (IsTaskLike(a) || IsTaskLike(b)) {
       if (IsSequence(a) && IsSequence(b)) {
         ev.Report("DP121", node, frame, fmt::format("'{}' between two lists", op),
-                  "Python raises TypeError (unsupported operand types); use cross_downstream() or a loop");
+                  "Python raises TypeError (unsupported operand types); use cross_downstream() or "
+                  "a loop");
         return b;
       }
       if (op == ">>") {
@@ -105,7 +111,8 @@ Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode n
   if (IsUnresolved(a) || IsUnresolved(b)) {
     return ev.Unknown(node, frame, IsUnresolved(a) ? a->reason : b->reason);
   }
-  const bool ints = (Is(a, Kind::kInt) || Is(a, Kind::kBool)) && (Is(b, Kind::kInt) || Is(b, Kind::kBool));
+  const bool ints =
+      (Is(a, Kind::kInt) || Is(a, Kind::kBool)) && (Is(b, Kind::kInt) || Is(b, Kind::kBool));
   const bool numbers = IsNumber(a) && IsNumber(b);
   if (op == "+") {
     if (ints) return Int(a->i + b->i);
@@ -122,13 +129,16 @@ Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode n
       return Tuple(std::move(items));
     }
     if (Is(a, Kind::kTimedelta) && Is(b, Kind::kTimedelta)) return Timedelta(a->i + b->i);
-    if (Is(a, Kind::kDatetime) && Is(b, Kind::kTimedelta)) return Datetime(AddMicros(a->datetime, b->i));
-    if (Is(a, Kind::kTimedelta) && Is(b, Kind::kDatetime)) return Datetime(AddMicros(b->datetime, a->i));
+    if (Is(a, Kind::kDatetime) && Is(b, Kind::kTimedelta))
+      return Datetime(AddMicros(a->datetime, b->i));
+    if (Is(a, Kind::kTimedelta) && Is(b, Kind::kDatetime))
+      return Datetime(AddMicros(b->datetime, a->i));
   } else if (op == "-") {
     if (ints) return Int(a->i - b->i);
     if (numbers) return Float(AsDouble(a) - AsDouble(b));
     if (Is(a, Kind::kTimedelta) && Is(b, Kind::kTimedelta)) return Timedelta(a->i - b->i);
-    if (Is(a, Kind::kDatetime) && Is(b, Kind::kTimedelta)) return Datetime(AddMicros(a->datetime, -b->i));
+    if (Is(a, Kind::kDatetime) && Is(b, Kind::kTimedelta))
+      return Datetime(AddMicros(a->datetime, -b->i));
     if (Is(a, Kind::kDatetime) && Is(b, Kind::kDatetime)) {
       return Timedelta(EpochMicros(a->datetime) - EpochMicros(b->datetime));
     }
@@ -146,19 +156,24 @@ Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode n
     if (numbers) return Float(AsDouble(a) * AsDouble(b));
     if (Is(a, Kind::kStr) && Is(b, Kind::kInt)) return Str(Repeat(a->text, b->i));
     if (Is(a, Kind::kInt) && Is(b, Kind::kStr)) return Str(Repeat(b->text, a->i));
-    if (IsSequence(a) && Is(b, Kind::kInt) && b->i >= 0 && b->i * static_cast<int64_t>(a->items.size()) < 1'000'000) {
+    if (IsSequence(a) && Is(b, Kind::kInt) && b->i >= 0 &&
+        b->i * static_cast<int64_t>(a->items.size()) < 1'000'000) {
       std::vector<Val> items;
-      for (int64_t i = 0; i < b->i; ++i) items.insert(items.end(), a->items.begin(), a->items.end());
+      for (int64_t i = 0; i < b->i; ++i)
+        items.insert(items.end(), a->items.begin(), a->items.end());
       return a->kind == Kind::kList ? List(std::move(items)) : Tuple(std::move(items));
     }
-    if (Is(a, Kind::kTimedelta) && IsNumber(b)) return Timedelta(static_cast<int64_t>(std::llround(a->i * AsDouble(b))));
-    if (IsNumber(a) && Is(b, Kind::kTimedelta)) return Timedelta(static_cast<int64_t>(std::llround(b->i * AsDouble(a))));
+    if (Is(a, Kind::kTimedelta) && IsNumber(b))
+      return Timedelta(static_cast<int64_t>(std::llround(a->i * AsDouble(b))));
+    if (IsNumber(a) && Is(b, Kind::kTimedelta))
+      return Timedelta(static_cast<int64_t>(std::llround(b->i * AsDouble(a))));
   } else if (op == "/") {
     if (numbers && AsDouble(b) != 0) return Float(AsDouble(a) / AsDouble(b));
     if (Is(a, Kind::kTimedelta) && IsNumber(b) && AsDouble(b) != 0) {
       return Timedelta(static_cast<int64_t>(std::llround(a->i / AsDouble(b))));
     }
-    if (Is(a, Kind::kTimedelta) && Is(b, Kind::kTimedelta) && b->i != 0) return Float(static_cast<double>(a->i) / b->i);
+    if (Is(a, Kind::kTimedelta) && Is(b, Kind::kTimedelta) && b->i != 0)
+      return Float(static_cast<double>(a->i) / b->i);
   } else if (op == "//") {
     if (ints && b->i != 0) return Int(FloorDiv(a->i, b->i));
     if (numbers && AsDouble(b) != 0) return Float(std::floor(AsDouble(a) / AsDouble(b)));
@@ -199,7 +214,8 @@ std::optional<bool> Compare(const std::string& op, const Val& a, const Val& b) {
   if (op == "is" || op == "is not") {
     std::optional<bool> same;
     if (Is(a, Kind::kNone) || Is(b, Kind::kNone) || Is(a, Kind::kBool) || Is(b, Kind::kBool)) {
-      if (IsUnresolved(a) || IsUnresolved(b) || Is(a, Kind::kExternal) || Is(b, Kind::kExternal)) return std::nullopt;
+      if (IsUnresolved(a) || IsUnresolved(b) || Is(a, Kind::kExternal) || Is(b, Kind::kExternal))
+        return std::nullopt;
       same = a->kind == b->kind && a->i == b->i;
     } else if (IsUnresolved(a) || IsUnresolved(b)) {
       return std::nullopt;
@@ -252,7 +268,8 @@ Val GetAttribute(Evaluator& ev, Val obj, const std::string& name, TSNode node, F
       // globals() is the module: globals().update(...) and globals().get(...) work on it.
       if (name == "update" || name == "get" || name == "setdefault") return BoundMethod(obj, name);
       if (Val sub = ImportSubmodule(ev, obj->module, name, node, frame)) return sub;
-      return ev.Unknown(node, frame, fmt::format("module '{}' has no attribute '{}'", obj->module->name, name));
+      return ev.Unknown(node, frame,
+                        fmt::format("module '{}' has no attribute '{}'", obj->module->name, name));
     }
     case Kind::kExternal: return ResolveExternalName(ev, obj->text + "." + name, node, frame);
     case Kind::kClass: {
@@ -293,11 +310,13 @@ Val GetAttribute(Evaluator& ev, Val obj, const std::string& name, TSNode node, F
     case Kind::kFloat: return BoundMethod(obj, name);
     case Kind::kBuiltin: return Builtin(obj->text + "." + name);
     case Kind::kUnresolved: return ev.Unknown(node, frame, obj->reason);
-    default: return ev.Unknown(node, frame, fmt::format("attribute '{}' of a {}", name, TypeName(obj)));
+    default:
+      return ev.Unknown(node, frame, fmt::format("attribute '{}' of a {}", name, TypeName(obj)));
   }
 }
 
-void SetAttribute(Evaluator& ev, Val obj, const std::string& name, Val value, TSNode node, Frame& frame) {
+void SetAttribute(Evaluator& ev, Val obj, const std::string& name, Val value, TSNode node,
+                  Frame& frame) {
   if (SetAirflowAttribute(ev, obj, name, value, node, frame)) return;
   if (Is(obj, Kind::kInstance)) {
     DictSet(obj, Str(name), value);
@@ -339,7 +358,8 @@ Val Index(Evaluator& ev, Val obj, Val key, TSNode node, Frame& frame) {
   if (Is(obj, Kind::kModule) && Is(key, Kind::kStr)) {
     if (Val* v = obj->module->globals->Find(key->text)) return *v;
   }
-  if (Is(obj, Kind::kExternal)) return ev.Unknown(node, frame, fmt::format("item of '{}'", obj->text));
+  if (Is(obj, Kind::kExternal))
+    return ev.Unknown(node, frame, fmt::format("item of '{}'", obj->text));
   return ev.Unknown(node, frame, fmt::format("item of a {}", TypeName(obj)));
 }
 

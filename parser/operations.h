@@ -16,7 +16,8 @@ Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode n
 std::optional<bool> Compare(const std::string& op, const Val& a, const Val& b);
 
 Val GetAttribute(Evaluator& ev, Val obj, const std::string& name, TSNode node, Frame& frame);
-void SetAttribute(Evaluator& ev, Val obj, const std::string& name, Val value, TSNode node, Frame& frame);
+void SetAttribute(Evaluator& ev, Val obj, const std::string& name, Val value, TSNode node,
+                  Frame& frame);
 /// `obj[key]`, where key may be a slice (a tuple of start, stop, step from `EvalSubscript`).
 Val Index(Evaluator& ev, Val obj, Val key, TSNode node, Frame& frame);
 Val SliceOf(Evaluator& ev, Val obj, Val start, Val stop, Val step, TSNode node, Frame& frame);

@@ -27,7 +27,8 @@ struct ImportConfig {
   std::string key;
 };
 
-ImportConfig ConfigFor(const std::string& argument, bool is_folder, const std::vector<std::string>& extra_plugins) {
+ImportConfig ConfigFor(const std::string& argument, bool is_folder,
+                       const std::vector<std::string>& extra_plugins) {
   ImportConfig c;
   std::error_code ec;
   fs::path root = is_folder ? fs::path(argument) : fs::path(argument).parent_path();
@@ -45,13 +46,15 @@ ImportConfig ConfigFor(const std::string& argument, bool is_folder, const std::v
 
 }  // namespace
 
-ProjectSummary AnalyzeProject(const ProjectOptions& options, const std::function<void(ir::DagFile&&)>& consume) {
+ProjectSummary AnalyzeProject(const ProjectOptions& options,
+                              const std::function<void(ir::DagFile&&)>& consume) {
   ProjectSummary summary;
   std::vector<ImportConfig> configs;
   std::vector<Work> work;
   for (const std::string& path : options.paths) {
     FolderListing listing = ListPythonFiles({path});
-    summary.diagnostics.insert(summary.diagnostics.end(), listing.diagnostics.begin(), listing.diagnostics.end());
+    summary.diagnostics.insert(summary.diagnostics.end(), listing.diagnostics.begin(),
+                               listing.diagnostics.end());
     std::error_code ec;
     configs.push_back(ConfigFor(path, fs::is_directory(path, ec), options.plugin_dirs));
     for (std::string& f : listing.files) work.push_back({std::move(f), configs.size() - 1});
@@ -61,7 +64,8 @@ ProjectSummary AnalyzeProject(const ProjectOptions& options, const std::function
   for (const ImportConfig& config : configs) {
     ModuleLoader loader(config.roots, config.plugins);
     for (ir::Plugin& plugin : ListPlugins(loader)) {
-      if (plugin_files.insert(plugin.file + "\n" + plugin.path).second) summary.plugins.push_back(std::move(plugin));
+      if (plugin_files.insert(plugin.file + "\n" + plugin.path).second)
+        summary.plugins.push_back(std::move(plugin));
     }
   }
 

@@ -19,8 +19,8 @@ struct ProjectOptions {
 };
 
 struct ProjectSummary {
-  size_t files_listed = 0;    ///< Python files found
-  size_t files_analysed = 0;  ///< of which might hold a DAG (DagBag's safe-mode test)
+  size_t files_listed = 0;                  ///< Python files found
+  size_t files_analysed = 0;                ///< of which might hold a DAG (DagBag's safe-mode test)
   std::vector<ir::Diagnostic> diagnostics;  ///< from walking the folders
   std::vector<ir::Plugin> plugins;          ///< of every plugins folder used
 };
@@ -28,6 +28,7 @@ struct ProjectSummary {
 /// Calls `consume` once per analysed file, in input order. The import path of each file is the
 /// folder argument it was found under (or its own folder), plus the plugins folders: `--plugins`,
 /// and a `plugins/` folder inside or beside each folder argument, as in an Airflow deployment.
-ProjectSummary AnalyzeProject(const ProjectOptions& options, const std::function<void(ir::DagFile&&)>& consume);
+ProjectSummary AnalyzeProject(const ProjectOptions& options,
+                              const std::function<void(ir::DagFile&&)>& consume);
 
 }  // namespace dagport::parser

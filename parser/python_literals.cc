@@ -100,7 +100,8 @@ std::string DecodeEscape(std::string_view escape, bool bytes) {
   if (!bytes && c == 'U') cp = hex(2, 8);
   if (c >= '0' && c <= '7') {
     uint32_t v = 0;
-    for (size_t i = 1; i < escape.size() && i < 4 && escape[i] >= '0' && escape[i] <= '7'; ++i) v = v * 8 + (escape[i] - '0');
+    for (size_t i = 1; i < escape.size() && i < 4 && escape[i] >= '0' && escape[i] <= '7'; ++i)
+      v = v * 8 + (escape[i] - '0');
     cp = v;
   }
   if (!cp) return std::string(escape);  // unknown escapes stay as written, as Python does

@@ -43,7 +43,8 @@ std::optional<Spec> ParseSpec(std::string_view s) {
     spec.zero = true;
     ++i;
   }
-  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) spec.width = spec.width * 10 + (s[i++] - '0');
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])))
+    spec.width = spec.width * 10 + (s[i++] - '0');
   if (i < s.size() && (s[i] == ',' || s[i] == '_')) {
     spec.thousands = true;
     ++i;
@@ -51,7 +52,8 @@ std::optional<Spec> ParseSpec(std::string_view s) {
   if (i < s.size() && s[i] == '.') {
     ++i;
     spec.precision = 0;
-    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) spec.precision = spec.precision * 10 + (s[i++] - '0');
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])))
+      spec.precision = spec.precision * 10 + (s[i++] - '0');
   }
   if (i < s.size()) spec.type = s[i++];
   if (i != s.size()) return std::nullopt;
@@ -151,7 +153,8 @@ std::optional<std::string> FormatWithSpec(const Val& value, std::string_view spe
   if (Is(value, Kind::kDatetime)) return std::nullopt;  // strftime-style specs: not evaluated
   std::optional<std::string> s = ToStr(value);
   if (!s) return std::nullopt;
-  if (spec->precision >= 0 && s->size() > static_cast<size_t>(spec->precision)) s->resize(spec->precision);
+  if (spec->precision >= 0 && s->size() > static_cast<size_t>(spec->precision))
+    s->resize(spec->precision);
   return Pad(*s, *spec, false);
 }
 
@@ -189,11 +192,14 @@ std::optional<std::string> PercentFormat(const std::string& format, const Val& a
     }
     // Flags, width and precision, then the conversion type.
     std::string spec;
-    while (i < format.size() && std::string_view("-+ #0").find(format[i]) != std::string_view::npos) {
+    while (i < format.size() &&
+           std::string_view("-+ #0").find(format[i]) != std::string_view::npos) {
       spec += format[i] == '-' ? '<' : format[i];
       ++i;
     }
-    while (i < format.size() && (std::isdigit(static_cast<unsigned char>(format[i])) || format[i] == '.')) spec += format[i++];
+    while (i < format.size() &&
+           (std::isdigit(static_cast<unsigned char>(format[i])) || format[i] == '.'))
+      spec += format[i++];
     if (i >= format.size()) return std::nullopt;
     const char type = format[i];
     if (value == nullptr) {
@@ -262,7 +268,8 @@ std::optional<std::string> StrFormat(const std::string& format, const CallArgs& 
     if (head.empty()) {
       if (auto_index >= args.positional.size()) return std::nullopt;
       value = args.positional[auto_index++];
-    } else if (std::all_of(head.begin(), head.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); })) {
+    } else if (std::all_of(head.begin(), head.end(),
+                           [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); })) {
       const size_t k = std::stoul(head);
       if (k >= args.positional.size()) return std::nullopt;
       value = args.positional[k];
@@ -278,8 +285,8 @@ std::optional<std::string> StrFormat(const std::string& format, const CallArgs& 
         const std::string key = field.substr(end + 1, rb - end - 1);
         Val* item = nullptr;
         if (Is(value, Kind::kDict)) item = DictFindStr(value, key);
-        if (item == nullptr && (Is(value, Kind::kList) || Is(value, Kind::kTuple)) && !key.empty() &&
-            std::isdigit(static_cast<unsigned char>(key[0]))) {
+        if (item == nullptr && (Is(value, Kind::kList) || Is(value, Kind::kTuple)) &&
+            !key.empty() && std::isdigit(static_cast<unsigned char>(key[0]))) {
           const size_t k = std::stoul(key);
           if (k < value->items.size()) item = &value->items[k];
         }

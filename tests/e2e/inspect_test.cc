@@ -12,7 +12,8 @@ using testing::RunDagport;
 const std::string kDags = "tests/parser/corpus/dags";
 
 TEST(Inspect, JsonIsTheDocumentedIr) {
-  auto r = RunDagport({"inspect", "--format", "json", kDags + "/tutorial.py"}, testing::SourceDir());
+  auto r =
+      RunDagport({"inspect", "--format", "json", kDags + "/tutorial.py"}, testing::SourceDir());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const ir::Json j = ir::Json::parse(r.out);
   EXPECT_EQ(j["schema"], "dagport.ir/1");
@@ -46,12 +47,15 @@ TEST(Inspect, TextSummaryAndFindingsOnTheirStreams) {
 TEST(Inspect, FailOnSetsTheExitCode) {
   const std::string clean = kDags + "/tutorial.py";
   EXPECT_EQ(RunDagport({"inspect", clean}, testing::SourceDir()).exit_code, 0);
-  EXPECT_EQ(RunDagport({"inspect", "--fail-on", "never", kDags}, testing::SourceDir()).exit_code, 0);
-  EXPECT_EQ(RunDagport({"inspect", "--fail-on", "bogus", clean}, testing::SourceDir()).exit_code, 2);
+  EXPECT_EQ(RunDagport({"inspect", "--fail-on", "never", kDags}, testing::SourceDir()).exit_code,
+            0);
+  EXPECT_EQ(RunDagport({"inspect", "--fail-on", "bogus", clean}, testing::SourceDir()).exit_code,
+            2);
 }
 
 TEST(Inspect, SarifListsTheFindings) {
-  auto r = RunDagport({"inspect", "--format", "sarif", "--fail-on", "never", kDags}, testing::SourceDir());
+  auto r = RunDagport({"inspect", "--format", "sarif", "--fail-on", "never", kDags},
+                      testing::SourceDir());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const ir::Json log = ir::Json::parse(r.out);
   EXPECT_EQ(log["version"], "2.1.0");
@@ -82,7 +86,8 @@ TEST(Graph, DrawsOneDagAsDotOrMermaid) {
   ASSERT_EQ(dot.exit_code, 0) << dot.err;
   EXPECT_TRUE(dot.out.starts_with("digraph \"tutorial\" {")) << dot.out;
   EXPECT_NE(dot.out.find("\"print_date\" -> \"sleep\";"), std::string::npos) << dot.out;
-  auto mermaid = RunDagport({"graph", "--format", "mermaid", kDags + "/tutorial.py"}, testing::SourceDir());
+  auto mermaid =
+      RunDagport({"graph", "--format", "mermaid", kDags + "/tutorial.py"}, testing::SourceDir());
   ASSERT_EQ(mermaid.exit_code, 0);
   EXPECT_NE(mermaid.out.find("flowchart LR"), std::string::npos);
 }

@@ -50,7 +50,13 @@ Project SampleProject() {
   file.operator_classes = {venv};
   file.diagnostics = {
       MakeDiagnostic("DP153", "dags/etl.py", {20, 1, 20, 30}, "unknown task", "hint")};
-  return Project{{file}, {Plugin{"venv_plugin", "venv_operator.VenvPlugin", "plugins/venv_operator.py", {"venv_operator.VirtualenvTaskOperator"}, {}, {}}}};
+  return Project{{file},
+                 {Plugin{"venv_plugin",
+                         "venv_operator.VenvPlugin",
+                         "plugins/venv_operator.py",
+                         {"venv_operator.VirtualenvTaskOperator"},
+                         {},
+                         {}}}};
 }
 
 TEST(IrJson, RoundTripsAProject) {

@@ -21,7 +21,9 @@ using EdgeSet = std::set<std::tuple<std::string, std::string, std::string>>;  //
 
 const fs::path kCorpus = "tests/parser/corpus";
 
-std::string TaskKey(const ir::Task& t) { return t.dynamic ? "<dynamic>:" + t.task_id : t.task_id; }
+std::string TaskKey(const ir::Task& t) {
+  return t.dynamic ? "<dynamic>:" + t.task_id : t.task_id;
+}
 
 void Collect(const std::vector<ir::Dag>& dags, TaskSet& tasks, EdgeSet& edges) {
   for (const ir::Dag& d : dags) {
@@ -31,15 +33,18 @@ void Collect(const std::vector<ir::Dag>& dags, TaskSet& tasks, EdgeSet& edges) {
       tasks.emplace(d.dag_id, TaskKey(t), t.operator_class);
     }
     for (const ir::Edge& e : d.edges) {
-      edges.emplace(d.dag_id, keys.contains(e.from) ? keys[e.from] : e.from, keys.contains(e.to) ? keys[e.to] : e.to);
+      edges.emplace(d.dag_id, keys.contains(e.from) ? keys[e.from] : e.from,
+                    keys.contains(e.to) ? keys[e.to] : e.to);
     }
   }
 }
 
 void Expected(const ir::Json& dags, TaskSet& tasks, EdgeSet& edges) {
   for (const auto& [dag_id, d] : dags.items()) {
-    for (const auto& [task_id, op] : d["tasks"].items()) tasks.emplace(dag_id, task_id, op.get<std::string>());
-    for (const auto& e : d["edges"]) edges.emplace(dag_id, e[0].get<std::string>(), e[1].get<std::string>());
+    for (const auto& [task_id, op] : d["tasks"].items())
+      tasks.emplace(dag_id, task_id, op.get<std::string>());
+    for (const auto& e : d["edges"])
+      edges.emplace(dag_id, e[0].get<std::string>(), e[1].get<std::string>());
   }
 }
 
@@ -48,7 +53,8 @@ double F1(const auto& truth, const auto& got) {
   size_t hit = 0;
   for (const auto& x : got) hit += truth.contains(x);
   if (hit == 0) return 0.0;
-  const double p = static_cast<double>(hit) / got.size(), r = static_cast<double>(hit) / truth.size();
+  const double p = static_cast<double>(hit) / got.size(),
+               r = static_cast<double>(hit) / truth.size();
   return 2 * p * r / (p + r);
 }
 
@@ -62,7 +68,9 @@ std::vector<fs::path> CorpusFiles() {
   return files;
 }
 
-TEST(Corpus, HasAtLeastFortyDagFiles) { EXPECT_GE(CorpusFiles().size(), 40u); }
+TEST(Corpus, HasAtLeastFortyDagFiles) {
+  EXPECT_GE(CorpusFiles().size(), 40u);
+}
 
 TEST(Corpus, EveryFileMatchesWhatDagBagCollects) {
   ModuleLoader loader({(kCorpus / "dags").string()}, {(kCorpus / "plugins").string()});
@@ -103,8 +111,8 @@ TEST(Corpus, EveryFileMatchesWhatDagBagCollects) {
                           ir::DagFileToJson(analysis.file).dump(2) + "\n");
   }
   const double n = static_cast<double>(files.size());
-  std::printf("corpus: %zu files, %zu exactly right, mean task F1 %.3f, mean edge F1 %.3f\n", files.size(), exact,
-              task_f1 / n, edge_f1 / n);
+  std::printf("corpus: %zu files, %zu exactly right, mean task F1 %.3f, mean edge F1 %.3f\n",
+              files.size(), exact, task_f1 / n, edge_f1 / n);
 }
 
 TEST(Corpus, PluginsAndWhatTheyRegister) {
