@@ -96,6 +96,14 @@ constexpr std::array kCodes = {
         "Running the file raises an exception in Airflow (for example \"Task is missing the "
         "start_date parameter\"), so DagBag loads nothing from it; its DAGs are reported "
         "as recovered_dags."},
+    DiagnosticCode{
+        "DP126", kWarning, "DAG id used twice",
+        "Two DAGs of the file have the same dag_id; Airflow's DagBag keeps only the later "
+        "one."},
+    DiagnosticCode{
+        "DP127", kError, "Invalid cron expression",
+        "A DAG's schedule is a string that is neither an Airflow preset nor a valid cron "
+        "expression; DagBag refuses the DAG."},
     DiagnosticCode{"DP150", kError, "Cycle in DAG",
                    "The dependencies form a cycle; Airflow refuses the DAG with "
                    "AirflowDagCycleException. Remove one of the dependencies in the cycle."},

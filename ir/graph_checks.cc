@@ -98,7 +98,7 @@ std::vector<Diagnostic> CheckDag(const Dag& dag, const std::string& file) {
           "use only ASCII letters, digits, '_', '.' and '-', at most 250 characters"));
     }
     auto [it, inserted] = seen.emplace(t.task_id, &t);
-    if (!inserted) {
+    if (!inserted && !t.dynamic) {
       out.push_back(
           MakeDiagnostic("DP151", file, t.where,
                          fmt::format("task id '{}' has already been added to DAG '{}' (line {})",

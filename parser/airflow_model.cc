@@ -37,33 +37,70 @@ Val MakeValue(Kind kind) {
   return v;
 }
 
+enum class Side { kUpstream, kDownstream };
+
+/// The tasks of a TaskGroup that stand for it in a dependency, as Airflow 2 links groups: its
+/// leaves (no downstream inside the group) when upstream, its roots (no upstream inside the
+/// group) when downstream.
+void GroupEnds(const Evaluator& ev, const GroupObj* group, Side side, std::vector<TaskObj*>& out) {
+  std::vector<TaskObj*> members;
+  for (TaskObj* t : group->dag != nullptr ? group->dag->tasks : std::vector<TaskObj*>{}) {
+    for (const GroupObj* g = t->group; g != nullptr; g = g->parent) {
+      if (g == group) {
+        members.push_back(t);
+        break;
+      }
+    }
+  }
+  auto member = [&](const TaskObj* t) {
+    return std::find(members.begin(), members.end(), t) != members.end();
+  };
+  for (TaskObj* t : members) {
+    bool linked_inside = false;
+    for (const EdgeObj& e : ev.edges) {
+      if (side == Side::kUpstream && e.from == t && member(e.to)) linked_inside = true;
+      if (side == Side::kDownstream && e.to == t && member(e.from)) linked_inside = true;
+    }
+    if (!linked_inside) out.push_back(t);
+  }
+}
+
 /// Task or list of tasks on one side of a dependency, flattened; false when something on that
 /// side is not a task.
-bool TasksOf(const Val& v, std::vector<TaskObj*>& out) {
+bool TasksOf(const Evaluator& ev, const Val& v, Side side, std::vector<TaskObj*>& out) {
   if (Is(v, Kind::kTask)) {
     out.push_back(v->task);
     return true;
   }
-  if (Is(v, Kind::kList) || Is(v, Kind::kTuple) || Is(v, Kind::kSet)) {
-    for (const Val& item : v->items) {
-      if (!Is(item, Kind::kTask)) return false;
-      out.push_back(item->task);
-    }
+  if (Is(v, Kind::kTaskGroup)) {
+    GroupEnds(ev, v->group, side, out);
     return true;
   }
-  if (Is(v, Kind::kTaskGroup)) {
-    // A TaskGroup in a dependency stands for its roots/leaves; dagport links every task of it.
-    for (TaskObj* t : v->group->dag != nullptr ? v->group->dag->tasks : std::vector<TaskObj*>{}) {
-      for (GroupObj* g = t->group; g != nullptr; g = g->parent) {
-        if (g == v->group) {
-          out.push_back(t);
-          break;
-        }
+  if (Is(v, Kind::kList) || Is(v, Kind::kTuple) || Is(v, Kind::kSet)) {
+    for (const Val& item : v->items) {
+      if (Is(item, Kind::kTask)) {
+        out.push_back(item->task);
+      } else if (Is(item, Kind::kTaskGroup)) {
+        GroupEnds(ev, item->group, side, out);
+      } else {
+        return false;
       }
     }
     return true;
   }
   return false;
+}
+
+/// Sets `name` in an ordered argument list, replacing an earlier value.
+void SetArgument(std::vector<std::pair<std::string, Val>>& args, const std::string& name,
+                 Val value) {
+  for (auto& entry : args) {
+    if (entry.first == name) {
+      entry.second = value;
+      return;
+    }
+  }
+  args.emplace_back(name, value);
 }
 
 bool IsSet(const Val* v) {
@@ -94,14 +131,13 @@ void AttachToDag(Evaluator& ev, TaskObj* task, DagObj* dag, TSNode node, Frame& 
   }
   if (!IsSet(FindArg(dag->arguments, "start_date")) &&
       !IsSet(FindArg(task->effective_arguments, "start_date"))) {
-    throw AirflowImportError{
-        ir::MakeDiagnostic("DP125", frame.module->path, ev.Range(node, frame),
-                           fmt::format("Airflow 1.10 raises \"Task is missing the start_date "
-                                       "parameter\" when task '{}' joins DAG '{}', "
-                                       "so it loads nothing from this file",
-                                       task->task_id, dag->dag_id),
-                           "give the DAG a start_date= (1.10 does not take it from default_args), "
-                           "or create the task with dag=")};
+    ev.FailImportIfCertain(
+        "DP125", node, frame,
+        fmt::format("Airflow 1.10 raises \"Task is missing the start_date parameter\" when "
+                    "task '{}' joins DAG '{}', so it loads nothing from this file",
+                    task->task_id, dag->dag_id),
+        "give the DAG a start_date= (1.10 does not take it from default_args), or "
+        "create the task with dag=");
   }
   task->registered = true;
   dag->tasks.push_back(task);
@@ -117,27 +153,39 @@ void ValidateKey(Evaluator& ev, const std::string& id, std::string_view what, TS
     ok = ok && (c >= 0x80 || std::isalnum(c) || c == '_' || c == '.' || c == '-');
   }
   if (ok) return;
-  throw AirflowImportError{ir::MakeDiagnostic(
-      "DP125", frame.module->path, ev.Range(node, frame),
+  ev.FailImportIfCertain(
+      "DP125", node, frame,
       fmt::format("Airflow raises \"The key ({}) has to be made of alphanumeric characters, "
-                  "dashes, dots and "
-                  "underscores exclusively\" for this {} id, so it loads nothing from this file",
+                  "dashes, dots and underscores exclusively\" for this {} id, so it loads "
+                  "nothing from this file",
                   id.substr(0, 80), what),
-      "use only letters, digits, '_', '.' and '-', at most 250 characters")};
+      "use only letters, digits, '_', '.' and '-', at most 250 characters");
 }
 
 void AddEdge(Evaluator& ev, TaskObj* up, TaskObj* down, TSNode node, Frame& frame) {
   // Airflow assigns the DAG of one side to the other when only one has a DAG.
   if (up->dag != nullptr && down->dag == nullptr) AttachToDag(ev, down, up->dag, node, frame);
   if (down->dag != nullptr && up->dag == nullptr) AttachToDag(ev, up, down->dag, node, frame);
-  if (up->dag != nullptr && down->dag != nullptr && up->dag != down->dag) {
-    ev.Report(
+  if (up->dag != nullptr && down->dag != nullptr && up->dag != down->dag &&
+      up->dag->dag_id != down->dag->dag_id) {
+    ev.FailImportIfCertain(
         "DP122", node, frame,
-        fmt::format("dependency between tasks of two DAGs: '{}' in '{}' and '{}' in '{}'",
-                    up->task_id, up->dag->dag_id, down->task_id, down->dag->dag_id),
-        "Airflow raises AirflowException here; use an ExternalTaskSensor or TriggerDagRunOperator "
-        "across DAGs");
+        fmt::format(
+            "dependency between tasks of two DAGs: '{}' in '{}' and '{}' in '{}'; Airflow raises "
+            "\"Tried to set relationships between tasks in more than one DAG\"",
+            up->task_id, up->dag->dag_id, down->task_id, down->dag->dag_id),
+        "use an ExternalTaskSensor or a TriggerDagRunOperator between DAGs");
     return;
+  }
+  if (up->dag == nullptr && down->dag == nullptr) {
+    ev.FailImportIfCertain(
+        "DP122", node, frame,
+        fmt::format(
+            "dependency between '{}' and '{}', neither of which has a DAG yet; Airflow 1.10 raises "
+            "\"Tried to create relationships between tasks that don't have DAGs yet\"",
+            up->task_id, down->task_id),
+        "give one of the tasks a DAG (dag=, or create it inside `with DAG(...)`) before linking "
+        "them");
   }
   if (!ev.edge_set.insert({up, down}).second) return;
   ev.edges.push_back(EdgeObj{up, down, frame.module->path, ev.Range(node, frame)});
@@ -152,10 +200,12 @@ Val Chain(Evaluator& ev, CallArgs& args, TSNode node, Frame& frame) {
     const bool down_list = Is(down, Kind::kList) || Is(down, Kind::kTuple);
     if (up_list && down_list) {
       if (up->items.size() != down->items.size()) {
-        ev.Report("DP121", node, frame,
-                  fmt::format("chain() of lists of different lengths ({} and {})", up->items.size(),
-                              down->items.size()),
-                  "Airflow raises AirflowException: give both lists the same length");
+        ev.FailImportIfCertain(
+            "DP121", node, frame,
+            fmt::format("chain() of lists of different lengths ({} and {}): Airflow raises "
+                        "AirflowException",
+                        up->items.size(), down->items.size()),
+            "give both lists the same length");
         continue;
       }
       for (size_t k = 0; k < up->items.size(); ++k)
@@ -249,6 +299,24 @@ std::optional<Val> MakeDatetime(const CallArgs& args, std::string default_timezo
   }
   return Datetime(ir::Datetime{fields[0], fields[1], fields[2], fields[3], fields[4], fields[5],
                                fields[6], tz});
+}
+
+/// copy.copy / copy.deepcopy of lists, tuples, sets and dicts (other values are shared).
+Val CopyValue(const Val& v, bool deep) {
+  auto copy_item = [&](const Val& item) { return deep ? CopyValue(item, true) : item; };
+  if (Is(v, Kind::kList) || Is(v, Kind::kTuple) || Is(v, Kind::kSet)) {
+    std::vector<Val> items;
+    for (const Val& item : v->items) items.push_back(copy_item(item));
+    if (Is(v, Kind::kList)) return List(std::move(items));
+    return Is(v, Kind::kTuple) ? Tuple(std::move(items)) : Set(std::move(items));
+  }
+  if (Is(v, Kind::kDict)) {
+    Val d = Dict();
+    for (const auto& entry : v->entries)
+      d->entries.emplace_back(entry.first, copy_item(entry.second));
+    return d;
+  }
+  return v;
 }
 
 Val FromJson(const nlohmann::json& j) {
@@ -451,34 +519,31 @@ Val CreateTask(Evaluator& ev, const std::string& operator_class, CallArgs& args,
   // apply_defaults: the DAG's default_args, then the operator's own default_args, then explicit.
   auto merge = [&](const Val& defaults) {
     if (!Is(defaults, Kind::kDict)) return;
-    for (const auto& [k, v] : defaults->entries) {
-      if (!Is(k, Kind::kStr)) continue;
-      auto it = std::find_if(task->effective_arguments.begin(), task->effective_arguments.end(),
-                             [&](const auto& kv) { return kv.first == k->text; });
-      if (it == task->effective_arguments.end()) {
-        task->effective_arguments.emplace_back(k->text, v);
-      } else {
-        it->second = v;
-      }
+    for (const auto& entry : defaults->entries) {
+      if (Is(entry.first, Kind::kStr))
+        SetArgument(task->effective_arguments, entry.first->text, entry.second);
     }
   };
   if (dag != nullptr) merge(dag->default_args);
   if (const Val* own = args.Keyword("default_args")) merge(*own);
   for (const auto& [name, v] : task->arguments) {
-    if (name == "default_args") continue;
-    auto it = std::find_if(task->effective_arguments.begin(), task->effective_arguments.end(),
-                           [&](const auto& kv) { return kv.first == name; });
-    if (it == task->effective_arguments.end()) {
-      task->effective_arguments.emplace_back(name, v);
-    } else {
-      it->second = v;
-    }
+    if (name != "default_args") SetArgument(task->effective_arguments, name, v);
   }
 
   // SubDagOperator and its subclasses: DAG.subdags follows any operator's `subdag` DAG.
   if (const Val* sub = args.Keyword("subdag"); sub != nullptr && Is(*sub, Kind::kDag)) {
     task->subdag = (*sub)->dag;
     (*sub)->dag->parent_task = task;
+    // SubDagOperator.__init__ checks the sub-DAG's id against parent_dag_id.task_id.
+    if (dag != nullptr && !dag->dynamic && !task->dynamic && !task->subdag->dynamic &&
+        task->subdag->dag_id != dag->dag_id + "." + task->task_id) {
+      ev.FailImportIfCertain(
+          "DP124", node, frame,
+          fmt::format("the sub-DAG of SubDagOperator '{}' is '{}', not '{}': Airflow 1.10 raises "
+                      "AirflowException",
+                      task->task_id, task->subdag->dag_id, dag->dag_id + "." + task->task_id),
+          "name the sub-DAG <parent dag_id>.<task_id>");
+    }
   }
 
   Val self = MakeValue(Kind::kTask);
@@ -493,8 +558,8 @@ void AddDependencies(Evaluator& ev, const Val& upstream, const Val& downstream, 
                      Frame& frame) {
   std::vector<TaskObj*> ups;
   std::vector<TaskObj*> downs;
-  const bool ups_known = TasksOf(upstream, ups);
-  const bool downs_known = TasksOf(downstream, downs);
+  const bool ups_known = TasksOf(ev, upstream, Side::kUpstream, ups);
+  const bool downs_known = TasksOf(ev, downstream, Side::kDownstream, downs);
   if (!ups_known || !downs_known) {
     const Val& bad = ups_known ? downstream : upstream;
     ev.Report("DP123", node, frame,
@@ -562,6 +627,32 @@ Val CallExternal(Evaluator& ev, const Val& callee, CallArgs& args, TSNode node, 
   }
   if (path == "pendulum.timezone" || path == "pendulum.tz.timezone" || path == "pytz.timezone") {
     if (!args.positional.empty() && Is(args.positional[0], Kind::kStr)) return args.positional[0];
+  }
+  if (path == "functools.partial" && !args.positional.empty()) {
+    // A callable that prepends the bound arguments: the callee in `receiver`, positional
+    // arguments in `items`, keyword arguments in `entries`.
+    Val partial = Builtin("functools.partial");
+    partial->receiver = args.positional[0];
+    partial->items.assign(args.positional.begin() + 1, args.positional.end());
+    for (const auto& kw : args.keywords) partial->entries.emplace_back(Str(kw.first), kw.second);
+    return partial;
+  }
+  if ((path == "copy.deepcopy" || path == "copy.copy") && args.positional.size() == 1) {
+    return CopyValue(args.positional[0], path == "copy.deepcopy");
+  }
+  if ((path == "pathlib.Path" || path == "pathlib.PurePath" || path == "pathlib.PosixPath") &&
+      !args.positional.empty()) {
+    std::string joined;
+    for (const Val& part : args.positional) {
+      std::optional<std::string> text =
+          Is(part, Kind::kExternal) && part->text.starts_with("path:")
+              ? std::optional<std::string>(part->text.substr(5))
+              : (Is(part, Kind::kStr) ? std::optional<std::string>(part->text) : std::nullopt);
+      if (!text) return ev.Unknown(node, frame, "path not statically known");
+      joined =
+          joined.empty() || (!text->empty() && (*text)[0] == '/') ? *text : joined + "/" + *text;
+    }
+    return External("path:" + joined);
   }
   if (path == "json.load" || path == "json.loads") {
     if (Val config = ReadJsonConfig(ev, path, args, node, frame)) return config;
@@ -661,9 +752,12 @@ bool SetAirflowAttribute(Evaluator& ev, const Val& obj, const std::string& name,
       if (obj->task->dag == nullptr) {
         AttachToDag(ev, obj->task, value->dag, node, frame);
       } else if (obj->task->dag != value->dag) {
-        ev.Report("DP122", node, frame,
-                  fmt::format("the DAG of task '{}' can not be changed", obj->task->task_id),
-                  "Airflow raises AirflowException here");
+        ev.FailImportIfCertain(
+            "DP122", node, frame,
+            fmt::format("the DAG of task '{}' can not be changed: Airflow raises "
+                        "AirflowException",
+                        obj->task->task_id),
+            "create the task for the DAG it belongs to");
       }
     }
     return true;
@@ -688,7 +782,7 @@ Val CallAirflowMethod(Evaluator& ev, const Val& receiver, const std::string& nam
     DagObj* d = receiver->dag;
     if ((name == "add_task" || name == "add_tasks") && !args.positional.empty()) {
       std::vector<TaskObj*> tasks;
-      if (TasksOf(args.positional[0], tasks)) {
+      if (TasksOf(ev, args.positional[0], Side::kDownstream, tasks)) {
         for (TaskObj* t : tasks) {
           if (t->dag == nullptr) AttachToDag(ev, t, d, node, frame);
         }

@@ -219,14 +219,15 @@ Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode n
       keyed.emplace_back(k, item);
     }
     bool ok = true;
-    std::stable_sort(keyed.begin(), keyed.end(),
-                     [&](const auto& x, const auto& y) { return Less(x.first, y.first, ok); });
+    const Val* rev = args.Keyword("reverse");
+    const bool reverse = rev != nullptr && Truth(*rev).value_or(false);
+    // Python's sort is stable in both directions: equal keys keep their order when reversed.
+    std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& x, const auto& y) {
+      return reverse ? Less(y.first, x.first, ok) : Less(x.first, y.first, ok);
+    });
     if (!ok) return unknown("sorted() of values that cannot be ordered statically");
     items.clear();
     for (auto& [k, v] : keyed) items.push_back(v);
-    if (const Val* rev = args.Keyword("reverse"); rev != nullptr && Truth(*rev).value_or(false)) {
-      std::reverse(items.begin(), items.end());
-    }
     return List(std::move(items));
   }
   if (name == "dict") {
@@ -304,7 +305,8 @@ Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode n
   }
   if (name == "min" || name == "max" || name == "sum" || name == "any" || name == "all") {
     std::vector<Val> items;
-    if (a.size() == 1) {
+    // sum(iterable, start): the second argument is the start value, not an item.
+    if (a.size() == 1 || (name == "sum" && a.size() == 2)) {
       auto it = Items(ev, a[0], node, frame);
       if (!it) return unknown(fmt::format("{}() of a value not statically known", name));
       items = std::move(*it);
@@ -321,17 +323,37 @@ Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode n
       return Bool(name == "all");
     }
     if (name == "sum") {
-      Val total = Int(0);
+      Val total = a.size() == 2 ? a[1] : Int(0);
+      if (const Val* start = args.Keyword("start")) total = *start;
       for (const Val& v : items) total = BinaryOperation(ev, "+", total, v, node, frame);
       return total;
     }
     if (items.empty()) return unknown(fmt::format("{}() of an empty sequence (ValueError)", name));
+    // key=: compare key(item); the first of equal items wins, as in Python.
+    const Val* key = args.Keyword("key");
+    auto key_of = [&](const Val& item) {
+      if (key == nullptr || Is(*key, Kind::kNone)) return item;
+      CallArgs key_args;
+      key_args.positional = {item};
+      key_args.positional_nodes = {TSNode{}};
+      return ev.Call(*key, key_args, node, frame);
+    };
     Val best = items[0];
+    Val best_key = key_of(best);
     bool ok = true;
-    for (const Val& v : items) {
-      if (name == "min" ? Less(v, best, ok) : Less(best, v, ok)) best = v;
+    for (size_t i = 1; i < items.size(); ++i) {
+      Val k = key_of(items[i]);
+      if (name == "min" ? Less(k, best_key, ok) : Less(best_key, k, ok)) {
+        best = items[i];
+        best_key = k;
+      }
     }
     return ok ? best : unknown(fmt::format("{}() of values not statically known", name));
+  }
+  if (name == "divmod" && a.size() == 2 && IsNumber(a[0]) && IsNumber(a[1])) {
+    Val q = BinaryOperation(ev, "//", a[0], a[1], node, frame);
+    Val r = BinaryOperation(ev, "%", a[0], a[1], node, frame);
+    if (!IsUnresolved(q) && !IsUnresolved(r)) return Tuple({q, r});
   }
   if (name == "abs" && a.size() == 1) {
     if (Is(a[0], Kind::kInt)) return Int(std::llabs(a[0]->i));
@@ -402,6 +424,30 @@ Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode n
   }
   if (name == "ord" && a.size() == 1 && Is(a[0], Kind::kStr) && a[0]->text.size() == 1) {
     return Int(static_cast<unsigned char>(a[0]->text[0]));
+  }
+  if (name == "super") {
+    // super() in a method, or super(Class, self): attribute lookups start at the next class
+    // of the analysed code and bind to self.
+    ClassInfo* from = nullptr;
+    Val self = nullptr;
+    if (a.size() == 2 && Is(a[0], Kind::kClass)) {
+      from = a[0]->cls;
+      self = a[1];
+    } else if (a.empty() && frame.function != nullptr) {
+      from = frame.function->owner;
+      self = frame.self;
+    }
+    if (from != nullptr && self != nullptr) {
+      for (const Val& base : from->bases) {
+        if (!Is(base, Kind::kClass)) continue;
+        Val proxy = CurrentHeap().Make<Obj>();
+        proxy->kind = Kind::kInstance;
+        proxy->cls = base->cls;
+        proxy->receiver = self;
+        return proxy;
+      }
+    }
+    return unknown("super() of a class dagport does not analyse");
   }
   if (name == "print") return None();
   if (name == "object") {

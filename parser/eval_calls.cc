@@ -2,6 +2,7 @@
 // dispatch to builtins, methods and the Airflow model.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "parser/airflow_model.h"
@@ -135,7 +136,34 @@ Val Evaluator::Call(Val callee, CallArgs& args, TSNode node, Frame& frame) {
   switch (callee->kind) {
     case Kind::kFunction: return CallFunction(callee->function, args, node, frame, nullptr);
     case Kind::kClass: return Instantiate(callee->cls, args, node, frame);
-    case Kind::kBuiltin: return CallBuiltin(*this, callee->text, args, node, frame);
+    case Kind::kBuiltin:
+      if (callee->text == "functools.partial" && callee->receiver != nullptr) {
+        CallArgs merged;
+        merged.positional = callee->items;
+        merged.positional_nodes.assign(callee->items.size(), TSNode{});
+        merged.positional.insert(merged.positional.end(), args.positional.begin(),
+                                 args.positional.end());
+        merged.positional_nodes.insert(merged.positional_nodes.end(), args.positional_nodes.begin(),
+                                       args.positional_nodes.end());
+        for (const auto& [k, v] : callee->entries) {
+          merged.keywords.emplace_back(k->text, v);
+          merged.keyword_nodes.push_back(TSNode{});
+        }
+        for (size_t i = 0; i < args.keywords.size(); ++i) {
+          auto it =
+              std::find_if(merged.keywords.begin(), merged.keywords.end(),
+                           [&](const auto& kv) { return kv.first == args.keywords[i].first; });
+          if (it != merged.keywords.end()) {
+            it->second = args.keywords[i].second;
+            merged.keyword_nodes[it - merged.keywords.begin()] = args.keyword_nodes[i];
+          } else {
+            merged.keywords.push_back(args.keywords[i]);
+            merged.keyword_nodes.push_back(args.keyword_nodes[i]);
+          }
+        }
+        return Call(callee->receiver, merged, node, frame);
+      }
+      return CallBuiltin(*this, callee->text, args, node, frame);
     case Kind::kBoundMethod:
       if (callee->function != nullptr)
         return CallFunction(callee->function, args, node, frame, callee->receiver);
@@ -217,6 +245,8 @@ Val Evaluator::CallFunction(FunctionInfo* fn, CallArgs& args, TSNode node, Frame
   inner.scope = scope;
   inner.module = fn->module;
   inner.is_function = true;
+  inner.function = fn;
+  inner.self = self;
   ++call_depth_;
   const int saved_uncertain = uncertain_;
   uncertain_ = 0;  // a function's own returns are certain relative to its body
@@ -230,10 +260,15 @@ Val Evaluator::CallFunction(FunctionInfo* fn, CallArgs& args, TSNode node, Frame
         result = inner.return_value;
       } else if (inner.maybe_return != nullptr) {
         result = inner.maybe_return;
-      } else if (flow == Flow::kRaise) {
-        result = Unknown(node, frame, fmt::format("{}() raises", fn->name));
       }
     }
+  } catch (const PythonException& e) {
+    --call_depth_;
+    uncertain_ = saved_uncertain;
+    // A call that may not run does not raise for sure.
+    if (uncertain_ > 0)
+      return Unknown(node, frame, fmt::format("{}() raises {}", fn->name, e.what));
+    throw;
   } catch (...) {
     --call_depth_;
     uncertain_ = saved_uncertain;

@@ -82,7 +82,13 @@ Val Evaluator::Eval(TSNode node, Frame& frame) {
            "split the expression");
     return Unknown(node, frame, "expression nested too deeply to analyse");
   }
-  Val v = EvalInner(node, frame);
+  Val v = nullptr;
+  try {
+    v = EvalInner(node, frame);
+  } catch (...) {
+    --nesting_;
+    throw;
+  }
   --nesting_;
   if (v == nullptr) return Unknown(node, frame, "expression dagport does not evaluate");
   // An unresolved value takes the source text of the outermost expression built on it.
@@ -229,11 +235,25 @@ Val Evaluator::EvalString(TSNode node, Frame& frame) {
           converted = r ? Str(*r) : nullptr;
         }
         std::string spec_text;
+        bool spec_known = true;
         if (!ts_node_is_null(spec)) {
-          spec_text = std::string(Text(spec, frame));
+          // The specification may hold interpolations of its own: f"{i:0{width}d}".
+          uint32_t cursor = ts_node_start_byte(spec);
+          const std::string_view all = frame.module->tree->text();
+          for (uint32_t k = 0; k < ts_node_named_child_count(spec); ++k) {
+            TSNode part = ts_node_named_child(spec, k);
+            const std::string_view part_type = ts_node_type(part);
+            if (part_type != "interpolation" && part_type != "format_expression") continue;
+            spec_text.append(all.substr(cursor, ts_node_start_byte(part) - cursor));
+            std::optional<std::string> nested = ToStr(Eval(Field(part, "expression"), frame));
+            spec_known = spec_known && nested.has_value();
+            spec_text += nested.value_or("");
+            cursor = ts_node_end_byte(part);
+          }
+          spec_text.append(all.substr(cursor, ts_node_end_byte(spec) - cursor));
           if (!spec_text.empty() && spec_text[0] == ':') spec_text.erase(0, 1);
         }
-        if (converted != nullptr) piece = FormatWithSpec(converted, spec_text);
+        if (converted != nullptr && spec_known) piece = FormatWithSpec(converted, spec_text);
       } else {
         reason = v->reason;
       }

@@ -135,8 +135,18 @@ bool Evaluator::ExecImportFrom(TSNode node, Frame& frame) {
     if (Type(item) == "wildcard_import") {
       RecordImport(frame, module_name, "*", "", item);
       if (Is(module, Kind::kModule)) {
-        for (const std::string& name : module->module->globals->order) {
-          if (!name.starts_with("_")) Bind(name, module->module->globals->vars[name], frame);
+        Scope* globals = module->module->globals;
+        // `__all__` lists what `*` imports; without it, every name not starting with '_'.
+        if (Val* all = globals->Find("__all__");
+            all != nullptr && (Is(*all, Kind::kList) || Is(*all, Kind::kTuple))) {
+          for (const Val& name : (*all)->items) {
+            if (!Is(name, Kind::kStr)) continue;
+            if (Val* v = globals->Find(name->text)) Bind(name->text, *v, frame);
+          }
+        } else {
+          for (const std::string& name : globals->order) {
+            if (!name.starts_with("_")) Bind(name, globals->vars[name], frame);
+          }
         }
       } else if (Is(module, Kind::kExternal)) {
         frame.scope->wildcard_modules.push_back(module->text);

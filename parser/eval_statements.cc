@@ -38,6 +38,21 @@ void Evaluator::Step(TSNode node, const Frame& frame) {
   }
 }
 
+void Evaluator::RaiseIfCertain(TSNode node, const Frame& frame, std::string what) {
+  if (uncertain_ > 0) return;
+  throw PythonException{std::move(what), frame.module->path, Range(node, frame)};
+}
+
+void Evaluator::FailImportIfCertain(std::string_view code, TSNode node, const Frame& frame,
+                                    std::string message, std::string hint) {
+  if (uncertain_ > 0) {
+    Report(code, node, frame, std::move(message), std::move(hint));
+    return;
+  }
+  throw AirflowImportError{ir::MakeDiagnostic(code, frame.module->path, Range(node, frame),
+                                              std::move(message), std::move(hint))};
+}
+
 void Evaluator::RunModule(ModuleState* module) {
   Frame frame;
   frame.scope = module->globals;
@@ -80,9 +95,14 @@ Flow Evaluator::Exec(TSNode stmt, Frame& frame) {
     }
     return Flow::kNormal;
   }
-  if (type == "import_statement") return ExecImport(stmt, frame) ? Flow::kNormal : Flow::kRaise;
-  if (type == "import_from_statement")
-    return ExecImportFrom(stmt, frame) ? Flow::kNormal : Flow::kRaise;
+  if (type == "import_statement") {
+    if (!ExecImport(stmt, frame)) RaiseIfCertain(stmt, frame, "ImportError");
+    return Flow::kNormal;
+  }
+  if (type == "import_from_statement") {
+    if (!ExecImportFrom(stmt, frame)) RaiseIfCertain(stmt, frame, "ImportError");
+    return Flow::kNormal;
+  }
   if (type == "function_definition") {
     ExecFunctionDef(stmt, frame, {});
     return Flow::kNormal;
@@ -122,7 +142,17 @@ Flow Evaluator::Exec(TSNode stmt, Frame& frame) {
   }
   if (type == "break_statement") return uncertain_ > 0 ? Flow::kNormal : Flow::kBreak;
   if (type == "continue_statement") return uncertain_ > 0 ? Flow::kNormal : Flow::kContinue;
-  if (type == "raise_statement") return uncertain_ > 0 ? Flow::kNormal : Flow::kRaise;
+  if (type == "raise_statement") {
+    RaiseIfCertain(stmt, frame, std::string(Text(stmt, frame).substr(0, 120)));
+    return Flow::kNormal;
+  }
+  if (type == "nonlocal_statement") {
+    const uint32_t n = ts_node_named_child_count(stmt);
+    for (uint32_t i = 0; i < n; ++i) {
+      frame.scope->nonlocal_names.insert(std::string(Text(ts_node_named_child(stmt, i), frame)));
+    }
+    return Flow::kNormal;
+  }
   if (type == "global_statement") {
     const uint32_t n = ts_node_named_child_count(stmt);
     for (uint32_t i = 0; i < n; ++i) {
@@ -242,7 +272,11 @@ Flow Evaluator::ExecWhile(TSNode node, Frame& frame) {
       --uncertain_;
       return Flow::kNormal;
     }
-    if (!*truth) return Flow::kNormal;
+    if (!*truth) {
+      TSNode else_clause = Field(node, "alternative");
+      return ts_node_is_null(else_clause) ? Flow::kNormal
+                                          : ExecBlock(Field(else_clause, "body"), frame);
+    }
     if (iterations >= limits_.max_loop_iterations) {
       Report("DP105", node, frame,
              fmt::format("loop stopped after {} iterations", limits_.max_loop_iterations),
@@ -295,7 +329,14 @@ Flow Evaluator::ExecWith(TSNode node, Frame& frame) {
       }
     }
   }
-  Flow flow = ExecBlock(Field(node, "body"), frame);
+  Flow flow = Flow::kNormal;
+  try {
+    flow = ExecBlock(Field(node, "body"), frame);
+  } catch (const PythonException&) {
+    dag_context.resize(dag_context.size() - dags_pushed);
+    group_context.resize(group_context.size() - groups_pushed);
+    throw;
+  }
   dag_context.resize(dag_context.size() - dags_pushed);
   group_context.resize(group_context.size() - groups_pushed);
   return flow;
@@ -303,36 +344,47 @@ Flow Evaluator::ExecWith(TSNode node, Frame& frame) {
 
 Flow Evaluator::ExecTry(TSNode node, Frame& frame) {
   const uint32_t n = ts_node_named_child_count(node);
-  bool has_handlers = false;
-  for (uint32_t i = 0; i < n; ++i)
-    has_handlers |= Type(ts_node_named_child(node, i)) == "except_clause";
-  if (has_handlers) ++try_depth_;
-  Flow flow = Flow::kNormal;
-  try {
-    flow = ExecBlock(Field(node, "body"), frame);
-  } catch (...) {
-    if (has_handlers) --try_depth_;
-    throw;
-  }
-  if (has_handlers) --try_depth_;
+  TSNode handler{};
+  TSNode else_body{};
   TSNode finally_body{};
-  bool has_finally = false;
-  bool handled = false;
-  const bool raised = flow == Flow::kRaise;
+  bool has_handler = false, has_else = false, has_finally = false;
   for (uint32_t i = 0; i < n; ++i) {
     TSNode c = ts_node_named_child(node, i);
     const std::string_view t = Type(c);
-    if (t == "except_clause" && raised && !handled) {
-      // The first handler takes the exception (dagport does not model exception types).
-      handled = true;
-      const uint32_t k = ts_node_named_child_count(c);
-      flow = ExecBlock(ts_node_named_child(c, k - 1), frame);
-    } else if (t == "else_clause" && !raised && flow == Flow::kNormal) {
-      flow = ExecBlock(Field(c, "body"), frame);
+    if (t == "except_clause" && !has_handler) {
+      // The first handler takes any exception (dagport does not model exception types).
+      handler = ts_node_named_child(c, ts_node_named_child_count(c) - 1);
+      has_handler = true;
+    } else if (t == "else_clause") {
+      else_body = Field(c, "body");
+      has_else = true;
     } else if (t == "finally_clause") {
       finally_body = ts_node_named_child(c, 0);
       has_finally = true;
     }
+  }
+  const size_t dag_depth = dag_context.size(), group_depth = group_context.size();
+  Flow flow = Flow::kNormal;
+  try {
+    if (has_handler) ++try_depth_;
+    bool raised = false;
+    try {
+      flow = ExecBlock(Field(node, "body"), frame);
+    } catch (const PythonException&) {
+      if (!has_handler) throw;
+      raised = true;
+    }
+    if (has_handler) --try_depth_;
+    if (raised) {
+      dag_context.resize(dag_depth);
+      group_context.resize(group_depth);
+      flow = ExecBlock(handler, frame);
+    } else if (has_else && flow == Flow::kNormal) {
+      flow = ExecBlock(else_body, frame);
+    }
+  } catch (const PythonException&) {
+    if (has_finally) ExecBlock(finally_body, frame);
+    throw;
   }
   if (has_finally) {
     Flow f = ExecBlock(finally_body, frame);
@@ -359,9 +411,14 @@ void Evaluator::ExecFunctionDef(TSNode node, Frame& frame, const std::vector<Val
   Val v = CurrentHeap().Make<Obj>();
   v->kind = Kind::kFunction;
   v->function = fn;
-  // Decorators are not applied: the undecorated function is what task factories call. Airflow's
-  // own decorators (apply_defaults, task) keep the call signature.
-  (void)decorators;
+  // Other decorators are not applied: the undecorated function is what task factories call, and
+  // Airflow's own (apply_defaults) keep the call signature. These change how methods bind.
+  for (const Val& d : decorators) {
+    if (!Is(d, Kind::kBuiltin)) continue;
+    if (d->text == "staticmethod") fn->binding = FunctionInfo::Binding::kStatic;
+    if (d->text == "classmethod") fn->binding = FunctionInfo::Binding::kClass;
+    if (d->text == "property") fn->binding = FunctionInfo::Binding::kProperty;
+  }
   Bind(fn->name, v, frame);
 }
 
@@ -390,8 +447,12 @@ void Evaluator::ExecClassDef(TSNode node, Frame& frame, const std::vector<Val>& 
   body_frame.is_function = false;
   // Names in the class body resolve through the module, so use a scope chained to globals.
   ExecBlock(Field(node, "body"), body_frame);
-  for (const std::string& name : body_scope->order)
-    cls->attributes.emplace_back(name, body_scope->vars[name]);
+  for (const std::string& name : body_scope->order) {
+    Val attribute = body_scope->vars[name];
+    if (Is(attribute, Kind::kFunction) && attribute->function->owner == nullptr)
+      attribute->function->owner = cls;
+    cls->attributes.emplace_back(name, attribute);
+  }
   Val v = CurrentHeap().Make<Obj>();
   v->kind = Kind::kClass;
   v->cls = cls;
@@ -441,9 +502,17 @@ void Evaluator::ExecAugmentedAssignment(TSNode node, Frame& frame) {
 void Evaluator::Bind(const std::string& name, Val value, Frame& frame) {
   if (frame.scope->global_names.contains(name)) {
     frame.module->globals->Set(name, value);
-  } else {
-    frame.scope->Set(name, value);
+    return;
   }
+  if (frame.scope->nonlocal_names.contains(name)) {
+    for (Scope* s = frame.scope->enclosing; s != nullptr; s = s->enclosing) {
+      if (s->Find(name) != nullptr) {
+        s->Set(name, value);
+        return;
+      }
+    }
+  }
+  frame.scope->Set(name, value);
 }
 
 void Evaluator::Assign(TSNode target, Val value, Frame& frame) {

@@ -59,6 +59,8 @@ struct Frame {
   Val return_value = nullptr;  ///< set by `return`
   Val maybe_return = nullptr;  ///< a `return` under a condition that is not statically known
   bool is_function = false;
+  FunctionInfo* function = nullptr;  ///< the function being run, if any
+  Val self = nullptr;                ///< its receiver, when it runs as a method
 };
 
 class Evaluator {
@@ -92,6 +94,17 @@ class Evaluator {
   /// Iterates a value as a `for` loop does; false when it cannot be iterated statically.
   bool Iterate(const Val& v, std::vector<Val>& out, TSNode node, Frame& frame);
   ModuleLoader& loader() { return loader_; }
+  /// False while analysing code that may not run (a branch of an unknown condition).
+  bool certain() const { return uncertain_ == 0; }
+  /// Raises a Python exception at `node` when the code surely runs; otherwise does nothing.
+  void RaiseIfCertain(TSNode node, const Frame& frame, std::string what);
+  /// True inside the body of a `try` that has a handler: there a lookup that fails statically
+  /// (KeyError, IndexError) raises, so that the handler's fallback is what is analysed.
+  bool in_try() const { return try_depth_ > 0; }
+  /// Fails the file's import (as Airflow would raise) when the code surely runs; otherwise
+  /// reports `code` as a finding.
+  void FailImportIfCertain(std::string_view code, TSNode node, const Frame& frame,
+                           std::string message, std::string hint);
   const EvaluationLimits& limits() const { return limits_; }
 
   // The Airflow context managers in effect (`with DAG(...)`, `with TaskGroup(...)`).
@@ -152,6 +165,14 @@ class Evaluator {
 /// Thrown when a bound on the work for one file is reached; the file's analysis stops there.
 struct EvaluationBoundReached {
   std::string what;
+};
+
+/// An exception the analysed code raises (`raise`, a missing dict key). Its type is not
+/// modelled: the first `except` handler takes it. Escaping the module, it fails the import.
+struct PythonException {
+  std::string what;
+  std::string file;
+  ir::SourceRange where;
 };
 
 /// Thrown where Airflow itself would raise while importing the file (so DagBag loads nothing

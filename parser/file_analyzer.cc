@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "ir/cron.h"
 #include "ir/graph_checks.h"
 #include "parser/airflow_model.h"
 #include "parser/airflow_names.h"
@@ -195,6 +197,13 @@ FileAnalysis AnalyzeSource(const std::string& path, std::string text, ModuleLoad
   } catch (const AirflowImportError& error) {
     ev.diagnostics.push_back(error.diagnostic);
     import_fails = true;
+  } catch (const PythonException& error) {
+    ev.diagnostics.push_back(ir::MakeDiagnostic(
+        "DP125", error.file, error.where,
+        fmt::format("the file raises ({}) when Airflow imports it, so it loads nothing from it",
+                    error.what),
+        "make the module-level code run without an exception"));
+    import_fails = true;
   }
   // A file that is not valid Python 3 does not import at all.
   for (const ir::Diagnostic& d : syntax)
@@ -219,20 +228,44 @@ FileAnalysis AnalyzeSource(const std::string& path, std::string text, ModuleLoad
         "pass dag=..., create it inside `with DAG(...)`, or link it to a task of a DAG"));
   }
   for (DagObj* dag : collected) {
-    if (dag->parent_task != nullptr && dag->parent_task->dag != nullptr) {
-      const std::string expected = dag->parent_task->dag->dag_id + "." + dag->parent_task->task_id;
-      if (!dag->dynamic && !dag->parent_task->dynamic && dag->dag_id != expected) {
-        ev.diagnostics.push_back(ir::MakeDiagnostic(
-            "DP124", path, dag->parent_task->where,
-            fmt::format("the sub-DAG of SubDagOperator '{}' is '{}', not '{}'",
-                        dag->parent_task->task_id, dag->dag_id, expected),
-            "Airflow 1.10 raises AirflowException: name the sub-DAG <parent dag_id>.<task_id>"));
-      }
-    }
     result.file.dags.push_back(ToIrDag(*dag, ev.edges));
   }
-  // DagBag refuses a DAG with a cycle (AirflowDagCycleException), and with it its sub-DAGs.
+  // Two DAGs with one id: DagBag keeps the later one, in the place of the first.
+  {
+    std::vector<ir::Dag> unique;
+    std::map<std::string, size_t> position;
+    for (ir::Dag& dag : result.file.dags) {
+      auto [it, inserted] = position.emplace(dag.dag_id, unique.size());
+      if (inserted) {
+        unique.push_back(std::move(dag));
+        continue;
+      }
+      ev.diagnostics.push_back(ir::MakeDiagnostic(
+          "DP126", path, dag.where,
+          fmt::format("DAG id '{}' is used again (first at line {}): Airflow keeps only this one",
+                      dag.dag_id, unique[it->second].where.line),
+          "give each DAG its own dag_id"));
+      unique[it->second] = std::move(dag);
+    }
+    result.file.dags = std::move(unique);
+  }
+  // DagBag refuses a DAG with a cycle (AirflowDagCycleException) or a cron expression croniter
+  // rejects, and with it its sub-DAGs.
   std::set<std::string> refused;
+  for (const ir::Dag& dag : result.file.dags) {
+    const ir::Value schedule = dag.Setting("schedule");
+    if (schedule.kind() == ir::ValueKind::kCron && schedule.as_text() != "@once") {
+      std::string why;
+      if (!ir::ParseCron(schedule.as_text(), &why)) {
+        refused.insert(dag.dag_id);
+        ev.diagnostics.push_back(ir::MakeDiagnostic(
+            "DP127", path, dag.where,
+            fmt::format("invalid cron expression for DAG '{}': {}", dag.dag_id, why),
+            "Airflow refuses the DAG (\"Invalid Cron expression\"); use five cron fields or a "
+            "preset such as @daily"));
+      }
+    }
+  }
   for (const ir::Dag& dag : result.file.dags) {
     std::vector<ir::Diagnostic> checks = ir::CheckDag(dag, path);
     for (const ir::Diagnostic& d : checks) {

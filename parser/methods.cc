@@ -34,18 +34,44 @@ std::vector<std::string> Split(const std::string& s, const std::string* sep, int
                                bool from_right) {
   std::vector<std::string> out;
   if (sep == nullptr) {
-    // Whitespace split, dropping empty pieces.
+    // Whitespace split: runs of whitespace separate, empty pieces dropped; with maxsplit the
+    // remainder (left-stripped, or right-stripped for rsplit) is the last piece.
     std::vector<std::string> words;
-    size_t i = 0;
-    while (i < s.size()) {
-      while (i < s.size() && IsSpace(s[i])) ++i;
-      size_t j = i;
-      while (j < s.size() && !IsSpace(s[j])) ++j;
-      if (j > i) words.push_back(s.substr(i, j - i));
-      i = j;
+    if (!from_right) {
+      size_t i = 0;
+      while (i < s.size()) {
+        while (i < s.size() && IsSpace(s[i])) ++i;
+        if (i == s.size()) break;
+        if (max_split >= 0 && static_cast<int64_t>(words.size()) == max_split) {
+          size_t e = s.size();
+          while (e > i && IsSpace(s[e - 1])) --e;
+          words.push_back(s.substr(i, e - i));
+          break;
+        }
+        size_t j = i;
+        while (j < s.size() && !IsSpace(s[j])) ++j;
+        words.push_back(s.substr(i, j - i));
+        i = j;
+      }
+      return words;
     }
-    if (max_split < 0 || static_cast<size_t>(max_split) >= words.size()) return words;
-    return words;  // rare: maxsplit with whitespace; keep the plain split
+    size_t e = s.size();
+    while (e > 0) {
+      while (e > 0 && IsSpace(s[e - 1])) --e;
+      if (e == 0) break;
+      if (max_split >= 0 && static_cast<int64_t>(words.size()) == max_split) {
+        size_t b = 0;
+        while (b < e && IsSpace(s[b])) ++b;
+        words.push_back(s.substr(b, e - b));
+        break;
+      }
+      size_t b = e;
+      while (b > 0 && !IsSpace(s[b - 1])) --b;
+      words.push_back(s.substr(b, e - b));
+      e = b;
+    }
+    std::reverse(words.begin(), words.end());
+    return words;
   }
   if (sep->empty()) return {s};
   if (!from_right) {
@@ -237,7 +263,9 @@ Val StrMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs&
     }
     if (name == "ljust") return Str(s + std::string(pad, fill));
     if (name == "rjust") return Str(std::string(pad, fill) + s);
-    return Str(std::string(pad / 2, fill) + s + std::string(pad - pad / 2, fill));
+    // CPython's rule: the odd padding character goes left when the width is odd.
+    const size_t left = pad / 2 + (pad & width & 1);
+    return Str(std::string(left, fill) + s + std::string(pad - left, fill));
   }
   if (name == "isdigit" || name == "isalpha" || name == "isalnum" || name == "isupper" ||
       name == "islower") {
@@ -261,7 +289,7 @@ Val StrMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs&
     }
     return Tuple({Str(s.substr(0, pos)), Str(sep), Str(s.substr(pos + sep.size()))});
   }
-  if (name == "encode" || name == "decode") return self;
+  if (name == "encode" || name == "decode" || name == "__str__") return self;
   return unknown();
 }
 

@@ -325,10 +325,11 @@ std::vector<ir::Plugin> ListPlugins(ModuleLoader& loader) {
     }
     std::vector<std::pair<std::string, ClassInfo*>> plugins;
     CollectPlugins(module, plugins);
-    for (const auto& [name, cls] : plugins) {
-      ir::Plugin plugin{name, cls->path, module_path, {}, {}, {}};
+    for (const auto& entry : plugins) {
+      const ClassInfo* plugin_class = entry.second;
+      ir::Plugin plugin{entry.first, plugin_class->path, module_path, {}, {}, {}};
       auto paths = [&](const char* list, std::vector<std::string>& into) {
-        const Val* members = cls->FindAttribute(list);
+        const Val* members = plugin_class->FindAttribute(list);
         if (members == nullptr || !(Is(*members, Kind::kList) || Is(*members, Kind::kTuple)))
           return;
         for (const Val& m : (*members)->items) {

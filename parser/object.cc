@@ -250,6 +250,9 @@ std::optional<std::string> ToStr(const Val& v) {
                          v->task->operator_class.substr(v->task->operator_class.rfind('.') + 1),
                          v->task->task_id);
     case Kind::kDag: return fmt::format("<DAG: {}>", v->dag->dag_id);
+    case Kind::kExternal:
+      if (v->text.starts_with("path:")) return v->text.substr(5);  // a pathlib.Path
+      return std::nullopt;
     default: return std::nullopt;
   }
 }

@@ -89,12 +89,17 @@ enum class Kind {
 };
 
 /// A function or lambda: its syntax node and where it was defined.
+struct ClassInfo;
+
 struct FunctionInfo : HeapItem {
   std::string name;
   TSNode node;  ///< function_definition or lambda
   ModuleState* module = nullptr;
   Scope* closure = nullptr;   ///< enclosing function scope, null at module level
   std::vector<Val> defaults;  ///< evaluated at definition, in parameter order
+  /// How the function binds as a class attribute (@staticmethod, @classmethod, @property).
+  enum class Binding { kMethod, kStatic, kClass, kProperty } binding = Binding::kMethod;
+  ClassInfo* owner = nullptr;  ///< the class whose body defines it (for super())
 };
 
 /// A class of the analysed code.

@@ -73,6 +73,22 @@ std::optional<int> ThreeWay(const Val& a, const Val& b) {
   return std::nullopt;
 }
 
+/// Attributes of a pathlib.Path (held as an external "path:<text>").
+Val PathAttribute(Evaluator& ev, const std::string& p, const std::string& name, TSNode node,
+                  Frame& frame) {
+  const size_t slash = p.rfind('/');
+  const std::string base = slash == std::string::npos ? p : p.substr(slash + 1);
+  const size_t dot = base.rfind('.');
+  const bool has_suffix = dot != std::string::npos && dot > 0;
+  if (name == "name") return Str(base);
+  if (name == "stem") return Str(has_suffix ? base.substr(0, dot) : base);
+  if (name == "suffix") return Str(has_suffix ? base.substr(dot) : "");
+  if (name == "parent")
+    return External("path:" + (slash == std::string::npos ? std::string(".") : p.substr(0, slash)));
+  if (name == "as_posix" || name == "__str__") return BoundMethod(Str(p), "__str__");
+  return ev.Unknown(node, frame, fmt::format("Path.{} not evaluated statically", name));
+}
+
 }  // namespace
 
 Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode node, Frame& frame) {
@@ -87,9 +103,9 @@ Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode n
     }
     if (IsTaskLike(a) || IsTaskLike(b)) {
       if (IsSequence(a) && IsSequence(b)) {
-        ev.Report("DP121", node, frame, fmt::format("'{}' between two lists", op),
-                  "Python raises TypeError (unsupported operand types); use cross_downstream() or "
-                  "a loop");
+        ev.FailImportIfCertain("DP121", node, frame,
+                               fmt::format("'{}' between two lists: Python raises TypeError", op),
+                               "use cross_downstream() or a loop");
         return b;
       }
       if (op == ">>") {
@@ -110,6 +126,10 @@ Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode n
   }
   if (IsUnresolved(a) || IsUnresolved(b)) {
     return ev.Unknown(node, frame, IsUnresolved(a) ? a->reason : b->reason);
+  }
+  if (op == "/" && Is(a, Kind::kExternal) && a->text.starts_with("path:") && Is(b, Kind::kStr)) {
+    return External(!b->text.empty() && b->text[0] == '/' ? "path:" + b->text
+                                                          : a->text + "/" + b->text);
   }
   const bool ints =
       (Is(a, Kind::kInt) || Is(a, Kind::kBool)) && (Is(b, Kind::kInt) || Is(b, Kind::kBool));
@@ -271,17 +291,45 @@ Val GetAttribute(Evaluator& ev, Val obj, const std::string& name, TSNode node, F
       return ev.Unknown(node, frame,
                         fmt::format("module '{}' has no attribute '{}'", obj->module->name, name));
     }
-    case Kind::kExternal: return ResolveExternalName(ev, obj->text + "." + name, node, frame);
+    case Kind::kExternal:
+      if (obj->text.starts_with("path:"))
+        return PathAttribute(ev, obj->text.substr(5), name, node, frame);
+      return ResolveExternalName(ev, obj->text + "." + name, node, frame);
     case Kind::kClass: {
-      if (const Val* v = obj->cls->FindAttribute(name)) return *v;
+      if (const Val* v = obj->cls->FindAttribute(name)) {
+        if (Is(*v, Kind::kFunction) && (*v)->function->binding == FunctionInfo::Binding::kClass) {
+          Val m = BoundMethod(obj, name);
+          m->function = (*v)->function;
+          return m;
+        }
+        return *v;
+      }
       return ev.Unknown(node, frame, fmt::format("class attribute '{}' not found", name));
     }
     case Kind::kInstance: {
-      if (Val* v = DictFindStr(obj, name)) return *v;
+      // A super() proxy has no attributes of its own and binds methods to the real object.
+      const bool proxy = obj->receiver != nullptr;
+      if (!proxy) {
+        if (Val* v = DictFindStr(obj, name)) return *v;
+      }
+      if (obj->cls == nullptr)
+        return ev.Unknown(node, frame, fmt::format("attribute '{}' of an object", name));
       if (const Val* v = obj->cls->FindAttribute(name)) {
         if (Is(*v, Kind::kFunction)) {
-          Val m = BoundMethod(obj, name);
-          m->function = (*v)->function;
+          FunctionInfo* fn = (*v)->function;
+          if (fn->binding == FunctionInfo::Binding::kStatic) return *v;
+          Val receiver = proxy ? obj->receiver : obj;
+          if (fn->binding == FunctionInfo::Binding::kClass) {
+            receiver = CurrentHeap().Make<Obj>();
+            receiver->kind = Kind::kClass;
+            receiver->cls = obj->cls;
+          }
+          Val m = BoundMethod(receiver, name);
+          m->function = fn;
+          if (fn->binding == FunctionInfo::Binding::kProperty) {
+            CallArgs none;
+            return ev.Call(m, none, node, frame);
+          }
           return m;
         }
         return *v;
@@ -349,10 +397,12 @@ Val Index(Evaluator& ev, Val obj, Val key, TSNode node, Frame& frame) {
       const int64_t i = key->i < 0 ? key->i + n : key->i;
       if (i >= 0 && i < n) return obj->items[i];
     }
+    if (ev.in_try()) ev.RaiseIfCertain(node, frame, "IndexError");
     return ev.Unknown(node, frame, "index out of range (IndexError)");
   }
   if (Is(obj, Kind::kDict)) {
     if (Val* v = DictFind(obj, key)) return *v;
+    if (ev.in_try()) ev.RaiseIfCertain(node, frame, "KeyError");
     return ev.Unknown(node, frame, "key not in the dict (KeyError)");
   }
   if (Is(obj, Kind::kModule) && Is(key, Kind::kStr)) {

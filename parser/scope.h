@@ -18,7 +18,8 @@ struct Scope : HeapItem {
   Scope* enclosing = nullptr;  ///< the enclosing function's scope (closures); null at module level
   std::unordered_map<std::string, Val> vars;
   std::vector<std::string> order;  ///< first-binding order (a module's __dict__ order)
-  std::unordered_set<std::string> global_names;  ///< names declared `global` in this scope
+  std::unordered_set<std::string> global_names;    ///< names declared `global` in this scope
+  std::unordered_set<std::string> nonlocal_names;  ///< names declared `nonlocal` in this scope
   /// Modules dagport does not analyse that `from m import *` drew names from.
   std::vector<std::string> wildcard_modules;
 
