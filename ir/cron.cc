@@ -19,8 +19,8 @@ struct FieldSpec {
 
 constexpr std::array<const char*, 12> kMonths = {"jan", "feb", "mar", "apr", "may", "jun",
                                                  "jul", "aug", "sep", "oct", "nov", "dec"};
-constexpr std::array<const char*, 12> kDays = {"sun", "mon", "tue", "wed", "thu", "fri", "sat",
-                                               "",    "",    "",    "",    ""};
+constexpr std::array<const char*, 12> kDays = {"sun", "mon", "tue", "wed", "thu", "fri",
+                                               "sat", "",    "",    "",    "",    ""};
 
 std::optional<int> Number(std::string_view s, const FieldSpec& f) {
   if (s.empty()) return std::nullopt;
@@ -28,7 +28,8 @@ std::optional<int> Number(std::string_view s, const FieldSpec& f) {
     std::string lower;
     for (char c : s) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     for (size_t i = 0; i < f.names->size(); ++i) {
-      if ((*f.names)[i][0] != '\0' && lower == (*f.names)[i]) return static_cast<int>(i) + (f.names == &kMonths ? 1 : 0);
+      if ((*f.names)[i][0] != '\0' && lower == (*f.names)[i])
+        return static_cast<int>(i) + (f.names == &kMonths ? 1 : 0);
     }
     return std::nullopt;
   }
@@ -40,7 +41,8 @@ std::optional<int> Number(std::string_view s, const FieldSpec& f) {
 
 /// Sets the values of one field into `bits` (indexed from 0); false on a syntax error.
 template <size_t N>
-bool ParseField(std::string_view field, const FieldSpec& f, std::bitset<N>& bits, bool& any, std::string& error) {
+bool ParseField(std::string_view field, const FieldSpec& f, std::bitset<N>& bits, bool& any,
+                std::string& error) {
   any = field == "*" || field == "?";
   size_t start = 0;
   while (start <= field.size()) {
@@ -92,10 +94,16 @@ bool ParseField(std::string_view field, const FieldSpec& f, std::bitset<N>& bits
 }  // namespace
 
 std::string ExpandCronPreset(std::string_view expression) {
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 9> kPresets = {{
-      {"@hourly", "0 * * * *"}, {"@daily", "0 0 * * *"}, {"@midnight", "0 0 * * *"},
-      {"@weekly", "0 0 * * 0"}, {"@monthly", "0 0 1 * *"}, {"@quarterly", "0 0 1 */3 *"},
-      {"@yearly", "0 0 1 1 *"}, {"@annually", "0 0 1 1 *"}, {"@once", "@once"}}};
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 9> kPresets = {
+      {{"@hourly", "0 * * * *"},
+       {"@daily", "0 0 * * *"},
+       {"@midnight", "0 0 * * *"},
+       {"@weekly", "0 0 * * 0"},
+       {"@monthly", "0 0 1 * *"},
+       {"@quarterly", "0 0 1 */3 *"},
+       {"@yearly", "0 0 1 1 *"},
+       {"@annually", "0 0 1 1 *"},
+       {"@once", "@once"}}};
   for (const auto& [name, cron] : kPresets) {
     if (expression == name) return std::string(cron);
   }
@@ -127,14 +135,17 @@ std::optional<CronSchedule> ParseCron(std::string_view expression, std::string* 
     fields.pop_back();
   }
   if (fields.size() != 5) {
-    why = fields.empty() || fields[0].starts_with("@")
-              ? fmt::format("'{}' is not a cron expression or an Airflow preset", expression)
-              : fmt::format("a cron expression has 5 fields, '{}' has {}", expression, fields.size());
+    why =
+        fields.empty() || fields[0].starts_with("@")
+            ? fmt::format("'{}' is not a cron expression or an Airflow preset", expression)
+            : fmt::format("a cron expression has 5 fields, '{}' has {}", expression, fields.size());
   } else if (ParseField(fields[0], FieldSpec{"minute", 0, 59, nullptr}, c.minutes, any, why) &&
              ParseField(fields[1], FieldSpec{"hour", 0, 23, nullptr}, c.hours, any, why) &&
-             ParseField(fields[2], FieldSpec{"day of month", 1, 31, nullptr}, c.days_of_month, c.any_day_of_month, why) &&
+             ParseField(fields[2], FieldSpec{"day of month", 1, 31, nullptr}, c.days_of_month,
+                        c.any_day_of_month, why) &&
              ParseField(fields[3], FieldSpec{"month", 1, 12, &kMonths}, c.months, any, why) &&
-             ParseField(fields[4], FieldSpec{"day of week", 0, 6, &kDays}, c.days_of_week, c.any_day_of_week, why)) {
+             ParseField(fields[4], FieldSpec{"day of week", 0, 6, &kDays}, c.days_of_week,
+                        c.any_day_of_week, why)) {
     return c;
   }
   if (error != nullptr) *error = why;

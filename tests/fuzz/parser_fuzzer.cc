@@ -12,7 +12,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace dagport;
   static parser::ModuleLoader loader({"/nonexistent-dagport-fuzz-root"}, {});
-  parser::SourceText source = parser::DecodeSource(std::string(reinterpret_cast<const char*>(data), size), "fuzz.py");
+  parser::SourceText source =
+      parser::DecodeSource(std::string(reinterpret_cast<const char*>(data), size), "fuzz.py");
   if (!source.text) return 0;
   // Make the DagBag safe-mode test pass so that every input is evaluated.
   std::string text = "from airflow import DAG\n" + *source.text;
