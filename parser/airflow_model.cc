@@ -218,7 +218,7 @@ Val Chain(Evaluator& ev, CallArgs& args, TSNode node, Frame& frame) {
 }
 
 Val CrossDownstream(Evaluator& ev, CallArgs& args, TSNode node, Frame& frame) {
-  const Val* from = args.positional.size() > 0 ? &args.positional[0] : args.Keyword("from_tasks");
+  const Val* from = !args.positional.empty() ? &args.positional[0] : args.Keyword("from_tasks");
   const Val* to = args.positional.size() > 1 ? &args.positional[1] : args.Keyword("to_tasks");
   if (from == nullptr || to == nullptr) return None();
   std::vector<Val> ups;

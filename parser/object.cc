@@ -100,9 +100,9 @@ Val Tuple(std::vector<Val> items) {
   return v;
 }
 
-Val Set(std::vector<Val> items) {
+Val Set(const std::vector<Val>& items) {
   Val v = Make(Kind::kSet);
-  for (Val& item : items) {
+  for (const Val& item : items) {
     bool present = false;
     for (const Val& existing : v->items) present = present || Equal(existing, item).value_or(false);
     if (!present) v->items.push_back(item);
@@ -110,9 +110,9 @@ Val Set(std::vector<Val> items) {
   return v;
 }
 
-Val Dict(std::vector<std::pair<Val, Val>> entries) {
+Val Dict(const std::vector<std::pair<Val, Val>>& entries) {
   Val v = Make(Kind::kDict);
-  for (auto& [k, x] : entries) DictSet(v, k, x);
+  for (const auto& [k, x] : entries) DictSet(v, k, x);
   return v;
 }
 
