@@ -15,6 +15,7 @@ namespace dagport::ir {
 namespace {
 
 constexpr const char* kReset = "\033[0m";
+constexpr uint32_t kMaxShownColumns = 160;
 constexpr const char* kBold = "\033[1m";
 
 const char* SeverityColor(Severity s) {
@@ -96,14 +97,25 @@ std::string RenderText(const std::vector<Diagnostic>& diagnostics, const SourceL
     if (text) {
       // Tabs are kept in the padding so that the caret lines up under them.
       std::string line = *text;
+      uint32_t column = d.where.column;
+      // A very long line (generated code, minified data) is shown as a window around the place.
+      if (CodePoints(line) > kMaxShownColumns) {
+        const uint32_t first = column > kMaxShownColumns / 2 ? column - kMaxShownColumns / 2 : 1;
+        const size_t from = ByteOffsetOfColumn(line, first);
+        const size_t to = ByteOffsetOfColumn(line, first + kMaxShownColumns);
+        const bool cut_left = from > 0, cut_right = to < line.size();
+        line = (cut_left ? "..." : "") + line.substr(from, to - from) + (cut_right ? "..." : "");
+        column = column - first + 1 + (cut_left ? 3 : 0);
+      }
       const std::string gutter = std::to_string(d.where.line);
       const std::string blank(gutter.size(), ' ');
-      const size_t begin = ByteOffsetOfColumn(line, d.where.column);
+      const size_t begin = ByteOffsetOfColumn(line, column);
+      const size_t rest = CodePoints(std::string_view(line).substr(begin));
       size_t width = 1;
       if (d.where.end_line == d.where.line && d.where.end_column > d.where.column) {
-        width = d.where.end_column - d.where.column;
+        width = std::min<size_t>(d.where.end_column - d.where.column, std::max<size_t>(rest, 1));
       } else if (d.where.end_line > d.where.line) {
-        width = std::max<size_t>(1, CodePoints(std::string_view(line).substr(begin)));
+        width = std::max<size_t>(1, rest);
       }
       std::string pad;
       for (char c : line.substr(0, begin)) {

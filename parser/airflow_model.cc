@@ -118,16 +118,16 @@ const Val* FindArg(const std::vector<std::pair<std::string, Val>>& args, std::st
 /// with that id.
 void AttachToDag(Evaluator& ev, TaskObj* task, DagObj* dag, TSNode node, Frame& frame) {
   task->dag = dag;
-  for (const TaskObj* existing : dag->tasks) {
-    if (existing->task_id == task->task_id && !task->dynamic) {
-      ev.Report("DP151", node, frame,
-                fmt::format("task id '{}' is already in DAG '{}' (line {}): Airflow 1.10 keeps the "
-                            "first task and "
-                            "warns, Airflow 2 raises DuplicateTaskIdFound",
-                            task->task_id, dag->dag_id, existing->where.line),
-                "give each task of a DAG its own task_id");
-      return;
-    }
+  if (auto found = dag->task_dict.find(task->task_id);
+      found != dag->task_dict.end() && !task->dynamic) {
+    ev.Report(
+        "DP151", node, frame,
+        fmt::format(
+            "task id '{}' is already in DAG '{}' (line {}): Airflow 1.10 keeps the first task and "
+            "warns, Airflow 2 raises DuplicateTaskIdFound",
+            task->task_id, dag->dag_id, found->second->where.line),
+        "give each task of a DAG its own task_id");
+    return;
   }
   if (!IsSet(FindArg(dag->arguments, "start_date")) &&
       !IsSet(FindArg(task->effective_arguments, "start_date"))) {
@@ -141,6 +141,7 @@ void AttachToDag(Evaluator& ev, TaskObj* task, DagObj* dag, TSNode node, Frame& 
   }
   task->registered = true;
   dag->tasks.push_back(task);
+  dag->task_dict.emplace(task->task_id, task);
 }
 
 /// Airflow 1.10's validate_key, run by DAG() and BaseOperator(): an id must match

@@ -3,6 +3,7 @@
 /// groups, and the dependencies between tasks.
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ir/source_range.h"
@@ -20,7 +21,8 @@ struct DagObj : HeapItem {
   Val default_args = nullptr;  ///< a dict, or null
   std::string file;
   ir::SourceRange where;
-  std::vector<TaskObj*> tasks;  ///< in creation order
+  std::vector<TaskObj*> tasks;                          ///< in creation order
+  std::unordered_map<std::string, TaskObj*> task_dict;  ///< registered tasks by id
   std::vector<GroupObj*> groups;
   TaskObj* parent_task = nullptr;  ///< the SubDagOperator that runs this DAG
   Val self = nullptr;

@@ -50,6 +50,16 @@ TEST(RenderText, CaretCountsCodePointsAndKeepsTabs) {
   EXPECT_NE(text.find("   | \t               ^~~~~~~~~~\n"), std::string::npos) << text;
 }
 
+TEST(RenderText, VeryLongLinesAreShownAsAWindow) {
+  SourceLineCache cache;
+  cache.Add("gen.py", "x = [" + std::string(5000, '1') + "]\n");
+  const std::string text = RenderText(
+      {MakeDiagnostic("DP104", "gen.py", {1, 2500, 1, 2501}, "too deep")}, cache.AsLookup());
+  EXPECT_LT(text.size(), 600u) << text;
+  EXPECT_NE(text.find("..."), std::string::npos);
+  EXPECT_NE(text.find('^'), std::string::npos);
+}
+
 TEST(RenderText, ColourOnlyWhenAsked) {
   SourceLineCache cache;
   EXPECT_EQ(RenderText(SampleDiagnostics(), Lookup(cache)).find('\033'), std::string::npos);
