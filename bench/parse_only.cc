@@ -32,17 +32,21 @@ namespace fs = std::filesystem;
 namespace {
 
 void Usage() {
-  std::fprintf(stderr, "usage: dagport_parse_bench [-j N] [-r REPEAT] [PATH...]  (no PATH: paths on stdin)\n");
+  std::fprintf(
+      stderr,
+      "usage: dagport_parse_bench [-j N] [-r REPEAT] [PATH...]  (no PATH: paths on stdin)\n");
 }
 
 void AddPath(const std::string& arg, std::vector<std::string>& out) {
   std::error_code ec;
   if (fs::is_directory(arg, ec)) {
     std::vector<std::string> found;
-    for (auto it = fs::recursive_directory_iterator(arg, fs::directory_options::follow_directory_symlink, ec);
+    for (auto it = fs::recursive_directory_iterator(
+             arg, fs::directory_options::follow_directory_symlink, ec);
          it != fs::recursive_directory_iterator(); it.increment(ec)) {
       if (ec) break;
-      if (it->is_regular_file(ec) && it->path().extension() == ".py") found.push_back(it->path().string());
+      if (it->is_regular_file(ec) && it->path().extension() == ".py")
+        found.push_back(it->path().string());
     }
     std::sort(found.begin(), found.end());
     out.insert(out.end(), found.begin(), found.end());
@@ -150,12 +154,16 @@ int main(int argc, char** argv) {
       if (run.seconds < best.seconds) best = run;
     }
     const double mb = static_cast<double>(bytes) / 1e6;
-    std::printf("raw tree-sitter parse: %zu files, %.1f MB, %u thread(s), best of %d: %.3f s, %.0f files/s, %.2f MB/s%s\n",
-                texts.size(), mb, jobs, repeat, best.seconds, texts.size() / best.seconds, mb / best.seconds,
-                best.trees_with_errors ? " (some trees have syntax errors)" : "");
-    std::printf("files=%zu bytes=%zu jobs=%u repeat=%d seconds=%.6f files_per_s=%.3f mb_per_s=%.4f trees_with_errors=%zu\n",
-                texts.size(), bytes, jobs, repeat, best.seconds, texts.size() / best.seconds, mb / best.seconds,
-                best.trees_with_errors);
+    std::printf(
+        "raw tree-sitter parse: %zu files, %.1f MB, %u thread(s), best of %d: %.3f s, %.0f "
+        "files/s, %.2f MB/s%s\n",
+        texts.size(), mb, jobs, repeat, best.seconds, texts.size() / best.seconds,
+        mb / best.seconds, best.trees_with_errors ? " (some trees have syntax errors)" : "");
+    std::printf(
+        "files=%zu bytes=%zu jobs=%u repeat=%d seconds=%.6f files_per_s=%.3f mb_per_s=%.4f "
+        "trees_with_errors=%zu\n",
+        texts.size(), bytes, jobs, repeat, best.seconds, texts.size() / best.seconds,
+        mb / best.seconds, best.trees_with_errors);
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "dagport_parse_bench: %s\n", e.what());

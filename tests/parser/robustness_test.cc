@@ -24,7 +24,8 @@ bool Has(const FileAnalysis& a, std::string_view code) {
 TEST(Robustness, TwentyThousandTaskChainFromALoop) {
   auto a = Analyze(
       "from airflow import DAG\nfrom airflow.operators.dummy_operator import DummyOperator\n"
-      "from datetime import datetime\ndag = DAG('big', start_date=datetime(2020, 1, 1))\nprev = None\n"
+      "from datetime import datetime\ndag = DAG('big', start_date=datetime(2020, 1, 1))\nprev = "
+      "None\n"
       "for i in range(20000):\n    t = DummyOperator(task_id='t%d' % i, dag=dag)\n"
       "    if prev is not None:\n        prev >> t\n    prev = t\n");
   ASSERT_EQ(a.file.dags.size(), 1u);
@@ -50,8 +51,9 @@ TEST(Robustness, RunawayLoopsAndRecursionEnd) {
 }
 
 TEST(Robustness, ExponentialCallsHitTheStepBound) {
-  auto a = Analyze("from airflow import DAG\ndef f(n):\n    if n == 0:\n        return 0\n"
-                   "    return f(n - 1) + f(n - 1)\nx = f(40)\n");
+  auto a = Analyze(
+      "from airflow import DAG\ndef f(n):\n    if n == 0:\n        return 0\n"
+      "    return f(n - 1) + f(n - 1)\nx = f(40)\n");
   EXPECT_TRUE(Has(a, "DP105"));
 }
 
