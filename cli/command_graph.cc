@@ -32,10 +32,11 @@ int RunGraph(const po::variables_map& vm) {
   if (vm.count("plugins")) options.plugin_dirs = vm["plugins"].as<std::vector<std::string>>();
   std::vector<ir::Dag> dags;
   std::vector<ir::Diagnostic> diagnostics;
-  parser::ProjectSummary summary = parser::AnalyzeProject(options, [&](ir::DagFile&& file) {
-    dags = std::move(file.dags);
-    diagnostics = std::move(file.diagnostics);
-  });
+  parser::ProjectSummary summary =
+      parser::AnalyzeProject(options, [&](ir::DagFile&& file, std::string&&) {
+        dags = std::move(file.dags);
+        diagnostics = std::move(file.diagnostics);
+      });
   diagnostics.insert(diagnostics.end(), summary.diagnostics.begin(), summary.diagnostics.end());
   ir::SourceLineCache lines;
   std::cerr << ir::RenderText(diagnostics, lines.AsLookup(),

@@ -73,24 +73,29 @@ int RunInspect(const po::variables_map& vm) {
   bool first = true;
   ir::SourceLineCache lines;
   if (format == "json") std::cout << "{\"schema\": \"" << ir::kIrSchema << "\", \"files\": [";
-  parser::ProjectSummary summary = parser::AnalyzeProject(options, [&](ir::DagFile&& file) {
-    for (const ir::Dag& d : file.dags) {
-      ++dags;
-      tasks += d.tasks.size();
-      edges += d.edges.size();
-    }
-    if (format == "json") {
-      std::cout << (first ? "\n" : ",\n") << ir::DagFileToJson(file).dump(2);
-    } else if (format == "text") {
-      PrintSummary(file, std::cout);
-      std::cerr << ir::RenderText(file.diagnostics, lines.AsLookup(), {.color = color});
-    } else if (format == "dot" || format == "mermaid") {
-      for (const ir::Dag& d : file.dags)
-        std::cout << (format == "dot" ? ir::DagToDot(d) : ir::DagToMermaid(d)) << "\n";
-    }
-    first = false;
-    all.insert(all.end(), file.diagnostics.begin(), file.diagnostics.end());
-  });
+  if (format == "json") {
+    // One compact object per file, rendered on the worker threads.
+    options.render = [](const ir::DagFile& file) { return ir::DagFileToJson(file).dump(); };
+  }
+  parser::ProjectSummary summary =
+      parser::AnalyzeProject(options, [&](ir::DagFile&& file, std::string&& rendered) {
+        for (const ir::Dag& d : file.dags) {
+          ++dags;
+          tasks += d.tasks.size();
+          edges += d.edges.size();
+        }
+        if (format == "json") {
+          std::cout << (first ? "\n" : ",\n") << rendered;
+        } else if (format == "text") {
+          PrintSummary(file, std::cout);
+          std::cerr << ir::RenderText(file.diagnostics, lines.AsLookup(), {.color = color});
+        } else if (format == "dot" || format == "mermaid") {
+          for (const ir::Dag& d : file.dags)
+            std::cout << (format == "dot" ? ir::DagToDot(d) : ir::DagToMermaid(d)) << "\n";
+        }
+        first = false;
+        all.insert(all.end(), file.diagnostics.begin(), file.diagnostics.end());
+      });
   all.insert(all.end(), summary.diagnostics.begin(), summary.diagnostics.end());
   if (format == "json") {
     ir::Json plugins = ir::Json::array();

@@ -698,6 +698,10 @@ Val CallExternal(Evaluator& ev, const Val& callee, CallArgs& args, TSNode node, 
   if (path.starts_with("os.environ") || path == "os.getenv") {
     return ev.Unknown(node, frame, "environment variable read when the file is parsed");
   }
+  // Something from a module dagport does not analyse, called with a task_id, is an operator
+  // (or a factory making one): reported as a task rather than dropped.
+  if (args.Keyword("task_id") != nullptr)
+    return CreateTask(ev, path, args, node, frame, /*known_class=*/false);
   return ev.Unknown(node, frame,
                     fmt::format("call into '{}', which dagport does not analyse", path));
 }

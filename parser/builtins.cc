@@ -130,7 +130,7 @@ Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode n
     return List(std::move(items));
   }
   if (name == "len") {
-    if (a.size() != 1) return unknown("len()");
+    if (a.size() != 1 || a[0]->maybe_changed) return unknown("len()");
     if (Is(a[0], Kind::kStr)) {
       std::vector<Val> chars;
       ev.Iterate(a[0], chars, node, frame);
@@ -410,6 +410,8 @@ Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode n
   }
   if (name == "hasattr" && a.size() == 2 && Is(a[1], Kind::kStr)) {
     if (Is(a[0], Kind::kModule)) return Bool(a[0]->module->globals->Find(a[1]->text) != nullptr);
+    // DAGs and operators have every attribute Airflow code tests for (doc_md, catchup, ...).
+    if (Is(a[0], Kind::kDag) || Is(a[0], Kind::kTask)) return Bool(true);
     return unknown("hasattr()");
   }
   if (name == "setattr" && a.size() == 3 && Is(a[1], Kind::kStr)) {

@@ -14,11 +14,11 @@ namespace dagport::parser {
 namespace {
 
 std::string_view Type(TSNode n) {
-  return ts_node_type(n);
+  return NodeType(n);
 }
 
 TSNode Field(TSNode n, const char* name) {
-  return ts_node_child_by_field_name(n, name, static_cast<uint32_t>(std::strlen(name)));
+  return ChildByField(n, name);
 }
 
 }  // namespace
@@ -27,9 +27,9 @@ std::vector<Parameter> Parameters(const FunctionInfo& fn, TSNode params, const S
   std::vector<Parameter> out;
   if (ts_node_is_null(params)) return out;
   bool keyword_only = false;
-  const uint32_t n = ts_node_named_child_count(params);
-  for (uint32_t i = 0; i < n; ++i) {
-    TSNode p = ts_node_named_child(params, i);
+  const std::vector<TSNode> nodes = NamedChildren(params);
+  for (uint32_t i = 0; i < nodes.size(); ++i) {
+    TSNode p = nodes[i];
     const std::string_view t = Type(p);
     Parameter param;
     param.kind = keyword_only ? Parameter::kKeywordOnly : Parameter::kPositional;
@@ -71,9 +71,7 @@ std::vector<Parameter> Parameters(const FunctionInfo& fn, TSNode params, const S
 namespace {}  // namespace
 
 void Evaluator::CollectArguments(TSNode argument_list, Frame& frame, CallArgs& args) {
-  const uint32_t n = ts_node_named_child_count(argument_list);
-  for (uint32_t i = 0; i < n; ++i) {
-    TSNode a = ts_node_named_child(argument_list, i);
+  for (TSNode a : NamedChildren(argument_list)) {
     const std::string_view t = Type(a);
     if (t == "keyword_argument") {
       args.keywords.emplace_back(std::string(Text(Field(a, "name"), frame)),
@@ -300,6 +298,7 @@ Val Evaluator::Instantiate(ClassInfo* cls, CallArgs& args, TSNode node, Frame& f
 bool Evaluator::Iterate(const Val& v, std::vector<Val>& out, TSNode node, Frame& frame) {
   (void)node;
   (void)frame;
+  if (v->maybe_changed) return false;
   switch (v->kind) {
     case Kind::kList:
     case Kind::kTuple:

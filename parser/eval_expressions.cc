@@ -16,11 +16,11 @@ namespace dagport::parser {
 namespace {
 
 std::string_view Type(TSNode n) {
-  return ts_node_type(n);
+  return NodeType(n);
 }
 
 TSNode Field(TSNode n, const char* name) {
-  return ts_node_child_by_field_name(n, name, static_cast<uint32_t>(std::strlen(name)));
+  return ChildByField(n, name);
 }
 
 /// The anonymous operator token of a binary, comparison or boolean node.
@@ -283,9 +283,7 @@ Val Evaluator::EvalConcatenatedString(TSNode node, Frame& frame) {
 
 Val Evaluator::EvalCollection(TSNode node, Frame& frame, Kind kind) {
   std::vector<Val> items;
-  const uint32_t n = ts_node_named_child_count(node);
-  for (uint32_t i = 0; i < n; ++i) {
-    TSNode c = ts_node_named_child(node, i);
+  for (TSNode c : NamedChildren(node)) {
     if (Type(c) == "list_splat" || Type(c) == "parenthesized_list_splat") {
       TSNode inner = ts_node_named_child(c, 0);
       Val v = Eval(inner, frame);
@@ -306,9 +304,7 @@ Val Evaluator::EvalCollection(TSNode node, Frame& frame, Kind kind) {
 
 Val Evaluator::EvalDictionary(TSNode node, Frame& frame) {
   Val d = Dict();
-  const uint32_t n = ts_node_named_child_count(node);
-  for (uint32_t i = 0; i < n; ++i) {
-    TSNode c = ts_node_named_child(node, i);
+  for (TSNode c : NamedChildren(node)) {
     if (Type(c) == "pair") {
       Val k = Eval(Field(c, "key"), frame);
       Val v = Eval(Field(c, "value"), frame);

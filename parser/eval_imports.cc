@@ -14,11 +14,11 @@ namespace dagport::parser {
 namespace {
 
 std::string_view Type(TSNode n) {
-  return ts_node_type(n);
+  return NodeType(n);
 }
 
 TSNode Field(TSNode n, const char* name) {
-  return ts_node_child_by_field_name(n, name, static_cast<uint32_t>(std::strlen(name)));
+  return ChildByField(n, name);
 }
 
 std::string Dotted(std::string_view text) {

@@ -13,11 +13,11 @@ namespace dagport::parser {
 namespace {
 
 std::string_view Type(TSNode n) {
-  return ts_node_type(n);
+  return NodeType(n);
 }
 
 TSNode Field(TSNode n, const char* name) {
-  return ts_node_child_by_field_name(n, name, static_cast<uint32_t>(std::strlen(name)));
+  return ChildByField(n, name);
 }
 
 }  // namespace
@@ -68,9 +68,7 @@ void Evaluator::RunModule(ModuleState* module) {
 }
 
 Flow Evaluator::ExecBlock(TSNode block, Frame& frame) {
-  const uint32_t n = ts_node_named_child_count(block);
-  for (uint32_t i = 0; i < n; ++i) {
-    TSNode stmt = ts_node_named_child(block, i);
+  for (TSNode stmt : NamedChildren(block)) {
     Flow flow = Exec(stmt, frame);
     if (flow != Flow::kNormal) return flow;
   }
@@ -215,11 +213,82 @@ Flow Evaluator::ExecIf(TSNode node, Frame& frame) {
          fmt::format("condition '{}' is not statically known: every branch is analysed",
                      Text(branches[unknown_from].first, frame).substr(0, 80)),
          "tasks from all branches are reported; check the ones Airflow would not create");
-  ++uncertain_;
-  for (size_t b = unknown_from; b < branches.size(); ++b) ExecBlock(branches[b].second, frame);
-  if (has_else) ExecBlock(else_body, frame);
-  --uncertain_;
+  std::vector<TSNode> bodies;
+  for (size_t b = unknown_from; b < branches.size(); ++b) bodies.push_back(branches[b].second);
+  bodies.push_back(has_else ? else_body : TSNode{});
+  ExecAlternatives(bodies, frame, "assigned in a branch of a condition not statically known");
   return Flow::kNormal;
+}
+
+void Evaluator::SetVariable(Scope* scope, const std::string& name, Val value) {
+  if (!write_logs_.empty()) {
+    std::vector<Write>& log = write_logs_.back();
+    const bool logged = std::any_of(
+        log.begin(), log.end(), [&](const Write& w) { return w.scope == scope && w.name == name; });
+    if (!logged) {
+      Val* old = scope->Find(name);
+      log.push_back(Write{scope, name, old != nullptr ? *old : nullptr});
+    }
+  }
+  scope->Set(name, value);
+}
+
+void Evaluator::ExecAlternatives(const std::vector<TSNode>& bodies, Frame& frame,
+                                 std::string_view why) {
+  // Per variable: the value each alternative leaves (null: unbound).
+  struct Outcome {
+    Scope* scope;
+    std::string name;
+    Val before;
+    std::vector<Val> after;
+  };
+  std::vector<Outcome> outcomes;
+  ++uncertain_;
+  for (size_t b = 0; b < bodies.size(); ++b) {
+    write_logs_.emplace_back();
+    try {
+      if (!ts_node_is_null(bodies[b])) ExecBlock(bodies[b], frame);
+    } catch (...) {
+      write_logs_.pop_back();
+      --uncertain_;
+      throw;
+    }
+    std::vector<Write> log = std::move(write_logs_.back());
+    write_logs_.pop_back();
+    for (const Write& w : log) {
+      auto it = std::find_if(outcomes.begin(), outcomes.end(), [&](const Outcome& o) {
+        return o.scope == w.scope && o.name == w.name;
+      });
+      if (it == outcomes.end()) {
+        outcomes.push_back(Outcome{w.scope, w.name, w.old_value, std::vector<Val>(b, w.old_value)});
+        it = outcomes.end() - 1;
+      }
+      Val* now = w.scope->Find(w.name);
+      it->after.push_back(now != nullptr ? *now : nullptr);
+      // Back to the state before this alternative.
+      if (w.old_value != nullptr) {
+        w.scope->Set(w.name, w.old_value);
+      } else {
+        w.scope->vars.erase(w.name);
+      }
+    }
+    for (Outcome& o : outcomes) {
+      if (o.after.size() < b + 1) o.after.push_back(o.before);
+    }
+  }
+  --uncertain_;
+  for (const Outcome& o : outcomes) {
+    Val joined = o.after.front();
+    for (const Val& v : o.after) {
+      const bool same =
+          v == joined || (v != nullptr && joined != nullptr && Equal(v, joined).value_or(false));
+      if (!same) {
+        joined = Unresolved(o.name, std::string(why));
+        break;
+      }
+    }
+    if (joined != nullptr) SetVariable(o.scope, o.name, joined);
+  }
 }
 
 Flow Evaluator::ExecFor(TSNode node, Frame& frame) {
@@ -237,8 +306,9 @@ Flow Evaluator::ExecFor(TSNode node, Frame& frame) {
     ++uncertain_;
     Assign(target, Unknown(right, frame, "item of an iterable that is not statically known"),
            frame);
-    ExecBlock(body, frame);
     --uncertain_;
+    ExecAlternatives({body, TSNode{}}, frame,
+                     "assigned in a loop over values not statically known");
     return Flow::kNormal;
   }
   size_t iterations = 0;
@@ -267,9 +337,8 @@ Flow Evaluator::ExecWhile(TSNode node, Frame& frame) {
       Report("DP111", condition, frame,
              fmt::format("loop condition '{}' is not statically known: its body is analysed once",
                          Text(condition, frame).substr(0, 80)));
-      ++uncertain_;
-      ExecBlock(body, frame);
-      --uncertain_;
+      ExecAlternatives({body, TSNode{}}, frame,
+                       "assigned in a loop whose condition is not statically known");
       return Flow::kNormal;
     }
     if (!*truth) {
@@ -483,6 +552,7 @@ void Evaluator::ExecAugmentedAssignment(TSNode node, Frame& frame) {
     if (!ts_node_is_named(c)) op = Type(c);
   }
   // Lists extend and dicts update in place, so aliases see the change, as in Python.
+  if (Is(current, Kind::kList) || Is(current, Kind::kDict)) NoteMutation(*this, current);
   if (op == "+=" && Is(current, Kind::kList)) {
     std::vector<Val> items;
     if (Iterate(operand, items, right, frame)) {
@@ -501,18 +571,18 @@ void Evaluator::ExecAugmentedAssignment(TSNode node, Frame& frame) {
 
 void Evaluator::Bind(const std::string& name, Val value, Frame& frame) {
   if (frame.scope->global_names.contains(name)) {
-    frame.module->globals->Set(name, value);
+    SetVariable(frame.module->globals, name, value);
     return;
   }
   if (frame.scope->nonlocal_names.contains(name)) {
     for (Scope* s = frame.scope->enclosing; s != nullptr; s = s->enclosing) {
       if (s->Find(name) != nullptr) {
-        s->Set(name, value);
+        SetVariable(s, name, value);
         return;
       }
     }
   }
-  frame.scope->Set(name, value);
+  SetVariable(frame.scope, name, value);
 }
 
 void Evaluator::Assign(TSNode target, Val value, Frame& frame) {
@@ -563,6 +633,7 @@ void Evaluator::Assign(TSNode target, Val value, Frame& frame) {
   if (type == "subscript") {
     Val obj = Eval(Field(target, "value"), frame);
     Val key = Eval(Field(target, "subscript"), frame);
+    NoteMutation(*this, obj);
     if (Is(obj, Kind::kDict)) {
       DictSet(obj, key, value);
     } else if (Is(obj, Kind::kList) && Is(key, Kind::kInt)) {
@@ -570,7 +641,7 @@ void Evaluator::Assign(TSNode target, Val value, Frame& frame) {
       if (i >= 0 && i < static_cast<int64_t>(obj->items.size())) obj->items[i] = value;
     } else if (Is(obj, Kind::kModule) && Is(key, Kind::kStr)) {
       // globals()[name] = value
-      obj->module->globals->Set(key->text, value);
+      SetVariable(obj->module->globals, key->text, value);
     } else if (Is(obj, Kind::kModule) && IsUnresolved(key) && Is(value, Kind::kDag)) {
       // globals()[<unknown>] = dag: the DAG is still bound to a global.
       obj->module->globals->Set(std::string(Text(target, frame)), value);

@@ -124,6 +124,13 @@ class Evaluator {
   void ExecClassDef(TSNode node, Frame& frame, const std::vector<Val>& decorators);
   void ExecAssignment(TSNode node, Frame& frame);
   void ExecAugmentedAssignment(TSNode node, Frame& frame);
+  /// Runs each of `bodies` (a null node: a path that runs nothing) from the same state, as the
+  /// alternatives of a condition that is not statically known, then joins the variables they
+  /// bind: a value every alternative agrees on is kept, any other becomes unresolved.
+  void ExecAlternatives(const std::vector<TSNode>& bodies, Frame& frame, std::string_view why);
+  /// Binds through the write log of the innermost alternative being analysed.
+  void SetVariable(Scope* scope, const std::string& name, Val value);
+
   /// False when the import fails under Airflow 1.10 (an Airflow 2 module inside `try:`).
   bool ExecImport(TSNode node, Frame& frame);
   bool ExecImportFrom(TSNode node, Frame& frame);
@@ -159,7 +166,13 @@ class Evaluator {
   int nesting_ = 0;
   int uncertain_ = 0;  ///< > 0 while analysing a branch whose condition is not known
   int try_depth_ = 0;  ///< > 0 inside the body of a `try` with handlers
-  std::unordered_set<std::string> reported_;  ///< once-only diagnostics
+  struct Write {
+    Scope* scope;
+    std::string name;
+    Val old_value;  ///< null when the name was unbound
+  };
+  std::vector<std::vector<Write>> write_logs_;  ///< one per alternative being analysed
+  std::unordered_set<std::string> reported_;    ///< once-only diagnostics
 };
 
 /// Thrown when a bound on the work for one file is reached; the file's analysis stops there.

@@ -73,7 +73,9 @@ ir::Dag ToIrDag(const DagObj& dag, const std::vector<EdgeObj>& edges) {
   // task (not in the DAG's task_dict) loses those set on it.
   std::set<std::pair<std::string_view, std::string_view>> seen;
   for (const EdgeObj& e : edges) {
-    if (e.from->dag != &dag || !e.from->registered) continue;
+    // Airflow records a dependency by id on both tasks; the scheduler resolves ids through the
+    // DAG, so an edge counts when either end is the task the DAG keeps for its id.
+    if (e.from->dag != &dag || (!e.from->registered && !e.to->registered)) continue;
     if (!seen.emplace(e.from->task_id, e.to->task_id).second) continue;
     out.edges.push_back(ir::Edge{e.from->task_id, e.to->task_id, e.where});
   }
@@ -118,7 +120,7 @@ std::vector<ir::OperatorClass> OperatorClasses(const Evaluator& ev) {
           c.execute = module->tree->Range(value->function->node);
         if (attr == "__init__" && Is(value, Kind::kFunction)) {
           const FunctionInfo& init = *value->function;
-          TSNode params = ts_node_child_by_field_name(init.node, "parameters", 10);
+          TSNode params = ChildByField(init.node, "parameters");
           std::vector<Parameter> parameters = Parameters(init, params, *module->tree);
           for (size_t i = 0; i < parameters.size(); ++i) {
             if (i == 0 && parameters[i].name == "self") continue;

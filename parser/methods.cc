@@ -295,6 +295,11 @@ Val StrMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs&
 
 Val ListMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs& args, TSNode node,
                Frame& frame) {
+  static constexpr std::string_view kMutators[] = {"append", "add",     "extend", "update",
+                                                   "insert", "pop",     "remove", "discard",
+                                                   "clear",  "reverse", "sort"};
+  if (std::find(std::begin(kMutators), std::end(kMutators), name) != std::end(kMutators))
+    NoteMutation(ev, self);
   std::vector<Val>& items = self->items;
   const std::vector<Val>& a = args.positional;
   const bool mutable_list = Is(self, Kind::kList) || Is(self, Kind::kSet);
@@ -388,6 +393,10 @@ Val ListMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs
 
 Val DictMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs& args, TSNode node,
                Frame& frame) {
+  if (name == "update" || name == "setdefault" || name == "pop" || name == "clear" ||
+      name == "popitem") {
+    NoteMutation(ev, self);
+  }
   const std::vector<Val>& a = args.positional;
   if (name == "get" && !a.empty()) {
     if (IsUnresolved(a[0])) return ev.Unknown(node, frame, a[0]->reason);

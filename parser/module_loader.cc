@@ -18,19 +18,25 @@ namespace {
 // Top-level packages of the standard library and of libraries DAG files commonly import: not
 // finding them in the DAG folder is expected, so no diagnostic is reported for them.
 constexpr std::array kKnownLibraries = {
-    "__future__", "abc",      "airflow",    "argparse",    "ast",         "base64",
-    "boto3",      "botocore", "calendar",   "collections", "concurrent",  "configparser",
-    "contextlib", "copy",     "croniter",   "csv",         "dataclasses", "datetime",
-    "dateutil",   "decimal",  "docker",     "email",       "enum",        "functools",
-    "glob",       "google",   "gzip",       "hashlib",     "http",        "importlib",
-    "inspect",    "io",       "itertools",  "jinja2",      "json",        "kubernetes",
-    "logging",    "math",     "numpy",      "operator",    "os",          "pandas",
-    "paramiko",   "pathlib",  "pendulum",   "pickle",      "platform",    "pprint",
-    "psycopg2",   "pymysql",  "pytz",       "random",      "re",          "requests",
-    "shlex",      "shutil",   "six",        "slack",       "slack_sdk",   "smtplib",
-    "snowflake",  "socket",   "sqlalchemy", "string",      "struct",      "subprocess",
-    "sys",        "tempfile", "textwrap",   "threading",   "time",        "traceback",
-    "typing",     "urllib",   "uuid",       "warnings",    "yaml",        "zipfile"};
+    "__future__", "abc", "airflow", "argparse", "ast", "base64", "boto3", "botocore", "calendar",
+    "collections", "concurrent", "configparser", "contextlib", "copy", "croniter", "csv",
+    "dataclasses", "datetime", "dateutil", "decimal", "docker", "email", "enum", "functools",
+    "glob", "google", "gzip", "hashlib", "http", "importlib", "inspect", "io", "itertools",
+    "jinja2", "json", "kubernetes", "logging", "math", "numpy", "operator", "os", "pandas",
+    "paramiko", "pathlib", "pendulum", "pickle", "platform", "pprint", "psycopg2", "pymysql",
+    "pytz", "random", "re", "requests", "shlex", "shutil", "six", "slack", "slack_sdk", "smtplib",
+    "snowflake", "socket", "sqlalchemy", "string", "struct", "subprocess", "sys", "tempfile",
+    "textwrap", "threading", "time", "traceback", "typing", "urllib", "uuid", "warnings", "yaml",
+    "zipfile",
+    // the rest of the standard library DAG files reach for
+    "array", "asyncio", "bisect", "builtins", "bz2", "cgi", "cmd", "codecs", "contextvars",
+    "ctypes", "dbm", "difflib", "dis", "errno", "fcntl", "filecmp", "fileinput", "fnmatch",
+    "fractions", "ftplib", "getpass", "gettext", "grp", "heapq", "hmac", "html", "imaplib",
+    "ipaddress", "keyword", "linecache", "locale", "lzma", "mimetypes", "mmap", "multiprocessing",
+    "netrc", "numbers", "pkgutil", "poplib", "posixpath", "pwd", "queue", "quopri", "resource",
+    "sched", "secrets", "select", "selectors", "shelve", "signal", "site", "sqlite3", "ssl", "stat",
+    "statistics", "sysconfig", "tarfile", "telnetlib", "types", "unicodedata", "unittest",
+    "weakref", "webbrowser", "xml", "xmlrpc", "zlib", "zoneinfo"};
 
 bool IsKnownLibrary(std::string_view name) {
   const std::string_view top = name.substr(0, name.find('.'));

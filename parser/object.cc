@@ -167,6 +167,7 @@ double AsDouble(const Val& v) {
 }
 
 std::optional<bool> Truth(const Val& v) {
+  if (v->maybe_changed) return std::nullopt;
   switch (v->kind) {
     case Kind::kNone: return false;
     case Kind::kBool:

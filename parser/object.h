@@ -129,6 +129,8 @@ struct Obj : HeapItem {
   TaskObj* task = nullptr;
   GroupObj* group = nullptr;
   Val receiver = nullptr;  ///< bound method: the object it is bound to
+  /// A list, dict or set changed by code that may not run: its contents are not statically known.
+  bool maybe_changed = false;
 };
 
 Val None();

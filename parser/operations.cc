@@ -91,6 +91,13 @@ Val PathAttribute(Evaluator& ev, const std::string& p, const std::string& name, 
 
 }  // namespace
 
+void NoteMutation(const Evaluator& ev, const Val& container) {
+  if (!ev.certain() && container != nullptr && container->kind != Kind::kNone &&
+      container->kind != Kind::kBool) {
+    container->maybe_changed = true;
+  }
+}
+
 Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode node, Frame& frame) {
   if (op == ">>" || op == "<<") {
     // `dag >> task` and `task << dag` assign the DAG to the task (BaseOperator.__rrshift__ and
@@ -245,6 +252,7 @@ std::optional<bool> Compare(const std::string& op, const Val& a, const Val& b) {
     return op == "is" ? *same : !*same;
   }
   if (op == "in" || op == "not in") {
+    if (b->maybe_changed) return std::nullopt;
     std::optional<bool> found;
     if (Is(b, Kind::kStr) && Is(a, Kind::kStr)) {
       found = b->text.find(a->text) != std::string::npos;
@@ -282,6 +290,16 @@ std::optional<bool> Compare(const std::string& op, const Val& a, const Val& b) {
 
 Val GetAttribute(Evaluator& ev, Val obj, const std::string& name, TSNode node, Frame& frame) {
   if (Val v = AirflowAttribute(ev, obj, name, node, frame)) return v;
+  // __name__ of classes and functions, whether analysed or imported from Airflow.
+  if (name == "__name__") {
+    if (Is(obj, Kind::kClass)) return Str(obj->cls->name);
+    if (Is(obj, Kind::kFunction)) return Str(obj->function->name);
+    if (Is(obj, Kind::kExternal) && !obj->text.starts_with("path:") &&
+        !obj->text.starts_with("open:")) {
+      return Str(obj->text.substr(obj->text.rfind('.') + 1));
+    }
+    if (Is(obj, Kind::kModule)) return Str(obj->module->name);
+  }
   switch (obj->kind) {
     case Kind::kModule: {
       if (Val* v = obj->module->globals->Find(name)) return *v;
@@ -382,6 +400,8 @@ void SetAttribute(Evaluator& ev, Val obj, const std::string& name, Val value, TS
 }
 
 Val Index(Evaluator& ev, Val obj, Val key, TSNode node, Frame& frame) {
+  if (obj->maybe_changed)
+    return ev.Unknown(node, frame, "item of a container changed by code that may not run");
   if (IsUnresolved(obj) || IsUnresolved(key)) {
     return ev.Unknown(node, frame, IsUnresolved(obj) ? obj->reason : key->reason);
   }

@@ -10,6 +10,10 @@
 
 namespace dagport::parser {
 
+/// Records that `container` is changed; changed by code that may not run, its contents are no
+/// longer statically known.
+void NoteMutation(const Evaluator& ev, const Val& container);
+
 /// `a OP b` for OP in + - * / // % ** << >> & | ^ @ (`>>`/`<<` on tasks declare dependencies).
 Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode node, Frame& frame);
 /// `a OP b` for OP in < > <= >= == != in, not in, is, is not; nullopt when unknown.

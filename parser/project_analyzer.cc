@@ -46,8 +46,9 @@ ImportConfig ConfigFor(const std::string& argument, bool is_folder,
 
 }  // namespace
 
-ProjectSummary AnalyzeProject(const ProjectOptions& options,
-                              const std::function<void(ir::DagFile&&)>& consume) {
+ProjectSummary AnalyzeProject(
+    const ProjectOptions& options,
+    const std::function<void(ir::DagFile&&, std::string&& rendered)>& consume) {
   ProjectSummary summary;
   std::vector<ImportConfig> configs;
   std::vector<Work> work;
@@ -78,12 +79,16 @@ ProjectSummary AnalyzeProject(const ProjectOptions& options,
         const ImportConfig& config = configs[work[i].config];
         std::unique_ptr<ModuleLoader>& loader = loaders[config.key];
         if (!loader) loader = std::make_unique<ModuleLoader>(config.roots, config.plugins);
-        return AnalyzeFile(work[i].path, *loader, options.limits);
+        std::pair<FileAnalysis, std::string> result{
+            AnalyzeFile(work[i].path, *loader, options.limits), ""};
+        if (options.render && result.first.might_contain_dag)
+          result.second = options.render(result.first.file);
+        return result;
       },
-      [&](size_t, FileAnalysis&& analysis) {
-        if (!analysis.might_contain_dag) return;
+      [&](size_t, std::pair<FileAnalysis, std::string>&& result) {
+        if (!result.first.might_contain_dag) return;
         ++summary.files_analysed;
-        consume(std::move(analysis.file));
+        consume(std::move(result.first.file), std::move(result.second));
       });
   return summary;
 }

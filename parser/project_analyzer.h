@@ -16,6 +16,9 @@ struct ProjectOptions {
   std::vector<std::string> plugin_dirs;  ///< extra plugins folders (--plugins)
   unsigned jobs = 1;
   EvaluationLimits limits;
+  /// Renders a file's IR on the worker thread that analysed it (so that output scales with
+  /// -j); the text reaches `consume` with the file. Optional.
+  std::function<std::string(const ir::DagFile&)> render;
 };
 
 struct ProjectSummary {
@@ -28,7 +31,8 @@ struct ProjectSummary {
 /// Calls `consume` once per analysed file, in input order. The import path of each file is the
 /// folder argument it was found under (or its own folder), plus the plugins folders: `--plugins`,
 /// and a `plugins/` folder inside or beside each folder argument, as in an Airflow deployment.
-ProjectSummary AnalyzeProject(const ProjectOptions& options,
-                              const std::function<void(ir::DagFile&&)>& consume);
+ProjectSummary AnalyzeProject(
+    const ProjectOptions& options,
+    const std::function<void(ir::DagFile&&, std::string&& rendered)>& consume);
 
 }  // namespace dagport::parser

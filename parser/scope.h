@@ -13,10 +13,16 @@
 
 namespace dagport::parser {
 
+/// Hashing that lets string_view keys find std::string entries without a copy.
+struct NameHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 struct Scope : HeapItem {
   ModuleState* module = nullptr;
   Scope* enclosing = nullptr;  ///< the enclosing function's scope (closures); null at module level
-  std::unordered_map<std::string, Val> vars;
+  std::unordered_map<std::string, Val, NameHash, std::equal_to<>> vars;
   std::vector<std::string> order;  ///< first-binding order (a module's __dict__ order)
   std::unordered_set<std::string> global_names;    ///< names declared `global` in this scope
   std::unordered_set<std::string> nonlocal_names;  ///< names declared `nonlocal` in this scope
@@ -24,7 +30,7 @@ struct Scope : HeapItem {
   std::vector<std::string> wildcard_modules;
 
   Val* Find(std::string_view name) {
-    auto it = vars.find(std::string(name));
+    auto it = vars.find(name);
     return it == vars.end() ? nullptr : &it->second;
   }
   void Set(const std::string& name, Val v) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 extern "C" const TSLanguage* tree_sitter_python();
@@ -52,6 +53,57 @@ std::string Python2Construct(std::string_view line) {
 
 const TSLanguage* PythonLanguage() {
   return tree_sitter_python();
+}
+
+namespace {
+std::vector<TSNode> ChildrenOf(TSNode node, bool named_only) {
+  std::vector<TSNode> out;
+  if (ts_node_is_null(node) || ts_node_child_count(node) == 0) return out;
+  TSTreeCursor cursor = ts_tree_cursor_new(node);
+  if (ts_tree_cursor_goto_first_child(&cursor)) {
+    do {
+      TSNode child = ts_tree_cursor_current_node(&cursor);
+      if (!named_only || ts_node_is_named(child)) out.push_back(child);
+    } while (ts_tree_cursor_goto_next_sibling(&cursor));
+  }
+  ts_tree_cursor_delete(&cursor);
+  return out;
+}
+}  // namespace
+
+std::vector<TSNode> NamedChildren(TSNode node) {
+  return ChildrenOf(node, true);
+}
+
+TSNode ChildByField(TSNode node, const char* name) {
+  thread_local std::vector<std::pair<const char*, TSFieldId>> cache;
+  for (const auto& [literal, id] : cache) {
+    if (literal == name) return ts_node_child_by_field_id(node, id);
+  }
+  const TSFieldId id = ts_language_field_id_for_name(PythonLanguage(), name,
+                                                     static_cast<uint32_t>(std::strlen(name)));
+  cache.emplace_back(name, id);
+  return ts_node_child_by_field_id(node, id);
+}
+
+std::string_view NodeType(TSNode node) {
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> table;
+    const TSLanguage* language = PythonLanguage();
+    const uint32_t count = ts_language_symbol_count(language);
+    table.reserve(count);
+    for (uint32_t i = 0; i < count; ++i) {
+      const char* name = ts_language_symbol_name(language, static_cast<TSSymbol>(i));
+      table.emplace_back(name != nullptr ? name : "");
+    }
+    return table;
+  }();
+  const TSSymbol symbol = ts_node_symbol(node);
+  if (symbol < names.size()) return names[symbol];
+  return ts_node_type(node);  // ERROR (65535) and anything outside the table
+}
+std::vector<TSNode> Children(TSNode node) {
+  return ChildrenOf(node, false);
 }
 
 std::string CheckPythonGrammar() {
@@ -188,8 +240,7 @@ void SyntaxTree::AddPython2Statements(const std::string& file, size_t limit,
     if (type == "except_clause") {
       // The grammar reads Python 2's `except X, e:` as an except clause with an alias and a
       // comma where Python 3 needs `as`.
-      for (uint32_t i = 0; i < ts_node_child_count(node); ++i) {
-        TSNode child = ts_node_child(node, i);
+      for (TSNode child : Children(node)) {
         if (std::string_view(ts_node_type(child)) == ",") {
           out.push_back(ir::MakeDiagnostic(
               "DP102", file, Range(child),
@@ -204,9 +255,8 @@ void SyntaxTree::AddPython2Statements(const std::string& file, size_t limit,
                            type.ends_with("_clause") || type == "function_definition" ||
                            type == "class_definition" || type == "decorated_definition";
     if (!container) continue;
-    for (uint32_t i = ts_node_named_child_count(node); i > 0; --i) {
-      stack.push_back(ts_node_named_child(node, i - 1));
-    }
+    std::vector<TSNode> children = NamedChildren(node);
+    stack.insert(stack.end(), children.rbegin(), children.rend());
   }
 }
 

@@ -32,6 +32,19 @@ class LineIndex {
   std::vector<uint32_t> line_starts_;  // byte offset of each line's start
 };
 
+/// The node's type name ("call", "identifier", ...), from a table built once per symbol:
+/// cheaper than ts_node_type and strlen on every comparison.
+std::string_view NodeType(TSNode node);
+
+/// The child of `node` in field `name` (a string literal): the field's id is looked up once per
+/// literal, where ts_node_child_by_field_name compares the name with every field's each time.
+TSNode ChildByField(TSNode node, const char* name);
+
+/// The named (or all) children of `node`, walked with a cursor: ts_node_named_child(node, i)
+/// walks from the first child on every call, which is quadratic over a long module.
+std::vector<TSNode> NamedChildren(TSNode node);
+std::vector<TSNode> Children(TSNode node);
+
 class SyntaxTree {
  public:
   /// Parses `text` (kept by the tree). Never fails: tree-sitter recovers from errors, which
