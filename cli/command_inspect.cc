@@ -66,6 +66,7 @@ int RunInspect(const po::variables_map& vm) {
   options.paths = vm["paths"].as<std::vector<std::string>>();
   if (vm.count("plugins")) options.plugin_dirs = vm["plugins"].as<std::vector<std::string>>();
   options.jobs = JobsOption(vm);
+  options.limits.airflow_major = AirflowMajorOption(vm);
   const bool color = ColorOption(vm, STDERR_FILENO);
 
   std::vector<ir::Diagnostic> all;

@@ -14,7 +14,9 @@ void AddAnalysisOptions(po::options_description& options) {
                         "files analysed at once (0: every core)")(
       "fail-on", po::value<std::string>()->default_value("error"),
       "exit 1 when a finding is at or above: error, warning, info, never")(
-      "color", po::value<std::string>()->default_value("auto"), "colour: auto, always, never");
+      "color", po::value<std::string>()->default_value("auto"), "colour: auto, always, never")(
+      "airflow", po::value<int>()->default_value(1),
+      "import semantics: 1 (Airflow 1.10, as legacy folders ran) or 2 (converted DAGs)");
 }
 
 unsigned JobsOption(const po::variables_map& vm) {
@@ -43,6 +45,12 @@ int ExitCodeFor(const po::variables_map& vm, const std::vector<ir::Diagnostic>& 
     if (d.severity >= *threshold) return kExitFindings;
   }
   return kExitOk;
+}
+
+int AirflowMajorOption(const po::variables_map& vm) {
+  const int major = vm.count("airflow") ? vm["airflow"].as<int>() : 1;
+  if (major != 1 && major != 2) throw UsageError("--airflow takes 1 or 2");
+  return major;
 }
 
 bool ColorOption(const po::variables_map& vm, int fd) {

@@ -9,7 +9,7 @@
 
 namespace dagport::cli {
 
-/// -j/--jobs, --fail-on, --color.
+/// -j/--jobs, --fail-on, --color, --airflow.
 void AddAnalysisOptions(po::options_description& options);
 
 /// Threads to use: --jobs, or every core when it is 0 or unset.
@@ -20,6 +20,9 @@ std::string FormatOption(const po::variables_map& vm, const std::vector<std::str
 
 /// kExitFindings when a diagnostic is at or above --fail-on (error|warning|info|never).
 int ExitCodeFor(const po::variables_map& vm, const std::vector<ir::Diagnostic>& diagnostics);
+
+/// --airflow: 1 (Airflow 1.10 import semantics) or 2.
+int AirflowMajorOption(const po::variables_map& vm);
 
 /// Whether to colour text written to the stream with descriptor `fd` (--color=auto|always|never).
 bool ColorOption(const po::variables_map& vm, int fd);

@@ -53,7 +53,7 @@ bool Evaluator::ExecImport(TSNode node, Frame& frame) {
       continue;
     }
     RecordImport(frame, name, "", alias, item);
-    if (try_depth_ > 0 && uncertain_ == 0 && IsAirflow2OnlyModule(name)) return false;
+    if (limits_.airflow_major == 1 && IsAirflow2OnlyModule(name)) return false;
     Val module = ImportModule(*this, name, item, frame);
     if (!alias.empty()) {
       Bind(alias, module, frame);
@@ -113,7 +113,8 @@ bool Evaluator::ExecImportFrom(TSNode node, Frame& frame) {
   } else {
     module_name = Dotted(Text(module_node, frame));
   }
-  if (try_depth_ > 0 && uncertain_ == 0 && IsAirflow2OnlyModule(module_name)) {
+  // Under Airflow 1.10 an Airflow 2 module does not exist (ModuleNotFoundError).
+  if (limits_.airflow_major == 1 && IsAirflow2OnlyModule(module_name)) {
     RecordImport(frame, module_name, "", "", node);
     return false;
   }
@@ -182,6 +183,15 @@ bool Evaluator::ExecImportFrom(TSNode node, Frame& frame) {
                "Airflow would fail to import the file (ImportError)");
       }
     } else {
+      if (limits_.airflow_major == 1 &&
+          MissingAirflow1Name(*this, module_name + "." + name, item, frame)) {
+        Report("DP113", item, frame,
+               fmt::format("Airflow 1.10 has no '{}' in '{}' and no plugin registers it", name,
+                           module_name),
+               "Airflow raises ImportError here; check the name, or pass the plugins folder that "
+               "defines it");
+        return false;
+      }
       value = ResolveExternalName(*this, module_name + "." + name, item, frame);
     }
     if (value == nullptr)

@@ -26,7 +26,10 @@ struct EvaluationLimits {
   size_t max_loop_iterations = 100'000;  ///< per loop
   int max_call_depth = 48;               ///< nested calls of analysed functions
   int max_nesting = 400;                 ///< nested expressions
-  size_t max_objects = 1'000'000;        ///< values allocated per file (about 300 bytes each)
+  size_t max_objects = 1'000'000;
+  /// Whose import semantics to follow: Airflow 1.10 (1; DagBag as legacy folders ran) or 2
+  /// (converted code): under 1.10, Airflow 2 modules and unknown 1.x package names do not import.
+  int airflow_major = 1;  ///< values allocated per file (about 300 bytes each)
 };
 
 /// Positional and keyword arguments of a call, with the nodes they came from.

@@ -353,3 +353,38 @@ std::vector<ir::Plugin> ListPlugins(ModuleLoader& loader) {
 }
 
 }  // namespace dagport::parser
+
+namespace dagport::parser {
+
+bool MissingAirflow1Name(Evaluator& ev, const std::string& path, TSNode node, Frame& frame) {
+  static constexpr std::array kPackages = {"airflow.operators.",       "airflow.sensors.",
+                                           "airflow.hooks.",           "airflow.contrib.operators.",
+                                           "airflow.contrib.sensors.", "airflow.contrib.hooks."};
+  for (std::string_view package : kPackages) {
+    if (!path.starts_with(package)) continue;
+    const std::string rest = path.substr(package.size());
+    const size_t dot = rest.find('.');
+    const std::string name = dot == std::string::npos ? rest : rest.substr(dot + 1);
+    if (name.empty() || name.find('.') != std::string::npos ||
+        !std::isupper(static_cast<unsigned char>(name[0]))) {
+      return false;
+    }
+    const bool contrib = package.starts_with("airflow.contrib.");
+    if (dot != std::string::npos) {
+      // airflow.operators.<module>.X: a real 1.10 module (bash_operator, ...) is not decided here.
+      const std::string module = rest.substr(0, dot);
+      if (contrib || module.ends_with("_operator") || module.ends_with("_sensor") ||
+          module.ends_with("_hook") || module == "sensors" || module == "subdag_operator") {
+        return false;
+      }
+    }
+    if (IsPackageLevelName(path)) return false;
+    if (!contrib && ev.loader().PluginModules().empty())
+      return false;  // plugins unknown: do not decide
+    const Val v = ResolveExternalName(ev, path, node, frame);
+    return Is(v, Kind::kExternal) && v->text == path;
+  }
+  return false;
+}
+
+}  // namespace dagport::parser

@@ -60,6 +60,12 @@ Val ResolveExternalName(Evaluator& ev, const std::string& path, TSNode node, Fra
 /// The AirflowPlugin subclasses of the plugin folders and what each registers.
 std::vector<ir::Plugin> ListPlugins(ModuleLoader& loader);
 
+/// True when `path` (`airflow.operators.X`, `airflow.contrib.operators.X`, `airflow.operators.
+/// <plugin>.X`, and likewise sensors and hooks) names nothing Airflow 1.10 provides: not one of
+/// its package-level names and not registered by a plugin of the plugins folder. Only decided
+/// when a plugins folder is known (or for airflow.contrib, which plugins do not extend).
+bool MissingAirflow1Name(Evaluator& ev, const std::string& path, TSNode node, Frame& frame);
+
 /// Binds the names a new module starts with (__name__, __file__, __doc__).
 void InitModuleGlobals(ModuleState* module);
 

@@ -34,15 +34,24 @@ from airflow.operators.python_operator import PythonOperator
 START = datetime(2021, 1, 1)
 )PY";
 
-/// Analyses `source` as the DAG file `path`, with no DAG folder or plugins on the import path.
-ir::DagFile AnalyzeRaw(const std::string& source, const std::string& path = "test_dag.py") {
+/// Analyses `source` as the DAG file `path`, with no DAG folder or plugins on the import path,
+/// with Airflow 1.10's import semantics (or Airflow 2's, `airflow_major` 2).
+ir::DagFile AnalyzeRaw(const std::string& source, const std::string& path = "test_dag.py",
+                       int airflow_major = 1) {
   ModuleLoader loader({}, {});
-  return AnalyzeSource(path, source, loader).file;
+  EvaluationLimits limits;
+  limits.airflow_major = airflow_major;
+  return AnalyzeSource(path, source, loader, limits).file;
 }
 
 /// The same, after the standard prelude.
 ir::DagFile Analyze(std::string_view body, const std::string& path = "test_dag.py") {
   return AnalyzeRaw(std::string(kPrelude) + std::string(body), path);
+}
+
+/// The same, as Airflow 2 imports it (TaskGroup, Airflow 2 module paths).
+ir::DagFile Analyze2(std::string_view body) {
+  return AnalyzeRaw(std::string(kPrelude) + std::string(body), "test_dag.py", 2);
 }
 
 std::string ShortName(const std::string& cls) {
@@ -1804,8 +1813,38 @@ TEST(EvaluatorAirflow, SubDagWithWrongIdFailsTheImport) {
   EXPECT_FALSE(f.recovered_dags.empty());
 }
 
-TEST(EvaluatorAirflow, TaskGroupIdsArePrefixed) {
+TEST(EvaluatorImports, Airflow2ModulesDoNotImportUnderAirflow1) {
   const ir::DagFile f = Analyze(R"PY(
+from airflow.operators.bash import BashOperator as Bash2
+dag = DAG("two", start_date=START)
+Bash2(task_id="a", bash_command="echo", dag=dag)
+)PY");
+  EXPECT_TRUE(f.dags.empty()) << Describe(f);  // the import fails before the DAG exists
+  EXPECT_TRUE(HasCode(f, "DP125"));
+  const ir::DagFile g = Analyze2(R"PY(
+from airflow.operators.bash import BashOperator as Bash2
+dag = DAG("two", start_date=START)
+Bash2(task_id="a", bash_command="echo", dag=dag)
+)PY");
+  ASSERT_EQ(g.dags.size(), 1u);
+  EXPECT_EQ(g.dags[0].tasks[0].operator_class, "airflow.operators.bash.BashOperator");
+}
+
+TEST(EvaluatorImports, UnknownContribNameDoesNotImport) {
+  const ir::DagFile f = Analyze(R"PY(
+try:
+    from airflow.contrib.operators import NoSuchOperator
+except ImportError:
+    from vendor.ops import NoSuchOperator
+dag = DAG("fallback", start_date=START)
+NoSuchOperator(task_id="a", dag=dag)
+)PY");
+  EXPECT_EQ(Tasks(Dag(f, "fallback")), (Strings{"a:NoSuchOperator"})) << Describe(f);
+  EXPECT_EQ(Dag(f, "fallback").tasks[0].operator_class, "vendor.ops.NoSuchOperator");
+}
+
+TEST(EvaluatorAirflow, TaskGroupIdsArePrefixed) {
+  const ir::DagFile f = Analyze2(R"PY(
 from airflow.utils.task_group import TaskGroup
 with DAG("grouped", start_date=START) as dag:
     start = DummyOperator(task_id="start")
@@ -1828,7 +1867,7 @@ with DAG("grouped", start_date=START) as dag:
 // `start >> group >> end` links start to the group's roots and the group's leaves to end.
 // BUG: dagport links every task of the group to both neighbours.
 TEST(EvaluatorAirflow, TaskGroupDependenciesUseRootsAndLeaves) {
-  const ir::DagFile f = Analyze(R"PY(
+  const ir::DagFile f = Analyze2(R"PY(
 from airflow.utils.task_group import TaskGroup
 with DAG("tg_deps", start_date=START) as dag:
     start = DummyOperator(task_id="start")
