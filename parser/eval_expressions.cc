@@ -186,6 +186,12 @@ Val Evaluator::Lookup(std::string_view name, TSNode node, Frame& frame) {
         *this, frame.module->globals->wildcard_modules.back() + "." + std::string(name), node,
         frame);
   }
+  if (!frame.module->globals->unknown_names) {
+    // Python raises NameError; at module level the file does not import.
+    Report("DP120", node, frame, fmt::format("name '{}' is not defined", name),
+           "Airflow would fail to import the file with NameError");
+    RaiseIfCertain(node, frame, fmt::format("NameError: name '{}' is not defined", name));
+  }
   Report("DP120", node, frame, fmt::format("name '{}' is not defined", name),
          "Airflow would fail to import the file with NameError, unless the name comes from a "
          "wildcard import dagport could not follow");

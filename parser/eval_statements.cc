@@ -414,6 +414,7 @@ Flow Evaluator::ExecWith(TSNode node, Frame& frame) {
 Flow Evaluator::ExecTry(TSNode node, Frame& frame) {
   const uint32_t n = ts_node_named_child_count(node);
   TSNode handler{};
+  TSNode handler_clause{};
   TSNode else_body{};
   TSNode finally_body{};
   bool has_handler = false, has_else = false, has_finally = false;
@@ -423,6 +424,7 @@ Flow Evaluator::ExecTry(TSNode node, Frame& frame) {
     if (t == "except_clause" && !has_handler) {
       // The first handler takes any exception (dagport does not model exception types).
       handler = ts_node_named_child(c, ts_node_named_child_count(c) - 1);
+      handler_clause = c;
       has_handler = true;
     } else if (t == "else_clause") {
       else_body = Field(c, "body");
@@ -447,6 +449,15 @@ Flow Evaluator::ExecTry(TSNode node, Frame& frame) {
     if (raised) {
       dag_context.resize(dag_depth);
       group_context.resize(group_depth);
+      // `except E as e`: e is the exception, which dagport does not model.
+      for (TSNode part : NamedChildren(handler_clause)) {
+        if (Type(part) != "as_pattern") continue;
+        TSNode alias = Field(part, "alias");
+        if (!ts_node_is_null(alias) && ts_node_named_child_count(alias) > 0) {
+          Assign(ts_node_named_child(alias, 0), Unknown(part, frame, "the exception being handled"),
+                 frame);
+        }
+      }
       flow = ExecBlock(handler, frame);
     } else if (has_else && flow == Flow::kNormal) {
       flow = ExecBlock(else_body, frame);

@@ -464,6 +464,7 @@ Val CallMethod(Evaluator& ev, Val receiver, const std::string& name, CallArgs& a
       Scope* globals = receiver->module->globals;
       const std::vector<Val>& a = args.positional;
       if (name == "update") {
+        if (!a.empty() && !Is(a[0], Kind::kDict)) globals->unknown_names = true;
         if (!a.empty() && Is(a[0], Kind::kDict)) {
           for (auto& [k, v] : a[0]->entries) {
             if (Is(k, Kind::kStr)) globals->Set(k->text, v);

@@ -28,6 +28,9 @@ struct Scope : HeapItem {
   std::unordered_set<std::string> nonlocal_names;  ///< names declared `nonlocal` in this scope
   /// Modules dagport does not analyse that `from m import *` drew names from.
   std::vector<std::string> wildcard_modules;
+  /// Names may have been bound in ways dagport cannot see (exec, globals().update of an unknown
+  /// mapping): a missing name is then not a NameError.
+  bool unknown_names = false;
 
   Val* Find(std::string_view name) {
     auto it = vars.find(name);

@@ -2362,3 +2362,41 @@ with DAG("deep", start_date=START) as dag:
 
 }  // namespace
 }  // namespace dagport::parser
+
+namespace dagport::parser {
+namespace {
+
+TEST(EvaluatorControl, NameErrorFailsTheImport) {
+  const ir::DagFile f = Analyze(R"PY(
+dag = DAG("undefined_name", start_date=START)
+DummyOperator(task_id="a", dag=dag)
+refresh = create_refresh_tasks(dag)
+)PY");
+  EXPECT_TRUE(f.dags.empty()) << Describe(f);
+  EXPECT_EQ(f.recovered_dags.size(), 1u);
+  EXPECT_TRUE(HasCode(f, "DP125"));
+}
+
+TEST(EvaluatorControl, NamesBoundByExecAreNotNameErrors) {
+  const ir::DagFile f = Analyze(R"PY(
+exec("x = 1")
+dag = DAG("exec_names", start_date=START)
+DummyOperator(task_id="a" + str(x), dag=dag)
+)PY");
+  ASSERT_EQ(f.dags.size(), 1u) << Describe(f);
+}
+
+TEST(EvaluatorControl, ExceptAsBindsTheException) {
+  const ir::DagFile f = Analyze(R"PY(
+try:
+    raise ValueError("x")
+except ValueError as error:
+    message = str(error)
+dag = DAG("except_as", start_date=START)
+DummyOperator(task_id="a", dag=dag)
+)PY");
+  EXPECT_EQ(TaskIds(Dag(f, "except_as")), (Strings{"a"})) << Describe(f);
+}
+
+}  // namespace
+}  // namespace dagport::parser
