@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "parser/airflow_names.h"
 #include "parser/module_loader.h"
@@ -300,6 +301,62 @@ std::optional<Val> MakeDatetime(const CallArgs& args, std::string default_timezo
   }
   return Datetime(ir::Datetime{fields[0], fields[1], fields[2], fields[3], fields[4], fields[5],
                                fields[6], tz});
+}
+
+/// re.sub(pattern, repl, string[, count]), re.split(pattern, string), re.escape(string), for
+/// plain patterns (ECMAScript regular expressions agree with Python's on them) and bounded
+/// inputs; nullptr otherwise.
+Val CallRe(Evaluator& ev, const std::string& path, CallArgs& args) {
+  (void)ev;
+  const std::vector<Val>& a = args.positional;
+  auto text = [&](size_t i) -> const std::string* {
+    return i < a.size() && Is(a[i], Kind::kStr) ? &a[i]->text : nullptr;
+  };
+  if (path == "re.escape") {
+    if (text(0) == nullptr) return nullptr;
+    std::string out;
+    for (char c : *text(0)) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' &&
+          static_cast<unsigned char>(c) < 0x80)
+        out += '\\';
+      out += c;
+    }
+    return Str(out);
+  }
+  const std::string* pattern = text(0);
+  if (pattern == nullptr || pattern->size() > 200 || !args.keywords.empty()) return nullptr;
+  // Python-only syntax (named groups, inline flags, lookbehind) is not translated.
+  if (pattern->find("(?") != std::string::npos) return nullptr;
+  try {
+    const std::regex re(*pattern, std::regex::ECMAScript);
+    if (path == "re.sub") {
+      const std::string* repl = text(1);
+      const std::string* subject = text(2);
+      if (repl == nullptr || subject == nullptr || subject->size() > 10'000) return nullptr;
+      if (repl->find('\\') != std::string::npos || repl->find('$') != std::string::npos)
+        return nullptr;
+      int64_t count = a.size() > 3 && Is(a[3], Kind::kInt) ? a[3]->i : 0;
+      if (count == 0) return Str(std::regex_replace(*subject, re, *repl));
+      std::string out;
+      auto begin = std::sregex_iterator(subject->begin(), subject->end(), re);
+      size_t last = 0;
+      for (auto it = begin; it != std::sregex_iterator() && count > 0; ++it, --count) {
+        out.append(*subject, last, static_cast<size_t>(it->position()) - last);
+        out += *repl;
+        last = static_cast<size_t>(it->position() + it->length());
+      }
+      out.append(*subject, last, std::string::npos);
+      return Str(out);
+    }
+    const std::string* subject = text(1);
+    if (subject == nullptr || subject->size() > 10'000) return nullptr;
+    std::vector<Val> parts;
+    std::sregex_token_iterator it(subject->begin(), subject->end(), re, -1), end;
+    for (; it != end; ++it) parts.push_back(Str(it->str()));
+    return List(std::move(parts));
+  } catch (const std::regex_error&) {
+    return nullptr;
+  }
 }
 
 /// copy.copy / copy.deepcopy of lists, tuples, sets and dicts (other values are shared).
@@ -628,6 +685,10 @@ Val CallExternal(Evaluator& ev, const Val& callee, CallArgs& args, TSNode node, 
   }
   if (path == "pendulum.timezone" || path == "pendulum.tz.timezone" || path == "pytz.timezone") {
     if (!args.positional.empty() && Is(args.positional[0], Kind::kStr)) return args.positional[0];
+  }
+  if (path == "re.sub" || path == "re.split" || path == "re.escape") {
+    if (Val result = CallRe(ev, path, args)) return result;
+    return ev.Unknown(node, frame, fmt::format("{}() of values not statically known", path));
   }
   if (path == "functools.partial" && !args.positional.empty()) {
     // A callable that prepends the bound arguments: the callee in `receiver`, positional

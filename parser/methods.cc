@@ -445,6 +445,13 @@ Val DictMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs
     self->entries.clear();
     return None();
   }
+  if (name == "iteritems" || name == "iterkeys" || name == "itervalues" || name == "has_key") {
+    // Python 2 only: under Python 3 (Airflow 1.10.15 and 2) AttributeError.
+    ev.Report("DP102", node, frame, fmt::format("dict.{}() is Python 2 only", name),
+              "use items()/keys()/values() or `in`; Python 3 raises AttributeError");
+    ev.RaiseIfCertain(node, frame,
+                      fmt::format("AttributeError: 'dict' object has no attribute '{}'", name));
+  }
   return ev.Unknown(node, frame, fmt::format("dict.{}() not evaluated statically", name));
 }
 

@@ -2400,3 +2400,28 @@ DummyOperator(task_id="a", dag=dag)
 
 }  // namespace
 }  // namespace dagport::parser
+
+namespace dagport::parser {
+namespace {
+
+TEST(EvaluatorStrings, RegularExpressionSubstitution) {
+  const ir::DagFile f = Analyze(R"PY(
+import re
+dag = DAG("regex", start_date=START)
+DummyOperator(task_id="update_" + re.sub("-|\\.", "_", "fire-incidents.md"), dag=dag)
+DummyOperator(task_id="_".join(re.split(",", "a,b")), dag=dag)
+)PY");
+  EXPECT_EQ(TaskIds(Dag(f, "regex")), Sorted({"update_fire_incidents_md", "a_b"})) << Describe(f);
+}
+
+TEST(EvaluatorControl, Python2DictMethodsFailUnderPython3) {
+  const ir::DagFile f = Analyze(R"PY(
+env = {k.upper(): v for k, v in {"a": 1}.iteritems()}
+dag = DAG("py2_methods", start_date=START)
+)PY");
+  EXPECT_TRUE(f.dags.empty()) << Describe(f);
+  EXPECT_TRUE(HasCode(f, "DP125"));
+}
+
+}  // namespace
+}  // namespace dagport::parser
