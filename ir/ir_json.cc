@@ -238,6 +238,7 @@ Json DagFileToJson(const DagFile& f) {
   for (const Diagnostic& d : f.diagnostics) diagnostics.push_back(DiagnosticToJson(d));
   return Json{{"path", f.path},
               {"dags", std::move(dags)},
+              {"recovered_dags", std::move(recovered)},
               {"imports", std::move(imports)},
               {"operator_classes", std::move(classes)},
               {"diagnostics", std::move(diagnostics)}};

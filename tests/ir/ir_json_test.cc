@@ -48,6 +48,9 @@ Project SampleProject() {
   venv.where = {3, 1, 20, 1};
   venv.execute = {10, 5, 20, 1};
   file.operator_classes = {venv};
+  Dag refused;
+  refused.dag_id = "cyclic";
+  file.recovered_dags = {refused};
   file.diagnostics = {
       MakeDiagnostic("DP153", "dags/etl.py", {20, 1, 20, 30}, "unknown task", "hint")};
   return Project{{file},
@@ -85,6 +88,8 @@ TEST(IrJson, HasTheDocumentedStableKeys) {
   EXPECT_EQ(dag["edges"][0]["to"], "Variable.get('table')");
   EXPECT_EQ(j["files"][0]["diagnostics"][0]["code"], "DP153");
   EXPECT_EQ(j["files"][0]["dags"][1]["parent_dag"], "etl");
+  EXPECT_EQ(j["files"][0]["recovered_dags"][0]["dag_id"], "cyclic");
+  EXPECT_EQ(j["files"][0]["operator_classes"][0]["path"], "venv_operator.VirtualenvTaskOperator");
 }
 
 TEST(IrJson, UnsetScheduleIsDailyAsInAirflow1) {
