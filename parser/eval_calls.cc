@@ -298,7 +298,7 @@ Val Evaluator::Instantiate(ClassInfo* cls, CallArgs& args, TSNode node, Frame& f
 bool Evaluator::Iterate(const Val& v, std::vector<Val>& out, TSNode node, Frame& frame) {
   (void)node;
   (void)frame;
-  if (v->maybe_changed) return false;
+  if (v->maybe_changed || v->certain_items != SIZE_MAX) return false;
   switch (v->kind) {
     case Kind::kList:
     case Kind::kTuple:

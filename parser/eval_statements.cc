@@ -298,7 +298,15 @@ Flow Evaluator::ExecFor(TSNode node, Frame& frame) {
   TSNode else_clause = Field(node, "alternative");
   Val iterable = Eval(right, frame);
   std::vector<Val> items;
-  if (!Iterate(iterable, items, right, frame)) {
+  // A list that code that may not run appended to: its certain items run the body for sure, each
+  // of the others may or may not.
+  std::vector<Val> maybe_items;
+  if (Is(iterable, Kind::kList) && !iterable->maybe_changed &&
+      iterable->certain_items != SIZE_MAX) {
+    const size_t certain = std::min(iterable->certain_items, iterable->items.size());
+    items.assign(iterable->items.begin(), iterable->items.begin() + static_cast<long>(certain));
+    maybe_items.assign(iterable->items.begin() + static_cast<long>(certain), iterable->items.end());
+  } else if (!Iterate(iterable, items, right, frame)) {
     Report("DP111", right, frame,
            fmt::format("loop over '{}', which is not statically known: its body is analysed once",
                        Text(right, frame).substr(0, 80)),
@@ -323,6 +331,13 @@ Flow Evaluator::ExecFor(TSNode node, Frame& frame) {
     Flow flow = ExecBlock(body, frame);
     if (flow == Flow::kBreak) return Flow::kNormal;
     if (flow == Flow::kReturn || flow == Flow::kRaise) return flow;
+  }
+  for (const Val& item : maybe_items) {
+    ++uncertain_;
+    Assign(target, item, frame);
+    --uncertain_;
+    ExecAlternatives({body, TSNode{}}, frame,
+                     "assigned in a loop over items that may not be there");
   }
   if (!ts_node_is_null(else_clause)) return ExecBlock(Field(else_clause, "body"), frame);
   return Flow::kNormal;

@@ -298,8 +298,11 @@ Val ListMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs
   static constexpr std::string_view kMutators[] = {"append", "add",     "extend", "update",
                                                    "insert", "pop",     "remove", "discard",
                                                    "clear",  "reverse", "sort"};
-  if (std::find(std::begin(kMutators), std::end(kMutators), name) != std::end(kMutators))
+  if (Is(self, Kind::kList) && (name == "append" || name == "extend")) {
+    NoteAppend(ev, self);
+  } else if (std::find(std::begin(kMutators), std::end(kMutators), name) != std::end(kMutators)) {
     NoteMutation(ev, self);
+  }
   std::vector<Val>& items = self->items;
   const std::vector<Val>& a = args.positional;
   const bool mutable_list = Is(self, Kind::kList) || Is(self, Kind::kSet);

@@ -7,6 +7,7 @@
 
 #include <tree_sitter/api.h>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -131,6 +132,9 @@ struct Obj : HeapItem {
   Val receiver = nullptr;  ///< bound method: the object it is bound to
   /// A list, dict or set changed by code that may not run: its contents are not statically known.
   bool maybe_changed = false;
+  /// A list that code that may not run appended to: its first `certain_items` items are
+  /// certain, the rest may or may not be there (SIZE_MAX: all certain).
+  size_t certain_items = SIZE_MAX;
 };
 
 Val None();

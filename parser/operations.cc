@@ -98,6 +98,12 @@ void NoteMutation(const Evaluator& ev, const Val& container) {
   }
 }
 
+void NoteAppend(const Evaluator& ev, const Val& container) {
+  if (!ev.certain() && Is(container, Kind::kList) && container->certain_items == SIZE_MAX) {
+    container->certain_items = container->items.size();
+  }
+}
+
 Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode node, Frame& frame) {
   if (op == ">>" || op == "<<") {
     // `dag >> task` and `task << dag` assign the DAG to the task (BaseOperator.__rrshift__ and

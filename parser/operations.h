@@ -13,6 +13,8 @@ namespace dagport::parser {
 /// Records that `container` is changed; changed by code that may not run, its contents are no
 /// longer statically known.
 void NoteMutation(const Evaluator& ev, const Val& container);
+/// The same for an append or extend: the items before it stay certain.
+void NoteAppend(const Evaluator& ev, const Val& container);
 
 /// `a OP b` for OP in + - * / // % ** << >> & | ^ @ (`>>`/`<<` on tasks declare dependencies).
 Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode node, Frame& frame);

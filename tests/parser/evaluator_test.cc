@@ -2425,3 +2425,25 @@ dag = DAG("py2_methods", start_date=START)
 
 }  // namespace
 }  // namespace dagport::parser
+
+namespace dagport::parser {
+namespace {
+
+TEST(EvaluatorLoops, ItemsAppendedUnderAnUnknownConditionMayBeThere) {
+  const ir::DagFile f = Analyze(R"PY(
+from airflow.models import Variable
+TABLES = ["users", "orders"]
+if Variable.get("extra", "no") == "yes":
+    TABLES.append("events")
+dag = DAG("maybe_items", start_date=START)
+for table in TABLES:
+    DummyOperator(task_id="load_" + table, dag=dag)
+)PY");
+  // The certain items give tasks for sure; the maybe item is analysed too (reported, as every
+  // branch of an unknown condition is), without making the others unknown.
+  EXPECT_EQ(TaskIds(Dag(f, "maybe_items")), Sorted({"load_users", "load_orders", "load_events"}))
+      << Describe(f);
+}
+
+}  // namespace
+}  // namespace dagport::parser
