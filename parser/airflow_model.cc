@@ -366,7 +366,7 @@ Val CopyValue(const Val& v, bool deep) {
     std::vector<Val> items;
     for (const Val& item : v->items) items.push_back(copy_item(item));
     if (Is(v, Kind::kList)) return List(std::move(items));
-    return Is(v, Kind::kTuple) ? Tuple(std::move(items)) : Set(std::move(items));
+    return Is(v, Kind::kTuple) ? Tuple(std::move(items)) : Set(items);
   }
   if (Is(v, Kind::kDict)) {
     Val d = Dict();

@@ -293,7 +293,7 @@ Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode n
     }
     if (name == "list") return List(std::move(items));
     if (name == "tuple") return Tuple(std::move(items));
-    if (name == "set" || name == "frozenset") return Set(std::move(items));
+    if (name == "set" || name == "frozenset") return Set(items);
     if (name == "reversed") {
       std::reverse(items.begin(), items.end());
       return List(std::move(items));

@@ -304,7 +304,7 @@ Val Evaluator::EvalCollection(TSNode node, Frame& frame, Kind kind) {
     }
   }
   if (kind == Kind::kList) return List(std::move(items));
-  if (kind == Kind::kSet) return Set(std::move(items));
+  if (kind == Kind::kSet) return Set(items);
   return Tuple(std::move(items));
 }
 
@@ -491,7 +491,7 @@ Val Evaluator::EvalComprehension(TSNode node, Frame& frame) {
     return Unknown(node, frame, "comprehension over values not statically known");
   }
   if (dict != nullptr) return dict;
-  if (type == "set_comprehension") return Set(std::move(results));
+  if (type == "set_comprehension") return Set(results);
   return List(std::move(results));  // generators are consumed like lists
 }
 

@@ -388,7 +388,7 @@ Val ListMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs
         if (in_other == (name == "intersection")) out.push_back(x);
       }
     }
-    return Set(std::move(out));
+    return Set(out);
   }
   return ev.Unknown(node, frame,
                     fmt::format("{}.{}() not evaluated statically", TypeName(self), name));

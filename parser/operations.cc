@@ -182,7 +182,7 @@ Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode n
         for (const Val& y : b->items) in_b = in_b || Equal(x, y).value_or(false);
         if (!in_b) items.push_back(x);
       }
-      return Set(std::move(items));
+      return Set(items);
     }
   } else if (op == "*") {
     if (ints) return Int(a->i * b->i);
@@ -237,7 +237,7 @@ Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode n
     if (op == "|" && Is(a, Kind::kSet) && Is(b, Kind::kSet)) {
       std::vector<Val> items = a->items;
       items.insert(items.end(), b->items.begin(), b->items.end());
-      return Set(std::move(items));
+      return Set(items);
     }
   }
   return ev.Unknown(node, frame, fmt::format("'{}' of {} and {}", op, TypeName(a), TypeName(b)));
