@@ -127,6 +127,17 @@ Val Evaluator::EvalCall(TSNode node, Frame& frame) {
       CollectArguments(arguments, frame, args);
     }
   }
+  // x.set_upstream(t) / x.set_downstream(t) on something that is not a known task: the
+  // dependency cannot be in the graph; say so rather than drop it silently.
+  if (IsUnresolved(callee) && Type(function) == "attribute") {
+    const std::string_view method = Text(Field(function, "attribute"), frame);
+    if (method == "set_upstream" || method == "set_downstream") {
+      Report("DP123", node, frame,
+             fmt::format("{}() on '{}', not a task dagport knows", method,
+                         Text(Field(function, "object"), frame).substr(0, 80)),
+             "this dependency is not in the graph; check that both sides are operators");
+    }
+  }
   return Call(callee, args, node, frame);
 }
 

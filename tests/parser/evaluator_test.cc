@@ -2447,3 +2447,20 @@ for table in TABLES:
 
 }  // namespace
 }  // namespace dagport::parser
+
+namespace dagport::parser {
+namespace {
+
+TEST(EvaluatorDeps, SetUpstreamOnSomethingUnknownIsReported) {
+  const ir::DagFile f = Analyze(R"PY(
+from vendor.factories import make_task
+dag = DAG("unknown_receiver", start_date=START)
+a = DummyOperator(task_id="a", dag=dag)
+b = make_task(name="b")
+b.set_upstream(a)
+)PY");
+  EXPECT_TRUE(HasCode(f, "DP123")) << Describe(f);
+}
+
+}  // namespace
+}  // namespace dagport::parser
