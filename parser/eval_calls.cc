@@ -11,18 +11,6 @@
 
 namespace dagport::parser {
 
-namespace {
-
-std::string_view Type(TSNode n) {
-  return NodeType(n);
-}
-
-TSNode Field(TSNode n, const char* name) {
-  return ChildByField(n, name);
-}
-
-}  // namespace
-
 std::vector<Parameter> Parameters(const FunctionInfo& fn, TSNode params, const SyntaxTree& tree) {
   std::vector<Parameter> out;
   if (ts_node_is_null(params)) return out;
@@ -30,25 +18,25 @@ std::vector<Parameter> Parameters(const FunctionInfo& fn, TSNode params, const S
   const std::vector<TSNode> nodes = NamedChildren(params);
   for (uint32_t i = 0; i < nodes.size(); ++i) {
     TSNode p = nodes[i];
-    const std::string_view t = Type(p);
+    const std::string_view t = NodeType(p);
     Parameter param;
     param.kind = keyword_only ? Parameter::kKeywordOnly : Parameter::kPositional;
     if (t == "identifier") {
       param.name = tree.NodeText(p);
     } else if (t == "typed_parameter") {
       TSNode inner = ts_node_named_child(p, 0);
-      if (Type(inner) == "list_splat_pattern") {
+      if (NodeType(inner) == "list_splat_pattern") {
         param.kind = Parameter::kVarArgs;
         keyword_only = true;
         param.name = tree.NodeText(ts_node_named_child(inner, 0));
-      } else if (Type(inner) == "dictionary_splat_pattern") {
+      } else if (NodeType(inner) == "dictionary_splat_pattern") {
         param.kind = Parameter::kVarKeywords;
         param.name = tree.NodeText(ts_node_named_child(inner, 0));
       } else {
         param.name = tree.NodeText(inner);
       }
     } else if (t == "default_parameter" || t == "typed_default_parameter") {
-      param.name = tree.NodeText(Field(p, "name"));
+      param.name = tree.NodeText(ChildByField(p, "name"));
       param.default_value = i < fn.defaults.size() ? fn.defaults[i] : nullptr;
     } else if (t == "list_splat_pattern") {
       param.kind = Parameter::kVarArgs;
@@ -68,15 +56,13 @@ std::vector<Parameter> Parameters(const FunctionInfo& fn, TSNode params, const S
   return out;
 }
 
-namespace {}  // namespace
-
 void Evaluator::CollectArguments(TSNode argument_list, Frame& frame, CallArgs& args) {
   for (TSNode a : NamedChildren(argument_list)) {
-    const std::string_view t = Type(a);
+    const std::string_view t = NodeType(a);
     if (t == "keyword_argument") {
-      args.keywords.emplace_back(std::string(Text(Field(a, "name"), frame)),
-                                 Eval(Field(a, "value"), frame));
-      args.keyword_nodes.push_back(Field(a, "value"));
+      args.keywords.emplace_back(std::string(Text(ChildByField(a, "name"), frame)),
+                                 Eval(ChildByField(a, "value"), frame));
+      args.keyword_nodes.push_back(ChildByField(a, "value"));
     } else if (t == "list_splat") {
       TSNode inner = ts_node_named_child(a, 0);
       Val v = Eval(inner, frame);
@@ -115,12 +101,12 @@ void Evaluator::CollectArguments(TSNode argument_list, Frame& frame, CallArgs& a
 }
 
 Val Evaluator::EvalCall(TSNode node, Frame& frame) {
-  TSNode function = Field(node, "function");
+  TSNode function = ChildByField(node, "function");
   Val callee = Eval(function, frame);
   CallArgs args;
-  TSNode arguments = Field(node, "arguments");
+  TSNode arguments = ChildByField(node, "arguments");
   if (!ts_node_is_null(arguments)) {
-    if (Type(arguments) == "generator_expression") {
+    if (NodeType(arguments) == "generator_expression") {
       args.positional.push_back(Eval(arguments, frame));
       args.positional_nodes.push_back(arguments);
     } else {
@@ -129,12 +115,12 @@ Val Evaluator::EvalCall(TSNode node, Frame& frame) {
   }
   // x.set_upstream(t) / x.set_downstream(t) on something that is not a known task: the
   // dependency cannot be in the graph; say so rather than drop it silently.
-  if (IsUnresolved(callee) && Type(function) == "attribute") {
-    const std::string_view method = Text(Field(function, "attribute"), frame);
+  if (IsUnresolved(callee) && NodeType(function) == "attribute") {
+    const std::string_view method = Text(ChildByField(function, "attribute"), frame);
     if (method == "set_upstream" || method == "set_downstream") {
       Report("DP123", node, frame,
              fmt::format("{}() on '{}', not a task dagport knows", method,
-                         Text(Field(function, "object"), frame).substr(0, 80)),
+                         Text(ChildByField(function, "object"), frame).substr(0, 80)),
              "this dependency is not in the graph; check that both sides are operators");
     }
   }
@@ -197,8 +183,8 @@ Val Evaluator::CallFunction(FunctionInfo* fn, CallArgs& args, TSNode node, Frame
            "recursion is followed to a bounded depth only");
     return Unknown(node, frame, "call nested too deeply to follow");
   }
-  const bool is_lambda = Type(fn->node) == "lambda";
-  TSNode params = Field(fn->node, "parameters");
+  const bool is_lambda = NodeType(fn->node) == "lambda";
+  TSNode params = ChildByField(fn->node, "parameters");
   std::vector<Parameter> parameters = Parameters(*fn, params, *fn->module->tree);
 
   auto* scope = CurrentHeap().Make<Scope>();
@@ -262,9 +248,9 @@ Val Evaluator::CallFunction(FunctionInfo* fn, CallArgs& args, TSNode node, Frame
   Val result = None();
   try {
     if (is_lambda) {
-      result = Eval(Field(fn->node, "body"), inner);
+      result = Eval(ChildByField(fn->node, "body"), inner);
     } else {
-      Flow flow = ExecBlock(Field(fn->node, "body"), inner);
+      Flow flow = ExecBlock(ChildByField(fn->node, "body"), inner);
       if (flow == Flow::kReturn) {
         result = inner.return_value;
       } else if (inner.maybe_return != nullptr) {

@@ -11,31 +11,19 @@
 
 namespace dagport::parser {
 
-namespace {
-
-std::string_view Type(TSNode n) {
-  return NodeType(n);
-}
-
-TSNode Field(TSNode n, const char* name) {
-  return ChildByField(n, name);
-}
-
-}  // namespace
-
 Flow Evaluator::ExecIf(TSNode node, Frame& frame) {
   // Branches in order: (condition, body) pairs, then an optional else body.
   std::vector<std::pair<TSNode, TSNode>> branches{
-      {Field(node, "condition"), Field(node, "consequence")}};
+      {ChildByField(node, "condition"), ChildByField(node, "consequence")}};
   TSNode else_body{};
   bool has_else = false;
   const uint32_t n = ts_node_named_child_count(node);
   for (uint32_t i = 0; i < n; ++i) {
     TSNode c = ts_node_named_child(node, i);
-    if (Type(c) == "elif_clause")
-      branches.emplace_back(Field(c, "condition"), Field(c, "consequence"));
-    if (Type(c) == "else_clause") {
-      else_body = Field(c, "body");
+    if (NodeType(c) == "elif_clause")
+      branches.emplace_back(ChildByField(c, "condition"), ChildByField(c, "consequence"));
+    if (NodeType(c) == "else_clause") {
+      else_body = ChildByField(c, "body");
       has_else = true;
     }
   }
@@ -135,10 +123,10 @@ void Evaluator::ExecAlternatives(const std::vector<TSNode>& bodies, Frame& frame
 }
 
 Flow Evaluator::ExecFor(TSNode node, Frame& frame) {
-  TSNode target = Field(node, "left");
-  TSNode right = Field(node, "right");
-  TSNode body = Field(node, "body");
-  TSNode else_clause = Field(node, "alternative");
+  TSNode target = ChildByField(node, "left");
+  TSNode right = ChildByField(node, "right");
+  TSNode body = ChildByField(node, "body");
+  TSNode else_clause = ChildByField(node, "alternative");
   Val iterable = Eval(right, frame);
   std::vector<Val> items;
   // A list that code that may not run appended to: its certain items run the body for sure, each
@@ -173,7 +161,7 @@ Flow Evaluator::ExecFor(TSNode node, Frame& frame) {
     Assign(target, item, frame);
     Flow flow = ExecBlock(body, frame);
     if (flow == Flow::kBreak) return Flow::kNormal;
-    if (flow == Flow::kReturn || flow == Flow::kRaise) return flow;
+    if (flow == Flow::kReturn) return flow;
   }
   for (const Val& item : maybe_items) {
     ++uncertain_;
@@ -182,13 +170,13 @@ Flow Evaluator::ExecFor(TSNode node, Frame& frame) {
     ExecAlternatives({body, TSNode{}}, frame,
                      "assigned in a loop over items that may not be there");
   }
-  if (!ts_node_is_null(else_clause)) return ExecBlock(Field(else_clause, "body"), frame);
+  if (!ts_node_is_null(else_clause)) return ExecBlock(ChildByField(else_clause, "body"), frame);
   return Flow::kNormal;
 }
 
 Flow Evaluator::ExecWhile(TSNode node, Frame& frame) {
-  TSNode condition = Field(node, "condition");
-  TSNode body = Field(node, "body");
+  TSNode condition = ChildByField(node, "condition");
+  TSNode body = ChildByField(node, "body");
   for (size_t iterations = 0;; ++iterations) {
     std::optional<bool> truth = Truth(Eval(condition, frame));
     if (!truth) {
@@ -200,9 +188,9 @@ Flow Evaluator::ExecWhile(TSNode node, Frame& frame) {
       return Flow::kNormal;
     }
     if (!*truth) {
-      TSNode else_clause = Field(node, "alternative");
+      TSNode else_clause = ChildByField(node, "alternative");
       return ts_node_is_null(else_clause) ? Flow::kNormal
-                                          : ExecBlock(Field(else_clause, "body"), frame);
+                                          : ExecBlock(ChildByField(else_clause, "body"), frame);
     }
     if (iterations >= limits_.max_loop_iterations) {
       Report("DP105", node, frame,
@@ -212,7 +200,7 @@ Flow Evaluator::ExecWhile(TSNode node, Frame& frame) {
     }
     Flow flow = ExecBlock(body, frame);
     if (flow == Flow::kBreak) return Flow::kNormal;
-    if (flow == Flow::kReturn || flow == Flow::kRaise) return flow;
+    if (flow == Flow::kReturn) return flow;
   }
 }
 
@@ -222,17 +210,17 @@ Flow Evaluator::ExecWith(TSNode node, Frame& frame) {
   const uint32_t n = ts_node_named_child_count(node);
   for (uint32_t i = 0; i < n; ++i) {
     TSNode clause = ts_node_named_child(node, i);
-    if (Type(clause) != "with_clause") continue;
+    if (NodeType(clause) != "with_clause") continue;
     const uint32_t items = ts_node_named_child_count(clause);
     for (uint32_t k = 0; k < items; ++k) {
-      TSNode item = Field(ts_node_named_child(clause, k), "value");
+      TSNode item = ChildByField(ts_node_named_child(clause, k), "value");
       if (ts_node_is_null(item)) continue;
       TSNode value_node = item;
       TSNode alias{};
       bool has_alias = false;
-      if (Type(item) == "as_pattern") {
+      if (NodeType(item) == "as_pattern") {
         value_node = ts_node_named_child(item, 0);
-        TSNode target = Field(item, "alias");
+        TSNode target = ChildByField(item, "alias");
         if (!ts_node_is_null(target) && ts_node_named_child_count(target) > 0) {
           alias = ts_node_named_child(target, 0);
           has_alias = true;
@@ -258,7 +246,7 @@ Flow Evaluator::ExecWith(TSNode node, Frame& frame) {
   }
   Flow flow = Flow::kNormal;
   try {
-    flow = ExecBlock(Field(node, "body"), frame);
+    flow = ExecBlock(ChildByField(node, "body"), frame);
   } catch (const PythonException&) {
     dag_context.resize(dag_context.size() - dags_pushed);
     group_context.resize(group_context.size() - groups_pushed);
@@ -278,14 +266,14 @@ Flow Evaluator::ExecTry(TSNode node, Frame& frame) {
   bool has_handler = false, has_else = false, has_finally = false;
   for (uint32_t i = 0; i < n; ++i) {
     TSNode c = ts_node_named_child(node, i);
-    const std::string_view t = Type(c);
+    const std::string_view t = NodeType(c);
     if (t == "except_clause" && !has_handler) {
       // The first handler takes any exception (dagport does not model exception types).
       handler = ts_node_named_child(c, ts_node_named_child_count(c) - 1);
       handler_clause = c;
       has_handler = true;
     } else if (t == "else_clause") {
-      else_body = Field(c, "body");
+      else_body = ChildByField(c, "body");
       has_else = true;
     } else if (t == "finally_clause") {
       finally_body = ts_node_named_child(c, 0);
@@ -298,7 +286,7 @@ Flow Evaluator::ExecTry(TSNode node, Frame& frame) {
     if (has_handler) ++try_depth_;
     bool raised = false;
     try {
-      flow = ExecBlock(Field(node, "body"), frame);
+      flow = ExecBlock(ChildByField(node, "body"), frame);
     } catch (const PythonException&) {
       if (!has_handler) throw;
       raised = true;
@@ -309,8 +297,8 @@ Flow Evaluator::ExecTry(TSNode node, Frame& frame) {
       group_context.resize(group_depth);
       // `except E as e`: e is the exception, which dagport does not model.
       for (TSNode part : NamedChildren(handler_clause)) {
-        if (Type(part) != "as_pattern") continue;
-        TSNode alias = Field(part, "alias");
+        if (NodeType(part) != "as_pattern") continue;
+        TSNode alias = ChildByField(part, "alias");
         if (!ts_node_is_null(alias) && ts_node_named_child_count(alias) > 0) {
           Assign(ts_node_named_child(alias, 0), Unknown(part, frame, "the exception being handled"),
                  frame);

@@ -15,17 +15,9 @@ namespace dagport::parser {
 
 namespace {
 
-std::string_view Type(TSNode n) {
-  return NodeType(n);
-}
-
-TSNode Field(TSNode n, const char* name) {
-  return ChildByField(n, name);
-}
-
 /// The anonymous operator token of a binary, comparison or boolean node.
 std::string OperatorToken(TSNode node) {
-  TSNode op = Field(node, "operator");
+  TSNode op = ChildByField(node, "operator");
   if (!ts_node_is_null(op)) return ts_node_type(op);
   for (uint32_t i = 0; i < ts_node_child_count(node); ++i) {
     TSNode c = ts_node_child(node, i);
@@ -97,7 +89,7 @@ Val Evaluator::Eval(TSNode node, Frame& frame) {
 }
 
 Val Evaluator::EvalInner(TSNode node, Frame& frame) {
-  const std::string_view type = Type(node);
+  const std::string_view type = NodeType(node);
   if (type == "identifier") return Lookup(Text(node, frame), node, frame);
   if (type == "string") return EvalString(node, frame);
   if (type == "concatenated_string") return EvalConcatenatedString(node, frame);
@@ -126,12 +118,12 @@ Val Evaluator::EvalInner(TSNode node, Frame& frame) {
   if (type == "comparison_operator") return EvalComparison(node, frame);
   if (type == "boolean_operator") return EvalBoolean(node, frame);
   if (type == "not_operator") {
-    Val v = Eval(Field(node, "argument"), frame);
+    Val v = Eval(ChildByField(node, "argument"), frame);
     std::optional<bool> t = Truth(v);
     return t ? Bool(!*t) : Unknown(node, frame, "truth of a value that is not statically known");
   }
   if (type == "unary_operator") {
-    Val v = Eval(Field(node, "argument"), frame);
+    Val v = Eval(ChildByField(node, "argument"), frame);
     const std::string op = OperatorToken(node);
     if (op == "-" && Is(v, Kind::kInt)) return Int(-v->i);
     if (op == "-" && Is(v, Kind::kFloat)) return Float(-v->f);
@@ -158,8 +150,8 @@ Val Evaluator::EvalInner(TSNode node, Frame& frame) {
     return EvalComprehension(node, frame);
   }
   if (type == "named_expression") {
-    Val v = Eval(Field(node, "value"), frame);
-    Assign(Field(node, "name"), v, frame);
+    Val v = Eval(ChildByField(node, "value"), frame);
+    Assign(ChildByField(node, "name"), v, frame);
     return v;
   }
   if (type == "await") return Eval(ts_node_named_child(node, 0), frame);
@@ -206,7 +198,7 @@ Val Evaluator::EvalString(TSNode node, Frame& frame) {
   const uint32_t n = ts_node_child_count(node);
   for (uint32_t i = 0; i < n; ++i) {
     TSNode c = ts_node_child(node, i);
-    const std::string_view t = Type(c);
+    const std::string_view t = NodeType(c);
     if (t == "string_start") {
       prefix = ParseStringPrefix(Text(c, frame));
     } else if (t == "string_content") {
@@ -218,7 +210,7 @@ Val Evaluator::EvalString(TSNode node, Frame& frame) {
       for (uint32_t k = 0; k < m; ++k) {
         TSNode e = ts_node_child(c, k);
         out.append(all.substr(cursor, ts_node_start_byte(e) - cursor));
-        const std::string_view et = Type(e);
+        const std::string_view et = NodeType(e);
         if (et == "escape_sequence" && !prefix.raw) {
           out += DecodeEscape(Text(e, frame), prefix.bytes);
         } else if (et == "escape_interpolation") {
@@ -230,9 +222,9 @@ Val Evaluator::EvalString(TSNode node, Frame& frame) {
       }
       out.append(all.substr(cursor, ts_node_end_byte(c) - cursor));
     } else if (t == "interpolation") {
-      Val v = Eval(Field(c, "expression"), frame);
-      TSNode conversion = Field(c, "type_conversion");
-      TSNode spec = Field(c, "format_specifier");
+      Val v = Eval(ChildByField(c, "expression"), frame);
+      TSNode conversion = ChildByField(c, "type_conversion");
+      TSNode spec = ChildByField(c, "format_specifier");
       std::optional<std::string> piece;
       if (!IsUnresolved(v)) {
         Val converted = v;
@@ -251,7 +243,8 @@ Val Evaluator::EvalString(TSNode node, Frame& frame) {
             const std::string_view part_type = ts_node_type(part);
             if (part_type != "interpolation" && part_type != "format_expression") continue;
             spec_text.append(all.substr(cursor, ts_node_start_byte(part) - cursor));
-            std::optional<std::string> nested = ToStr(Eval(Field(part, "expression"), frame));
+            std::optional<std::string> nested =
+                ToStr(Eval(ChildByField(part, "expression"), frame));
             spec_known = spec_known && nested.has_value();
             spec_text += nested.value_or("");
             cursor = ts_node_end_byte(part);
@@ -290,14 +283,14 @@ Val Evaluator::EvalConcatenatedString(TSNode node, Frame& frame) {
 Val Evaluator::EvalCollection(TSNode node, Frame& frame, Kind kind) {
   std::vector<Val> items;
   for (TSNode c : NamedChildren(node)) {
-    if (Type(c) == "list_splat" || Type(c) == "parenthesized_list_splat") {
+    if (NodeType(c) == "list_splat" || NodeType(c) == "parenthesized_list_splat") {
       TSNode inner = ts_node_named_child(c, 0);
       Val v = Eval(inner, frame);
       std::vector<Val> spread;
       if (!Iterate(v, spread, inner, frame))
         return Unknown(node, frame, "unpacking of a value not statically known");
       items.insert(items.end(), spread.begin(), spread.end());
-    } else if (Type(c) == "comment") {
+    } else if (NodeType(c) == "comment") {
       continue;
     } else {
       items.push_back(Eval(c, frame));
@@ -311,11 +304,11 @@ Val Evaluator::EvalCollection(TSNode node, Frame& frame, Kind kind) {
 Val Evaluator::EvalDictionary(TSNode node, Frame& frame) {
   Val d = Dict();
   for (TSNode c : NamedChildren(node)) {
-    if (Type(c) == "pair") {
-      Val k = Eval(Field(c, "key"), frame);
-      Val v = Eval(Field(c, "value"), frame);
+    if (NodeType(c) == "pair") {
+      Val k = Eval(ChildByField(c, "key"), frame);
+      Val v = Eval(ChildByField(c, "value"), frame);
       DictSet(d, k, v);
-    } else if (Type(c) == "dictionary_splat") {
+    } else if (NodeType(c) == "dictionary_splat") {
       Val other = Eval(ts_node_named_child(c, 0), frame);
       if (!Is(other, Kind::kDict))
         return Unknown(node, frame, "unpacking of a mapping not statically known");
@@ -326,8 +319,8 @@ Val Evaluator::EvalDictionary(TSNode node, Frame& frame) {
 }
 
 Val Evaluator::EvalBinary(TSNode node, Frame& frame) {
-  Val a = Eval(Field(node, "left"), frame);
-  Val b = Eval(Field(node, "right"), frame);
+  Val a = Eval(ChildByField(node, "left"), frame);
+  Val b = Eval(ChildByField(node, "right"), frame);
   return BinaryOperation(*this, OperatorToken(node), a, b, node, frame);
 }
 
@@ -344,7 +337,8 @@ Val Evaluator::EvalComparison(TSNode node, Frame& frame) {
       pending.clear();
       operands.push_back(c);
     } else {
-      pending = pending.empty() ? std::string(Type(c)) : pending + " " + std::string(Type(c));
+      pending =
+          pending.empty() ? std::string(NodeType(c)) : pending + " " + std::string(NodeType(c));
     }
   }
   if (operands.size() < 2 || ops.size() != operands.size() - 1)
@@ -362,32 +356,33 @@ Val Evaluator::EvalComparison(TSNode node, Frame& frame) {
 
 Val Evaluator::EvalBoolean(TSNode node, Frame& frame) {
   const std::string op = OperatorToken(node);
-  Val left = Eval(Field(node, "left"), frame);
+  Val left = Eval(ChildByField(node, "left"), frame);
   std::optional<bool> t = Truth(left);
   if (!t) {
     // `x or default` with x unknown stays unknown; so does `x and y`.
-    Eval(Field(node, "right"), frame);
+    Eval(ChildByField(node, "right"), frame);
     return Unknown(node, frame, "truth of a value not statically known");
   }
-  if (op == "and") return *t ? Eval(Field(node, "right"), frame) : left;
-  return *t ? left : Eval(Field(node, "right"), frame);
+  if (op == "and") return *t ? Eval(ChildByField(node, "right"), frame) : left;
+  return *t ? left : Eval(ChildByField(node, "right"), frame);
 }
 
 Val Evaluator::EvalAttribute(TSNode node, Frame& frame) {
-  Val obj = Eval(Field(node, "object"), frame);
-  return GetAttribute(*this, obj, std::string(Text(Field(node, "attribute"), frame)), node, frame);
+  Val obj = Eval(ChildByField(node, "object"), frame);
+  return GetAttribute(*this, obj, std::string(Text(ChildByField(node, "attribute"), frame)), node,
+                      frame);
 }
 
 Val Evaluator::EvalSubscript(TSNode node, Frame& frame) {
-  Val obj = Eval(Field(node, "value"), frame);
-  TSNode sub = Field(node, "subscript");
-  if (Type(sub) == "slice") {
+  Val obj = Eval(ChildByField(node, "value"), frame);
+  TSNode sub = ChildByField(node, "subscript");
+  if (NodeType(sub) == "slice") {
     Val parts[3] = {None(), None(), None()};
     int part = 0;
     for (uint32_t i = 0; i < ts_node_child_count(sub); ++i) {
       TSNode c = ts_node_child(sub, i);
       if (!ts_node_is_named(c)) {
-        if (Type(c) == ":") ++part;
+        if (NodeType(c) == ":") ++part;
         continue;
       }
       if (part < 3) parts[part] = Eval(c, frame);
@@ -410,13 +405,14 @@ Val Evaluator::EvalLambda(TSNode node, Frame& frame) {
   fn->node = node;
   fn->module = frame.module;
   fn->closure = frame.is_function ? frame.scope : nullptr;
-  TSNode params = Field(node, "parameters");
+  TSNode params = ChildByField(node, "parameters");
   if (!ts_node_is_null(params)) {
     const uint32_t n = ts_node_named_child_count(params);
     fn->defaults.assign(n, nullptr);
     for (uint32_t i = 0; i < n; ++i) {
       TSNode p = ts_node_named_child(params, i);
-      if (Type(p) == "default_parameter") fn->defaults[i] = Eval(Field(p, "value"), frame);
+      if (NodeType(p) == "default_parameter")
+        fn->defaults[i] = Eval(ChildByField(p, "value"), frame);
     }
   }
   Val v = CurrentHeap().Make<Obj>();
@@ -426,12 +422,12 @@ Val Evaluator::EvalLambda(TSNode node, Frame& frame) {
 }
 
 Val Evaluator::EvalComprehension(TSNode node, Frame& frame) {
-  const std::string_view type = Type(node);
-  TSNode body = Field(node, "body");
+  const std::string_view type = NodeType(node);
+  TSNode body = ChildByField(node, "body");
   std::vector<TSNode> clauses;
   for (uint32_t i = 0; i < ts_node_named_child_count(node); ++i) {
     TSNode c = ts_node_named_child(node, i);
-    if (Type(c) == "for_in_clause" || Type(c) == "if_clause") clauses.push_back(c);
+    if (NodeType(c) == "for_in_clause" || NodeType(c) == "if_clause") clauses.push_back(c);
   }
   // A comprehension has a scope of its own (Python 3): loop variables do not leak.
   auto* scope = CurrentHeap().Make<Scope>();
@@ -454,14 +450,15 @@ Val Evaluator::EvalComprehension(TSNode node, Frame& frame) {
         return;
       }
       if (dict != nullptr) {
-        DictSet(dict, Eval(Field(body, "key"), inner), Eval(Field(body, "value"), inner));
+        DictSet(dict, Eval(ChildByField(body, "key"), inner),
+                Eval(ChildByField(body, "value"), inner));
       } else {
         results.push_back(Eval(body, inner));
       }
       return;
     }
     TSNode c = clauses[k];
-    if (Type(c) == "if_clause") {
+    if (NodeType(c) == "if_clause") {
       std::optional<bool> t = Truth(Eval(ts_node_named_child(c, 0), inner));
       if (!t) {
         unknown = true;
@@ -470,14 +467,14 @@ Val Evaluator::EvalComprehension(TSNode node, Frame& frame) {
       if (*t) run(k + 1);
       return;
     }
-    TSNode right = Field(c, "right");
+    TSNode right = ChildByField(c, "right");
     std::vector<Val> items;
     if (!Iterate(Eval(right, k == 0 ? frame : inner), items, right, inner)) {
       unknown = true;
       return;
     }
     for (const Val& item : items) {
-      Assign(Field(c, "left"), item, inner);
+      Assign(ChildByField(c, "left"), item, inner);
       run(k + 1);
       if (unknown) return;
     }

@@ -13,14 +13,6 @@ namespace dagport::parser {
 
 namespace {
 
-std::string_view Type(TSNode n) {
-  return NodeType(n);
-}
-
-TSNode Field(TSNode n, const char* name) {
-  return ChildByField(n, name);
-}
-
 std::string Dotted(std::string_view text) {
   std::string out;
   for (char c : text) {
@@ -44,10 +36,10 @@ bool Evaluator::ExecImport(TSNode node, Frame& frame) {
     TSNode item = ts_node_named_child(node, i);
     std::string name;
     std::string alias;
-    if (Type(item) == "aliased_import") {
-      name = Dotted(Text(Field(item, "name"), frame));
-      alias = std::string(Text(Field(item, "alias"), frame));
-    } else if (Type(item) == "dotted_name") {
+    if (NodeType(item) == "aliased_import") {
+      name = Dotted(Text(ChildByField(item, "name"), frame));
+      alias = std::string(Text(ChildByField(item, "alias"), frame));
+    } else if (NodeType(item) == "dotted_name") {
       name = Dotted(Text(item, frame));
     } else {
       continue;
@@ -89,16 +81,16 @@ bool Evaluator::ExecImport(TSNode node, Frame& frame) {
 }
 
 bool Evaluator::ExecImportFrom(TSNode node, Frame& frame) {
-  TSNode module_node = Field(node, "module_name");
+  TSNode module_node = ChildByField(node, "module_name");
   std::string module_name;
   std::string extra_root;
-  if (Type(module_node) == "relative_import") {
+  if (NodeType(module_node) == "relative_import") {
     size_t dots = 0;
     std::string rest;
     for (uint32_t i = 0; i < ts_node_named_child_count(module_node); ++i) {
       TSNode c = ts_node_named_child(module_node, i);
-      if (Type(c) == "import_prefix") dots = Text(c, frame).size();
-      if (Type(c) == "dotted_name") rest = Dotted(Text(c, frame));
+      if (NodeType(c) == "import_prefix") dots = Text(c, frame).size();
+      if (NodeType(c) == "dotted_name") rest = Dotted(Text(c, frame));
     }
     std::string package = frame.module->package;
     for (size_t d = 1; d < dots && !package.empty(); ++d) {
@@ -133,7 +125,7 @@ bool Evaluator::ExecImportFrom(TSNode node, Frame& frame) {
   for (uint32_t i = 0; i < n; ++i) {
     TSNode item = ts_node_named_child(node, i);
     if (ts_node_eq(item, module_node)) continue;
-    if (Type(item) == "wildcard_import") {
+    if (NodeType(item) == "wildcard_import") {
       RecordImport(frame, module_name, "*", "", item);
       if (Is(module, Kind::kModule)) {
         Scope* globals = module->module->globals;
@@ -156,10 +148,10 @@ bool Evaluator::ExecImportFrom(TSNode node, Frame& frame) {
     }
     std::string name;
     std::string alias;
-    if (Type(item) == "aliased_import") {
-      name = Dotted(Text(Field(item, "name"), frame));
-      alias = std::string(Text(Field(item, "alias"), frame));
-    } else if (Type(item) == "dotted_name") {
+    if (NodeType(item) == "aliased_import") {
+      name = Dotted(Text(ChildByField(item, "name"), frame));
+      alias = std::string(Text(ChildByField(item, "alias"), frame));
+    } else if (NodeType(item) == "dotted_name") {
       name = Dotted(Text(item, frame));
     } else {
       continue;

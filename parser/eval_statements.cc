@@ -10,18 +10,6 @@
 
 namespace dagport::parser {
 
-namespace {
-
-std::string_view Type(TSNode n) {
-  return NodeType(n);
-}
-
-TSNode Field(TSNode n, const char* name) {
-  return ChildByField(n, name);
-}
-
-}  // namespace
-
 Evaluator::Evaluator(ModuleLoader& loader, EvaluationLimits limits)
     : loader_(loader), limits_(limits) {}
 
@@ -77,12 +65,12 @@ Flow Evaluator::ExecBlock(TSNode block, Frame& frame) {
 
 Flow Evaluator::Exec(TSNode stmt, Frame& frame) {
   Step(stmt, frame);
-  const std::string_view type = Type(stmt);
+  const std::string_view type = NodeType(stmt);
   if (type == "expression_statement") {
     const uint32_t n = ts_node_named_child_count(stmt);
     for (uint32_t i = 0; i < n; ++i) {
       TSNode e = ts_node_named_child(stmt, i);
-      const std::string_view t = Type(e);
+      const std::string_view t = NodeType(e);
       if (t == "assignment") {
         ExecAssignment(e, frame);
       } else if (t == "augmented_assignment") {
@@ -114,13 +102,13 @@ Flow Evaluator::Exec(TSNode stmt, Frame& frame) {
     const uint32_t n = ts_node_named_child_count(stmt);
     for (uint32_t i = 0; i < n; ++i) {
       TSNode d = ts_node_named_child(stmt, i);
-      if (Type(d) == "decorator" && ts_node_named_child_count(d) > 0) {
+      if (NodeType(d) == "decorator" && ts_node_named_child_count(d) > 0) {
         decorators.push_back(Eval(ts_node_named_child(d, 0), frame));
       }
     }
-    TSNode def = Field(stmt, "definition");
-    if (Type(def) == "function_definition") ExecFunctionDef(def, frame, decorators);
-    if (Type(def) == "class_definition") ExecClassDef(def, frame, decorators);
+    TSNode def = ChildByField(stmt, "definition");
+    if (NodeType(def) == "function_definition") ExecFunctionDef(def, frame, decorators);
+    if (NodeType(def) == "class_definition") ExecClassDef(def, frame, decorators);
     return Flow::kNormal;
   }
   if (type == "if_statement") return ExecIf(stmt, frame);
@@ -160,11 +148,11 @@ Flow Evaluator::Exec(TSNode stmt, Frame& frame) {
   }
   if (type == "delete_statement") {
     TSNode target = ts_node_named_child(stmt, 0);
-    if (Type(target) == "identifier") {
+    if (NodeType(target) == "identifier") {
       frame.scope->vars.erase(std::string(Text(target, frame)));
-    } else if (Type(target) == "subscript") {
-      Val obj = Eval(Field(target, "value"), frame);
-      Val key = Eval(Field(target, "subscript"), frame);
+    } else if (NodeType(target) == "subscript") {
+      Val obj = Eval(ChildByField(target, "value"), frame);
+      Val key = Eval(ChildByField(target, "subscript"), frame);
       if (Is(obj, Kind::kDict)) {
         auto& e = obj->entries;
         e.erase(
@@ -182,18 +170,18 @@ Flow Evaluator::Exec(TSNode stmt, Frame& frame) {
 
 void Evaluator::ExecFunctionDef(TSNode node, Frame& frame, const std::vector<Val>& decorators) {
   auto* fn = CurrentHeap().Make<FunctionInfo>();
-  fn->name = std::string(Text(Field(node, "name"), frame));
+  fn->name = std::string(Text(ChildByField(node, "name"), frame));
   fn->node = node;
   fn->module = frame.module;
   fn->closure = frame.is_function ? frame.scope : nullptr;
-  TSNode params = Field(node, "parameters");
+  TSNode params = ChildByField(node, "parameters");
   const uint32_t n = ts_node_named_child_count(params);
   fn->defaults.assign(n, nullptr);
   for (uint32_t i = 0; i < n; ++i) {
     TSNode p = ts_node_named_child(params, i);
-    const std::string_view t = Type(p);
+    const std::string_view t = NodeType(p);
     if (t == "default_parameter" || t == "typed_default_parameter")
-      fn->defaults[i] = Eval(Field(p, "value"), frame);
+      fn->defaults[i] = Eval(ChildByField(p, "value"), frame);
   }
   Val v = CurrentHeap().Make<Obj>();
   v->kind = Kind::kFunction;
@@ -212,16 +200,16 @@ void Evaluator::ExecFunctionDef(TSNode node, Frame& frame, const std::vector<Val
 void Evaluator::ExecClassDef(TSNode node, Frame& frame, const std::vector<Val>& decorators) {
   (void)decorators;
   auto* cls = CurrentHeap().Make<ClassInfo>();
-  cls->name = std::string(Text(Field(node, "name"), frame));
+  cls->name = std::string(Text(ChildByField(node, "name"), frame));
   cls->path = frame.module->name.empty() ? cls->name : frame.module->name + "." + cls->name;
   cls->module = frame.module;
   cls->node = node;
-  TSNode supers = Field(node, "superclasses");
+  TSNode supers = ChildByField(node, "superclasses");
   if (!ts_node_is_null(supers)) {
     const uint32_t n = ts_node_named_child_count(supers);
     for (uint32_t i = 0; i < n; ++i) {
       TSNode b = ts_node_named_child(supers, i);
-      if (Type(b) == "keyword_argument") continue;  // metaclass=...
+      if (NodeType(b) == "keyword_argument") continue;  // metaclass=...
       cls->bases.push_back(Eval(b, frame));
     }
   }
@@ -233,7 +221,7 @@ void Evaluator::ExecClassDef(TSNode node, Frame& frame, const std::vector<Val>& 
   body_frame.scope = body_scope;
   body_frame.is_function = false;
   // Names in the class body resolve through the module, so use a scope chained to globals.
-  ExecBlock(Field(node, "body"), body_frame);
+  ExecBlock(ChildByField(node, "body"), body_frame);
   for (const std::string& name : body_scope->order) {
     Val attribute = body_scope->vars[name];
     if (Is(attribute, Kind::kFunction) && attribute->function->owner == nullptr)
@@ -248,11 +236,11 @@ void Evaluator::ExecClassDef(TSNode node, Frame& frame, const std::vector<Val>& 
 
 void Evaluator::ExecAssignment(TSNode node, Frame& frame) {
   // `a = b = value` nests assignments on the right.
-  std::vector<TSNode> targets{Field(node, "left")};
-  TSNode right = Field(node, "right");
-  while (!ts_node_is_null(right) && Type(right) == "assignment") {
-    targets.push_back(Field(right, "left"));
-    right = Field(right, "right");
+  std::vector<TSNode> targets{ChildByField(node, "left")};
+  TSNode right = ChildByField(node, "right");
+  while (!ts_node_is_null(right) && NodeType(right) == "assignment") {
+    targets.push_back(ChildByField(right, "left"));
+    right = ChildByField(right, "right");
   }
   if (ts_node_is_null(right)) return;  // annotation only: `x: int`
   Val value = Eval(right, frame);
@@ -260,14 +248,14 @@ void Evaluator::ExecAssignment(TSNode node, Frame& frame) {
 }
 
 void Evaluator::ExecAugmentedAssignment(TSNode node, Frame& frame) {
-  TSNode left = Field(node, "left");
-  TSNode right = Field(node, "right");
+  TSNode left = ChildByField(node, "left");
+  TSNode right = ChildByField(node, "right");
   Val current = Eval(left, frame);
   Val operand = Eval(right, frame);
   std::string_view op;
   for (uint32_t i = 0; i < ts_node_child_count(node); ++i) {
     TSNode c = ts_node_child(node, i);
-    if (!ts_node_is_named(c)) op = Type(c);
+    if (!ts_node_is_named(c)) op = NodeType(c);
   }
   // Lists extend and dicts update in place, so aliases see the change, as in Python.
   if (Is(current, Kind::kList) || Is(current, Kind::kDict)) NoteMutation(*this, current);
@@ -304,7 +292,7 @@ void Evaluator::Bind(const std::string& name, Val value, Frame& frame) {
 }
 
 void Evaluator::Assign(TSNode target, Val value, Frame& frame) {
-  const std::string_view type = Type(target);
+  const std::string_view type = NodeType(target);
   if (type == "identifier") {
     Bind(std::string(Text(target, frame)), value, frame);
     return;
@@ -316,12 +304,12 @@ void Evaluator::Assign(TSNode target, Val value, Frame& frame) {
     const bool known = Iterate(value, items, target, frame);
     size_t star = n;
     for (uint32_t i = 0; i < n; ++i) {
-      if (Type(ts_node_named_child(target, i)) == "list_splat_pattern") star = i;
+      if (NodeType(ts_node_named_child(target, i)) == "list_splat_pattern") star = i;
     }
     for (uint32_t i = 0; i < n; ++i) {
       TSNode t = ts_node_named_child(target, i);
       if (!known || (star == n && items.size() != n) || (star != n && items.size() + 1 < n)) {
-        Assign(Type(t) == "list_splat_pattern" ? ts_node_named_child(t, 0) : t,
+        Assign(NodeType(t) == "list_splat_pattern" ? ts_node_named_child(t, 0) : t,
                Unknown(target, frame, "unpacking of a value that is not statically known"), frame);
         continue;
       }
@@ -343,14 +331,14 @@ void Evaluator::Assign(TSNode target, Val value, Frame& frame) {
     return;
   }
   if (type == "attribute") {
-    Val obj = Eval(Field(target, "object"), frame);
-    const std::string attr(Text(Field(target, "attribute"), frame));
+    Val obj = Eval(ChildByField(target, "object"), frame);
+    const std::string attr(Text(ChildByField(target, "attribute"), frame));
     SetAttribute(*this, obj, attr, value, target, frame);
     return;
   }
   if (type == "subscript") {
-    Val obj = Eval(Field(target, "value"), frame);
-    Val key = Eval(Field(target, "subscript"), frame);
+    Val obj = Eval(ChildByField(target, "value"), frame);
+    Val key = Eval(ChildByField(target, "subscript"), frame);
     NoteMutation(*this, obj);
     if (Is(obj, Kind::kDict)) {
       DictSet(obj, key, value);

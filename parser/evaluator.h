@@ -53,7 +53,7 @@ struct Parameter {
 std::vector<Parameter> Parameters(const FunctionInfo& fn, TSNode params, const SyntaxTree& tree);
 
 /// What a statement did to control flow.
-enum class Flow { kNormal, kReturn, kBreak, kContinue, kRaise };
+enum class Flow { kNormal, kReturn, kBreak, kContinue };
 
 /// Where evaluation is: the scope names resolve in and the module (for node text and messages).
 struct Frame {
