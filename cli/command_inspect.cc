@@ -76,7 +76,7 @@ int RunInspect(const po::variables_map& vm) {
   if (format == "json") std::cout << "{\"schema\": \"" << ir::kIrSchema << "\", \"files\": [";
   if (format == "json") {
     // One compact object per file, rendered on the worker threads.
-    options.render = [](const ir::DagFile& file) { return ir::DagFileToJson(file).dump(); };
+    options.render = [](const ir::DagFile& file) { return ir::DagFileJsonText(file); };
   }
   parser::ProjectSummary summary =
       parser::AnalyzeProject(options, [&](ir::DagFile&& file, std::string&& rendered) {

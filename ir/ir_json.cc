@@ -28,10 +28,24 @@ SourceRange Range(const Json& j, const std::string& pointer) {
   return it == j.end() ? SourceRange{} : RangeFromJson(*it, pointer + "/source");
 }
 
-Json ArgumentsToJson(const Arguments& args) {
-  Json o = Json::object();
-  for (const auto& [name, v] : args) o[name] = ValueToJson(v);
-  return o;
+void WriteArguments(JsonWriter& w, const Arguments& args) {
+  WriteObjectMembers(
+      w, args, [](const std::string& name) -> std::string_view { return name; }, WriteValue);
+}
+
+template <typename T>
+void WriteStrings(JsonWriter& w, const std::vector<T>& strings) {
+  w.BeginArray();
+  for (const auto& s : strings) w.String(s);
+  w.EndArray();
+}
+
+template <typename T>
+Json Parsed(void (*write)(JsonWriter&, const T&), const T& x) {
+  std::string text;
+  JsonWriter w(text);
+  write(w, x);
+  return Json::parse(text);
 }
 
 Arguments ArgumentsFromJson(const Json& j, const char* key, const std::string& pointer) {
@@ -43,12 +57,6 @@ Arguments ArgumentsFromJson(const Json& j, const char* key, const std::string& p
     args.emplace_back(name, ValueFromJson(v, pointer + "/" + key + "/" + name));
   }
   return args;
-}
-
-/// A schedule reads best as the string the user wrote ("@daily", "0 5 * * *").
-Json ScheduleToJson(const Value& v) {
-  if (v.kind() == ValueKind::kCron) return v.as_text();
-  return ValueToJson(v);
 }
 
 template <typename T, typename F>
@@ -143,17 +151,21 @@ DagFile DagFileFromJson(const Json& j, const std::string& p) {
 
 }  // namespace
 
-Json DiagnosticToJson(const Diagnostic& d) {
-  return Json{{"code", d.code},
-              {"severity", SeverityName(d.severity)},
-              {"file", d.file},
-              {"line", d.where.line},
-              {"column", d.where.column},
-              {"end_line", d.where.end_line},
-              {"end_column", d.where.end_column},
-              {"message", d.message},
-              {"hint", d.hint}};
+void WriteDiagnostic(JsonWriter& w, const Diagnostic& d) {
+  w.BeginObject();
+  w.Member("code", d.code);
+  w.Member("severity", SeverityName(d.severity));
+  w.Member("file", d.file);
+  w.Member("line", d.where.line);
+  w.Member("column", d.where.column);
+  w.Member("end_line", d.where.end_line);
+  w.Member("end_column", d.where.end_column);
+  w.Member("message", d.message);
+  w.Member("hint", d.hint);
+  w.EndObject();
 }
+
+Json DiagnosticToJson(const Diagnostic& d) { return Parsed(WriteDiagnostic, d); }
 
 Diagnostic DiagnosticFromJson(const Json& j, const std::string& p) {
   Diagnostic d;
@@ -168,94 +180,176 @@ Diagnostic DiagnosticFromJson(const Json& j, const std::string& p) {
   return d;
 }
 
-Json TaskToJson(const Task& t) {
-  Json j{{"task_id", t.task_id}, {"operator", t.operator_class}, {"dynamic", t.dynamic}};
-  for (std::string_view name : Task::SettingNames())
-    j[std::string(name)] = ValueToJson(t.Setting(name));
-  j["task_group"] = t.task_group;
-  if (!t.subdag.empty()) j["subdag"] = t.subdag;
-  j["arguments"] = ArgumentsToJson(t.arguments);
-  j["effective_arguments"] = ArgumentsToJson(t.effective_arguments);
-  j["source"] = RangeToJson(t.where);
-  return j;
+void WriteTask(JsonWriter& w, const Task& t) {
+  w.BeginObject();
+  w.Member("task_id", t.task_id);
+  w.Member("operator", t.operator_class);
+  w.Member("dynamic", t.dynamic);
+  for (std::string_view name : Task::SettingNames()) {
+    w.Key(name);
+    WriteValue(w, t.Setting(name));
+  }
+  w.Member("task_group", t.task_group);
+  if (!t.subdag.empty()) w.Member("subdag", t.subdag);
+  w.Key("arguments");
+  WriteArguments(w, t.arguments);
+  w.Key("effective_arguments");
+  WriteArguments(w, t.effective_arguments);
+  w.Key("source");
+  WriteRange(w, t.where);
+  w.EndObject();
 }
 
-Json DagToJson(const Dag& d) {
-  Json j{{"dag_id", d.dag_id}, {"dynamic", d.dynamic}};
+void WriteDag(JsonWriter& w, const Dag& d) {
+  w.BeginObject();
+  w.Member("dag_id", d.dag_id);
+  w.Member("dynamic", d.dynamic);
   for (std::string_view name : Dag::SettingNames()) {
-    Value v = d.Setting(name);
-    j[std::string(name)] = name == "schedule" ? ScheduleToJson(v) : ValueToJson(v);
-  }
-  j["schedule_is_default"] = d.schedule_is_default();
-  if (!d.parent_dag.empty()) j["parent_dag"] = d.parent_dag;
-  j["arguments"] = ArgumentsToJson(d.arguments);
-  j["source"] = RangeToJson(d.where);
-  Json tasks = Json::array();
-  for (const Task& t : d.tasks) tasks.push_back(TaskToJson(t));
-  j["tasks"] = std::move(tasks);
-  Json edges = Json::array();
-  for (const Edge& e : d.edges)
-    edges.push_back(Json{{"from", e.from}, {"to", e.to}, {"source", RangeToJson(e.where)}});
-  j["edges"] = std::move(edges);
-  Json groups = Json::array();
-  for (const TaskGroup& g : d.task_groups) {
-    groups.push_back(
-        Json{{"group_id", g.group_id}, {"parent", g.parent}, {"source", RangeToJson(g.where)}});
-  }
-  j["task_groups"] = std::move(groups);
-  return j;
-}
-
-Json DagFileToJson(const DagFile& f) {
-  Json dags = Json::array();
-  for (const Dag& d : f.dags) dags.push_back(DagToJson(d));
-  Json recovered = Json::array();
-  for (const Dag& d : f.recovered_dags) recovered.push_back(DagToJson(d));
-  Json imports = Json::array();
-  for (const Import& i : f.imports) {
-    imports.push_back(Json{{"module", i.module},
-                           {"name", i.name},
-                           {"alias", i.alias},
-                           {"source", RangeToJson(i.where)}});
-  }
-  Json classes = Json::array();
-  for (const OperatorClass& c : f.operator_classes) {
-    Json params = Json::array();
-    for (const OperatorParameter& param : c.init_parameters) {
-      Json pj{{"name", param.name}, {"kind", param.kind}};
-      if (param.has_default) pj["default"] = ValueToJson(param.default_value);
-      params.push_back(std::move(pj));
+    const Value v = d.Setting(name);
+    w.Key(name);
+    // A schedule reads best as the string the user wrote ("@daily", "0 5 * * *").
+    if (name == "schedule" && v.kind() == ValueKind::kCron) {
+      w.String(v.as_text());
+    } else {
+      WriteValue(w, v);
     }
-    classes.push_back(Json{{"path", c.path},
-                           {"file", c.file},
-                           {"bases", c.bases},
-                           {"init_parameters", std::move(params)},
-                           {"template_fields", c.template_fields},
-                           {"source", RangeToJson(c.where)},
-                           {"execute", RangeToJson(c.execute)}});
   }
-  Json diagnostics = Json::array();
-  for (const Diagnostic& d : f.diagnostics) diagnostics.push_back(DiagnosticToJson(d));
-  return Json{{"path", f.path},
-              {"dags", std::move(dags)},
-              {"recovered_dags", std::move(recovered)},
-              {"imports", std::move(imports)},
-              {"operator_classes", std::move(classes)},
-              {"diagnostics", std::move(diagnostics)}};
+  w.Member("schedule_is_default", d.schedule_is_default());
+  if (!d.parent_dag.empty()) w.Member("parent_dag", d.parent_dag);
+  w.Key("arguments");
+  WriteArguments(w, d.arguments);
+  w.Key("source");
+  WriteRange(w, d.where);
+  w.Key("tasks");
+  w.BeginArray();
+  for (const Task& t : d.tasks) WriteTask(w, t);
+  w.EndArray();
+  w.Key("edges");
+  w.BeginArray();
+  for (const Edge& e : d.edges) {
+    w.BeginObject();
+    w.Member("from", e.from);
+    w.Member("to", e.to);
+    w.Key("source");
+    WriteRange(w, e.where);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("task_groups");
+  w.BeginArray();
+  for (const TaskGroup& g : d.task_groups) {
+    w.BeginObject();
+    w.Member("group_id", g.group_id);
+    w.Member("parent", g.parent);
+    w.Key("source");
+    WriteRange(w, g.where);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
 }
 
-Json PluginToJson(const Plugin& p) {
-  return Json{{"name", p.name},           {"path", p.path},       {"file", p.file},
-              {"operators", p.operators}, {"sensors", p.sensors}, {"hooks", p.hooks}};
+void WriteDagFile(JsonWriter& w, const DagFile& f) {
+  w.BeginObject();
+  w.Member("path", f.path);
+  w.Key("dags");
+  w.BeginArray();
+  for (const Dag& d : f.dags) WriteDag(w, d);
+  w.EndArray();
+  w.Key("recovered_dags");
+  w.BeginArray();
+  for (const Dag& d : f.recovered_dags) WriteDag(w, d);
+  w.EndArray();
+  w.Key("imports");
+  w.BeginArray();
+  for (const Import& i : f.imports) {
+    w.BeginObject();
+    w.Member("module", i.module);
+    w.Member("name", i.name);
+    w.Member("alias", i.alias);
+    w.Key("source");
+    WriteRange(w, i.where);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("operator_classes");
+  w.BeginArray();
+  for (const OperatorClass& c : f.operator_classes) {
+    w.BeginObject();
+    w.Member("path", c.path);
+    w.Member("file", c.file);
+    w.Key("bases");
+    WriteStrings(w, c.bases);
+    w.Key("init_parameters");
+    w.BeginArray();
+    for (const OperatorParameter& param : c.init_parameters) {
+      w.BeginObject();
+      w.Member("name", param.name);
+      w.Member("kind", param.kind);
+      if (param.has_default) {
+        w.Key("default");
+        WriteValue(w, param.default_value);
+      }
+      w.EndObject();
+    }
+    w.EndArray();
+    w.Key("template_fields");
+    WriteStrings(w, c.template_fields);
+    w.Key("source");
+    WriteRange(w, c.where);
+    w.Key("execute");
+    WriteRange(w, c.execute);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("diagnostics");
+  w.BeginArray();
+  for (const Diagnostic& d : f.diagnostics) WriteDiagnostic(w, d);
+  w.EndArray();
+  w.EndObject();
 }
 
-Json ProjectToJson(const Project& p) {
-  Json files = Json::array();
-  for (const DagFile& f : p.files) files.push_back(DagFileToJson(f));
-  Json plugins = Json::array();
-  for (const Plugin& plugin : p.plugins) plugins.push_back(PluginToJson(plugin));
-  return Json{{"schema", kIrSchema}, {"files", std::move(files)}, {"plugins", std::move(plugins)}};
+void WritePlugin(JsonWriter& w, const Plugin& p) {
+  w.BeginObject();
+  w.Member("name", p.name);
+  w.Member("path", p.path);
+  w.Member("file", p.file);
+  w.Key("operators");
+  WriteStrings(w, p.operators);
+  w.Key("sensors");
+  WriteStrings(w, p.sensors);
+  w.Key("hooks");
+  WriteStrings(w, p.hooks);
+  w.EndObject();
 }
+
+void WriteProject(JsonWriter& w, const Project& p) {
+  w.BeginObject();
+  w.Member("schema", kIrSchema);
+  w.Key("files");
+  w.BeginArray();
+  for (const DagFile& f : p.files) WriteDagFile(w, f);
+  w.EndArray();
+  w.Key("plugins");
+  w.BeginArray();
+  for (const Plugin& plugin : p.plugins) WritePlugin(w, plugin);
+  w.EndArray();
+  w.EndObject();
+}
+
+std::string DagFileJsonText(const DagFile& f) {
+  std::string text;
+  text.reserve(4096);
+  JsonWriter w(text);
+  WriteDagFile(w, f);
+  return text;
+}
+
+Json TaskToJson(const Task& t) { return Parsed(WriteTask, t); }
+Json DagToJson(const Dag& d) { return Parsed(WriteDag, d); }
+Json DagFileToJson(const DagFile& f) { return Parsed(WriteDagFile, f); }
+Json PluginToJson(const Plugin& p) { return Parsed(WritePlugin, p); }
+Json ProjectToJson(const Project& p) { return Parsed(WriteProject, p); }
 
 Project ProjectFromJson(const Json& j) {
   if (!j.is_object()) Fail("", "expected an object with \"schema\" and \"files\"");

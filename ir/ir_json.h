@@ -11,6 +11,17 @@ namespace dagport::ir {
 
 inline constexpr const char* kIrSchema = "dagport.ir/1";
 
+/// Writers: compact JSON straight into a string. The `...ToJson` functions below give the same
+/// document as a tree, for code that wants to look inside it.
+void WriteDiagnostic(JsonWriter& w, const Diagnostic& d);
+void WriteTask(JsonWriter& w, const Task& t);
+void WriteDag(JsonWriter& w, const Dag& d);
+void WriteDagFile(JsonWriter& w, const DagFile& f);
+void WritePlugin(JsonWriter& w, const Plugin& p);
+void WriteProject(JsonWriter& w, const Project& p);
+/// One file's IR as compact JSON text: what `dagport inspect --format json` prints per file.
+std::string DagFileJsonText(const DagFile& f);
+
 Json DiagnosticToJson(const Diagnostic& d);
 Diagnostic DiagnosticFromJson(const Json& j, const std::string& pointer = "");
 

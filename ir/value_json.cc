@@ -21,12 +21,6 @@ Value::Items ItemsFromJson(const Json& array, const std::string& pointer) {
   return items;
 }
 
-Json ItemsToJson(const Value::Items& items) {
-  Json a = Json::array();
-  for (const Value& v : items) a.push_back(ValueToJson(v));
-  return a;
-}
-
 bool AllStringKeys(const Value::Entries& entries) {
   for (const auto& [k, v] : entries) {
     if (k.kind() != ValueKind::kString) return false;
@@ -36,52 +30,109 @@ bool AllStringKeys(const Value::Entries& entries) {
 
 }  // namespace
 
-Json ValueToJson(const Value& v) {
+void WriteValue(JsonWriter& w, const Value& v) {
+  const auto items = [&](const Value::Items& xs) {
+    w.BeginArray();
+    for (const Value& x : xs) WriteValue(w, x);
+    w.EndArray();
+  };
   switch (v.kind()) {
-    case ValueKind::kNone: return nullptr;
-    case ValueKind::kBool: return v.as_bool();
-    case ValueKind::kInt: return v.as_int();
+    case ValueKind::kNone: w.Null(); return;
+    case ValueKind::kBool: w.Bool(v.as_bool()); return;
+    case ValueKind::kInt: w.Int(v.as_int()); return;
     case ValueKind::kFloat:
-      if (!std::isfinite(v.as_float())) return Json{{"kind", "float"}, {"python", v.ToPython()}};
-      return v.as_float();
-    case ValueKind::kString: return v.as_text();
-    case ValueKind::kList: return ItemsToJson(v.items());
-    case ValueKind::kTemplate: return Json{{"kind", "template"}, {"text", v.as_text()}};
-    case ValueKind::kCron: return Json{{"kind", "cron"}, {"expression", v.as_text()}};
-    case ValueKind::kTuple: return Json{{"kind", "tuple"}, {"items", ItemsToJson(v.items())}};
-    case ValueKind::kDict: {
-      if (AllStringKeys(v.entries())) {
-        Json entries = Json::object();
-        for (const auto& [k, x] : v.entries()) entries[k.as_text()] = ValueToJson(x);
-        return Json{{"kind", "dict"}, {"entries", std::move(entries)}};
+      if (std::isfinite(v.as_float())) {
+        w.Float(v.as_float());
+      } else {
+        w.BeginObject();
+        w.Member("kind", "float");
+        w.Member("python", v.ToPython());
+        w.EndObject();
       }
-      Json items = Json::array();
-      for (const auto& [k, x] : v.entries())
-        items.push_back(Json::array({ValueToJson(k), ValueToJson(x)}));
-      return Json{{"kind", "dict"}, {"items", std::move(items)}};
-    }
+      return;
+    case ValueKind::kString: w.String(v.as_text()); return;
+    case ValueKind::kList: items(v.items()); return;
+    case ValueKind::kTemplate:
+    case ValueKind::kCron:
+      w.BeginObject();
+      w.Member("kind", v.kind() == ValueKind::kTemplate ? "template" : "cron");
+      w.Member(v.kind() == ValueKind::kTemplate ? "text" : "expression", v.as_text());
+      w.EndObject();
+      return;
+    case ValueKind::kTuple:
+      w.BeginObject();
+      w.Member("kind", "tuple");
+      w.Key("items");
+      items(v.items());
+      w.EndObject();
+      return;
+    case ValueKind::kDict:
+      w.BeginObject();
+      w.Member("kind", "dict");
+      if (AllStringKeys(v.entries())) {
+        w.Key("entries");
+        WriteObjectMembers(
+            w, v.entries(), [](const Value& k) -> std::string_view { return k.as_text(); },
+            WriteValue);
+      } else {
+        w.Key("items");
+        w.BeginArray();
+        for (const auto& [k, x] : v.entries()) {
+          w.BeginArray();
+          WriteValue(w, k);
+          WriteValue(w, x);
+          w.EndArray();
+        }
+        w.EndArray();
+      }
+      w.EndObject();
+      return;
     case ValueKind::kTimedelta:
-      return Json{{"kind", "timedelta"},
-                  {"microseconds", v.timedelta_microseconds()},
-                  {"python", v.ToPython()}};
-    case ValueKind::kDatetime: {
-      Json j{{"kind", "datetime"}, {"iso", v.datetime().Iso()}};
-      j["timezone"] = v.datetime().timezone.empty() ? Json(nullptr) : Json(v.datetime().timezone);
-      return j;
-    }
+      w.BeginObject();
+      w.Member("kind", "timedelta");
+      w.Member("microseconds", v.timedelta_microseconds());
+      w.Member("python", v.ToPython());
+      w.EndObject();
+      return;
+    case ValueKind::kDatetime:
+      w.BeginObject();
+      w.Member("kind", "datetime");
+      w.Member("iso", v.datetime().Iso());
+      w.Key("timezone");
+      if (v.datetime().timezone.empty()) {
+        w.Null();
+      } else {
+        w.String(v.datetime().timezone);
+      }
+      w.EndObject();
+      return;
     case ValueKind::kCallable: {
       const CallableRef& c = v.callable();
-      return Json{{"kind", "callable"},
-                  {"name", c.name},
-                  {"file", c.file},
-                  {"source", RangeToJson(c.where)}};
+      w.BeginObject();
+      w.Member("kind", "callable");
+      w.Member("name", c.name);
+      w.Member("file", c.file);
+      w.Key("source");
+      WriteRange(w, c.where);
+      w.EndObject();
+      return;
     }
     case ValueKind::kUnresolved:
-      return Json{{"kind", "unresolved"},
-                  {"source", v.unresolved().source},
-                  {"reason", v.unresolved().reason}};
+      w.BeginObject();
+      w.Member("kind", "unresolved");
+      w.Member("source", v.unresolved().source);
+      w.Member("reason", v.unresolved().reason);
+      w.EndObject();
+      return;
   }
-  return nullptr;
+  w.Null();
+}
+
+Json ValueToJson(const Value& v) {
+  std::string text;
+  JsonWriter w(text);
+  WriteValue(w, v);
+  return Json::parse(text);
 }
 
 Value ValueFromJson(const Json& j, const std::string& pointer) {
@@ -154,11 +205,20 @@ Value ValueFromJson(const Json& j, const std::string& pointer) {
   Fail(pointer + "/kind", "unknown value kind \"" + kind + "\"");
 }
 
+void WriteRange(JsonWriter& w, const SourceRange& r) {
+  w.BeginObject();
+  w.Member("line", r.line);
+  w.Member("column", r.column);
+  w.Member("end_line", r.end_line);
+  w.Member("end_column", r.end_column);
+  w.EndObject();
+}
+
 Json RangeToJson(const SourceRange& r) {
-  return Json{{"line", r.line},
-              {"column", r.column},
-              {"end_line", r.end_line},
-              {"end_column", r.end_column}};
+  std::string text;
+  JsonWriter w(text);
+  WriteRange(w, r);
+  return Json::parse(text);
 }
 
 SourceRange RangeFromJson(const Json& j, const std::string& pointer) {

@@ -5,7 +5,10 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
+#include "ir/json_writer.h"
 #include "ir/value.h"
 
 namespace dagport::ir {
@@ -19,11 +22,53 @@ class IrFormatError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Writes `v` as JSON; the fast path for large outputs. `ValueToJson` is the same as a tree.
+void WriteValue(JsonWriter& w, const Value& v);
+void WriteRange(JsonWriter& w, const SourceRange& r);
+
+/// Writes the members of `entries` (pairs of key and something `write(w, value)` accepts) as one
+/// JSON object. A key that appears twice keeps its first place and its last value, as a Python
+/// dict built from the same pairs would.
+template <typename Entries, typename KeyText, typename Write>
+void WriteObjectMembers(JsonWriter& w, const Entries& entries, KeyText key_text, Write write);
+
 Json ValueToJson(const Value& v);
 /// `pointer` names `j` in error messages ("/files/0/dags/1/arguments/retries").
 Value ValueFromJson(const Json& j, const std::string& pointer = "");
 
 Json RangeToJson(const SourceRange& r);
 SourceRange RangeFromJson(const Json& j, const std::string& pointer);
+
+template <typename Entries, typename KeyText, typename Write>
+void WriteObjectMembers(JsonWriter& w, const Entries& entries, KeyText key_text, Write write) {
+  w.BeginObject();
+  const size_t n = entries.size();
+  if (n <= 16) {  // the usual case: a quadratic scan beats building a map
+    for (size_t i = 0; i < n; ++i) {
+      const std::string_view key = key_text(entries[i].first);
+      bool seen = false;
+      for (size_t k = 0; k < i && !seen; ++k) seen = key_text(entries[k].first) == key;
+      if (seen) continue;
+      size_t last = i;
+      for (size_t k = i + 1; k < n; ++k)
+        if (key_text(entries[k].first) == key) last = k;
+      w.Key(key);
+      write(w, entries[last].second);
+    }
+  } else {
+    std::unordered_map<std::string_view, size_t> last;
+    last.reserve(n);
+    for (size_t i = 0; i < n; ++i) last[key_text(entries[i].first)] = i;
+    for (size_t i = 0; i < n; ++i) {
+      const std::string_view key = key_text(entries[i].first);
+      auto it = last.find(key);
+      if (it == last.end()) continue;  // written already
+      w.Key(key);
+      write(w, entries[it->second].second);
+      last.erase(it);
+    }
+  }
+  w.EndObject();
+}
 
 }  // namespace dagport::ir

@@ -134,11 +134,12 @@ FolderListing ListPythonFiles(const std::vector<std::string>& paths) {
       out.files.push_back(path);
     }
   }
-  // A file named twice (directly and through its folder) is analysed once.
+  // A file named twice (directly and through its folder) is analysed once. One path walked
+  // lists each file once, so only several paths need the (syscall-heavy) canonical names.
   std::vector<std::string> unique;
   for (std::string& f : out.files) {
     std::error_code ec;
-    std::string key = fs::weakly_canonical(f, ec).string();
+    std::string key = paths.size() > 1 ? fs::weakly_canonical(f, ec).string() : f;
     if (ec) key = f;
     if (seen.insert(key).second) unique.push_back(std::move(f));
   }

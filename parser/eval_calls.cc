@@ -15,7 +15,7 @@ std::vector<Parameter> Parameters(const FunctionInfo& fn, TSNode params, const S
   std::vector<Parameter> out;
   if (ts_node_is_null(params)) return out;
   bool keyword_only = false;
-  const std::vector<TSNode> nodes = NamedChildren(params);
+  const NodeList nodes = NamedChildren(params);
   for (uint32_t i = 0; i < nodes.size(); ++i) {
     TSNode p = nodes[i];
     const std::string_view t = NodeType(p);

@@ -19,8 +19,7 @@ namespace {
 std::string OperatorToken(TSNode node) {
   TSNode op = ChildByField(node, "operator");
   if (!ts_node_is_null(op)) return ts_node_type(op);
-  for (uint32_t i = 0; i < ts_node_child_count(node); ++i) {
-    TSNode c = ts_node_child(node, i);
+  for (TSNode c : Children(node)) {
     if (!ts_node_is_named(c)) return ts_node_type(c);
   }
   return "";
@@ -195,9 +194,7 @@ Val Evaluator::EvalString(TSNode node, Frame& frame) {
   bool unresolved = false;
   std::string reason;
   StringPrefix prefix;
-  const uint32_t n = ts_node_child_count(node);
-  for (uint32_t i = 0; i < n; ++i) {
-    TSNode c = ts_node_child(node, i);
+  for (TSNode c : Children(node)) {
     const std::string_view t = NodeType(c);
     if (t == "string_start") {
       prefix = ParseStringPrefix(Text(c, frame));
@@ -205,10 +202,8 @@ Val Evaluator::EvalString(TSNode node, Frame& frame) {
       // Content with escape sequences and escaped braces as children.
       const uint32_t start = ts_node_start_byte(c);
       uint32_t cursor = start;
-      const uint32_t m = ts_node_child_count(c);
       std::string_view all = frame.module->tree->text();
-      for (uint32_t k = 0; k < m; ++k) {
-        TSNode e = ts_node_child(c, k);
+      for (TSNode e : Children(c)) {
         out.append(all.substr(cursor, ts_node_start_byte(e) - cursor));
         const std::string_view et = NodeType(e);
         if (et == "escape_sequence" && !prefix.raw) {
@@ -330,8 +325,7 @@ Val Evaluator::EvalComparison(TSNode node, Frame& frame) {
   std::vector<TSNode> operands;
   std::vector<std::string> ops;
   std::string pending;
-  for (uint32_t i = 0; i < ts_node_child_count(node); ++i) {
-    TSNode c = ts_node_child(node, i);
+  for (TSNode c : Children(node)) {
     if (ts_node_is_named(c)) {
       if (!pending.empty()) ops.push_back(pending);
       pending.clear();
@@ -379,8 +373,7 @@ Val Evaluator::EvalSubscript(TSNode node, Frame& frame) {
   if (NodeType(sub) == "slice") {
     Val parts[3] = {None(), None(), None()};
     int part = 0;
-    for (uint32_t i = 0; i < ts_node_child_count(sub); ++i) {
-      TSNode c = ts_node_child(sub, i);
+    for (TSNode c : Children(sub)) {
       if (!ts_node_is_named(c)) {
         if (NodeType(c) == ":") ++part;
         continue;

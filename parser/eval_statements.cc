@@ -253,8 +253,7 @@ void Evaluator::ExecAugmentedAssignment(TSNode node, Frame& frame) {
   Val current = Eval(left, frame);
   Val operand = Eval(right, frame);
   std::string_view op;
-  for (uint32_t i = 0; i < ts_node_child_count(node); ++i) {
-    TSNode c = ts_node_child(node, i);
+  for (TSNode c : Children(node)) {
     if (!ts_node_is_named(c)) op = NodeType(c);
   }
   // Lists extend and dicts update in place, so aliases see the change, as in Python.

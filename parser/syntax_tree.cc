@@ -49,6 +49,16 @@ std::string Python2Construct(std::string_view line) {
   return {};
 }
 
+/// Moves a pre-order walk on: into the current node's children when `descend`, else to the next
+/// node after it. False at the end of the walk.
+bool NextInPreorder(TSTreeCursor* cursor, bool descend) {
+  if (descend && ts_tree_cursor_goto_first_child(cursor)) return true;
+  while (!ts_tree_cursor_goto_next_sibling(cursor)) {
+    if (!ts_tree_cursor_goto_parent(cursor)) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 const TSLanguage* PythonLanguage() {
@@ -56,33 +66,55 @@ const TSLanguage* PythonLanguage() {
 }
 
 namespace {
-std::vector<TSNode> ChildrenOf(TSNode node, bool named_only) {
-  std::vector<TSNode> out;
+/// One cursor per thread, reset for each walk: ts_tree_cursor_new allocates its stack.
+struct ThreadCursor {
+  TSTreeCursor cursor;
+  explicit ThreadCursor(TSNode node) : cursor(ts_tree_cursor_new(node)) {}
+  ~ThreadCursor() { ts_tree_cursor_delete(&cursor); }
+  ThreadCursor(const ThreadCursor&) = delete;
+  ThreadCursor& operator=(const ThreadCursor&) = delete;
+};
+
+/// The thread's cursor, reset to `node`. Valid until the next call on the same thread.
+TSTreeCursor* ThreadTreeCursor(TSNode node) {
+  thread_local ThreadCursor walker(node);
+  ts_tree_cursor_reset(&walker.cursor, node);
+  return &walker.cursor;
+}
+
+NodeList ChildrenOf(TSNode node, bool named_only) {
+  NodeList out;
   if (ts_node_is_null(node) || ts_node_child_count(node) == 0) return out;
-  TSTreeCursor cursor = ts_tree_cursor_new(node);
-  if (ts_tree_cursor_goto_first_child(&cursor)) {
+  TSTreeCursor* cursor = ThreadTreeCursor(node);
+  if (ts_tree_cursor_goto_first_child(cursor)) {
     do {
-      TSNode child = ts_tree_cursor_current_node(&cursor);
+      TSNode child = ts_tree_cursor_current_node(cursor);
       if (!named_only || ts_node_is_named(child)) out.push_back(child);
-    } while (ts_tree_cursor_goto_next_sibling(&cursor));
+    } while (ts_tree_cursor_goto_next_sibling(cursor));
   }
-  ts_tree_cursor_delete(&cursor);
   return out;
 }
 }  // namespace
 
-std::vector<TSNode> NamedChildren(TSNode node) {
+NodeList NamedChildren(TSNode node) {
   return ChildrenOf(node, true);
 }
 
 TSNode ChildByField(TSNode node, const char* name) {
   thread_local std::vector<std::pair<const char*, TSFieldId>> cache;
-  for (const auto& [literal, id] : cache) {
-    if (literal == name) return ts_node_child_by_field_id(node, id);
+  TSFieldId id = 0;
+  bool found = false;
+  for (const auto& [literal, field] : cache) {
+    if (literal == name) {
+      id = field, found = true;
+      break;
+    }
   }
-  const TSFieldId id = ts_language_field_id_for_name(PythonLanguage(), name,
-                                                     static_cast<uint32_t>(std::strlen(name)));
-  cache.emplace_back(name, id);
+  if (!found) {
+    id = ts_language_field_id_for_name(PythonLanguage(), name,
+                                       static_cast<uint32_t>(std::strlen(name)));
+    cache.emplace_back(name, id);
+  }
   return ts_node_child_by_field_id(node, id);
 }
 
@@ -102,7 +134,7 @@ std::string_view NodeType(TSNode node) {
   if (symbol < names.size()) return names[symbol];
   return ts_node_type(node);  // ERROR (65535) and anything outside the table
 }
-std::vector<TSNode> Children(TSNode node) {
+NodeList Children(TSNode node) {
   return ChildrenOf(node, false);
 }
 
@@ -208,56 +240,89 @@ std::vector<ir::Diagnostic> SyntaxTree::SyntaxErrors(const std::string& file, si
     } else if (ts_node_has_error(node)) {
       descend = true;
     }
-    if (descend && ts_tree_cursor_goto_first_child(&cursor)) continue;
-    while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
-      if (!ts_tree_cursor_goto_parent(&cursor)) {
-        done = true;
-        break;
-      }
-    }
+    done = !NextInPreorder(&cursor, descend);
   }
   ts_tree_cursor_delete(&cursor);
   AddPython2Statements(file, limit, out);
   return out;
 }
 
+namespace {
+
+/// What the Python 2 scan needs to know of each grammar symbol, computed once.
+struct Python2Symbols {
+  std::vector<char> container;  ///< statements and blocks that may hold statements
+  TSSymbol print_statement = 0, exec_statement = 0, except_clause = 0, block = 0;
+};
+
+const Python2Symbols& Python2SymbolTable() {
+  static const Python2Symbols table = [] {
+    Python2Symbols t;
+    const TSLanguage* language = PythonLanguage();
+    const uint32_t count = ts_language_symbol_count(language);
+    t.container.assign(count, 0);
+    for (uint32_t i = 0; i < count; ++i) {
+      const auto symbol = static_cast<TSSymbol>(i);
+      if (ts_language_symbol_type(language, symbol) != TSSymbolTypeRegular) continue;
+      const std::string_view type = ts_language_symbol_name(language, symbol);
+      t.container[i] = type == "module" || type == "block" || type.ends_with("_statement") ||
+                       type.ends_with("_clause") || type == "function_definition" ||
+                       type == "class_definition" || type == "decorated_definition";
+      if (type == "print_statement") t.print_statement = symbol;
+      if (type == "exec_statement") t.exec_statement = symbol;
+      if (type == "except_clause") t.except_clause = symbol;
+      if (type == "block") t.block = symbol;
+    }
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace
+
 void SyntaxTree::AddPython2Statements(const std::string& file, size_t limit,
                                       std::vector<ir::Diagnostic>& out) const {
   // tree-sitter-python accepts `print x` and `exec code` as statements of their own; Python 3
-  // does not. Only statement-level nodes are visited, so this is cheap.
-  std::vector<TSNode> stack{root()};
-  while (!stack.empty() && out.size() < limit) {
-    TSNode node = stack.back();
-    stack.pop_back();
-    const std::string_view type = ts_node_type(node);
-    if (type == "print_statement" || type == "exec_statement") {
-      out.push_back(
-          ir::MakeDiagnostic("DP102", file, Range(node),
-                             fmt::format("Python 2 syntax: {} statement", type.substr(0, 5)),
-                             "Airflow 2 needs Python 3: port the file (for example with 2to3)"));
-      continue;
-    }
-    if (type == "except_clause") {
-      // The grammar reads Python 2's `except X, e:` as an except clause with an alias and a
-      // comma where Python 3 needs `as`.
-      for (TSNode child : Children(node)) {
-        if (std::string_view(ts_node_type(child)) == ",") {
-          out.push_back(ir::MakeDiagnostic(
-              "DP102", file, Range(child),
-              "Python 2 syntax: `except X, e` (Python 3: `except X as e`)",
-              "Airflow 2 needs Python 3: port the file (for example with 2to3)"));
-          break;
-        }
-        if (std::string_view(ts_node_type(child)) == "block") break;
-      }
-    }
-    const bool container = type == "module" || type == "block" || type.ends_with("_statement") ||
-                           type.ends_with("_clause") || type == "function_definition" ||
-                           type == "class_definition" || type == "decorated_definition";
-    if (!container) continue;
-    std::vector<TSNode> children = NamedChildren(node);
-    stack.insert(stack.end(), children.rbegin(), children.rend());
+  // does not. Only statement-level nodes are visited, so this is cheap; a file that does not
+  // even contain the words is not walked at all.
+  const std::string_view text = text_;
+  if (text.find("print") == std::string_view::npos && text.find("exec") == std::string_view::npos &&
+      text.find("except") == std::string_view::npos) {
+    return;
   }
+  const Python2Symbols& symbols = Python2SymbolTable();
+  TSTreeCursor cursor = ts_tree_cursor_new(root());
+  bool done = false;
+  while (!done && out.size() < limit) {
+    const TSNode node = ts_tree_cursor_current_node(&cursor);
+    const TSSymbol symbol = ts_node_symbol(node);
+    bool descend = false;
+    if (symbol == symbols.print_statement || symbol == symbols.exec_statement) {
+      out.push_back(ir::MakeDiagnostic(
+          "DP102", file, Range(node),
+          fmt::format("Python 2 syntax: {} statement",
+                      symbol == symbols.print_statement ? "print" : "exec"),
+          "Airflow 2 needs Python 3: port the file (for example with 2to3)"));
+    } else {
+      if (symbol == symbols.except_clause) {
+        // The grammar reads Python 2's `except X, e:` as an except clause with an alias and a
+        // comma where Python 3 needs `as`.
+        for (TSNode child : Children(node)) {
+          if (ts_node_symbol(child) == symbols.block) break;
+          if (std::string_view(ts_node_type(child)) == ",") {
+            out.push_back(ir::MakeDiagnostic(
+                "DP102", file, Range(child),
+                "Python 2 syntax: `except X, e` (Python 3: `except X as e`)",
+                "Airflow 2 needs Python 3: port the file (for example with 2to3)"));
+            break;
+          }
+        }
+      }
+      descend = symbol < symbols.container.size() && symbols.container[symbol];
+    }
+    done = !NextInPreorder(&cursor, descend);
+  }
+  ts_tree_cursor_delete(&cursor);
 }
 
 }  // namespace dagport::parser

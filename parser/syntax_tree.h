@@ -4,6 +4,7 @@
 
 #include <tree_sitter/api.h>
 
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -40,10 +41,36 @@ std::string_view NodeType(TSNode node);
 /// literal, where ts_node_child_by_field_name compares the name with every field's each time.
 TSNode ChildByField(TSNode node, const char* name);
 
+/// A node's children: up to eight held inline (most nodes), more on the heap.
+class NodeList {
+ public:
+  void push_back(TSNode node) {
+    if (size_ < kInline) {
+      inline_[size_] = node;
+    } else {
+      if (size_ == kInline) heap_.assign(inline_.begin(), inline_.end());
+      heap_.push_back(node);
+    }
+    ++size_;
+  }
+  const TSNode* begin() const { return size_ <= kInline ? inline_.data() : heap_.data(); }
+  const TSNode* end() const { return begin() + size_; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const TSNode& operator[](size_t i) const { return begin()[i]; }
+
+ private:
+  static constexpr size_t kInline = 8;
+  size_t size_ = 0;
+  std::array<TSNode, kInline> inline_;
+  std::vector<TSNode> heap_;
+};
+
 /// The named (or all) children of `node`, walked with a cursor: ts_node_named_child(node, i)
-/// walks from the first child on every call, which is quadratic over a long module.
-std::vector<TSNode> NamedChildren(TSNode node);
-std::vector<TSNode> Children(TSNode node);
+/// walks from the first child on every call, which is quadratic over a long module. The cursor
+/// is kept per thread, so a call allocates nothing for a node of up to eight children.
+NodeList NamedChildren(TSNode node);
+NodeList Children(TSNode node);
 
 class SyntaxTree {
  public:
