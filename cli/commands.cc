@@ -9,6 +9,8 @@ void AddInspectOptions(po::options_description& options);
 int RunInspect(const po::variables_map& vm);
 void AddGraphOptions(po::options_description& options);
 int RunGraph(const po::variables_map& vm);
+void AddConvertOptions(po::options_description& options);
+int RunConvert(const po::variables_map& vm);
 
 const std::array kCommands = {
     CommandSpec{"inspect",
@@ -19,8 +21,8 @@ const std::array kCommands = {
                 RunGraph},
     CommandSpec{
         "convert",
-        "rewrite Airflow 1.x DAG files for Airflow 2, virtualenv operators as container tasks",
-        "PATH... -o OUT [options]", "the converter issues", nullptr, "paths", nullptr},
+        "rewrite Airflow 1.x DAG files for Airflow 2 (MWAA), keeping the rest of each file intact",
+        "PATH... -o OUT [options]", "", AddConvertOptions, "paths", RunConvert},
     CommandSpec{"simulate",
                 "replay DAG runs under executor models: conflicts, makespan, queueing, cost",
                 "PATH... [options]", "the simulator issue", nullptr, "paths", nullptr},

@@ -9,14 +9,17 @@
 
 namespace dagport::cli {
 
-void AddAnalysisOptions(po::options_description& options) {
+void AddAnalysisOptions(po::options_description& options, bool airflow_semantics) {
   options.add_options()("jobs,j", po::value<unsigned>()->default_value(0),
                         "files analysed at once (0: every core)")(
       "fail-on", po::value<std::string>()->default_value("error"),
       "exit 1 when a finding is at or above: error, warning, info, never")(
-      "color", po::value<std::string>()->default_value("auto"), "colour: auto, always, never")(
-      "airflow", po::value<int>()->default_value(1),
-      "import semantics: 1 (Airflow 1.10, as legacy folders ran) or 2 (converted DAGs)");
+      "color", po::value<std::string>()->default_value("auto"), "colour: auto, always, never");
+  if (airflow_semantics) {
+    options.add_options()(
+        "airflow", po::value<int>()->default_value(1),
+        "import semantics: 1 (Airflow 1.10, as legacy folders ran) or 2 (converted DAGs)");
+  }
 }
 
 unsigned JobsOption(const po::variables_map& vm) {

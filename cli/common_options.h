@@ -9,8 +9,8 @@
 
 namespace dagport::cli {
 
-/// -j/--jobs, --fail-on, --color, --airflow.
-void AddAnalysisOptions(po::options_description& options);
+/// -j/--jobs, --fail-on, --color, and --airflow unless `airflow_semantics` is false.
+void AddAnalysisOptions(po::options_description& options, bool airflow_semantics = true);
 
 /// Threads to use: --jobs, or every core when it is 0 or unset.
 unsigned JobsOption(const po::variables_map& vm);

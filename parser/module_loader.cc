@@ -111,6 +111,13 @@ std::optional<ModuleLoader::Found> ModuleLoader::Find(const std::string& name,
 const SyntaxTree* ModuleLoader::Tree(const std::string& path,
                                      std::vector<ir::Diagnostic>& diagnostics) {
   if (auto it = trees_.find(path); it != trees_.end()) return it->second.get();
+  if (overlay_ != nullptr) {
+    if (auto it = overlay_->find(fs::path(path).lexically_normal().string());
+        it != overlay_->end()) {
+      auto tree = std::make_unique<SyntaxTree>(SyntaxTree::Parse(it->second));
+      return trees_.emplace(path, std::move(tree)).first->second.get();
+    }
+  }
   SourceText source = ReadSource(path, path);
   std::unique_ptr<SyntaxTree> tree;
   if (source.text) {
@@ -118,6 +125,11 @@ const SyntaxTree* ModuleLoader::Tree(const std::string& path,
   }
   diagnostics.insert(diagnostics.end(), source.diagnostics.begin(), source.diagnostics.end());
   return trees_.emplace(path, std::move(tree)).first->second.get();
+}
+
+void ModuleLoader::SetOverlay(std::shared_ptr<const Overlay> overlay) {
+  overlay_ = std::move(overlay);
+  trees_.clear();
 }
 
 const std::vector<std::pair<std::string, std::string>>& ModuleLoader::PluginModules() {

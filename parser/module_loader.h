@@ -38,12 +38,18 @@ class ModuleLoader {
 
   const std::vector<std::string>& roots() const { return roots_; }
 
+  /// Source texts to use instead of the files on disk, by lexically normal path: the converter
+  /// analyses its output this way before writing it.
+  using Overlay = std::map<std::string, std::string>;
+  void SetOverlay(std::shared_ptr<const Overlay> overlay);
+
  private:
   std::vector<std::string> roots_;
   std::vector<std::string> plugin_roots_;
   std::map<std::string, std::optional<Found>> found_;
   std::map<std::string, std::unique_ptr<SyntaxTree>> trees_;
   std::optional<std::vector<std::pair<std::string, std::string>>> plugin_modules_;
+  std::shared_ptr<const Overlay> overlay_;
 };
 
 /// Evaluates (once per file analysis) the local module `name` found at `found`.

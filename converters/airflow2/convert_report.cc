@@ -1,0 +1,206 @@
+#include "converters/airflow2/convert_report.h"
+
+#include <fmt/format.h>
+
+#include "ir/ir_json.h"
+#include "ir/json_writer.h"
+
+namespace dagport::converters::airflow2 {
+
+ReportTotals Totals(const ProjectResult& result) {
+  ReportTotals t;
+  for (const FileResult& f : result.files) {
+    ++t.files;
+    t.python += f.python;
+    t.airflow_files += f.python && f.uses_airflow;
+    t.converted += f.status == FileStatus::kConverted;
+    t.unchanged += f.status == FileStatus::kUnchanged;
+    t.copied += f.status == FileStatus::kCopied;
+    t.skipped += f.status == FileStatus::kSkipped;
+    t.failed += f.status == FileStatus::kFailed;
+    t.dag_files += f.has_dags;
+    t.dags += f.dags;
+    t.tasks += f.tasks;
+    t.changes += f.changes.size();
+    if (f.python && (f.uses_airflow || f.status == FileStatus::kSkipped) && !f.NeedsAttention())
+      ++t.no_manual_work;
+    for (const ir::Diagnostic& d : f.diagnostics) {
+      t.errors += d.severity == ir::Severity::kError;
+      t.warnings += d.severity == ir::Severity::kWarning;
+    }
+  }
+  for (const ir::Diagnostic& d : result.diagnostics) {
+    t.errors += d.severity == ir::Severity::kError;
+    t.warnings += d.severity == ir::Severity::kWarning;
+  }
+  return t;
+}
+
+namespace {
+
+std::string Percent(size_t part, size_t whole) {
+  return whole == 0 ? "-" : fmt::format("{:.0f}%", 100.0 * static_cast<double>(part) / whole);
+}
+
+std::string Where(const ir::Diagnostic& d) {
+  return d.where.line == 0 ? d.file : fmt::format("{}:{}:{}", d.file, d.where.line, d.where.column);
+}
+
+size_t AirflowFilesNeedingWork(const ReportTotals& t) { return t.airflow_files - t.no_manual_work; }
+
+}  // namespace
+
+std::string ReportText(const ProjectResult& result, const AirflowVersion& target) {
+  const ReportTotals t = Totals(result);
+  std::string out = fmt::format("dagport convert: Airflow 1.x -> Airflow {}\n\n", target.ToString());
+  for (const FileResult& f : result.files) {
+    if (f.changes.empty() && f.diagnostics.empty() && f.status != FileStatus::kSkipped &&
+        f.status != FileStatus::kFailed)
+      continue;
+    out += fmt::format("{} [{}]{}\n", f.input, StatusName(f.status),
+                       f.output.empty() ? "" : " -> " + f.output);
+    for (const AppliedChange& c : f.changes)
+      out += fmt::format("  line {:>4}  {:<16} {}\n", c.line, c.rule, c.message);
+    for (const ir::Diagnostic& d : f.diagnostics) {
+      out += fmt::format("  {} {} {}: {}\n", d.code, ir::SeverityName(d.severity), Where(d),
+                         d.message);
+      if (!d.hint.empty()) out += fmt::format("        hint: {}\n", d.hint);
+    }
+  }
+  for (const ir::Diagnostic& d : result.diagnostics)
+    out += fmt::format("{} {} {}: {}\n", d.code, ir::SeverityName(d.severity), Where(d), d.message);
+  out += fmt::format(
+      "\n{} files: {} converted, {} unchanged, {} copied, {} skipped, {} not written (graph "
+      "check)\n",
+      t.files, t.converted, t.unchanged, t.copied, t.skipped, t.failed);
+  out += fmt::format("{} DAG files, {} DAGs, {} tasks; {} changes; {} errors, {} warnings\n",
+                     t.dag_files, t.dags, t.tasks, t.changes, t.errors, t.warnings);
+  out += fmt::format("{} of {} Airflow files ({}) converted with no manual work; {} need a person\n",
+                     t.no_manual_work, t.airflow_files, Percent(t.no_manual_work, t.airflow_files),
+                     AirflowFilesNeedingWork(t));
+  if (!result.requirements_path.empty())
+    out += fmt::format("provider packages: {}\n", result.requirements_path);
+  return out;
+}
+
+std::string ReportJson(const ProjectResult& result, const AirflowVersion& target) {
+  const ReportTotals t = Totals(result);
+  std::string out;
+  ir::JsonWriter w(out);
+  w.BeginObject();
+  w.Member("schema", "dagport.convert-report/1");
+  w.Member("target", target.ToString());
+  w.Key("totals");
+  w.BeginObject();
+  const std::pair<const char*, size_t> totals[] = {
+      {"files", t.files},         {"python_files", t.python},
+      {"airflow_files", t.airflow_files}, {"converted", t.converted},
+      {"unchanged", t.unchanged}, {"copied", t.copied},
+      {"skipped", t.skipped},     {"not_written", t.failed},
+      {"dag_files", t.dag_files}, {"dags", t.dags},
+      {"tasks", t.tasks},         {"changes", t.changes},
+      {"errors", t.errors},       {"warnings", t.warnings},
+      {"no_manual_work", t.no_manual_work}};
+  for (const auto& [name, value] : totals) {
+    w.Key(name);
+    w.Uint(value);
+  }
+  w.EndObject();
+  w.Key("files");
+  w.BeginArray();
+  for (const FileResult& f : result.files) {
+    w.BeginObject();
+    w.Member("input", f.input);
+    w.Member("output", f.output);
+    w.Member("status", StatusName(f.status));
+    w.Member("needs_attention", f.NeedsAttention());
+    w.Key("dags");
+    w.Uint(f.dags);
+    w.Key("tasks");
+    w.Uint(f.tasks);
+    w.Key("changes");
+    w.BeginArray();
+    for (const AppliedChange& c : f.changes) {
+      w.BeginObject();
+      w.Member("rule", c.rule);
+      w.Member("line", c.line);
+      w.Member("message", c.message);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.Key("diagnostics");
+    w.BeginArray();
+    for (const ir::Diagnostic& d : f.diagnostics) ir::WriteDiagnostic(w, d);
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("diagnostics");
+  w.BeginArray();
+  for (const ir::Diagnostic& d : result.diagnostics) ir::WriteDiagnostic(w, d);
+  w.EndArray();
+  w.Key("providers");
+  w.BeginArray();
+  for (const std::string& p : result.providers) w.String(p);
+  w.EndArray();
+  w.Member("requirements", result.requirements_path);
+  w.EndObject();
+  out += "\n";
+  return out;
+}
+
+std::string ReportMarkdown(const ProjectResult& result, const AirflowVersion& target) {
+  const ReportTotals t = Totals(result);
+  std::string out = fmt::format("# Conversion to Airflow {}\n\n", target.ToString());
+  out += fmt::format(
+      "**{} of {} Airflow files ({}) converted with no manual work.** {} need a person.\n\n",
+      t.no_manual_work, t.airflow_files, Percent(t.no_manual_work, t.airflow_files),
+      AirflowFilesNeedingWork(t));
+  out += "| files | converted | unchanged | copied | skipped | not written | DAGs | tasks | "
+         "errors | warnings |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n\n", t.files,
+                     t.converted, t.unchanged, t.copied, t.skipped, t.failed, t.dags, t.tasks,
+                     t.errors, t.warnings);
+  out += "## Files that need a person\n\n";
+  bool any = false;
+  for (const FileResult& f : result.files) {
+    if (!f.NeedsAttention()) continue;
+    any = true;
+    out += fmt::format("### `{}` ({})\n\n", f.input, StatusName(f.status));
+    for (const ir::Diagnostic& d : f.diagnostics) {
+      if (d.severity == ir::Severity::kInfo) continue;
+      out += fmt::format("- **{}** {} line {}: {}", d.code, ir::SeverityName(d.severity),
+                         d.where.line, d.message);
+      if (!d.hint.empty()) out += fmt::format(" *Hint:* {}", d.hint);
+      out += "\n";
+    }
+    out += "\n";
+  }
+  if (!any) out += "None.\n\n";
+  out += "## Changes made\n\n";
+  for (const FileResult& f : result.files) {
+    if (f.changes.empty()) continue;
+    out += fmt::format("### `{}`\n\n| line | rule | change |\n|---:|---|---|\n", f.input);
+    for (const AppliedChange& c : f.changes) {
+      std::string message = c.message;
+      for (size_t p = 0; (p = message.find('|', p)) != std::string::npos; p += 2)
+        message.replace(p, 1, "\\|");
+      out += fmt::format("| {} | {} | {} |\n", c.line, c.rule, message);
+    }
+    out += "\n";
+  }
+  if (!result.providers.empty()) {
+    out += "## Provider packages\n\n";
+    for (const std::string& p : result.providers) out += "- `" + p + "`\n";
+    out += "\n";
+  }
+  return out;
+}
+
+std::string ReportFormatFor(const std::string& path) {
+  if (path.ends_with(".json")) return "json";
+  if (path.ends_with(".md") || path.ends_with(".markdown")) return "markdown";
+  return "text";
+}
+
+}  // namespace dagport::converters::airflow2

@@ -1,0 +1,140 @@
+#include "converters/airflow2/file_converter.h"
+
+#include <fmt/format.h>
+
+#include "parser/airflow_names.h"
+
+namespace dagport::converters::airflow2 {
+
+using parser::ChildByField;
+using parser::NodeType;
+
+FileContext::FileContext(const parser::SyntaxTree& t, const std::string& p,
+                         const ImportTable& i, const ConvertOptions& o, const ProjectFacts& f)
+    : tree(t), path(p), imports(i), options(o), project(f), api(Api::Get()) {}
+
+void FileContext::Changed(const char* rule, TSNode at, std::string message) {
+  changes.push_back(AppliedChange{rule, Line(at), std::move(message)});
+}
+
+void FileContext::Report(std::string_view code, TSNode at, std::string message,
+                         std::string hint) {
+  diagnostics.push_back(
+      ir::MakeDiagnostic(code, path, tree.Range(at), std::move(message), std::move(hint)));
+}
+
+const std::vector<Rule>& Rules() {
+  static const std::vector<Rule> rules = {
+      {"provide-context", "remove provide_context (Airflow 2 passes the context by itself)",
+       RuleProvideContext},
+      {"renamed-argument", "rename arguments Airflow 2 renamed (xcom_push, task_concurrency, ...)",
+       RuleRenamedArguments},
+      {"trigger-rule", "rename the trigger rules dummy and none_failed_or_skipped",
+       RuleTriggerRules},
+      {"schedule", "schedule_interval -> schedule; write schedule and catchup explicitly",
+       RuleDagSchedule},
+      {"days-ago", "days_ago(n) -> a fixed pendulum start date", RuleDaysAgo},
+      {"unknown-argument", "report arguments the Airflow 2 class does not accept",
+       RuleUnknownArguments},
+      {"manual-change", "report what needs a person (SubDAGs, removed features, context names)",
+       RuleManualChanges},
+      {"imports", "rewrite imports to their Airflow 2 modules and names", RuleImports},
+  };
+  return rules;
+}
+
+std::string CanonicalLegacyPath(const std::string& path, const ProjectFacts& project) {
+  std::string resolved = parser::ResolveAirflowPath(path);
+  if (resolved != path || parser::IsPackageLevelName(path)) return resolved;
+  // airflow.{operators,sensors,hooks}.<plugin>.X and airflow.{operators,sensors,hooks}.X name
+  // classes that plugins register.
+  for (const char* kind : {"operators", "sensors", "hooks"}) {
+    const std::string prefix = fmt::format("airflow.{}.", kind);
+    if (!path.starts_with(prefix)) continue;
+    const std::string rest = path.substr(prefix.size());
+    const size_t dot = rest.find('.');
+    const std::string plugin_name = dot == std::string::npos ? "" : rest.substr(0, dot);
+    const std::string class_name = dot == std::string::npos ? rest : rest.substr(dot + 1);
+    if (class_name.find('.') != std::string::npos) continue;
+    for (const ir::Plugin& plugin : project.plugins) {
+      if (!plugin_name.empty() && plugin.name != plugin_name) continue;
+      for (const auto* list : {&plugin.operators, &plugin.sensors, &plugin.hooks}) {
+        for (const std::string& cls : *list) {
+          if (NameOf(cls) == class_name) return cls;
+        }
+      }
+    }
+  }
+  return path;
+}
+
+std::string TargetPath(const Api& api, const std::string& canonical,
+                       const AirflowVersion& target) {
+  if (parser::IsAirflowDagPath(canonical)) return "airflow.models.dag.DAG";
+  if (auto move = api.MoveClass(canonical, target)) return move->target;
+  if (api.ModuleDefines(ModuleOf(canonical), NameOf(canonical))) return canonical;
+  return "";
+}
+
+std::vector<CallSite> FindCallSites(const parser::SyntaxTree& tree, const ImportTable& imports,
+                                    const Api& api, const AirflowVersion& target,
+                                    const ProjectFacts& project) {
+  std::vector<CallSite> out;
+  for (TSNode call : NodesOfType(tree.root(), "call")) {
+    auto path = imports.Resolve(tree, ChildByField(call, "function"));
+    if (!path) continue;
+    CallSite site;
+    site.call = call;
+    site.arguments = ChildByField(call, "arguments");
+    if (NodeType(site.arguments) != "argument_list") continue;  // a generator argument
+    site.legacy = CanonicalLegacyPath(*path, project);
+    site.is_dag = parser::IsAirflowDagPath(site.legacy);
+    site.target = TargetPath(api, site.legacy, target);
+    const bool airflow = site.legacy.starts_with("airflow.") || site.legacy != *path;
+    if (!airflow && site.target.empty()) continue;
+    out.push_back(std::move(site));
+  }
+  return out;
+}
+
+FileConversion ConvertFile(const std::string& path, std::string text,
+                           const ConvertOptions& options, const ProjectFacts& project) {
+  FileConversion out;
+  const parser::SyntaxTree tree = parser::SyntaxTree::Parse(std::move(text));
+  out.text = tree.text();
+  std::vector<ir::Diagnostic> syntax = tree.SyntaxErrors(path);
+  if (!syntax.empty()) {
+    out.converted = false;
+    out.diagnostics = std::move(syntax);
+    out.diagnostics.push_back(ir::MakeDiagnostic(
+        "DP210", path, {}, "not converted: the file is not valid Python 3",
+        "fix the syntax errors above (Airflow 2 would not load the file either), then convert "
+        "again"));
+    return out;
+  }
+  const ImportTable imports = ImportTable::Build(tree);
+  out.uses_airflow = imports.ImportsAirflow();
+  if (!out.uses_airflow) return out;
+
+  FileContext ctx(tree, path, imports, options, project);
+  ctx.calls = FindCallSites(tree, imports, ctx.api, options.target, project);
+  for (const Rule& rule : Rules()) rule.run(ctx);
+  out.changes = std::move(ctx.changes);
+  out.diagnostics = std::move(ctx.diagnostics);
+  out.providers = std::move(ctx.providers);
+  if (ctx.edits.empty()) return out;
+  try {
+    out.text = ctx.edits.Apply(tree.text());
+  } catch (const EditConflict& e) {
+    out.converted = false;
+    out.text = tree.text();
+    out.diagnostics.push_back(ir::MakeDiagnostic(
+        "DP210", path, {}, fmt::format("not converted: two rules edit the same code ({})", e.what()),
+        "this is a bug in dagport; please report it with the file. The file was left as it was"));
+    return out;
+  }
+  out.changed = out.text != tree.text();
+  return out;
+}
+
+}  // namespace dagport::converters::airflow2

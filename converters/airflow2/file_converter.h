@@ -1,0 +1,26 @@
+#pragma once
+/// Converts one Python file of an Airflow 1.x project to Airflow 2: parses it, runs every rule
+/// of `Rules()` over it and applies their edits to the original text.
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "converters/airflow2/rule.h"
+
+namespace dagport::converters::airflow2 {
+
+struct FileConversion {
+  std::string text;          ///< the converted source (the original when nothing changed)
+  bool changed = false;
+  bool converted = true;     ///< false: the file could not be converted (see diagnostics)
+  bool uses_airflow = false; ///< the file imports Airflow
+  std::vector<AppliedChange> changes;
+  std::vector<ir::Diagnostic> diagnostics;
+  std::set<std::string> providers;
+};
+
+FileConversion ConvertFile(const std::string& path, std::string text,
+                           const ConvertOptions& options, const ProjectFacts& project);
+
+}  // namespace dagport::converters::airflow2

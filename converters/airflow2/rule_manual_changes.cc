@@ -1,0 +1,181 @@
+// manual-change: what Airflow 2 changed in a way no rewrite can decide, reported with its place
+// and a concrete hint: SubDAGs, TriggerDagRunOperator's python_callable, SqlSensor's allow_null,
+// DockerOperator's volumes, KubernetesPodOperator's resources, bit-shifting a DAG onto a task,
+// and template variables Airflow 2 deprecated or removed.
+#include <algorithm>
+#include <fmt/format.h>
+
+#include <set>
+
+#include "converters/airflow2/rule.h"
+#include "converters/python_edits.h"
+
+namespace dagport::converters::airflow2 {
+
+using parser::ChildByField;
+using parser::NodeType;
+
+namespace {
+
+struct ArgumentNote {
+  std::string_view target;  ///< the class on Airflow 2
+  std::string_view keyword;
+  std::string_view message;
+  std::string_view hint;
+};
+
+const ArgumentNote kArgumentNotes[] = {
+    {"airflow.operators.trigger_dagrun.TriggerDagRunOperator", "python_callable",
+     "TriggerDagRunOperator no longer takes python_callable (nor DagRunOrder) in Airflow 2",
+     "move what the callable computed into conf={...} (templated), and the decision whether "
+     "to trigger into a ShortCircuitOperator upstream"},
+    {"airflow.providers.common.sql.sensors.sql.SqlSensor", "allow_null",
+     "SqlSensor no longer takes allow_null in Airflow 2",
+     "pass success=lambda value: ... (and failure=...) to decide on the first cell yourself"},
+    {"airflow.providers.docker.operators.docker.DockerOperator", "volumes",
+     "DockerOperator takes mounts=[Mount(...)] instead of volumes= since the docker provider 2.0",
+     "write mounts=[Mount(source='/host/path', target='/container/path', type='bind')] with "
+     "`from docker.types import Mount`"},
+    {"airflow.providers.cncf.kubernetes.operators.pod.KubernetesPodOperator", "resources",
+     "resources= now binds to BaseOperator.resources (executor resources), not the pod's",
+     "write container_resources=k8s.V1ResourceRequirements(requests={...}, limits={...}) with "
+     "`from kubernetes.client import models as k8s`"},
+};
+
+/// Template variables Airflow 2.2 deprecated (they still render) and 2.0 removed.
+const std::set<std::string, std::less<>> kDeprecatedContext = {
+    "execution_date",       "next_execution_date", "prev_execution_date",
+    "prev_execution_date_success",                 "next_ds",
+    "next_ds_nodash",       "prev_ds",             "prev_ds_nodash",
+    "tomorrow_ds",          "tomorrow_ds_nodash",  "yesterday_ds",
+    "yesterday_ds_nodash"};
+const std::set<std::string, std::less<>> kRemovedContext = {"end_date", "latest_date", "tables"};
+
+bool IsWordChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
+
+/// The template variables of `text`'s {{ ... }} and {% ... %} blocks that are in `names`.
+std::vector<std::string> TemplateNames(std::string_view text,
+                                       const std::set<std::string, std::less<>>& names) {
+  std::vector<std::string> found;
+  size_t pos = 0;
+  while ((pos = text.find_first_of('{', pos)) != std::string_view::npos) {
+    if (pos + 1 >= text.size() || (text[pos + 1] != '{' && text[pos + 1] != '%')) {
+      ++pos;
+      continue;
+    }
+    const std::string_view close = text[pos + 1] == '{' ? "}}" : "%}";
+    const size_t end = text.find(close, pos + 2);
+    const std::string_view block =
+        text.substr(pos + 2, end == std::string_view::npos ? std::string_view::npos : end - pos - 2);
+    for (size_t i = 0; i < block.size();) {
+      if (!IsWordChar(block[i]) || (i > 0 && (IsWordChar(block[i - 1]) || block[i - 1] == '.'))) {
+        ++i;
+        continue;
+      }
+      size_t j = i;
+      while (j < block.size() && IsWordChar(block[j])) ++j;
+      const std::string_view word = block.substr(i, j - i);
+      if (names.contains(word) &&
+          std::find(found.begin(), found.end(), std::string(word)) == found.end()) {
+        found.emplace_back(word);
+      }
+      i = j;
+    }
+    if (end == std::string_view::npos) break;
+    pos = end + 2;
+  }
+  return found;
+}
+
+std::string Join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+void CheckTemplates(FileContext& ctx) {
+  for (TSNode string : NodesOfType(ctx.tree.root(), "string")) {
+    const std::string_view text = ctx.Text(string);
+    if (text.find("{{") == std::string_view::npos && text.find("{%") == std::string_view::npos)
+      continue;
+    if (auto removed = TemplateNames(text, kRemovedContext); !removed.empty()) {
+      ctx.Report("DP206", string,
+                 fmt::format("template variable {} was removed in Airflow 2.0 and renders empty",
+                             Join(removed)),
+                 "use data_interval_start / data_interval_end, or the DAG run's conf");
+    }
+    if (auto deprecated = TemplateNames(text, kDeprecatedContext); !deprecated.empty()) {
+      ctx.Report("DP206", string,
+                 fmt::format("template variable {} is deprecated since Airflow 2.2",
+                             Join(deprecated)),
+                 "use logical_date (for execution_date), data_interval_start / "
+                 "data_interval_end (for next_/prev_ dates), or ds with macros.ds_add");
+    }
+  }
+}
+
+/// Names bound to DAG objects: `dag = DAG(...)` and `with DAG(...) as dag:`.
+std::set<std::string> DagNames(const FileContext& ctx) {
+  std::set<std::string> names;
+  for (const CallSite& site : ctx.calls) {
+    if (!site.is_dag) continue;
+    const TSNode parent = ts_node_parent(site.call);
+    if (NodeType(parent) == "assignment") {
+      const TSNode left = ChildByField(parent, "left");
+      if (NodeType(left) == "identifier") names.emplace(ctx.Text(left));
+    } else if (NodeType(parent) == "as_pattern") {
+      const TSNode alias = ChildByField(parent, "alias");
+      if (!ts_node_is_null(alias)) {
+        const TSNode name = ts_node_named_child(alias, 0);
+        if (NodeType(name) == "identifier") names.emplace(ctx.Text(name));
+      }
+    }
+  }
+  return names;
+}
+
+void CheckDagBitShift(FileContext& ctx) {
+  const std::set<std::string> dags = DagNames(ctx);
+  if (dags.empty()) return;
+  for (TSNode op : NodesOfType(ctx.tree.root(), "binary_operator")) {
+    const std::string_view token = ctx.Text(ChildByField(op, "operator"));
+    if (token != ">>" && token != "<<") continue;
+    const TSNode left = ChildByField(op, "left");
+    const TSNode right = ChildByField(op, "right");
+    // `dag >> task` and `task << dag` assign the task to the DAG.
+    const TSNode dag_side = token == ">>" ? left : right;
+    if (NodeType(dag_side) != "identifier" || !dags.contains(std::string(ctx.Text(dag_side))))
+      continue;
+    ctx.Report("DP212", op,
+               fmt::format("`{}` assigns a task to a DAG with a bit-shift, which Airflow 2 "
+                           "removed",
+                           ctx.Text(op)),
+               "pass dag=... to the task, or create it inside `with DAG(...) as dag:`");
+  }
+}
+
+}  // namespace
+
+void RuleManualChanges(FileContext& ctx) {
+  for (const CallSite& site : ctx.calls) {
+    if (site.target == "airflow.operators.subdag.SubDagOperator") {
+      ctx.Report("DP204", site.call,
+                 "SubDagOperator still runs on Airflow 2 but is deprecated (removed in "
+                 "Airflow 3), and its tasks hold a worker slot while they wait",
+                 "rewrite the sub-DAG as a TaskGroup: `with TaskGroup(\"name\") as group:` "
+                 "around the factory's tasks, inside the parent DAG");
+    }
+    for (const ArgumentNote& note : kArgumentNotes) {
+      if (site.target != note.target) continue;
+      const TSNode keyword = FindKeyword(ctx.tree, site.arguments, note.keyword);
+      if (ts_node_is_null(keyword)) continue;
+      ctx.Report("DP205", keyword, std::string(note.message), std::string(note.hint));
+    }
+  }
+  CheckTemplates(ctx);
+  CheckDagBitShift(ctx);
+}
+
+}  // namespace dagport::converters::airflow2

@@ -1,0 +1,73 @@
+#include "converters/atomic_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace dagport::converters {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+[[noreturn]] void Fail(const fs::path& path, const std::string& what, int error) {
+  throw std::runtime_error(
+      fmt::format("cannot write {}: {}: {}", path.string(), what, std::strerror(error)));
+}
+
+}  // namespace
+
+void WriteFileAtomically(const fs::path& path, std::string_view contents) {
+  std::error_code ec;
+  if (path.has_parent_path()) {
+    fs::create_directories(path.parent_path(), ec);
+    if (ec) Fail(path, "creating its folder", ec.value());
+  }
+  static std::atomic<unsigned> counter{0};
+  const fs::path temporary =
+      path.parent_path() / fmt::format(".{}.dagport-{}-{}.tmp", path.filename().string(),
+                                       ::getpid(), counter.fetch_add(1));
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) Fail(path, "creating a temporary file", errno);
+  size_t written = 0;
+  while (written < contents.size()) {
+    const ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int error = errno;
+      ::close(fd);
+      ::unlink(temporary.c_str());
+      Fail(path, "writing", error);
+    }
+    written += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    const int error = errno;
+    ::unlink(temporary.c_str());
+    Fail(path, "flushing", error);
+  }
+  if (::rename(temporary.c_str(), path.c_str()) != 0) {
+    const int error = errno;
+    ::unlink(temporary.c_str());
+    Fail(path, "renaming the temporary file", error);
+  }
+}
+
+std::string ReadFileBytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(fmt::format("cannot read {}", path.string()));
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  if (in.bad()) throw std::runtime_error(fmt::format("cannot read {}", path.string()));
+  return std::move(bytes).str();
+}
+
+}  // namespace dagport::converters
