@@ -1,4 +1,5 @@
-// `dagport convert PATH... -o OUT`: rewrite Airflow 1.x DAG folders for Airflow 2 (docs/convert.md).
+// `dagport convert PATH... -o OUT`: rewrite Airflow 1.x DAG folders for Airflow 2
+// (docs/convert.md).
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -37,7 +38,8 @@ std::optional<std::string> GitChanges(const std::string& path) {
   std::string out;
   std::array<char, 4096> buffer;
   size_t n;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe.get())) > 0) out.append(buffer.data(), n);
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe.get())) > 0)
+    out.append(buffer.data(), n);
   const int status = ::pclose(pipe.release());
   if (status != 0) return std::nullopt;
   return out;
@@ -48,9 +50,10 @@ AirflowVersion TargetOption(const po::variables_map& vm) {
   const auto& api = converters::airflow2::Api::Get();
   auto version = AirflowVersion::Parse(text);
   if (!version || !api.IsTarget(*version)) {
-    throw UsageError(fmt::format("--airflow-version {} is not one dagport converts to (choose "
-                                 "one of: {})",
-                                 text, fmt::join(api.targets(), ", ")));
+    throw UsageError(
+        fmt::format("--airflow-version {} is not one dagport converts to (choose "
+                    "one of: {})",
+                    text, fmt::join(api.targets(), ", ")));
   }
   return *version;
 }
@@ -93,8 +96,7 @@ int RunConvert(const po::variables_map& vm) {
   const bool diff = vm["diff"].as<bool>();
   const bool in_place = vm["in-place"].as<bool>();
   if (vm.count("output")) options.output = vm["output"].as<std::string>();
-  if (in_place && !options.output.empty())
-    throw UsageError("--in-place and -o exclude each other");
+  if (in_place && !options.output.empty()) throw UsageError("--in-place and -o exclude each other");
   if (!in_place && options.output.empty() && !check && !diff)
     throw UsageError("name an output folder with -o OUT (or use --in-place, --check or --diff)");
   options.in_place = in_place && !check;
@@ -103,9 +105,10 @@ int RunConvert(const po::variables_map& vm) {
   for (const std::string& p : options.paths) {
     if (!options.output.empty() && fs::exists(options.output, ec) &&
         fs::equivalent(p, options.output, ec)) {
-      throw UsageError(fmt::format("the output folder {} is the input: use --in-place to rewrite "
-                                   "the input",
-                                   options.output));
+      throw UsageError(
+          fmt::format("the output folder {} is the input: use --in-place to rewrite "
+                      "the input",
+                      options.output));
     }
   }
   if (options.in_place && !vm["force"].as<bool>()) {

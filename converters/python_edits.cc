@@ -6,7 +6,9 @@ using parser::NodeType;
 
 namespace {
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\f'; }
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\f';
+}
 
 /// Offset of the start of the line holding `offset`.
 uint32_t LineStart(std::string_view text, uint32_t offset) {
@@ -155,9 +157,8 @@ void AppendListItem(EditList& edits, const parser::SyntaxTree& tree, TSNode cont
   const TSNode last = items[items.size() - 1];
   const TSNode comma = CommaAfter(last);
   const uint32_t last_start = ts_node_start_byte(last);
-  const bool one_per_line =
-      ts_node_start_point(last).row != ts_node_start_point(container).row &&
-      StartsLine(text, last_start);
+  const bool one_per_line = ts_node_start_point(last).row != ts_node_start_point(container).row &&
+                            StartsLine(text, last_start);
   if (one_per_line) {
     const std::string indent(LineIndent(text, last_start));
     if (!ts_node_is_null(comma)) {

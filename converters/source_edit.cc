@@ -39,9 +39,10 @@ std::string EditList::Apply(std::string_view original) const {
                                      e->end, original.size()));
     }
     if (e->begin < cursor) {
-      throw EditConflict(fmt::format("two edits overlap at byte {} (the second would replace "
-                                     "'{}')",
-                                     e->begin, original.substr(e->begin, e->end - e->begin)));
+      throw EditConflict(
+          fmt::format("two edits overlap at byte {} (the second would replace "
+                      "'{}')",
+                      e->begin, original.substr(e->begin, e->end - e->begin)));
     }
     out.append(original.substr(cursor, e->begin - cursor));
     out.append(e->text);

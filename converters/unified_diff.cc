@@ -74,8 +74,7 @@ void AppendLine(std::string& out, char mark, std::string_view line) {
 
 }  // namespace
 
-std::string UnifiedDiff(std::string_view before, std::string_view after,
-                        const std::string& name) {
+std::string UnifiedDiff(std::string_view before, std::string_view after, const std::string& name) {
   if (before == after) return "";
   const auto a = Lines(before), b = Lines(after);
   const auto script = Script(a, b);
@@ -111,7 +110,9 @@ std::string UnifiedDiff(std::string_view before, std::string_view after,
     out += fmt::format("@@ -{},{} +{},{} @@\n", a_count ? a_line : a_line - 1, a_count,
                        b_count ? b_line : b_line - 1, b_count);
     for (size_t x = start; x < end; ++x) {
-      const char mark = script[x].first == Op::kKeep ? ' ' : script[x].first == Op::kDelete ? '-' : '+';
+      const char mark = script[x].first == Op::kKeep     ? ' '
+                        : script[x].first == Op::kDelete ? '-'
+                                                         : '+';
       AppendLine(out, mark, script[x].second);
     }
     k = end;

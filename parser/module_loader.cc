@@ -340,6 +340,8 @@ std::vector<ir::Plugin> ListPlugins(ModuleLoader& loader) {
       continue;
     } catch (const AirflowImportError&) {
       continue;
+    } catch (const PythonException&) {
+      continue;  // the module raises on import: Airflow would not load its plugins either
     }
     std::vector<std::pair<std::string, ClassInfo*>> plugins;
     CollectPlugins(module, plugins);

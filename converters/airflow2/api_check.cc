@@ -17,8 +17,8 @@ std::vector<ir::Diagnostic> CheckAgainstApi(const std::string& path, const std::
   const ImportTable imports = ImportTable::Build(tree);
   const Api& api = Api::Get();
   auto report = [&](TSNode at, std::string message, std::string hint) {
-    out.push_back(ir::MakeDiagnostic("DP213", path, tree.Range(at), std::move(message),
-                                     std::move(hint)));
+    out.push_back(
+        ir::MakeDiagnostic("DP213", path, tree.Range(at), std::move(message), std::move(hint)));
   };
   if (target >= AirflowVersion{2, 10, 0}) {
     for (const ImportItem& item : imports.items()) {
@@ -27,11 +27,11 @@ std::vector<ir::Diagnostic> CheckAgainstApi(const std::string& path, const std::
       if (item.from) {
         if (api.ModuleExists(item.Path()) || api.ModuleDefines(item.module, item.name)) continue;
         report(item.item,
-               fmt::format("Airflow {} has no {} in {}", target.ToString(), item.name,
-                           item.module),
+               fmt::format("Airflow {} has no {} in {}", target.ToString(), item.name, item.module),
                "the import fails when Airflow loads the file");
       } else if (!api.ModuleExists(item.module)) {
-        report(item.item, fmt::format("Airflow {} has no module {}", target.ToString(), item.module),
+        report(item.item,
+               fmt::format("Airflow {} has no module {}", target.ToString(), item.module),
                "the import fails when Airflow loads the file");
       }
     }

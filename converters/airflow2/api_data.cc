@@ -104,8 +104,7 @@ std::optional<ClassMove> Api::MoveClass(std::string_view legacy_path,
     }
   }
   if (auto p = entry.find("provider"); p != entry.end() && p->is_string()) move.provider = *p;
-  if (auto r = entry.find("replacement"); r != entry.end() && r->is_string())
-    move.replacement = *r;
+  if (auto r = entry.find("replacement"); r != entry.end() && r->is_string()) move.replacement = *r;
   move.inferred = entry.value("inferred", false);
   move.removed = move.target.empty();
   return move;

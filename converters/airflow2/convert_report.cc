@@ -46,13 +46,16 @@ std::string Where(const ir::Diagnostic& d) {
   return d.where.line == 0 ? d.file : fmt::format("{}:{}:{}", d.file, d.where.line, d.where.column);
 }
 
-size_t AirflowFilesNeedingWork(const ReportTotals& t) { return t.airflow_files - t.no_manual_work; }
+size_t AirflowFilesNeedingWork(const ReportTotals& t) {
+  return t.airflow_files - t.no_manual_work;
+}
 
 }  // namespace
 
 std::string ReportText(const ProjectResult& result, const AirflowVersion& target) {
   const ReportTotals t = Totals(result);
-  std::string out = fmt::format("dagport convert: Airflow 1.x -> Airflow {}\n\n", target.ToString());
+  std::string out =
+      fmt::format("dagport convert: Airflow 1.x -> Airflow {}\n\n", target.ToString());
   for (const FileResult& f : result.files) {
     if (f.changes.empty() && f.diagnostics.empty() && f.status != FileStatus::kSkipped &&
         f.status != FileStatus::kFailed)
@@ -75,9 +78,10 @@ std::string ReportText(const ProjectResult& result, const AirflowVersion& target
       t.files, t.converted, t.unchanged, t.copied, t.skipped, t.failed);
   out += fmt::format("{} DAG files, {} DAGs, {} tasks; {} changes; {} errors, {} warnings\n",
                      t.dag_files, t.dags, t.tasks, t.changes, t.errors, t.warnings);
-  out += fmt::format("{} of {} Airflow files ({}) converted with no manual work; {} need a person\n",
-                     t.no_manual_work, t.airflow_files, Percent(t.no_manual_work, t.airflow_files),
-                     AirflowFilesNeedingWork(t));
+  out +=
+      fmt::format("{} of {} Airflow files ({}) converted with no manual work; {} need a person\n",
+                  t.no_manual_work, t.airflow_files, Percent(t.no_manual_work, t.airflow_files),
+                  AirflowFilesNeedingWork(t));
   if (!result.requirements_path.empty())
     out += fmt::format("provider packages: {}\n", result.requirements_path);
   return out;
@@ -93,14 +97,11 @@ std::string ReportJson(const ProjectResult& result, const AirflowVersion& target
   w.Key("totals");
   w.BeginObject();
   const std::pair<const char*, size_t> totals[] = {
-      {"files", t.files},         {"python_files", t.python},
-      {"airflow_files", t.airflow_files}, {"converted", t.converted},
-      {"unchanged", t.unchanged}, {"copied", t.copied},
-      {"skipped", t.skipped},     {"not_written", t.failed},
-      {"dag_files", t.dag_files}, {"dags", t.dags},
-      {"tasks", t.tasks},         {"changes", t.changes},
-      {"errors", t.errors},       {"warnings", t.warnings},
-      {"no_manual_work", t.no_manual_work}};
+      {"files", t.files},         {"python_files", t.python}, {"airflow_files", t.airflow_files},
+      {"converted", t.converted}, {"unchanged", t.unchanged}, {"copied", t.copied},
+      {"skipped", t.skipped},     {"not_written", t.failed},  {"dag_files", t.dag_files},
+      {"dags", t.dags},           {"tasks", t.tasks},         {"changes", t.changes},
+      {"errors", t.errors},       {"warnings", t.warnings},   {"no_manual_work", t.no_manual_work}};
   for (const auto& [name, value] : totals) {
     w.Key(name);
     w.Uint(value);
@@ -156,8 +157,9 @@ std::string ReportMarkdown(const ProjectResult& result, const AirflowVersion& ta
       "**{} of {} Airflow files ({}) converted with no manual work.** {} need a person.\n\n",
       t.no_manual_work, t.airflow_files, Percent(t.no_manual_work, t.airflow_files),
       AirflowFilesNeedingWork(t));
-  out += "| files | converted | unchanged | copied | skipped | not written | DAGs | tasks | "
-         "errors | warnings |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  out +=
+      "| files | converted | unchanged | copied | skipped | not written | DAGs | tasks | "
+      "errors | warnings |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n\n", t.files,
                      t.converted, t.unchanged, t.copied, t.skipped, t.failed, t.dags, t.tasks,
                      t.errors, t.warnings);

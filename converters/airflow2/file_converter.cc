@@ -9,16 +9,15 @@ namespace dagport::converters::airflow2 {
 using parser::ChildByField;
 using parser::NodeType;
 
-FileContext::FileContext(const parser::SyntaxTree& t, const std::string& p,
-                         const ImportTable& i, const ConvertOptions& o, const ProjectFacts& f)
+FileContext::FileContext(const parser::SyntaxTree& t, const std::string& p, const ImportTable& i,
+                         const ConvertOptions& o, const ProjectFacts& f)
     : tree(t), path(p), imports(i), options(o), project(f), api(Api::Get()) {}
 
 void FileContext::Changed(const char* rule, TSNode at, std::string message) {
   changes.push_back(AppliedChange{rule, Line(at), std::move(message)});
 }
 
-void FileContext::Report(std::string_view code, TSNode at, std::string message,
-                         std::string hint) {
+void FileContext::Report(std::string_view code, TSNode at, std::string message, std::string hint) {
   diagnostics.push_back(
       ir::MakeDiagnostic(code, path, tree.Range(at), std::move(message), std::move(hint)));
 }
@@ -31,6 +30,11 @@ const std::vector<Rule>& Rules() {
        RuleRenamedArguments},
       {"trigger-rule", "rename the trigger rules dummy and none_failed_or_skipped",
        RuleTriggerRules},
+      {"container-arguments",
+       "DockerOperator volumes -> mounts, KubernetesPodOperator resources, node_selectors, "
+       "is_delete_operator_pod",
+       RuleContainerArguments},
+      {"dag-bit-shift", "`dag >> task` -> `task.dag = dag`", RuleDagBitShift},
       {"schedule", "schedule_interval -> schedule; write schedule and catchup explicitly",
        RuleDagSchedule},
       {"days-ago", "days_ago(n) -> a fixed pendulum start date", RuleDaysAgo},
@@ -68,8 +72,7 @@ std::string CanonicalLegacyPath(const std::string& path, const ProjectFacts& pro
   return path;
 }
 
-std::string TargetPath(const Api& api, const std::string& canonical,
-                       const AirflowVersion& target) {
+std::string TargetPath(const Api& api, const std::string& canonical, const AirflowVersion& target) {
   if (parser::IsAirflowDagPath(canonical)) return "airflow.models.dag.DAG";
   if (auto move = api.MoveClass(canonical, target)) return move->target;
   if (api.ModuleDefines(ModuleOf(canonical), NameOf(canonical))) return canonical;
@@ -97,8 +100,8 @@ std::vector<CallSite> FindCallSites(const parser::SyntaxTree& tree, const Import
   return out;
 }
 
-FileConversion ConvertFile(const std::string& path, std::string text,
-                           const ConvertOptions& options, const ProjectFacts& project) {
+FileConversion ConvertFile(const std::string& path, std::string text, const ConvertOptions& options,
+                           const ProjectFacts& project) {
   FileConversion out;
   const parser::SyntaxTree tree = parser::SyntaxTree::Parse(std::move(text));
   out.text = tree.text();
@@ -129,7 +132,8 @@ FileConversion ConvertFile(const std::string& path, std::string text,
     out.converted = false;
     out.text = tree.text();
     out.diagnostics.push_back(ir::MakeDiagnostic(
-        "DP210", path, {}, fmt::format("not converted: two rules edit the same code ({})", e.what()),
+        "DP210", path, {},
+        fmt::format("not converted: two rules edit the same code ({})", e.what()),
         "this is a bug in dagport; please report it with the file. The file was left as it was"));
     return out;
   }

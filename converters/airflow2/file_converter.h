@@ -11,16 +11,16 @@
 namespace dagport::converters::airflow2 {
 
 struct FileConversion {
-  std::string text;          ///< the converted source (the original when nothing changed)
+  std::string text;  ///< the converted source (the original when nothing changed)
   bool changed = false;
-  bool converted = true;     ///< false: the file could not be converted (see diagnostics)
-  bool uses_airflow = false; ///< the file imports Airflow
+  bool converted = true;      ///< false: the file could not be converted (see diagnostics)
+  bool uses_airflow = false;  ///< the file imports Airflow
   std::vector<AppliedChange> changes;
   std::vector<ir::Diagnostic> diagnostics;
   std::set<std::string> providers;
 };
 
-FileConversion ConvertFile(const std::string& path, std::string text,
-                           const ConvertOptions& options, const ProjectFacts& project);
+FileConversion ConvertFile(const std::string& path, std::string text, const ConvertOptions& options,
+                           const ProjectFacts& project);
 
 }  // namespace dagport::converters::airflow2

@@ -71,6 +71,8 @@ bool SkippedFolder(const fs::path& p) {
 ImportConfig ConfigFor(const fs::path& root, const std::vector<std::string>& extra) {
   ImportConfig c;
   std::error_code ec;
+  // A deployment folder (dags/ and plugins/ side by side): the DAG folder is dags/.
+  if (fs::is_directory(root / "dags", ec)) c.roots.push_back((root / "dags").string());
   c.roots.push_back(root.empty() ? "." : root.string());
   for (const fs::path& candidate : {root / "plugins", root / ".." / "plugins"}) {
     if (fs::is_directory(candidate, ec)) c.plugins.push_back(candidate.lexically_normal().string());
@@ -94,8 +96,8 @@ std::vector<Input> ListInputs(const ProjectOptions& options, std::vector<ImportC
     const fs::path path(argument);
     const auto status = fs::status(path, ec);
     if (ec || !fs::exists(status)) {
-      diagnostics.push_back(ir::MakeDiagnostic("DP001", argument, {},
-                                               "no such file or folder", "check the path"));
+      diagnostics.push_back(
+          ir::MakeDiagnostic("DP001", argument, {}, "no such file or folder", "check the path"));
       continue;
     }
     if (!fs::is_directory(status)) {
@@ -137,8 +139,9 @@ std::vector<Input> ListInputs(const ProjectOptions& options, std::vector<ImportC
 }
 
 /// A loader per worker thread and import configuration, fresh for each conversion run.
-parser::ModuleLoader& ThreadLoader(unsigned run, const ImportConfig& config, bool converted,
-                                   const std::shared_ptr<const parser::ModuleLoader::Overlay>& overlay) {
+parser::ModuleLoader& ThreadLoader(
+    unsigned run, const ImportConfig& config, bool converted,
+    const std::shared_ptr<const parser::ModuleLoader::Overlay>& overlay) {
   thread_local unsigned current_run = 0;
   thread_local std::map<std::string, std::unique_ptr<parser::ModuleLoader>> loaders;
   if (current_run != run) {
@@ -212,8 +215,8 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
           input.bytes = ReadFileBytes(input.path);
         } catch (const std::exception& e) {
           file.status = FileStatus::kSkipped;
-          file.diagnostics.push_back(ir::MakeDiagnostic("DP001", file.input, {}, e.what(),
-                                                        "check that it is readable"));
+          file.diagnostics.push_back(
+              ir::MakeDiagnostic("DP001", file.input, {}, e.what(), "check that it is readable"));
           return file;
         }
         if (!file.python) {
@@ -239,8 +242,8 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
               "re-encode it as UTF-8 (and drop the coding declaration), then convert again"));
           return file;
         }
-        FileConversion conversion = ConvertFile(file.input, *source.text, options.convert,
-                                                facts[input.config]);
+        FileConversion conversion =
+            ConvertFile(file.input, *source.text, options.convert, facts[input.config]);
         file.original = *source.text;
         file.converted = std::move(conversion.text);
         file.changes = std::move(conversion.changes);
@@ -286,7 +289,8 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
         }
         parser::ModuleLoader& loader =
             ThreadLoader(run, configs[inputs[i].config], false, shared_overlay);
-        parser::FileAnalysis a = parser::AnalyzeSource(f.input, f.original, loader, original_limits);
+        parser::FileAnalysis a =
+            parser::AnalyzeSource(f.input, f.original, loader, original_limits);
         return std::move(a.file);
       },
       [&](size_t i, std::optional<ir::DagFile>&& file) { originals[i] = std::move(file); });
@@ -304,7 +308,8 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
       [&](size_t i) -> std::vector<std::string> {
         const FileResult& f = result.files[i];
         if (!originals[i] || !f.has_dags) return {};
-        if (f.status != FileStatus::kConverted && !(helper_changed && f.status == FileStatus::kUnchanged))
+        if (f.status != FileStatus::kConverted &&
+            !(helper_changed && f.status == FileStatus::kUnchanged))
           return {};
         parser::ModuleLoader& loader =
             ThreadLoader(run, configs[inputs[i].config], true, shared_overlay);
@@ -330,8 +335,8 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
     FileResult& f = result.files[i];
     if (f.status != FileStatus::kConverted && f.status != FileStatus::kUnchanged) continue;
     if (!f.python || !f.uses_airflow) continue;
-    for (ir::Diagnostic& d : CheckAgainstApi(f.input, f.converted, options.convert.target,
-                                             facts[inputs[i].config])) {
+    for (ir::Diagnostic& d :
+         CheckAgainstApi(f.input, f.converted, options.convert.target, facts[inputs[i].config])) {
       bool known = false;
       for (const ir::Diagnostic& e : f.diagnostics) known = known || e.where.line == d.where.line;
       if (!known) f.diagnostics.push_back(std::move(d));
@@ -370,9 +375,9 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
     if (target.empty()) continue;
     if (in_place && f.status != FileStatus::kConverted) continue;
     try {
-      WriteFileAtomically(target,
-                          f.status == FileStatus::kConverted ? std::string_view(f.converted)
-                                                             : std::string_view(input.bytes));
+      WriteFileAtomically(target, f.status == FileStatus::kConverted
+                                      ? std::string_view(f.converted)
+                                      : std::string_view(input.bytes));
       f.output = target.string();
     } catch (const std::exception& e) {
       f.diagnostics.push_back(ir::MakeDiagnostic("DP004", target.string(), {}, e.what(),

@@ -38,8 +38,8 @@ struct FileResult {
   std::string output;  ///< where it is (or would be) written; empty when not written
   FileStatus status = FileStatus::kUnchanged;
   bool python = false;
-  bool has_dags = false;  ///< the original holds DAGs Airflow would load
-  bool uses_airflow = false;  ///< the file imports Airflow
+  bool has_dags = false;            ///< the original holds DAGs Airflow would load
+  bool uses_airflow = false;        ///< the file imports Airflow
   std::set<std::string> providers;  ///< pip packages the converted file imports
   size_t dags = 0, tasks = 0;
   std::string original, converted;  ///< Python files only

@@ -4,8 +4,7 @@
 
 namespace dagport::converters::airflow2 {
 
-std::string RequirementsTxt(const AirflowVersion& target,
-                            const std::set<std::string>& providers) {
+std::string RequirementsTxt(const AirflowVersion& target, const std::set<std::string>& providers) {
   const Api& api = Api::Get();
   const std::map<std::string, std::string> pins = api.Constraints(target);
   // The data's 2.10 pins come from the constraints-2-10 branch, not from the tag of each 2.10

@@ -68,7 +68,7 @@ class FileContext {
   std::set<std::string> providers;  ///< pip packages the converted file needs
 
   // Requests to the import rule.
-  std::set<std::string> add_imports;  ///< statements to add ("import pendulum")
+  std::set<std::string> add_imports;        ///< statements to add ("import pendulum")
   std::map<std::string, int> uses_removed;  ///< local name -> uses other rules rewrote away
   /// Keyword arguments a rule renamed or removed, by start byte: the new name, or "" when
   /// removed. The unknown-argument rule checks the names as they will be.
@@ -110,6 +110,8 @@ std::vector<CallSite> FindCallSites(const parser::SyntaxTree& tree, const Import
 void RuleProvideContext(FileContext& ctx);
 void RuleRenamedArguments(FileContext& ctx);
 void RuleTriggerRules(FileContext& ctx);
+void RuleContainerArguments(FileContext& ctx);
+void RuleDagBitShift(FileContext& ctx);
 void RuleDagSchedule(FileContext& ctx);
 void RuleDaysAgo(FileContext& ctx);
 void RuleUnknownArguments(FileContext& ctx);

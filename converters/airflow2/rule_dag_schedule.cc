@@ -80,9 +80,9 @@ void RuleDagSchedule(FileContext& ctx) {
     const bool splat = HasSplat(args);
     if (!has_schedule && !splat) {
       const std::string value = OneDay(ctx);
-      AppendListItem(ctx.edits, ctx.tree, args,
-                     fmt::format("{}={}", schedule_keyword ? "schedule" : "schedule_interval",
-                                 value));
+      AppendListItem(
+          ctx.edits, ctx.tree, args,
+          fmt::format("{}={}", schedule_keyword ? "schedule" : "schedule_interval", value));
       ctx.Changed(kRule, args,
                   fmt::format("the DAG had no schedule: wrote {}={}, the default it ran with",
                               schedule_keyword ? "schedule" : "schedule_interval", value));

@@ -3,8 +3,8 @@
 // the conversion (midnight UTC, n days back), as pendulum.datetime(Y, M, D, tz="UTC"). The
 // schedule rule writes catchup=False when the DAG did not set catchup, so the fixed date does
 // not start a backfill.
-#include <chrono>
 #include <fmt/format.h>
+#include <chrono>
 
 #include "converters/airflow2/rule.h"
 #include "converters/python_edits.h"

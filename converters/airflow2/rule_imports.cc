@@ -6,8 +6,8 @@
 // plugin classes (`from airflow.operators.<plugin> import X`, gone in Airflow 2) to the module
 // of the plugin that defines them. A class whose name changed is renamed where the file uses it.
 // Imports other rules made unused are dropped, and imports they need are added.
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 #include <map>
 #include <optional>
@@ -24,6 +24,22 @@ using parser::NodeType;
 namespace {
 
 constexpr const char* kRule = "imports";
+
+/// Functions and module attributes that moved, which Airflow's class tables do not list.
+struct NameMove {
+  std::string_view from, to, why;
+};
+constexpr NameMove kNameMoves[] = {
+    {"airflow.utils.helpers.chain", "airflow.models.baseoperator.chain",
+     "deprecated in airflow.utils.helpers since 2.0"},
+    {"airflow.utils.helpers.cross_downstream", "airflow.models.baseoperator.cross_downstream",
+     "deprecated in airflow.utils.helpers since 2.0"},
+    {"airflow.conf", "airflow.configuration.conf", "removed from the airflow package in 2.0"},
+    {"airflow.LoggingMixin", "airflow.utils.log.logging_mixin.LoggingMixin",
+     "removed from the airflow package in 2.0"},
+    {"airflow.utils.file.TemporaryDirectory", "tempfile.TemporaryDirectory",
+     "removed in 2.0; the standard library has it"},
+};
 
 /// What one imported name becomes.
 struct Plan {
@@ -94,6 +110,9 @@ std::string ItemText(const std::string& name, const std::string& alias) {
   return alias.empty() || alias == name ? name : name + " as " + alias;
 }
 
+void RenameModuleMembers(FileContext& ctx, std::string_view object_text,
+                         const std::string& legacy_module, const std::string& new_module);
+
 /// Plans one name of `from M import N [as A]`.
 Plan PlanFromItem(FileContext& ctx, const ImportItem& item) {
   Plan plan{&item, false, false, item.module, item.name, item.alias, ""};
@@ -112,6 +131,7 @@ Plan PlanFromItem(FileContext& ctx, const ImportItem& item) {
       ctx.Changed(kRule, item.item, fmt::format("module {} -> {}", path, *moved));
       if (auto provider = ProviderOfModule(*moved); !provider.empty())
         ctx.providers.insert(provider);
+      RenameModuleMembers(ctx, item.local, path, *moved);
     } else {
       ctx.Report("DP202", item.item,
                  fmt::format("module {} has no single Airflow 2 successor", path),
@@ -120,6 +140,14 @@ Plan PlanFromItem(FileContext& ctx, const ImportItem& item) {
     return plan;
   }
   if (ctx.api.ModuleExists(path)) return plan;  // an Airflow 2 module
+  for (const NameMove& move : kNameMoves) {
+    if (path != move.from) continue;
+    plan.module = std::string(ModuleOf(move.to));
+    plan.name = std::string(NameOf(move.to));
+    plan.change = true;
+    ctx.Changed(kRule, item.item, fmt::format("{} -> {} ({})", path, move.to, move.why));
+    return plan;
+  }
 
   const std::string canonical = CanonicalLegacyPath(path, ctx.project);
   if (!canonical.starts_with("airflow.")) {
@@ -155,10 +183,10 @@ Plan PlanFromItem(FileContext& ctx, const ImportItem& item) {
                              NameOf(move->replacement)));
     }
     if (move->inferred) {
-      ctx.Report("DP211", item.item,
-                 fmt::format("{} -> {} is inferred (same class name), not listed by Airflow",
-                             path, to),
-                 "check the class's Airflow 2 documentation");
+      ctx.Report(
+          "DP211", item.item,
+          fmt::format("{} -> {} is inferred (same class name), not listed by Airflow", path, to),
+          "check the class's Airflow 2 documentation");
     }
   } else if (ctx.api.ModuleDefines(item.module, item.name)) {
     return plan;  // valid on Airflow 2 as written
@@ -223,8 +251,7 @@ void ConvertImportStatement(FileContext& ctx, const ImportItem& item) {
   if (!(item.module == "airflow" || item.module.starts_with("airflow."))) return;
   if (!ctx.api.IsLegacyModule(item.module)) {
     if (!ctx.api.ModuleExists(item.module) && item.module.find('.') != std::string::npos) {
-      ctx.Report("DP211", item.item,
-                 fmt::format("{} is not a module of Airflow 2.10", item.module),
+      ctx.Report("DP211", item.item, fmt::format("{} is not a module of Airflow 2.10", item.module),
                  "check the import against the Airflow 2 documentation");
     }
     return;
@@ -236,8 +263,8 @@ void ConvertImportStatement(FileContext& ctx, const ImportItem& item) {
                "import the classes you use from their Airflow 2 modules");
     return;
   }
-  const TSNode name = NodeType(item.item) == "aliased_import" ? ChildByField(item.item, "name")
-                                                               : item.item;
+  const TSNode name =
+      NodeType(item.item) == "aliased_import" ? ChildByField(item.item, "name") : item.item;
   ctx.edits.Replace(ts_node_start_byte(name), ts_node_end_byte(name), *moved);
   ctx.Changed(kRule, item.item, fmt::format("module {} -> {}", item.module, *moved));
   if (auto provider = ProviderOfModule(*moved); !provider.empty()) ctx.providers.insert(provider);
@@ -277,7 +304,7 @@ InsertionPoint ImportInsertionPoint(const FileContext& ctx) {
     if (type == "import_statement" || type == "import_from_statement" ||
         type == "future_import_statement") {
       if (!first_import && type != "future_import_statement") first_import = start;
-      if (!ctx.edits.Touches(start, end) && !ctx.edits.Touches(end, end + 1)) {
+      if (!ctx.edits.Touches(end, end + 1)) {  // not on a line being deleted
         point = InsertionPoint{end, true};
       }
     } else if (first && type == "expression_statement" &&
@@ -340,9 +367,9 @@ void RuleImports(FileContext& ctx) {
       for (TSNode use : Uses(ctx, p.item->local)) {
         ctx.edits.Replace(ts_node_start_byte(use), ts_node_end_byte(use), p.rename_uses);
       }
-      ctx.Changed(kRule, p.item->item,
-                  fmt::format("{} renamed to {} where the file uses it", p.item->local,
-                              p.rename_uses));
+      ctx.Changed(
+          kRule, p.item->item,
+          fmt::format("{} renamed to {} where the file uses it", p.item->local, p.rename_uses));
     }
     if (!any) continue;
     if (all_dropped) {
@@ -390,8 +417,7 @@ void RuleImports(FileContext& ctx) {
         }
         const std::string text = ItemText(p.name, p.alias);
         if (ctx.Text(p.item->item) != text) {
-          ctx.edits.Replace(ts_node_start_byte(p.item->item), ts_node_end_byte(p.item->item),
-                            text);
+          ctx.edits.Replace(ts_node_start_byte(p.item->item), ts_node_end_byte(p.item->item), text);
         }
       }
       continue;

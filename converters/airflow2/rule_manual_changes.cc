@@ -1,9 +1,9 @@
 // manual-change: what Airflow 2 changed in a way no rewrite can decide, reported with its place
 // and a concrete hint: SubDAGs, TriggerDagRunOperator's python_callable, SqlSensor's allow_null,
-// DockerOperator's volumes, KubernetesPodOperator's resources, bit-shifting a DAG onto a task,
-// and template variables Airflow 2 deprecated or removed.
-#include <algorithm>
+// DockerOperator's volumes and KubernetesPodOperator's resources when they are not literals, and
+// template variables Airflow 2 deprecated or removed.
 #include <fmt/format.h>
+#include <algorithm>
 
 #include <set>
 
@@ -43,12 +43,18 @@ const ArgumentNote kArgumentNotes[] = {
 };
 
 /// Template variables Airflow 2.2 deprecated (they still render) and 2.0 removed.
-const std::set<std::string, std::less<>> kDeprecatedContext = {
-    "execution_date",       "next_execution_date", "prev_execution_date",
-    "prev_execution_date_success",                 "next_ds",
-    "next_ds_nodash",       "prev_ds",             "prev_ds_nodash",
-    "tomorrow_ds",          "tomorrow_ds_nodash",  "yesterday_ds",
-    "yesterday_ds_nodash"};
+const std::set<std::string, std::less<>> kDeprecatedContext = {"execution_date",
+                                                               "next_execution_date",
+                                                               "prev_execution_date",
+                                                               "prev_execution_date_success",
+                                                               "next_ds",
+                                                               "next_ds_nodash",
+                                                               "prev_ds",
+                                                               "prev_ds_nodash",
+                                                               "tomorrow_ds",
+                                                               "tomorrow_ds_nodash",
+                                                               "yesterday_ds",
+                                                               "yesterday_ds_nodash"};
 const std::set<std::string, std::less<>> kRemovedContext = {"end_date", "latest_date", "tables"};
 
 bool IsWordChar(char c) {
@@ -67,8 +73,8 @@ std::vector<std::string> TemplateNames(std::string_view text,
     }
     const std::string_view close = text[pos + 1] == '{' ? "}}" : "%}";
     const size_t end = text.find(close, pos + 2);
-    const std::string_view block =
-        text.substr(pos + 2, end == std::string_view::npos ? std::string_view::npos : end - pos - 2);
+    const std::string_view block = text.substr(
+        pos + 2, end == std::string_view::npos ? std::string_view::npos : end - pos - 2);
     for (size_t i = 0; i < block.size();) {
       if (!IsWordChar(block[i]) || (i > 0 && (IsWordChar(block[i - 1]) || block[i - 1] == '.'))) {
         ++i;
@@ -107,52 +113,12 @@ void CheckTemplates(FileContext& ctx) {
                  "use data_interval_start / data_interval_end, or the DAG run's conf");
     }
     if (auto deprecated = TemplateNames(text, kDeprecatedContext); !deprecated.empty()) {
-      ctx.Report("DP206", string,
-                 fmt::format("template variable {} is deprecated since Airflow 2.2",
-                             Join(deprecated)),
-                 "use logical_date (for execution_date), data_interval_start / "
-                 "data_interval_end (for next_/prev_ dates), or ds with macros.ds_add");
+      ctx.Report(
+          "DP206", string,
+          fmt::format("template variable {} is deprecated since Airflow 2.2", Join(deprecated)),
+          "use logical_date (for execution_date), data_interval_start / "
+          "data_interval_end (for next_/prev_ dates), or ds with macros.ds_add");
     }
-  }
-}
-
-/// Names bound to DAG objects: `dag = DAG(...)` and `with DAG(...) as dag:`.
-std::set<std::string> DagNames(const FileContext& ctx) {
-  std::set<std::string> names;
-  for (const CallSite& site : ctx.calls) {
-    if (!site.is_dag) continue;
-    const TSNode parent = ts_node_parent(site.call);
-    if (NodeType(parent) == "assignment") {
-      const TSNode left = ChildByField(parent, "left");
-      if (NodeType(left) == "identifier") names.emplace(ctx.Text(left));
-    } else if (NodeType(parent) == "as_pattern") {
-      const TSNode alias = ChildByField(parent, "alias");
-      if (!ts_node_is_null(alias)) {
-        const TSNode name = ts_node_named_child(alias, 0);
-        if (NodeType(name) == "identifier") names.emplace(ctx.Text(name));
-      }
-    }
-  }
-  return names;
-}
-
-void CheckDagBitShift(FileContext& ctx) {
-  const std::set<std::string> dags = DagNames(ctx);
-  if (dags.empty()) return;
-  for (TSNode op : NodesOfType(ctx.tree.root(), "binary_operator")) {
-    const std::string_view token = ctx.Text(ChildByField(op, "operator"));
-    if (token != ">>" && token != "<<") continue;
-    const TSNode left = ChildByField(op, "left");
-    const TSNode right = ChildByField(op, "right");
-    // `dag >> task` and `task << dag` assign the task to the DAG.
-    const TSNode dag_side = token == ">>" ? left : right;
-    if (NodeType(dag_side) != "identifier" || !dags.contains(std::string(ctx.Text(dag_side))))
-      continue;
-    ctx.Report("DP212", op,
-               fmt::format("`{}` assigns a task to a DAG with a bit-shift, which Airflow 2 "
-                           "removed",
-                           ctx.Text(op)),
-               "pass dag=... to the task, or create it inside `with DAG(...) as dag:`");
   }
 }
 
@@ -170,12 +136,12 @@ void RuleManualChanges(FileContext& ctx) {
     for (const ArgumentNote& note : kArgumentNotes) {
       if (site.target != note.target) continue;
       const TSNode keyword = FindKeyword(ctx.tree, site.arguments, note.keyword);
-      if (ts_node_is_null(keyword)) continue;
+      if (ts_node_is_null(keyword) || ctx.keyword_fate.contains(ts_node_start_byte(keyword)))
+        continue;  // absent, or rewritten by another rule
       ctx.Report("DP205", keyword, std::string(note.message), std::string(note.hint));
     }
   }
   CheckTemplates(ctx);
-  CheckDagBitShift(ctx);
 }
 
 }  // namespace dagport::converters::airflow2

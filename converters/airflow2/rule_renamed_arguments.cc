@@ -12,7 +12,7 @@ namespace {
 constexpr const char* kRule = "renamed-argument";
 
 struct Renamed {
-  const char* scope;     ///< "operator" (any operator or sensor), "dag", or a target class path
+  const char* scope;  ///< "operator" (any operator or sensor), "dag", or a target class path
   const char* old_name;
   const char* new_name;  ///< nullptr: removed
   AirflowVersion from;   ///< the first target version the change applies to
@@ -36,8 +36,8 @@ const Renamed kRenamed[] = {
      "Airflow 2 runs sub-DAG tasks through the scheduler; executor= now means something else"},
     // The amazon provider's ECS operators took `region` from 5.0.0 to 8.14 (the constraints of
     // Airflow 2.4.3 to 2.7.2) and `region_name` again from 8.15.0 (Airflow 2.8.1 on).
-    {"airflow.providers.amazon.aws.operators.ecs.EcsRunTaskOperator", "region_name", "region",
-     kAny, AirflowVersion{2, 8, 0},
+    {"airflow.providers.amazon.aws.operators.ecs.EcsRunTaskOperator", "region_name", "region", kAny,
+     AirflowVersion{2, 8, 0},
      "the amazon provider pinned for this Airflow version names it region"},
 };
 
@@ -59,8 +59,8 @@ void RuleRenamedArguments(FileContext& ctx) {
       if (ts_node_is_null(keyword)) continue;
       const uint32_t at = ts_node_start_byte(keyword);
       if (ctx.keyword_fate.contains(at)) continue;
-      const bool has_new =
-          r.new_name != nullptr && !ts_node_is_null(FindKeyword(ctx.tree, site.arguments, r.new_name));
+      const bool has_new = r.new_name != nullptr &&
+                           !ts_node_is_null(FindKeyword(ctx.tree, site.arguments, r.new_name));
       if (r.new_name == nullptr || has_new) {
         DeleteListItem(ctx.edits, ctx.tree, keyword);
         ctx.keyword_fate[at] = "";

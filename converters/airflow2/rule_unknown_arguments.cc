@@ -2,8 +2,8 @@
 // a keyword argument it does not take (1.10 only warned), so the DAG file fails to import. Every
 // keyword of a call of a class the API data describes is checked against the target version's
 // constructor (bases included), after the other rules renamed or removed theirs.
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 #include "converters/airflow2/rule.h"
 #include "converters/python_edits.h"

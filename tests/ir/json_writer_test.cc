@@ -51,9 +51,12 @@ TEST(JsonWriter, EverySpecialByteAtEveryOffsetOfTheWordScan) {
 }
 
 TEST(JsonWriter, InvalidUtf8BecomesReplacementCharacter) {
-  EXPECT_EQ(Quoted("a\xFF" "b"), "\"a\xEF\xBF\xBD" "b\"");
-  EXPECT_EQ(Quoted("\xC3"), "\"\xEF\xBF\xBD\"");                    // truncated sequence
-  EXPECT_EQ(Quoted("\xC0\xAF"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");    // overlong
+  EXPECT_EQ(Quoted("a\xFF"
+                   "b"),
+            "\"a\xEF\xBF\xBD"
+            "b\"");
+  EXPECT_EQ(Quoted("\xC3"), "\"\xEF\xBF\xBD\"");                  // truncated sequence
+  EXPECT_EQ(Quoted("\xC0\xAF"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");  // overlong
   EXPECT_EQ(Quoted("\xED\xA0\x80"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");  // surrogate
   // Whatever the input, the output parses.
   EXPECT_TRUE(Json::accept(Quoted("\x80\x81\xFE\xFF")));
@@ -93,7 +96,8 @@ TEST(JsonWriter, DuplicateKeysKeepFirstPlaceAndLastValue) {
 
   // The same with enough keys to take the hashed path.
   Value::Entries many;
-  for (int i = 0; i < 40; ++i) many.emplace_back(Value::String("k" + std::to_string(i)), Value::Int(i));
+  for (int i = 0; i < 40; ++i)
+    many.emplace_back(Value::String("k" + std::to_string(i)), Value::Int(i));
   many.emplace_back(Value::String("k0"), Value::Int(100));
   out.clear();
   JsonWriter w2(out);

@@ -1,0 +1,341 @@
+// Each rule of the Airflow 1.x -> 2 rewrite, before and after, on the smallest file that shows
+// it. Every "after" is also converted again, which must change nothing (idempotence).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "converters/airflow2/file_converter.h"
+
+namespace dagport::converters::airflow2 {
+namespace {
+
+struct Converted {
+  std::string text;
+  std::vector<ir::Diagnostic> diagnostics;
+  std::vector<AppliedChange> changes;
+  bool Has(std::string_view code) const {
+    return std::any_of(diagnostics.begin(), diagnostics.end(),
+                       [&](const ir::Diagnostic& d) { return d.code == code; });
+  }
+};
+
+Converted Convert(const std::string& source, const std::string& target = "2.10.3",
+                  const ProjectFacts& project = {}) {
+  ConvertOptions options;
+  options.target = *AirflowVersion::Parse(target);
+  options.today = "2026-11-26";
+  FileConversion c = ConvertFile("dag.py", source, options, project);
+  EXPECT_TRUE(c.converted) << source;
+  // Idempotent: the converted text converts to itself.
+  FileConversion again = ConvertFile("dag.py", c.text, options, project);
+  EXPECT_EQ(again.text, c.text) << "converting the output again changed it:\n" << c.text;
+  return Converted{c.text, c.diagnostics, c.changes};
+}
+
+constexpr const char* kDag =
+    "from airflow import DAG\n"
+    "from datetime import datetime\n"
+    "dag = DAG('d', start_date=datetime(2021, 1, 1), schedule_interval='@daily', "
+    "catchup=False)\n";
+
+TEST(Airflow2Imports, ModuleMovesKeepTheRestOfTheLine) {
+  EXPECT_EQ(Convert("from airflow.operators.bash_operator import BashOperator  # the shell\n").text,
+            "from airflow.operators.bash import BashOperator  # the shell\n");
+  EXPECT_EQ(Convert("from airflow.contrib.sensors.file_sensor import FileSensor\n").text,
+            "from airflow.sensors.filesystem import FileSensor\n");
+}
+
+TEST(Airflow2Imports, PackageLevelNamesSplitByModule) {
+  EXPECT_EQ(Convert("from airflow.operators import BashOperator, PythonOperator\n").text,
+            "from airflow.operators.bash import BashOperator\n"
+            "from airflow.operators.python import PythonOperator\n");
+  // Indented imports keep their indentation.
+  EXPECT_EQ(Convert("try:\n    from airflow.operators import BashOperator, PythonOperator\n"
+                    "except ImportError:\n    pass\n")
+                .text,
+            "try:\n    from airflow.operators.bash import BashOperator\n"
+            "    from airflow.operators.python import PythonOperator\n"
+            "except ImportError:\n    pass\n");
+}
+
+TEST(Airflow2Imports, RenamedClassesAreRenamedWhereUsed) {
+  const Converted c = Convert(
+      "from airflow.operators.dummy_operator import DummyOperator\n"
+      "start = DummyOperator(task_id='start')  # DummyOperator in a comment stays\n"
+      "print(start.DummyOperator)\n");
+  EXPECT_EQ(c.text,
+            "from airflow.operators.empty import EmptyOperator\n"
+            "start = EmptyOperator(task_id='start')  # DummyOperator in a comment stays\n"
+            "print(start.DummyOperator)\n");
+  // An alias keeps the file's name for the class.
+  EXPECT_EQ(Convert("from airflow.operators.dummy_operator import DummyOperator as Noop\n"
+                    "start = Noop(task_id='start')\n")
+                .text,
+            "from airflow.operators.empty import EmptyOperator as Noop\n"
+            "start = Noop(task_id='start')\n");
+}
+
+TEST(Airflow2Imports, NamesDependOnTheTargetVersion) {
+  const std::string kpo =
+      "from airflow.contrib.operators.kubernetes_pod_operator import KubernetesPodOperator\n";
+  EXPECT_EQ(Convert(kpo, "2.10.3").text,
+            "from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator\n");
+  EXPECT_EQ(Convert(kpo, "2.5.1").text,
+            "from airflow.providers.cncf.kubernetes.operators.kubernetes_pod import "
+            "KubernetesPodOperator\n");
+  const std::string ecs =
+      "from airflow.contrib.operators.ecs_operator import ECSOperator\n"
+      "t = ECSOperator(task_id='t', task_definition='d', cluster='c', overrides={})\n";
+  EXPECT_EQ(Convert(ecs, "2.4.3").text,
+            "from airflow.providers.amazon.aws.operators.ecs import EcsRunTaskOperator\n"
+            "t = EcsRunTaskOperator(task_id='t', task_definition='d', cluster='c', "
+            "overrides={})\n");
+}
+
+TEST(Airflow2Imports, ModuleImportsAndTheirUses) {
+  EXPECT_EQ(Convert("import airflow.operators.bash_operator as bo\n"
+                    "t = bo.BashOperator(task_id='t', bash_command='true')\n")
+                .text,
+            "import airflow.operators.bash as bo\n"
+            "t = bo.BashOperator(task_id='t', bash_command='true')\n");
+  EXPECT_EQ(Convert("from airflow.contrib.operators import ecs_operator\n"
+                    "t = ecs_operator.ECSOperator(task_id='t', task_definition='d', "
+                    "cluster='c', overrides={})\n")
+                .text,
+            "from airflow.providers.amazon.aws.operators import ecs as ecs_operator\n"
+            "t = ecs_operator.EcsRunTaskOperator(task_id='t', task_definition='d', "
+            "cluster='c', overrides={})\n");
+}
+
+TEST(Airflow2Imports, PluginClassesComeFromThePluginsModule) {
+  ProjectFacts project;
+  project.plugins.push_back(ir::Plugin{"acme",
+                                       "acme_plugin.AcmePlugin",
+                                       "plugins/acme_plugin.py",
+                                       {"acme.operators.AcmeOperator"},
+                                       {},
+                                       {}});
+  EXPECT_EQ(Convert("from airflow.operators.acme import AcmeOperator\n", "2.10.3", project).text,
+            "from acme.operators import AcmeOperator\n");
+  EXPECT_EQ(Convert("from airflow.operators import AcmeOperator\n", "2.10.3", project).text,
+            "from acme.operators import AcmeOperator\n");
+  const Converted unknown = Convert("from airflow.operators.other import OtherOperator\n");
+  EXPECT_TRUE(unknown.Has("DP203"));
+}
+
+TEST(Airflow2Imports, RemovedClassesAreReportedAndLeft) {
+  const Converted c = Convert("from airflow.operators.dagrun_operator import DagRunOrder\n");
+  EXPECT_EQ(c.text, "from airflow.operators.dagrun_operator import DagRunOrder\n");
+  EXPECT_TRUE(c.Has("DP202"));
+}
+
+TEST(Airflow2Imports, AlreadyAirflow2IsLeftAlone) {
+  const std::string source =
+      "from airflow import DAG\n"
+      "from airflow.operators.bash import BashOperator\n"
+      "from airflow.providers.amazon.aws.operators.ecs import EcsRunTaskOperator\n";
+  const Converted c = Convert(source);
+  EXPECT_EQ(c.text, source);
+  EXPECT_TRUE(c.diagnostics.empty());
+}
+
+TEST(Airflow2ProvideContext, RemovedFromOperatorsAndDefaultArgs) {
+  EXPECT_EQ(Convert("from airflow.operators.python_operator import PythonOperator\n"
+                    "t = PythonOperator(task_id='t', python_callable=f, provide_context=True)\n"
+                    "u = PythonOperator(\n    task_id='u',\n    provide_context=False,\n"
+                    "    python_callable=f,\n)\n"
+                    "default_args = {'owner': 'x', 'provide_context': True}\n")
+                .text,
+            "from airflow.operators.python import PythonOperator\n"
+            "t = PythonOperator(task_id='t', python_callable=f)\n"
+            "u = PythonOperator(\n    task_id='u',\n    python_callable=f,\n)\n"
+            "default_args = {'owner': 'x'}\n");
+}
+
+TEST(Airflow2RenamedArguments, RenamedOnOperatorsAndDags) {
+  EXPECT_EQ(Convert("from airflow.operators.bash_operator import BashOperator\n"
+                    "t = BashOperator(task_id='t', bash_command='x', xcom_push=True, "
+                    "task_concurrency=1)\n")
+                .text,
+            "from airflow.operators.bash import BashOperator\n"
+            "t = BashOperator(task_id='t', bash_command='x', do_xcom_push=True, "
+            "max_active_tis_per_dag=1)\n");
+  EXPECT_EQ(Convert("from airflow import DAG\n"
+                    "dag = DAG('d', schedule='@daily', catchup=False, concurrency=4)\n")
+                .text,
+            "from airflow import DAG\n"
+            "dag = DAG('d', schedule='@daily', catchup=False, max_active_tasks=4)\n");
+}
+
+TEST(Airflow2RenamedArguments, EcsRegionFollowsTheProviderVersion) {
+  const std::string source =
+      "from airflow.contrib.operators.ecs_operator import ECSOperator\n"
+      "t = ECSOperator(task_id='t', task_definition='d', cluster='c', overrides={}, "
+      "region_name='eu-west-1')\n";
+  EXPECT_NE(Convert(source, "2.7.2").text.find("region='eu-west-1'"), std::string::npos);
+  EXPECT_NE(Convert(source, "2.8.1").text.find("region_name='eu-west-1'"), std::string::npos);
+}
+
+TEST(Airflow2TriggerRules, RenamedAsStringsAndMembers) {
+  EXPECT_EQ(Convert("from airflow.operators.bash_operator import BashOperator\n"
+                    "from airflow.utils.trigger_rule import TriggerRule\n"
+                    "a = BashOperator(task_id='a', bash_command='x', trigger_rule='dummy')\n"
+                    "b = BashOperator(task_id='b', bash_command='x', "
+                    "trigger_rule=\"none_failed_or_skipped\")\n"
+                    "c = BashOperator(task_id='c', bash_command='x', "
+                    "trigger_rule=TriggerRule.DUMMY)\n"
+                    "args = {'trigger_rule': 'dummy'}\n")
+                .text,
+            "from airflow.operators.bash import BashOperator\n"
+            "from airflow.utils.trigger_rule import TriggerRule\n"
+            "a = BashOperator(task_id='a', bash_command='x', trigger_rule='always')\n"
+            "b = BashOperator(task_id='b', bash_command='x', "
+            "trigger_rule=\"none_failed_min_one_success\")\n"
+            "c = BashOperator(task_id='c', bash_command='x', "
+            "trigger_rule=TriggerRule.ALWAYS)\n"
+            "args = {'trigger_rule': 'always'}\n");
+}
+
+TEST(Airflow2Schedule, ScheduleIntervalBecomesSchedule) {
+  EXPECT_EQ(Convert(kDag).text,
+            "from airflow import DAG\n"
+            "from datetime import datetime\n"
+            "dag = DAG('d', start_date=datetime(2021, 1, 1), schedule='@daily', "
+            "catchup=False)\n");
+}
+
+TEST(Airflow2Schedule, UnsetScheduleAndCatchupAreWritten) {
+  EXPECT_EQ(Convert("from airflow import DAG\nfrom datetime import timedelta\n"
+                    "dag = DAG('d')\n")
+                .text,
+            "from airflow import DAG\nfrom datetime import timedelta\n"
+            "dag = DAG('d', schedule=timedelta(days=1), catchup=False)\n");
+  // Without timedelta imported, the import is added.
+  EXPECT_EQ(Convert("from airflow import DAG\n\nwith DAG(\n    'd',\n    catchup=True,\n) as dag:\n"
+                    "    pass\n")
+                .text,
+            "from airflow import DAG\nfrom datetime import timedelta\n\nwith DAG(\n    'd',\n"
+            "    catchup=True,\n    schedule=timedelta(days=1),\n) as dag:\n    pass\n");
+  // **kwargs may hold them: left alone.
+  EXPECT_EQ(Convert("from airflow import DAG\ndag = DAG('d', **settings)\n").text,
+            "from airflow import DAG\ndag = DAG('d', **settings)\n");
+}
+
+TEST(Airflow2DaysAgo, BecomesAFixedDateAndItsImportIsReplaced) {
+  const Converted c = Convert(
+      "from airflow import DAG\n"
+      "from airflow.utils.dates import days_ago\n"
+      "dag = DAG('d', start_date=days_ago(2), schedule=None, catchup=False)\n"
+      "late = days_ago(1, hour=6)\n");
+  EXPECT_EQ(c.text,
+            "from airflow import DAG\n"
+            "import pendulum\n"
+            "dag = DAG('d', start_date=pendulum.datetime(2026, 11, 24, tz=\"UTC\"), "
+            "schedule=None, catchup=False)\n"
+            "late = pendulum.datetime(2026, 11, 25, hour=6, tz=\"UTC\")\n");
+  EXPECT_TRUE(c.Has("DP207"));
+  // Not a literal: left, and reported.
+  const Converted computed = Convert("from airflow.utils.dates import days_ago\nx = days_ago(N)\n");
+  EXPECT_EQ(computed.text, "from airflow.utils.dates import days_ago\nx = days_ago(N)\n");
+  EXPECT_TRUE(computed.Has("DP205"));
+}
+
+TEST(Airflow2UnknownArguments, ReportedWithTheClosestParameter) {
+  const Converted c = Convert(
+      "from airflow.operators.bash_operator import BashOperator\n"
+      "t = BashOperator(task_id='t', bash_command='x', bash_comand='y', xcom_push=True)\n");
+  ASSERT_TRUE(c.Has("DP201"));
+  const auto it = std::find_if(c.diagnostics.begin(), c.diagnostics.end(),
+                               [](const ir::Diagnostic& d) { return d.code == "DP201"; });
+  EXPECT_NE(it->message.find("bash_comand"), std::string::npos);
+  EXPECT_NE(it->hint.find("bash_command"), std::string::npos);
+  EXPECT_EQ(std::count_if(c.diagnostics.begin(), c.diagnostics.end(),
+                          [](const ir::Diagnostic& d) { return d.code == "DP201"; }),
+            1);  // xcom_push was renamed, so it is not reported
+}
+
+TEST(Airflow2ManualChanges, ReportedWithTheirPlace) {
+  const Converted c = Convert(
+      "from airflow import DAG\n"
+      "from airflow.operators.bash_operator import BashOperator\n"
+      "from airflow.operators.subdag_operator import SubDagOperator\n"
+      "dag = DAG('d', schedule=None, catchup=False)\n"
+      "t = BashOperator(task_id='t', bash_command='echo {{ execution_date }}')\n"
+      "s = SubDagOperator(task_id='s', subdag=make(), dag=dag)\n");
+  EXPECT_TRUE(c.Has("DP204"));
+  EXPECT_TRUE(c.Has("DP206"));
+  for (const ir::Diagnostic& d : c.diagnostics) EXPECT_GT(d.where.line, 0u) << d.message;
+}
+
+TEST(Airflow2DagBitShift, AssignmentsBecomeDagAttributes) {
+  const std::string head =
+      "from airflow import DAG\n"
+      "from airflow.operators.bash_operator import BashOperator\n"
+      "dag = DAG('d', schedule=None, catchup=False)\n"
+      "a = BashOperator(task_id='a', bash_command='x')\n"
+      "b = BashOperator(task_id='b', bash_command='x')\n";
+  const std::string head2 =
+      "from airflow import DAG\n"
+      "from airflow.operators.bash import BashOperator\n"
+      "dag = DAG('d', schedule=None, catchup=False)\n"
+      "a = BashOperator(task_id='a', bash_command='x')\n"
+      "b = BashOperator(task_id='b', bash_command='x')\n";
+  EXPECT_EQ(Convert(head + "dag >> a\nb << dag\n").text, head2 + "a.dag = dag\nb.dag = dag\n");
+  EXPECT_EQ(Convert(head + "if True:\n    dag >> [a, b]\n").text,
+            head2 + "if True:\n    a.dag = dag\n    b.dag = dag\n");
+  EXPECT_EQ(Convert(head + "dag >> a >> b\n").text, head2 + "a.dag = dag\na >> b\n");
+  // Not a statement of its own: reported, left.
+  const Converted c = Convert(head + "x = dag >> a\n");
+  EXPECT_EQ(c.text, head2 + "x = dag >> a\n");
+  EXPECT_TRUE(c.Has("DP212"));
+}
+
+TEST(Airflow2ContainerArguments, DockerVolumesAndPodResources) {
+  EXPECT_EQ(Convert("from airflow.operators.docker_operator import DockerOperator\n"
+                    "t = DockerOperator(task_id='t', image='i', "
+                    "volumes=['/data/in:/in:ro', 'cache:/cache'])\n")
+                .text,
+            "from airflow.providers.docker.operators.docker import DockerOperator\n"
+            "from docker.types import Mount\n"
+            "t = DockerOperator(task_id='t', image='i', mounts=[Mount(source='/data/in', "
+            "target='/in', type='bind', read_only=True), Mount(source='cache', target='/cache', "
+            "type='volume')])\n");
+  EXPECT_EQ(Convert("from airflow.contrib.operators.kubernetes_pod_operator import "
+                    "KubernetesPodOperator\n"
+                    "t = KubernetesPodOperator(task_id='t', name='n', namespace='ns', image='i', "
+                    "resources={'request_cpu': '1', 'limit_memory': '2Gi'}, "
+                    "node_selectors={'pool': 'ml'}, is_delete_operator_pod=False)\n")
+                .text,
+            "from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator\n"
+            "from kubernetes.client import models as k8s\n"
+            "t = KubernetesPodOperator(task_id='t', name='n', namespace='ns', image='i', "
+            "container_resources=k8s.V1ResourceRequirements(requests={'cpu': '1'}, "
+            "limits={'memory': '2Gi'}), node_selector={'pool': 'ml'}, "
+            "on_finish_action='keep_pod')\n");
+  // A computed value is reported instead.
+  const Converted c = Convert(
+      "from airflow.operators.docker_operator import DockerOperator\n"
+      "t = DockerOperator(task_id='t', image='i', volumes=VOLUMES)\n");
+  EXPECT_NE(c.text.find("volumes=VOLUMES"), std::string::npos);
+  EXPECT_TRUE(c.Has("DP205"));
+}
+
+TEST(Airflow2Imports, MovedFunctions) {
+  EXPECT_EQ(Convert("from airflow.utils.helpers import chain, cross_downstream\n").text,
+            "from airflow.models.baseoperator import chain, cross_downstream\n");
+  EXPECT_EQ(Convert("from airflow import conf\n").text, "from airflow.configuration import conf\n");
+}
+
+TEST(Airflow2Files, WithoutAirflowOrWithSyntaxErrorsAreNotTouched) {
+  ConvertOptions options;
+  const FileConversion plain = ConvertFile("x.py", "import os\nprint(os.sep)\n", options, {});
+  EXPECT_FALSE(plain.changed);
+  EXPECT_FALSE(plain.uses_airflow);
+  const FileConversion broken =
+      ConvertFile("x.py", "from airflow import DAG\nprint 'hello'\n", options, {});
+  EXPECT_FALSE(broken.converted);
+  EXPECT_EQ(broken.text, "from airflow import DAG\nprint 'hello'\n");
+}
+
+}  // namespace
+}  // namespace dagport::converters::airflow2

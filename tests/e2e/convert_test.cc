@@ -1,0 +1,175 @@
+// `dagport convert` as a user runs it: output folders, --check, --diff, --in-place, reports,
+// and what happens to files it cannot convert or folders it cannot write.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "ir/ir_json.h"
+#include "tests/test_support.h"
+
+namespace dagport {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::RunDagport;
+using testing::TempDir;
+
+constexpr const char* kLegacyDag =
+    "\"\"\"Orders pipeline.\"\"\"\n"
+    "from datetime import datetime\n"
+    "\n"
+    "from airflow import DAG\n"
+    "from airflow.operators.bash_operator import BashOperator  # shell steps\n"
+    "from airflow.operators.python_operator import PythonOperator\n"
+    "\n"
+    "\n"
+    "def load(**context):\n"
+    "    print(context['ds'])\n"
+    "\n"
+    "\n"
+    "dag = DAG('orders', start_date=datetime(2021, 1, 1), schedule_interval='@daily')\n"
+    "extract = BashOperator(task_id='extract', bash_command='extract.sh', dag=dag)\n"
+    "load_task = PythonOperator(\n"
+    "    task_id='load',\n"
+    "    python_callable=load,\n"
+    "    provide_context=True,\n"
+    "    dag=dag,\n"
+    ")\n"
+    "extract >> load_task\n";
+
+/// A small legacy project: one DAG, one SQL file, one Python 2 file.
+void WriteProject(const TempDir& dir) {
+  dir.Write("dags/orders.py", kLegacyDag);
+  dir.Write("dags/sql/orders.sql", "SELECT 1;\n");
+  dir.Write("dags/old.py", "from airflow import DAG\nprint 'python 2'\n");
+}
+
+TEST(Convert, MirrorsTheTreeAndWritesRequirements) {
+  TempDir in, out;
+  WriteProject(in);
+  auto r = RunDagport({"convert", (in.path() / "dags").string(), "-o", out.path().string()}, {},
+                      {"NO_COLOR=1"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;  // the Python 2 file is an error
+  const std::string converted = testing::ReadFile(out.path() / "orders.py");
+  EXPECT_NE(converted.find("from airflow.operators.bash import BashOperator  # shell steps"),
+            std::string::npos)
+      << converted;
+  EXPECT_NE(converted.find("schedule='@daily', catchup=False)"), std::string::npos);
+  EXPECT_EQ(converted.find("provide_context"), std::string::npos);
+  EXPECT_NE(converted.find("\"\"\"Orders pipeline.\"\"\""), std::string::npos);
+  EXPECT_EQ(testing::ReadFile(out.path() / "sql/orders.sql"), "SELECT 1;\n");
+  EXPECT_FALSE(fs::exists(out.path() / "old.py")) << "a file that was not converted was copied";
+  EXPECT_TRUE(fs::exists(out.path() / "requirements.txt"));
+  EXPECT_NE(r.err.find("old.py"), std::string::npos);
+  EXPECT_NE(r.err.find("DP210"), std::string::npos);
+  // The input is untouched.
+  EXPECT_EQ(testing::ReadFile(in.path() / "dags/orders.py"), kLegacyDag);
+}
+
+TEST(Convert, CheckExitsOneWhenSomethingWouldChangeAndWritesNothing) {
+  TempDir in, out;
+  in.Write("orders.py", kLegacyDag);
+  auto check = RunDagport({"convert", "--check", in.path().string()});
+  EXPECT_EQ(check.exit_code, 1) << check.err;
+  auto convert = RunDagport({"convert", in.path().string(), "-o", out.path().string()});
+  ASSERT_EQ(convert.exit_code, 0) << convert.err;
+  EXPECT_FALSE(fs::exists(out.path() / "orders.py.tmp"));
+  auto again = RunDagport({"convert", "--check", out.path().string()});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+}
+
+TEST(Convert, DiffPrintsUnifiedDiffs) {
+  TempDir in;
+  in.Write("orders.py", kLegacyDag);
+  auto r = RunDagport({"convert", "--diff", (in.path() / "orders.py").string()});
+  EXPECT_NE(r.out.find("\n-from airflow.operators.bash_operator import BashOperator  # shell "
+                       "steps\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("\n+from airflow.operators.bash import BashOperator  # shell steps\n"),
+            std::string::npos);
+  EXPECT_NE(r.out.find("@@ -2,20 +2,19 @@\n"), std::string::npos);
+  EXPECT_NE(r.out.find("-    provide_context=True,\n"), std::string::npos);
+  EXPECT_EQ(testing::ReadFile(in.path() / "orders.py"), kLegacyDag);
+}
+
+TEST(Convert, InPlaceRefusesUncommittedChangesUnlessForced) {
+  if (std::system("git --version > /dev/null 2>&1") != 0) GTEST_SKIP() << "git is not installed";
+  TempDir repo;
+  repo.Write("dags/orders.py", kLegacyDag);
+  const std::string git = "git -C '" + repo.path().string() + "' ";
+  ASSERT_EQ(std::system((git + "init -q && " + git + "add -A && " + git +
+                         "-c user.email=t@e -c user.name=t commit -qm init")
+                            .c_str()),
+            0);
+  repo.Write("dags/orders.py", std::string(kLegacyDag) + "# edited\n");
+  auto refused = RunDagport({"convert", "--in-place", (repo.path() / "dags").string()});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("uncommitted changes"), std::string::npos) << refused.err;
+  EXPECT_EQ(testing::ReadFile(repo.path() / "dags/orders.py"),
+            std::string(kLegacyDag) + "# edited\n");
+  auto forced = RunDagport({"convert", "--in-place", "--force", (repo.path() / "dags").string()});
+  EXPECT_EQ(forced.exit_code, 0) << forced.err;
+  EXPECT_NE(testing::ReadFile(repo.path() / "dags/orders.py").find("airflow.operators.bash"),
+            std::string::npos);
+}
+
+TEST(Convert, ReportsAsJsonAndMarkdown) {
+  TempDir in, out;
+  WriteProject(in);
+  const fs::path json = out.path() / "report.json", md = out.path() / "report.md";
+  RunDagport({"convert", (in.path() / "dags").string(), "-o", (out.path() / "tree").string(),
+              "--report", json.string()});
+  RunDagport({"convert", (in.path() / "dags").string(), "-o", (out.path() / "tree").string(),
+              "--report", md.string()});
+  const ir::Json report = ir::Json::parse(testing::ReadFile(json));
+  EXPECT_EQ(report["schema"], "dagport.convert-report/1");
+  EXPECT_EQ(report["target"], "2.10.3");
+  EXPECT_EQ(report["totals"]["converted"], 1);
+  EXPECT_EQ(report["totals"]["skipped"], 1);
+  EXPECT_EQ(report["totals"]["copied"], 1);
+  bool found = false;
+  for (const auto& f : report["files"]) {
+    if (f["input"].get<std::string>().ends_with("orders.py")) {
+      found = true;
+      EXPECT_EQ(f["status"], "converted");
+      EXPECT_FALSE(f["changes"].empty());
+      EXPECT_GT(f["changes"][0]["line"].get<int>(), 0);
+    }
+  }
+  EXPECT_TRUE(found);
+  const std::string markdown = testing::ReadFile(md);
+  EXPECT_NE(markdown.find("# Conversion to Airflow 2.10.3"), std::string::npos);
+  EXPECT_NE(markdown.find("## Files that need a person"), std::string::npos);
+  EXPECT_NE(markdown.find("old.py"), std::string::npos);
+}
+
+TEST(Convert, AnUnwritableOutputIsAnErrorAndLeavesNoPartialFile) {
+  TempDir in, out;
+  in.Write("orders.py", kLegacyDag);
+  const fs::path blocker = out.path() / "taken";
+  testing::WriteFile(blocker, "a file where the output folder should go\n");
+  auto r = RunDagport({"convert", in.path().string(), "-o", blocker.string()}, {}, {"NO_COLOR=1"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("DP004"), std::string::npos) << r.err;
+  EXPECT_EQ(testing::ReadFile(blocker), "a file where the output folder should go\n");
+  size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(out.path())) ++entries;
+  EXPECT_EQ(entries, 1u);
+}
+
+TEST(Convert, UsageErrors) {
+  TempDir in;
+  in.Write("orders.py", kLegacyDag);
+  EXPECT_EQ(RunDagport({"convert", in.path().string()}).exit_code, 2);  // no -o
+  auto version =
+      RunDagport({"convert", "--airflow-version", "2.3.0", "--check", in.path().string()});
+  EXPECT_EQ(version.exit_code, 2);
+  EXPECT_NE(version.err.find("2.10.3"), std::string::npos) << version.err;
+  EXPECT_EQ(RunDagport({"convert", "--in-place", "-o", "x", in.path().string()}).exit_code, 2);
+  EXPECT_EQ(RunDagport({"convert", in.path().string(), "-o", in.path().string()}).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace dagport
