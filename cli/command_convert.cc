@@ -100,6 +100,7 @@ int RunConvert(const po::variables_map& vm) {
   if (!in_place && options.output.empty() && !check && !diff)
     throw UsageError("name an output folder with -o OUT (or use --in-place, --check or --diff)");
   options.in_place = in_place && !check;
+  options.keep_texts = diff;
   options.write = !check && (in_place || !options.output.empty());
   std::error_code ec;
   for (const std::string& p : options.paths) {

@@ -25,7 +25,9 @@ namespace {
 
 }  // namespace
 
-void WriteFileAtomically(const fs::path& path, std::string_view contents) {
+/// Writes `contents` to a new temporary file beside `path` (creating folders); flushed to disk
+/// when `durable`. Returns the temporary file's path.
+static fs::path WriteTemporary(const fs::path& path, std::string_view contents, bool durable) {
   std::error_code ec;
   if (path.has_parent_path()) {
     fs::create_directories(path.parent_path(), ec);
@@ -49,16 +51,42 @@ void WriteFileAtomically(const fs::path& path, std::string_view contents) {
     }
     written += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if ((durable && ::fsync(fd) != 0) || ::close(fd) != 0) {
     const int error = errno;
     ::unlink(temporary.c_str());
     Fail(path, "flushing", error);
   }
+  return temporary;
+}
+
+void WriteFileAtomically(const fs::path& path, std::string_view contents) {
+  const fs::path temporary = WriteTemporary(path, contents, true);
   if (::rename(temporary.c_str(), path.c_str()) != 0) {
     const int error = errno;
     ::unlink(temporary.c_str());
     Fail(path, "renaming the temporary file", error);
   }
+}
+
+AtomicWriteBatch::~AtomicWriteBatch() {
+  for (const auto& [temporary, target] : staged_) ::unlink(temporary.c_str());
+}
+
+void AtomicWriteBatch::Stage(const fs::path& path, std::string_view contents) {
+  staged_.emplace_back(WriteTemporary(path, contents, false), path);
+}
+
+std::vector<std::pair<std::string, std::string>> AtomicWriteBatch::Commit() {
+  ::sync();  // every staged file on disk before any rename makes it visible
+  std::vector<std::pair<std::string, std::string>> failures;
+  for (const auto& [temporary, target] : staged_) {
+    if (::rename(temporary.c_str(), target.c_str()) != 0) {
+      failures.emplace_back(target.string(), std::strerror(errno));
+      ::unlink(temporary.c_str());
+    }
+  }
+  staged_.clear();
+  return failures;
 }
 
 std::string ReadFileBytes(const fs::path& path) {

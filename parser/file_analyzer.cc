@@ -167,7 +167,18 @@ FileAnalysis AnalyzeSource(const std::string& path, std::string text, ModuleLoad
       text.find("DAG") != std::string::npos && text.find("airflow") != std::string::npos;
   if (!result.might_contain_dag) return result;
 
-  SyntaxTree tree = SyntaxTree::Parse(std::move(text));
+  const SyntaxTree tree = SyntaxTree::Parse(std::move(text));
+  return AnalyzeTree(path, tree, loader, limits);
+}
+
+FileAnalysis AnalyzeTree(const std::string& path, const SyntaxTree& tree, ModuleLoader& loader,
+                         const EvaluationLimits& limits) {
+  FileAnalysis result;
+  result.file.path = path;
+  const std::string_view text = tree.text();
+  result.might_contain_dag =
+      text.find("DAG") != std::string::npos && text.find("airflow") != std::string::npos;
+  if (!result.might_contain_dag) return result;
   std::vector<ir::Diagnostic>& diagnostics = result.file.diagnostics;
   std::vector<ir::Diagnostic> syntax = tree.SyntaxErrors(path);
   diagnostics.insert(diagnostics.end(), syntax.begin(), syntax.end());

@@ -26,4 +26,9 @@ FileAnalysis AnalyzeFile(const std::string& path, ModuleLoader& loader,
 FileAnalysis AnalyzeSource(const std::string& path, std::string text, ModuleLoader& loader,
                            const EvaluationLimits& limits = {});
 
+/// The same, for a file already parsed (the converter parses each file once for its rules and
+/// its analysis). `tree` must outlive the call only.
+FileAnalysis AnalyzeTree(const std::string& path, const SyntaxTree& tree, ModuleLoader& loader,
+                         const EvaluationLimits& limits = {});
+
 }  // namespace dagport::parser

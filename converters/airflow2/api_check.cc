@@ -12,8 +12,14 @@ using parser::NodeType;
 std::vector<ir::Diagnostic> CheckAgainstApi(const std::string& path, const std::string& text,
                                             const AirflowVersion& target,
                                             const ProjectFacts& project) {
+  return CheckTreeAgainstApi(path, parser::SyntaxTree::Parse(text), target, project);
+}
+
+std::vector<ir::Diagnostic> CheckTreeAgainstApi(const std::string& path,
+                                                const parser::SyntaxTree& tree,
+                                                const AirflowVersion& target,
+                                                const ProjectFacts& project) {
   std::vector<ir::Diagnostic> out;
-  const parser::SyntaxTree tree = parser::SyntaxTree::Parse(text);
   const ImportTable imports = ImportTable::Build(tree);
   const Api& api = Api::Get();
   auto report = [&](TSNode at, std::string message, std::string hint) {
@@ -36,7 +42,8 @@ std::vector<ir::Diagnostic> CheckAgainstApi(const std::string& path, const std::
       }
     }
   }
-  for (const CallSite& site : FindCallSites(tree, imports, api, target, project)) {
+  for (const CallSite& site :
+       FindCallSites(tree, NodesOfType(tree.root(), "call"), imports, api, target, project)) {
     if (site.target.empty()) continue;
     const AcceptedKeywords accepted = api.Keywords(site.target, target);
     if (!accepted.known) continue;

@@ -14,5 +14,10 @@ namespace dagport::converters::airflow2 {
 std::vector<ir::Diagnostic> CheckAgainstApi(const std::string& path, const std::string& text,
                                             const AirflowVersion& target,
                                             const ProjectFacts& project);
+/// The same, for converted source already parsed.
+std::vector<ir::Diagnostic> CheckTreeAgainstApi(const std::string& path,
+                                                const parser::SyntaxTree& tree,
+                                                const AirflowVersion& target,
+                                                const ProjectFacts& project);
 
 }  // namespace dagport::converters::airflow2

@@ -75,6 +75,16 @@ bool Api::IsTarget(const AirflowVersion& v) const {
 
 std::optional<ClassMove> Api::MoveClass(std::string_view legacy_path,
                                         const AirflowVersion& target) const {
+  thread_local std::map<std::string, std::optional<ClassMove>, std::less<>> cache;
+  const std::string key = target.ToString() + " " + std::string(legacy_path);
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  std::optional<ClassMove> computed = ComputeMove(legacy_path, target);
+  cache.emplace(key, computed);
+  return computed;
+}
+
+std::optional<ClassMove> Api::ComputeMove(std::string_view legacy_path,
+                                          const AirflowVersion& target) const {
   const Json& json = data_->json;
   ClassMove move;
   move.legacy = legacy_path;
@@ -166,6 +176,16 @@ constexpr std::string_view kBaseOperator = "airflow.models.baseoperator.BaseOper
 }  // namespace
 
 AcceptedKeywords Api::Keywords(std::string_view path, const AirflowVersion& target) const {
+  // Asked for every call of every file: computed once per class and target (per thread).
+  thread_local std::map<std::string, AcceptedKeywords, std::less<>> cache;
+  const std::string key = target.ToString() + " " + std::string(path);
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  AcceptedKeywords computed = ComputeKeywords(path, target);
+  cache.emplace(key, computed);
+  return computed;
+}
+
+AcceptedKeywords Api::ComputeKeywords(std::string_view path, const AirflowVersion& target) const {
   AcceptedKeywords out;
   const Json& operators = data_->json.at("operators");
   std::vector<std::string> pending{std::string(path)};

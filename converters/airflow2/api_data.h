@@ -79,6 +79,9 @@ class Api {
 
  private:
   Api();
+  std::optional<ClassMove> ComputeMove(std::string_view legacy_path,
+                                       const AirflowVersion& target) const;
+  AcceptedKeywords ComputeKeywords(std::string_view path, const AirflowVersion& target) const;
   struct Data;
   const Data* data_;
   std::vector<std::string> targets_;

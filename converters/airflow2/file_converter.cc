@@ -11,7 +11,13 @@ using parser::NodeType;
 
 FileContext::FileContext(const parser::SyntaxTree& t, const std::string& p, const ImportTable& i,
                          const ConvertOptions& o, const ProjectFacts& f)
-    : tree(t), path(p), imports(i), options(o), project(f), api(Api::Get()) {}
+    : tree(t),
+      path(p),
+      imports(i),
+      options(o),
+      project(f),
+      api(Api::Get()),
+      nodes(t.root()) {}
 
 void FileContext::Changed(const char* rule, TSNode at, std::string message) {
   changes.push_back(AppliedChange{rule, Line(at), std::move(message)});
@@ -79,11 +85,12 @@ std::string TargetPath(const Api& api, const std::string& canonical, const Airfl
   return "";
 }
 
-std::vector<CallSite> FindCallSites(const parser::SyntaxTree& tree, const ImportTable& imports,
-                                    const Api& api, const AirflowVersion& target,
-                                    const ProjectFacts& project) {
+std::vector<CallSite> FindCallSites(const parser::SyntaxTree& tree,
+                                    const std::vector<TSNode>& call_nodes,
+                                    const ImportTable& imports, const Api& api,
+                                    const AirflowVersion& target, const ProjectFacts& project) {
   std::vector<CallSite> out;
-  for (TSNode call : NodesOfType(tree.root(), "call")) {
+  for (TSNode call : call_nodes) {
     auto path = imports.Resolve(tree, ChildByField(call, "function"));
     if (!path) continue;
     CallSite site;
@@ -102,8 +109,13 @@ std::vector<CallSite> FindCallSites(const parser::SyntaxTree& tree, const Import
 
 FileConversion ConvertFile(const std::string& path, std::string text, const ConvertOptions& options,
                            const ProjectFacts& project) {
-  FileConversion out;
   const parser::SyntaxTree tree = parser::SyntaxTree::Parse(std::move(text));
+  return ConvertTree(path, tree, options, project);
+}
+
+FileConversion ConvertTree(const std::string& path, const parser::SyntaxTree& tree,
+                           const ConvertOptions& options, const ProjectFacts& project) {
+  FileConversion out;
   out.text = tree.text();
   std::vector<ir::Diagnostic> syntax = tree.SyntaxErrors(path);
   if (!syntax.empty()) {
@@ -120,7 +132,7 @@ FileConversion ConvertFile(const std::string& path, std::string text, const Conv
   if (!out.uses_airflow) return out;
 
   FileContext ctx(tree, path, imports, options, project);
-  ctx.calls = FindCallSites(tree, imports, ctx.api, options.target, project);
+  ctx.calls = FindCallSites(tree, ctx.nodes.Of("call"), imports, ctx.api, options.target, project);
   for (const Rule& rule : Rules()) rule.run(ctx);
   out.changes = std::move(ctx.changes);
   out.diagnostics = std::move(ctx.diagnostics);

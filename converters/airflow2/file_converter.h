@@ -22,5 +22,8 @@ struct FileConversion {
 
 FileConversion ConvertFile(const std::string& path, std::string text, const ConvertOptions& options,
                            const ProjectFacts& project);
+/// The same, for a file already parsed.
+FileConversion ConvertTree(const std::string& path, const parser::SyntaxTree& tree,
+                           const ConvertOptions& options, const ProjectFacts& project);
 
 }  // namespace dagport::converters::airflow2

@@ -3,6 +3,8 @@
 /// DAGs, tasks, dependencies and operators (each 1.x class compared by where it is on the
 /// target) as the original.
 
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -11,7 +13,22 @@
 
 namespace dagport::converters::airflow2 {
 
+/// What the comparison needs of a file's DAGs: ids, tasks with their operator on the target,
+/// dependencies. Small, so that a project's originals can be held while the copies are checked.
+struct GraphSummary {
+  struct Dag {
+    std::map<std::string, std::string> tasks;  ///< task id -> operator class on the target
+    std::set<std::pair<std::string, std::string>> edges;
+  };
+  std::map<std::string, Dag> dags;
+};
+
+GraphSummary Summarize(const ir::DagFile& file, const AirflowVersion& target,
+                       const ProjectFacts& project);
+
 /// What differs, one line each (at most `limit` lines); empty when the graphs are the same.
+std::vector<std::string> CompareGraphs(const GraphSummary& original,
+                                       const GraphSummary& converted, size_t limit = 8);
 std::vector<std::string> CompareGraphs(const ir::DagFile& original, const ir::DagFile& converted,
                                        const AirflowVersion& target, const ProjectFacts& project,
                                        size_t limit = 8);

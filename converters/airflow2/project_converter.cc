@@ -11,6 +11,7 @@
 #include "converters/airflow2/api_check.h"
 #include "converters/airflow2/file_converter.h"
 #include "converters/airflow2/graph_comparison.h"
+#include <optional>
 #include "converters/airflow2/requirements.h"
 #include "converters/atomic_file.h"
 #include "parser/file_analyzer.h"
@@ -184,12 +185,33 @@ std::string MergeRequirements(const std::string& existing, const std::string& ou
 
 }  // namespace
 
+namespace {
+
+/// What the first pass keeps of a file for the second.
+struct FirstPass {
+  FileResult file;
+  std::optional<GraphSummary> graph;  ///< the original's DAGs, when it may hold some
+};
+
+/// What the second pass found.
+struct SecondPass {
+  std::vector<ir::Diagnostic> diagnostics;
+  bool failed = false;
+};
+
+bool Writable(FileStatus s) {
+  return s == FileStatus::kConverted || s == FileStatus::kUnchanged || s == FileStatus::kCopied;
+}
+
+}  // namespace
+
 ProjectResult ConvertProject(const ProjectOptions& options) {
   static std::atomic<unsigned> runs{0};
   const unsigned run = ++runs;
   ProjectResult result;
   std::vector<ImportConfig> configs;
   std::vector<Input> inputs = ListInputs(options, configs, result.diagnostics);
+  const AirflowVersion& target = options.convert.target;
 
   // Plugins: what `airflow.operators.<plugin>.X` names.
   std::vector<ProjectFacts> facts(configs.size());
@@ -201,14 +223,22 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
         result.plugins.push_back(p);
     }
   }
+  parser::EvaluationLimits airflow1, airflow2;
+  airflow1.airflow_major = 1;
+  airflow2.airflow_major = 2;
+  auto overlay = std::make_shared<parser::ModuleLoader::Overlay>();
+  std::shared_ptr<const parser::ModuleLoader::Overlay> shared_overlay = overlay;
 
-  // 1. Convert every Python file; everything else is copied.
+  // 1. Parse each Python file once: convert it, and analyse the original (Airflow 1.10
+  // semantics) for the graph check. Everything else is copied.
   result.files.resize(inputs.size());
+  std::vector<std::optional<GraphSummary>> originals(inputs.size());
   parser::ForEachOrdered(
       inputs.size(), options.jobs,
       [&](size_t i) {
         Input& input = inputs[i];
-        FileResult file;
+        FirstPass pass;
+        FileResult& file = pass.file;
         file.input = input.path.string();
         file.python = input.path.extension() == ".py";
         try {
@@ -217,11 +247,11 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
           file.status = FileStatus::kSkipped;
           file.diagnostics.push_back(
               ir::MakeDiagnostic("DP001", file.input, {}, e.what(), "check that it is readable"));
-          return file;
+          return pass;
         }
         if (!file.python) {
           file.status = FileStatus::kCopied;
-          return file;
+          return pass;
         }
         parser::SourceText source = parser::DecodeSource(input.bytes, file.input);
         if (!source.text) {
@@ -230,7 +260,7 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
           file.diagnostics.push_back(ir::MakeDiagnostic(
               "DP210", file.input, {}, "not converted: not a readable Python source file",
               "it is neither copied nor converted; remove it or fix it"));
-          return file;
+          return pass;
         }
         std::string_view bytes = input.bytes;
         if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
@@ -240,114 +270,71 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
               "DP210", file.input, {},
               "not converted: the file is not UTF-8 (it declares another encoding)",
               "re-encode it as UTF-8 (and drop the coding declaration), then convert again"));
-          return file;
+          return pass;
         }
-        FileConversion conversion =
-            ConvertFile(file.input, *source.text, options.convert, facts[input.config]);
-        file.original = *source.text;
-        file.converted = std::move(conversion.text);
+        const parser::SyntaxTree tree = parser::SyntaxTree::Parse(std::move(*source.text));
+        FileConversion conversion = ConvertTree(file.input, tree, options.convert,
+                                                facts[input.config]);
         file.changes = std::move(conversion.changes);
         file.diagnostics = std::move(conversion.diagnostics);
-        if (!conversion.converted) {
-          file.status = FileStatus::kSkipped;
-        } else {
-          file.status = conversion.changed ? FileStatus::kConverted : FileStatus::kUnchanged;
-        }
         file.uses_airflow = conversion.uses_airflow;
         file.providers = std::move(conversion.providers);
-        return file;
+        if (!conversion.converted) {
+          file.status = FileStatus::kSkipped;
+          return pass;
+        }
+        file.status = conversion.changed ? FileStatus::kConverted : FileStatus::kUnchanged;
+        if (conversion.changed) {
+          file.converted = std::move(conversion.text);
+          if (options.keep_texts) file.original = tree.text();
+          input.bytes.clear();  // not copied: the converted text is written instead
+          input.bytes.shrink_to_fit();
+        } else if (options.keep_texts) {
+          file.original = file.converted = tree.text();
+        }
+        if (file.uses_airflow) {
+          parser::ModuleLoader& loader =
+              ThreadLoader(run, configs[input.config], false, shared_overlay);
+          parser::FileAnalysis a = parser::AnalyzeTree(file.input, tree, loader, airflow1);
+          if (a.might_contain_dag) {
+            file.has_dags = !a.file.dags.empty();
+            file.dags = a.file.dags.size();
+            for (const ir::Dag& d : a.file.dags) file.tasks += d.tasks.size();
+            pass.graph = Summarize(a.file, target, facts[input.config]);
+          }
+        }
+        return pass;
       },
-      [&](size_t i, FileResult&& file) {
+      [&](size_t i, FirstPass&& pass) {
+        FileResult& file = pass.file;
         result.providers.insert(file.providers.begin(), file.providers.end());
+        if (file.status == FileStatus::kConverted) {
+          // The converted helper modules are what the second pass imports.
+          (*overlay)[fs::path(file.input).lexically_normal().string()] =
+              options.keep_texts ? file.converted : std::move(file.converted);
+        }
+        originals[i] = std::move(pass.graph);
         result.files[i] = std::move(file);
       });
+  bool helper_changed = false;  // a converted file without DAGs: every DAG file may use it
+  for (const FileResult& f : result.files)
+    helper_changed = helper_changed || (f.status == FileStatus::kConverted && !f.has_dags);
 
-  // 2. Verify: the converted DAG files, parsed with the converted helper modules, must hold
-  // the same DAGs as the originals.
-  auto overlay = std::make_shared<parser::ModuleLoader::Overlay>();
-  bool helper_changed = false;
-  for (const FileResult& f : result.files) {
-    if (f.status != FileStatus::kConverted) continue;
-    (*overlay)[fs::path(f.input).lexically_normal().string()] = f.converted;
-  }
-  std::shared_ptr<const parser::ModuleLoader::Overlay> shared_overlay = overlay;
-  parser::EvaluationLimits original_limits = {};
-  original_limits.airflow_major = 1;
-  parser::EvaluationLimits converted_limits = {};
-  converted_limits.airflow_major = 2;
-  // Original analyses decide which files hold DAGs; a changed helper module (a file without
-  // DAGs) means every DAG file is checked again.
-  std::vector<std::optional<ir::DagFile>> originals(result.files.size());
-  parser::ForEachOrdered(
-      result.files.size(), options.jobs,
-      [&](size_t i) -> std::optional<ir::DagFile> {
-        const FileResult& f = result.files[i];
-        if (!f.python || f.status == FileStatus::kSkipped) return std::nullopt;
-        if (f.original.find("DAG") == std::string::npos ||
-            f.original.find("airflow") == std::string::npos) {
-          return std::nullopt;
-        }
-        parser::ModuleLoader& loader =
-            ThreadLoader(run, configs[inputs[i].config], false, shared_overlay);
-        parser::FileAnalysis a =
-            parser::AnalyzeSource(f.input, f.original, loader, original_limits);
-        return std::move(a.file);
-      },
-      [&](size_t i, std::optional<ir::DagFile>&& file) { originals[i] = std::move(file); });
-  for (size_t i = 0; i < result.files.size(); ++i) {
-    FileResult& f = result.files[i];
-    if (originals[i]) {
-      f.has_dags = !originals[i]->dags.empty();
-      f.dags = originals[i]->dags.size();
-      for (const ir::Dag& d : originals[i]->dags) f.tasks += d.tasks.size();
-    }
-    if (f.status == FileStatus::kConverted && !f.has_dags) helper_changed = true;
-  }
-  parser::ForEachOrdered(
-      result.files.size(), options.jobs,
-      [&](size_t i) -> std::vector<std::string> {
-        const FileResult& f = result.files[i];
-        if (!originals[i] || !f.has_dags) return {};
-        if (f.status != FileStatus::kConverted &&
-            !(helper_changed && f.status == FileStatus::kUnchanged))
-          return {};
-        parser::ModuleLoader& loader =
-            ThreadLoader(run, configs[inputs[i].config], true, shared_overlay);
-        parser::FileAnalysis converted =
-            parser::AnalyzeSource(f.input, f.converted, loader, converted_limits);
-        return CompareGraphs(*originals[i], converted.file, options.convert.target,
-                             facts[inputs[i].config]);
-      },
-      [&](size_t i, std::vector<std::string>&& differences) {
-        if (differences.empty()) return;
-        FileResult& f = result.files[i];
-        std::string list;
-        for (const std::string& d : differences) list += "\n  " + d;
-        f.diagnostics.push_back(ir::MakeDiagnostic(
-            "DP209", f.input, {},
-            "not written: the converted DAGs would differ from the original:" + list,
-            "this is a bug in dagport or a construct it cannot convert safely: please report "
-            "it; convert the file by hand meanwhile"));
-        f.status = FileStatus::kFailed;
-      });
-  // The API check of what would be written (reported when no rule reported that line yet).
-  for (size_t i = 0; i < result.files.size(); ++i) {
-    FileResult& f = result.files[i];
-    if (f.status != FileStatus::kConverted && f.status != FileStatus::kUnchanged) continue;
-    if (!f.python || !f.uses_airflow) continue;
-    for (ir::Diagnostic& d :
-         CheckAgainstApi(f.input, f.converted, options.convert.target, facts[inputs[i].config])) {
-      bool known = false;
-      for (const ir::Diagnostic& e : f.diagnostics) known = known || e.where.line == d.where.line;
-      if (!known) f.diagnostics.push_back(std::move(d));
-    }
-  }
+  auto text_of = [&](size_t i) -> std::string_view {
+    const FileResult& f = result.files[i];
+    if (f.status == FileStatus::kConverted)
+      return overlay->at(fs::path(f.input).lexically_normal().string());
+    std::string_view bytes = inputs[i].bytes;
+    if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
+    return bytes;
+  };
 
-  // 3. Write.
-  result.requirements = RequirementsTxt(options.convert.target, result.providers);
+  // 2. Check what would be written: the converted DAG files, parsed with the converted helper
+  // modules and Airflow 2 semantics, must hold the same DAGs as the originals; every file that
+  // uses Airflow must use only what the Airflow 2 API data has. Files are staged for writing
+  // as they pass, and committed together at the end.
   const bool to_folder = options.write && !options.output.empty();
   const bool in_place = options.write && options.in_place;
-  std::string existing_requirements;
   fs::path requirements_path;
   if (to_folder) requirements_path = fs::path(options.output) / "requirements.txt";
   if (in_place && options.paths.size() == 1) {
@@ -355,36 +342,79 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
     if (fs::is_directory(options.paths[0], ec))
       requirements_path = fs::path(options.paths[0]) / "requirements.txt";
   }
-  for (size_t i = 0; i < result.files.size(); ++i) {
-    FileResult& f = result.files[i];
-    const Input& input = inputs[i];
-    const bool written_status = f.status == FileStatus::kConverted ||
-                                f.status == FileStatus::kUnchanged ||
-                                f.status == FileStatus::kCopied;
-    f.output.clear();
-    if (!written_status) continue;
-    fs::path target;
-    if (to_folder) target = fs::path(options.output) / input.relative;
-    if (in_place) target = input.path;
-    if (!requirements_path.empty() && !target.empty() &&
-        target.lexically_normal() == requirements_path.lexically_normal()) {
-      existing_requirements = input.bytes;  // merged below
-      f.output = target.string();
-      continue;
-    }
-    if (target.empty()) continue;
-    if (in_place && f.status != FileStatus::kConverted) continue;
-    try {
-      WriteFileAtomically(target, f.status == FileStatus::kConverted
-                                      ? std::string_view(f.converted)
-                                      : std::string_view(input.bytes));
-      f.output = target.string();
-    } catch (const std::exception& e) {
-      f.diagnostics.push_back(ir::MakeDiagnostic("DP004", target.string(), {}, e.what(),
-                                                 "choose a writable output folder"));
-    }
-  }
-  if (!requirements_path.empty() && (to_folder || in_place)) {
+  std::string existing_requirements;
+  AtomicWriteBatch batch;
+  std::vector<size_t> staged;  // files staged in the batch
+  parser::ForEachOrdered(
+      result.files.size(), options.jobs,
+      [&](size_t i) {
+        SecondPass pass;
+        const FileResult& f = result.files[i];
+        const bool verify = originals[i] && f.has_dags &&
+                            (f.status == FileStatus::kConverted ||
+                             (helper_changed && f.status == FileStatus::kUnchanged));
+        const bool check = f.python && f.uses_airflow &&
+                           (f.status == FileStatus::kConverted || f.status == FileStatus::kUnchanged);
+        if (!verify && !check) return pass;
+        const parser::SyntaxTree tree = parser::SyntaxTree::Parse(std::string(text_of(i)));
+        if (verify) {
+          parser::ModuleLoader& loader =
+              ThreadLoader(run, configs[inputs[i].config], true, shared_overlay);
+          const parser::FileAnalysis converted =
+              parser::AnalyzeTree(f.input, tree, loader, airflow2);
+          const std::vector<std::string> differences = CompareGraphs(
+              *originals[i], Summarize(converted.file, target, facts[inputs[i].config]));
+          if (!differences.empty()) {
+            std::string list;
+            for (const std::string& d : differences) list += "\n  " + d;
+            pass.diagnostics.push_back(ir::MakeDiagnostic(
+                "DP209", f.input, {},
+                "not written: the converted DAGs would differ from the original:" + list,
+                "this is a bug in dagport or a construct it cannot convert safely: please "
+                "report it; convert the file by hand meanwhile"));
+            pass.failed = true;
+          }
+        }
+        if (check) {
+          // Reported when no rule reported that line already.
+          for (ir::Diagnostic& d :
+               CheckTreeAgainstApi(f.input, tree, target, facts[inputs[i].config])) {
+            bool known = false;
+            for (const ir::Diagnostic& e : f.diagnostics) known = known || e.where.line == d.where.line;
+            if (!known) pass.diagnostics.push_back(std::move(d));
+          }
+        }
+        return pass;
+      },
+      [&](size_t i, SecondPass&& pass) {
+        FileResult& f = result.files[i];
+        for (ir::Diagnostic& d : pass.diagnostics) f.diagnostics.push_back(std::move(d));
+        if (pass.failed) f.status = FileStatus::kFailed;
+        if (!Writable(f.status)) return;
+        fs::path destination;
+        if (to_folder) destination = fs::path(options.output) / inputs[i].relative;
+        if (in_place && f.status == FileStatus::kConverted) destination = inputs[i].path;
+        if (destination.empty()) return;
+        if (!requirements_path.empty() &&
+            destination.lexically_normal() == requirements_path.lexically_normal()) {
+          existing_requirements = inputs[i].bytes;  // merged with ours below
+          f.output = destination.string();
+          return;
+        }
+        try {
+          batch.Stage(destination, f.status == FileStatus::kConverted ? text_of(i)
+                                                                       : std::string_view(inputs[i].bytes));
+          f.output = destination.string();
+          staged.push_back(i);
+        } catch (const std::exception& e) {
+          f.diagnostics.push_back(ir::MakeDiagnostic("DP004", destination.string(), {}, e.what(),
+                                                     "choose a writable output folder"));
+        }
+      });
+
+  // 3. requirements.txt, then everything at once.
+  result.requirements = RequirementsTxt(target, result.providers);
+  if (!requirements_path.empty()) {
     if (in_place && existing_requirements.empty()) {
       std::error_code ec;
       if (fs::exists(requirements_path, ec)) {
@@ -394,14 +424,27 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
         }
       }
     }
-    const std::string text =
-        MergeRequirements(existing_requirements, result.requirements, options.convert.target);
     try {
-      WriteFileAtomically(requirements_path, text);
+      batch.Stage(requirements_path,
+                  MergeRequirements(existing_requirements, result.requirements, target));
       result.requirements_path = requirements_path.string();
     } catch (const std::exception& e) {
       result.diagnostics.push_back(ir::MakeDiagnostic("DP004", requirements_path.string(), {},
                                                       e.what(), "choose a writable output folder"));
+    }
+  }
+  for (const auto& [path, reason] : batch.Commit()) {
+    result.diagnostics.push_back(ir::MakeDiagnostic(
+        "DP004", path, {}, "cannot write " + path + ": " + reason, "choose a writable output folder"));
+    for (size_t i : staged) {
+      if (result.files[i].output == path) result.files[i].output.clear();
+    }
+    if (path == result.requirements_path) result.requirements_path.clear();
+  }
+  if (options.keep_texts) {
+    for (FileResult& f : result.files) {
+      if (f.status == FileStatus::kConverted && f.converted.empty())
+        f.converted = overlay->at(fs::path(f.input).lexically_normal().string());
     }
   }
   return result;

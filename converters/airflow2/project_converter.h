@@ -22,6 +22,9 @@ struct ProjectOptions {
   bool write = true;                     ///< false: compute only (--check, --diff)
   ConvertOptions convert;
   unsigned jobs = 1;
+  /// Keep each Python file's original and converted text in the result (for --diff and
+  /// tests); otherwise they are dropped once written, so that memory stays small.
+  bool keep_texts = false;
 };
 
 enum class FileStatus {

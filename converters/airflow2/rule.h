@@ -14,6 +14,7 @@
 
 #include "converters/airflow2/api_data.h"
 #include "converters/airflow2/import_table.h"
+#include "converters/airflow2/node_index.h"
 #include "converters/source_edit.h"
 #include "ir/diagnostic.h"
 #include "ir/graph.h"
@@ -60,6 +61,7 @@ class FileContext {
   const ConvertOptions& options;
   const ProjectFacts& project;
   const Api& api;
+  const NodeIndex nodes;  ///< the file's nodes by type
   std::vector<CallSite> calls;
 
   EditList edits;
@@ -102,9 +104,10 @@ std::string TargetPath(const Api& api, const std::string& canonical, const Airfl
 
 /// The calls of the file that construct Airflow classes (operators, sensors, DAGs) or plugin
 /// classes, with their class before and after.
-std::vector<CallSite> FindCallSites(const parser::SyntaxTree& tree, const ImportTable& imports,
-                                    const Api& api, const AirflowVersion& target,
-                                    const ProjectFacts& project);
+std::vector<CallSite> FindCallSites(const parser::SyntaxTree& tree,
+                                    const std::vector<TSNode>& call_nodes,
+                                    const ImportTable& imports, const Api& api,
+                                    const AirflowVersion& target, const ProjectFacts& project);
 
 // The rules (rule_*.cc).
 void RuleProvideContext(FileContext& ctx);

@@ -91,7 +91,7 @@ bool RewriteStatement(FileContext& ctx, TSNode op, std::string_view dag) {
 void RuleDagBitShift(FileContext& ctx) {
   const auto dags = DagNames(ctx);
   if (dags.empty()) return;
-  for (TSNode op : NodesOfType(ctx.tree.root(), "binary_operator")) {
+  for (TSNode op : ctx.nodes.Of("binary_operator")) {
     const std::string_view token = ctx.Text(ChildByField(op, "operator"));
     if (token != ">>" && token != "<<") continue;
     // `dag >> task` and `task << dag` assign the task to the DAG.

@@ -39,7 +39,7 @@ bool IntLiteral(const FileContext& ctx, TSNode node, long& value) {
 
 void RuleDaysAgo(FileContext& ctx) {
   const std::chrono::sys_days today = Today(ctx.options.today);
-  for (TSNode call : NodesOfType(ctx.tree.root(), "call")) {
+  for (TSNode call : ctx.nodes.Of("call")) {
     const TSNode function = ChildByField(call, "function");
     const auto path = ctx.imports.Resolve(ctx.tree, function);
     if (!path || *path != "airflow.utils.dates.days_ago") continue;

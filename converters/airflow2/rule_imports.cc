@@ -74,7 +74,7 @@ std::string ProviderOfModule(std::string_view module) {
 /// imports themselves).
 std::vector<TSNode> Uses(const FileContext& ctx, std::string_view local) {
   std::vector<TSNode> out;
-  for (TSNode id : NodesOfType(ctx.tree.root(), "identifier")) {
+  for (TSNode id : ctx.nodes.Of("identifier")) {
     if (ctx.Text(id) != local) continue;
     const TSNode parent = ts_node_parent(id);
     const std::string_view type = NodeType(parent);
@@ -95,11 +95,11 @@ std::vector<TSNode> Uses(const FileContext& ctx, std::string_view local) {
 /// of an imported class of that name could hit the wrong thing.
 bool DefinesName(const FileContext& ctx, std::string_view name) {
   for (const char* type : {"function_definition", "class_definition"}) {
-    for (TSNode def : NodesOfType(ctx.tree.root(), type)) {
+    for (TSNode def : ctx.nodes.Of(type)) {
       if (ctx.Text(ChildByField(def, "name")) == name) return true;
     }
   }
-  for (TSNode assignment : NodesOfType(ctx.tree.root(), "assignment")) {
+  for (TSNode assignment : ctx.nodes.Of("assignment")) {
     const TSNode left = ChildByField(assignment, "left");
     if (NodeType(left) == "identifier" && ctx.Text(left) == name) return true;
   }
@@ -226,7 +226,7 @@ Plan PlanFromItem(FileContext& ctx, const ImportItem& item) {
 /// Rewrites `object.X` attributes whose class was renamed within its module.
 void RenameModuleMembers(FileContext& ctx, std::string_view object_text,
                          const std::string& legacy_module, const std::string& new_module) {
-  for (TSNode attribute : NodesOfType(ctx.tree.root(), "attribute")) {
+  for (TSNode attribute : ctx.nodes.Of("attribute")) {
     if (ctx.Text(ChildByField(attribute, "object")) != object_text) continue;
     const TSNode member = ChildByField(attribute, "attribute");
     const std::string legacy = legacy_module + "." + std::string(ctx.Text(member));
@@ -273,7 +273,7 @@ void ConvertImportStatement(FileContext& ctx, const ImportItem& item) {
     return;
   }
   // `import a.b.c` is used as a.b.c.X: rewrite those chains.
-  for (TSNode attribute : NodesOfType(ctx.tree.root(), "attribute")) {
+  for (TSNode attribute : ctx.nodes.Of("attribute")) {
     const TSNode object = ChildByField(attribute, "object");
     if (ctx.Text(object) != item.module) continue;
     const TSNode member = ChildByField(attribute, "attribute");

@@ -42,6 +42,20 @@ const ArgumentNote kArgumentNotes[] = {
      "`from kubernetes.client import models as k8s`"},
 };
 
+/// Classes whose Airflow 2 successor behaves differently with the same arguments.
+struct ClassNote {
+  std::string_view legacy;  ///< the class as Airflow 1.10 resolves it
+  std::string_view message;
+  std::string_view hint;
+};
+
+const ClassNote kClassNotes[] = {
+    {"airflow.operators.s3_to_redshift_operator.S3ToRedshiftTransfer",
+     "S3ToRedshiftOperator no longer appends '/<table>' to s3_key (Airflow 1.10 copied from "
+     "s3://bucket/<s3_key>/<table>; apache/airflow#10436)",
+     "append the table to s3_key yourself if the files are laid out that way"},
+};
+
 /// Template variables Airflow 2.2 deprecated (they still render) and 2.0 removed.
 const std::set<std::string, std::less<>> kDeprecatedContext = {"execution_date",
                                                                "next_execution_date",
@@ -102,7 +116,7 @@ std::string Join(const std::vector<std::string>& names) {
 }
 
 void CheckTemplates(FileContext& ctx) {
-  for (TSNode string : NodesOfType(ctx.tree.root(), "string")) {
+  for (TSNode string : ctx.nodes.Of("string")) {
     const std::string_view text = ctx.Text(string);
     if (text.find("{{") == std::string_view::npos && text.find("{%") == std::string_view::npos)
       continue;
@@ -132,6 +146,10 @@ void RuleManualChanges(FileContext& ctx) {
                  "Airflow 3), and its tasks hold a worker slot while they wait",
                  "rewrite the sub-DAG as a TaskGroup: `with TaskGroup(\"name\") as group:` "
                  "around the factory's tasks, inside the parent DAG");
+    }
+    for (const ClassNote& note : kClassNotes) {
+      if (site.legacy == note.legacy)
+        ctx.Report("DP205", site.call, std::string(note.message), std::string(note.hint));
     }
     for (const ArgumentNote& note : kArgumentNotes) {
       if (site.target != note.target) continue;

@@ -28,7 +28,7 @@ bool LooksLikeOperatorOrDict(const FileContext& ctx, TSNode call) {
 }  // namespace
 
 void RuleProvideContext(FileContext& ctx) {
-  for (TSNode call : NodesOfType(ctx.tree.root(), "call")) {
+  for (TSNode call : ctx.nodes.Of("call")) {
     const TSNode arguments = ChildByField(call, "arguments");
     const TSNode keyword = FindKeyword(ctx.tree, arguments, kName);
     if (ts_node_is_null(keyword)) continue;
@@ -41,7 +41,7 @@ void RuleProvideContext(FileContext& ctx) {
                 std::string("removed ") + std::string(ctx.Text(keyword)) +
                     " (Airflow 2 passes the context to the callable by itself)");
   }
-  for (TSNode dictionary : NodesOfType(ctx.tree.root(), "dictionary")) {
+  for (TSNode dictionary : ctx.nodes.Of("dictionary")) {
     const TSNode pair = FindDictKey(ctx.tree, dictionary, kName);
     if (ts_node_is_null(pair)) continue;
     DeleteListItem(ctx.edits, ctx.tree, pair);

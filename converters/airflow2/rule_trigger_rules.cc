@@ -49,15 +49,15 @@ std::string Upper(std::string_view s) {
 }  // namespace
 
 void RuleTriggerRules(FileContext& ctx) {
-  for (TSNode keyword : NodesOfType(ctx.tree.root(), "keyword_argument")) {
+  for (TSNode keyword : ctx.nodes.Of("keyword_argument")) {
     if (ctx.Text(ChildByField(keyword, "name")) == "trigger_rule")
       RewriteString(ctx, ChildByField(keyword, "value"));
   }
-  for (TSNode dictionary : NodesOfType(ctx.tree.root(), "dictionary")) {
+  for (TSNode dictionary : ctx.nodes.Of("dictionary")) {
     const TSNode pair = FindDictKey(ctx.tree, dictionary, "trigger_rule");
     if (!ts_node_is_null(pair)) RewriteString(ctx, ChildByField(pair, "value"));
   }
-  for (TSNode attribute : NodesOfType(ctx.tree.root(), "attribute")) {
+  for (TSNode attribute : ctx.nodes.Of("attribute")) {
     const auto object = ctx.imports.Resolve(ctx.tree, ChildByField(attribute, "object"));
     if (!object || !object->ends_with("trigger_rule.TriggerRule")) continue;
     const TSNode member = ChildByField(attribute, "attribute");

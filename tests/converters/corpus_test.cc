@@ -30,6 +30,7 @@ ProjectOptions Options(const fs::path& in, const fs::path& out) {
   options.convert.target = *AirflowVersion::Parse("2.10.3");
   options.convert.today = "2026-11-26";
   options.jobs = 2;
+  options.keep_texts = true;
   return options;
 }
 
