@@ -19,34 +19,40 @@ bool EditList::Touches(uint32_t begin, uint32_t end) const {
   return false;
 }
 
-std::string EditList::Apply(std::string_view original) const {
-  std::vector<const Edit*> sorted;
-  sorted.reserve(edits_.size());
-  for (const Edit& e : edits_) sorted.push_back(&e);
-  std::stable_sort(sorted.begin(), sorted.end(), [](const Edit* a, const Edit* b) {
-    if (a->begin != b->begin) return a->begin < b->begin;
+std::vector<Edit> EditList::Sorted(std::string_view original) const {
+  std::vector<Edit> sorted = edits_;
+  std::stable_sort(sorted.begin(), sorted.end(), [](const Edit& a, const Edit& b) {
+    if (a.begin != b.begin) return a.begin < b.begin;
     // At one offset: insertions first (in the order made), then the replacement.
-    const bool a_insert = a->begin == a->end, b_insert = b->begin == b->end;
+    const bool a_insert = a.begin == a.end, b_insert = b.begin == b.end;
     if (a_insert != b_insert) return a_insert;
-    return a->order < b->order;
+    return a.order < b.order;
   });
-  std::string out;
-  out.reserve(original.size() + 256);
   uint32_t cursor = 0;
-  for (const Edit* e : sorted) {
-    if (e->end > original.size()) {
-      throw EditConflict(fmt::format("edit at bytes {}..{} lies outside the {}-byte text", e->begin,
-                                     e->end, original.size()));
+  for (const Edit& e : sorted) {
+    if (e.end > original.size()) {
+      throw EditConflict(fmt::format("edit at bytes {}..{} lies outside the {}-byte text", e.begin,
+                                     e.end, original.size()));
     }
-    if (e->begin < cursor) {
+    if (e.begin < cursor) {
       throw EditConflict(
           fmt::format("two edits overlap at byte {} (the second would replace "
                       "'{}')",
-                      e->begin, original.substr(e->begin, e->end - e->begin)));
+                      e.begin, original.substr(e.begin, e.end - e.begin)));
     }
-    out.append(original.substr(cursor, e->begin - cursor));
-    out.append(e->text);
-    cursor = e->end;
+    cursor = e.end;
+  }
+  return sorted;
+}
+
+std::string EditList::Apply(std::string_view original) const {
+  std::string out;
+  out.reserve(original.size() + 256);
+  uint32_t cursor = 0;
+  for (const Edit& e : Sorted(original)) {
+    out.append(original.substr(cursor, e.begin - cursor));
+    out.append(e.text);
+    cursor = e.end;
   }
   out.append(original.substr(cursor));
   return out;

@@ -39,6 +39,8 @@ class EditList {
   /// The original with every edit applied. Throws EditConflict when two replacements overlap
   /// or an edit lies outside the text.
   std::string Apply(std::string_view original) const;
+  /// The edits in the order Apply applies them. Throws EditConflict like Apply.
+  std::vector<Edit> Sorted(std::string_view original) const;
 
  private:
   std::vector<Edit> edits_;

@@ -243,6 +243,10 @@ FileAnalysis AnalyzeTree(const std::string& path, const SyntaxTree& tree, Module
   for (DagObj* dag : collected) {
     result.file.dags.push_back(ToIrDag(*dag, ev.edges));
   }
+  for (const auto& [name, loaded] : ev.modules) {
+    if (loaded != module && loaded != nullptr && !loaded->path.empty())
+      result.local_modules.push_back(loaded->path);
+  }
   // Two DAGs with one id: DagBag keeps the later one, in the place of the first.
   {
     std::vector<ir::Dag> unique;

@@ -16,6 +16,8 @@ struct FileAnalysis {
   /// False when the file holds neither "DAG" nor "airflow": Airflow's DagBag skips such files
   /// (safe mode), and so does dagport.
   bool might_contain_dag = true;
+  /// The project files (helper modules, plugins) the analysis evaluated besides the file itself.
+  std::vector<std::string> local_modules;
 };
 
 /// `path` is how the file is named in the IR and in messages.

@@ -182,6 +182,60 @@ SyntaxTree SyntaxTree::Parse(std::string text) {
   return SyntaxTree(std::move(text), tree);
 }
 
+namespace {
+
+/// Where `text` ends when it starts at `from`.
+TSPoint Advance(TSPoint from, std::string_view text) {
+  for (char c : text) {
+    if (c == '\n') {
+      ++from.row;
+      from.column = 0;
+    } else {
+      ++from.column;
+    }
+  }
+  return from;
+}
+
+}  // namespace
+
+SyntaxTree SyntaxTree::Reparse(const SyntaxTree& old, std::string text,
+                               const std::vector<TextEdit>& edits) {
+  TSParser* parser = ThreadParser();
+  if (text.size() > UINT32_MAX) throw std::length_error("source text larger than 4 GiB");
+  std::unique_ptr<TSTree, TreeDeleter> edited(ts_tree_copy(old.tree_.get()));
+  const std::string_view before = old.text_;
+  // Where each edit starts, in one pass over the old text.
+  std::vector<TSPoint> starts;
+  starts.reserve(edits.size());
+  TSPoint point{0, 0};
+  uint32_t offset = 0;
+  for (const TextEdit& e : edits) {
+    if (e.end > before.size() || e.begin > e.end || e.begin < offset) {
+      return Parse(std::move(text));  // not sorted edits of this text: parse from scratch
+    }
+    point = Advance(point, before.substr(offset, e.begin - offset));
+    offset = e.begin;
+    starts.push_back(point);
+  }
+  // Last edit first: the positions before an edit are the same in the old and the new text.
+  for (size_t k = edits.size(); k-- > 0;) {
+    const TextEdit& e = edits[k];
+    TSInputEdit edit;
+    edit.start_byte = e.begin;
+    edit.old_end_byte = e.end;
+    edit.new_end_byte = e.begin + static_cast<uint32_t>(e.text.size());
+    edit.start_point = starts[k];
+    edit.old_end_point = Advance(starts[k], before.substr(e.begin, e.end - e.begin));
+    edit.new_end_point = Advance(starts[k], e.text);
+    ts_tree_edit(edited.get(), &edit);
+  }
+  TSTree* tree =
+      ts_parser_parse_string(parser, edited.get(), text.data(), static_cast<uint32_t>(text.size()));
+  if (tree == nullptr) throw std::runtime_error("tree-sitter failed to parse");
+  return SyntaxTree(std::move(text), tree);
+}
+
 std::string_view SyntaxTree::NodeText(TSNode node) const {
   const uint32_t begin = std::min<uint32_t>(ts_node_start_byte(node), text_.size());
   const uint32_t end = std::min<uint32_t>(ts_node_end_byte(node), text_.size());
@@ -298,11 +352,11 @@ void SyntaxTree::AddPython2Statements(const std::string& file, size_t limit,
     const TSSymbol symbol = ts_node_symbol(node);
     bool descend = false;
     if (symbol == symbols.print_statement || symbol == symbols.exec_statement) {
-      out.push_back(ir::MakeDiagnostic(
-          "DP102", file, Range(node),
-          fmt::format("Python 2 syntax: {} statement",
-                      symbol == symbols.print_statement ? "print" : "exec"),
-          "Airflow 2 needs Python 3: port the file (for example with 2to3)"));
+      out.push_back(
+          ir::MakeDiagnostic("DP102", file, Range(node),
+                             fmt::format("Python 2 syntax: {} statement",
+                                         symbol == symbols.print_statement ? "print" : "exec"),
+                             "Airflow 2 needs Python 3: port the file (for example with 2to3)"));
     } else {
       if (symbol == symbols.except_clause) {
         // The grammar reads Python 2's `except X, e:` as an except clause with an alias and a

@@ -72,11 +72,21 @@ class NodeList {
 NodeList NamedChildren(TSNode node);
 NodeList Children(TSNode node);
 
+/// A replacement of bytes [begin, end) of a text by `text`, for incremental re-parsing.
+struct TextEdit {
+  uint32_t begin = 0, end = 0;
+  std::string_view text;
+};
+
 class SyntaxTree {
  public:
   /// Parses `text` (kept by the tree). Never fails: tree-sitter recovers from errors, which
   /// `SyntaxErrors` reports.
   static SyntaxTree Parse(std::string text);
+  /// Parses `text`, which is `old`'s text with `edits` applied (sorted, not overlapping), reusing
+  /// what the edits left untouched of `old`'s tree: much cheaper than Parse for small edits.
+  static SyntaxTree Reparse(const SyntaxTree& old, std::string text,
+                            const std::vector<TextEdit>& edits);
 
   TSNode root() const { return ts_tree_root_node(tree_.get()); }
   const std::string& text() const { return text_; }

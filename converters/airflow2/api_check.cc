@@ -20,7 +20,8 @@ std::vector<ir::Diagnostic> CheckTreeAgainstApi(const std::string& path,
                                                 const AirflowVersion& target,
                                                 const ProjectFacts& project) {
   std::vector<ir::Diagnostic> out;
-  const ImportTable imports = ImportTable::Build(tree);
+  const NodeIndex nodes(tree.root());
+  const ImportTable imports = ImportTable::Build(tree, nodes);
   const Api& api = Api::Get();
   auto report = [&](TSNode at, std::string message, std::string hint) {
     out.push_back(
@@ -43,7 +44,7 @@ std::vector<ir::Diagnostic> CheckTreeAgainstApi(const std::string& path,
     }
   }
   for (const CallSite& site :
-       FindCallSites(tree, NodesOfType(tree.root(), "call"), imports, api, target, project)) {
+       FindCallSites(tree, nodes.Of("call"), imports, api, target, project)) {
     if (site.target.empty()) continue;
     const AcceptedKeywords accepted = api.Keywords(site.target, target);
     if (!accepted.known) continue;

@@ -9,15 +9,9 @@ namespace dagport::converters::airflow2 {
 using parser::ChildByField;
 using parser::NodeType;
 
-FileContext::FileContext(const parser::SyntaxTree& t, const std::string& p, const ImportTable& i,
-                         const ConvertOptions& o, const ProjectFacts& f)
-    : tree(t),
-      path(p),
-      imports(i),
-      options(o),
-      project(f),
-      api(Api::Get()),
-      nodes(t.root()) {}
+FileContext::FileContext(const parser::SyntaxTree& t, const std::string& p, const NodeIndex& n,
+                         const ImportTable& i, const ConvertOptions& o, const ProjectFacts& f)
+    : tree(t), path(p), imports(i), options(o), project(f), api(Api::Get()), nodes(n) {}
 
 void FileContext::Changed(const char* rule, TSNode at, std::string message) {
   changes.push_back(AppliedChange{rule, Line(at), std::move(message)});
@@ -127,11 +121,12 @@ FileConversion ConvertTree(const std::string& path, const parser::SyntaxTree& tr
         "again"));
     return out;
   }
-  const ImportTable imports = ImportTable::Build(tree);
+  const NodeIndex nodes(tree.root());
+  const ImportTable imports = ImportTable::Build(tree, nodes);
   out.uses_airflow = imports.ImportsAirflow();
   if (!out.uses_airflow) return out;
 
-  FileContext ctx(tree, path, imports, options, project);
+  FileContext ctx(tree, path, nodes, imports, options, project);
   ctx.calls = FindCallSites(tree, ctx.nodes.Of("call"), imports, ctx.api, options.target, project);
   for (const Rule& rule : Rules()) rule.run(ctx);
   out.changes = std::move(ctx.changes);
@@ -139,6 +134,7 @@ FileConversion ConvertTree(const std::string& path, const parser::SyntaxTree& tr
   out.providers = std::move(ctx.providers);
   if (ctx.edits.empty()) return out;
   try {
+    out.edits = ctx.edits.Sorted(tree.text());
     out.text = ctx.edits.Apply(tree.text());
   } catch (const EditConflict& e) {
     out.converted = false;

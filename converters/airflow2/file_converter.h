@@ -18,6 +18,8 @@ struct FileConversion {
   std::vector<AppliedChange> changes;
   std::vector<ir::Diagnostic> diagnostics;
   std::set<std::string> providers;
+  /// The edits that made `text` from the original, in order (for incremental re-parsing).
+  std::vector<Edit> edits;
 };
 
 FileConversion ConvertFile(const std::string& path, std::string text, const ConvertOptions& options,

@@ -25,14 +25,15 @@ GraphSummary Summarize(const ir::DagFile& file, const AirflowVersion& target,
   GraphSummary summary;
   for (const ir::Dag& d : file.dags) {
     GraphSummary::Dag& dag = summary.dags[d.dag_id];
-    for (const ir::Task& t : d.tasks) dag.tasks[t.task_id] = OnTarget(t.operator_class, target, project);
+    for (const ir::Task& t : d.tasks)
+      dag.tasks[t.task_id] = OnTarget(t.operator_class, target, project);
     for (const ir::Edge& e : d.edges) dag.edges.emplace(e.from, e.to);
   }
   return summary;
 }
 
-std::vector<std::string> CompareGraphs(const GraphSummary& original,
-                                       const GraphSummary& converted, size_t limit) {
+std::vector<std::string> CompareGraphs(const GraphSummary& original, const GraphSummary& converted,
+                                       size_t limit) {
   std::vector<std::string> out;
   auto note = [&](std::string line) {
     if (out.size() < limit) out.push_back(std::move(line));

@@ -27,8 +27,8 @@ GraphSummary Summarize(const ir::DagFile& file, const AirflowVersion& target,
                        const ProjectFacts& project);
 
 /// What differs, one line each (at most `limit` lines); empty when the graphs are the same.
-std::vector<std::string> CompareGraphs(const GraphSummary& original,
-                                       const GraphSummary& converted, size_t limit = 8);
+std::vector<std::string> CompareGraphs(const GraphSummary& original, const GraphSummary& converted,
+                                       size_t limit = 8);
 std::vector<std::string> CompareGraphs(const ir::DagFile& original, const ir::DagFile& converted,
                                        const AirflowVersion& target, const ProjectFacts& project,
                                        size_t limit = 8);

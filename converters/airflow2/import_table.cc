@@ -1,5 +1,7 @@
 #include "converters/airflow2/import_table.h"
 
+#include <algorithm>
+
 namespace dagport::converters::airflow2 {
 
 using parser::ChildByField;
@@ -94,6 +96,28 @@ ImportTable ImportTable::Build(const parser::SyntaxTree& tree) {
     }
   }
   ts_tree_cursor_delete(&cursor);
+  return table;
+}
+
+ImportTable ImportTable::Build(const parser::SyntaxTree& tree, const NodeIndex& nodes) {
+  std::vector<TSNode> statements = nodes.Of("import_statement");
+  const std::vector<TSNode>& from = nodes.Of("import_from_statement");
+  statements.insert(statements.end(), from.begin(), from.end());
+  std::sort(statements.begin(), statements.end(),
+            [](TSNode a, TSNode b) { return ts_node_start_byte(a) < ts_node_start_byte(b); });
+  ImportTable table;
+  for (TSNode node : statements) {
+    if (NodeType(node) == "import_statement") {
+      AddNames(tree, node, ImportItem{}, table.items_);
+      continue;
+    }
+    ImportItem base;
+    base.from = true;
+    const TSNode module = ChildByField(node, "module_name");
+    base.relative = NodeType(module) == "relative_import";
+    base.module = tree.NodeText(module);
+    AddNames(tree, node, base, table.items_);
+  }
   return table;
 }
 

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "converters/airflow2/node_index.h"
 #include "parser/syntax_tree.h"
 
 namespace dagport::converters::airflow2 {
@@ -31,6 +32,8 @@ struct ImportItem {
 class ImportTable {
  public:
   static ImportTable Build(const parser::SyntaxTree& tree);
+  /// The same from the tree's node index (no walk of its own).
+  static ImportTable Build(const parser::SyntaxTree& tree, const NodeIndex& nodes);
 
   const std::vector<ImportItem>& items() const { return items_; }
   /// The last import that binds `local`, or nullptr.

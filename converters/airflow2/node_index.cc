@@ -1,14 +1,54 @@
 #include "converters/airflow2/node_index.h"
 
+#include <map>
+#include <string>
+
 namespace dagport::converters::airflow2 {
 
+namespace {
+
+/// The grammar's symbols: one canonical symbol per named type, since several symbols can
+/// carry one name (aliases: a keyword used as an `identifier`).
+struct Symbols {
+  std::map<std::string, TSSymbol, std::less<>> by_name;  ///< name -> canonical symbol
+  std::vector<TSSymbol> canonical;                       ///< symbol -> canonical symbol
+};
+
+const Symbols& GrammarSymbols() {
+  static const Symbols table = [] {
+    Symbols t;
+    const TSLanguage* language = parser::PythonLanguage();
+    const uint32_t count = ts_language_symbol_count(language);
+    t.canonical.resize(count);
+    // Named symbols first, so that a name's canonical symbol is a named one when there is one.
+    for (const bool regular : {true, false}) {
+      for (uint32_t i = 0; i < count; ++i) {
+        const auto symbol = static_cast<TSSymbol>(i);
+        if ((ts_language_symbol_type(language, symbol) == TSSymbolTypeRegular) != regular) continue;
+        const auto [it, inserted] =
+            t.by_name.emplace(ts_language_symbol_name(language, symbol), symbol);
+        t.canonical[i] = it->second;
+      }
+    }
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace
+
 NodeIndex::NodeIndex(TSNode root) {
+  const Symbols& symbols = GrammarSymbols();
+  by_symbol_.resize(symbols.canonical.size());
   TSTreeCursor cursor = ts_tree_cursor_new(root);
   bool done = false;
   while (!done) {
     const TSNode node = ts_tree_cursor_current_node(&cursor);
-    if (ts_node_is_named(node)) by_type_[parser::NodeType(node)].push_back(node);
-    if (ts_tree_cursor_goto_first_child(&cursor)) continue;
+    const TSSymbol symbol = ts_node_symbol(node);
+    if (symbol < by_symbol_.size() && ts_node_is_named(node))
+      by_symbol_[symbols.canonical[symbol]].push_back(node);
+    // Tokens have no children: skip the cursor call for them.
+    if (ts_node_child_count(node) != 0 && ts_tree_cursor_goto_first_child(&cursor)) continue;
     while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
       if (!ts_tree_cursor_goto_parent(&cursor)) {
         done = true;
@@ -21,8 +61,10 @@ NodeIndex::NodeIndex(TSNode root) {
 
 const std::vector<TSNode>& NodeIndex::Of(std::string_view type) const {
   static const std::vector<TSNode> kNone;
-  auto it = by_type_.find(type);
-  return it == by_type_.end() ? kNone : it->second;
+  const auto& names = GrammarSymbols().by_name;
+  auto it = names.find(type);
+  if (it == names.end() || it->second >= by_symbol_.size()) return kNone;
+  return by_symbol_[it->second];
 }
 
 }  // namespace dagport::converters::airflow2

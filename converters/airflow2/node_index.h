@@ -3,7 +3,6 @@
 /// calls, dicts, strings, identifiers... of a file many times over.
 
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "parser/syntax_tree.h"
@@ -17,7 +16,7 @@ class NodeIndex {
   const std::vector<TSNode>& Of(std::string_view type) const;
 
  private:
-  std::unordered_map<std::string_view, std::vector<TSNode>> by_type_;
+  std::vector<std::vector<TSNode>> by_symbol_;  ///< indexed by grammar symbol
 };
 
 }  // namespace dagport::converters::airflow2

@@ -8,10 +8,10 @@
 
 #include <fmt/format.h>
 
+#include <optional>
 #include "converters/airflow2/api_check.h"
 #include "converters/airflow2/file_converter.h"
 #include "converters/airflow2/graph_comparison.h"
-#include <optional>
 #include "converters/airflow2/requirements.h"
 #include "converters/atomic_file.h"
 #include "parser/file_analyzer.h"
@@ -139,9 +139,13 @@ std::vector<Input> ListInputs(const ProjectOptions& options, std::vector<ImportC
   return out;
 }
 
-/// A loader per worker thread and import configuration, fresh for each conversion run.
+/// The loaders a conversion uses: the files as they are with Airflow 1.10 semantics, with
+/// Airflow 2 semantics, and with the converted texts of the other files (the overlay).
+enum LoaderKind { kLegacyLoader, kModernLoader, kOverlayLoader };
+
+/// A loader per worker thread, import configuration and kind, fresh for each conversion run.
 parser::ModuleLoader& ThreadLoader(
-    unsigned run, const ImportConfig& config, bool converted,
+    unsigned run, const ImportConfig& config, LoaderKind kind,
     const std::shared_ptr<const parser::ModuleLoader::Overlay>& overlay) {
   thread_local unsigned current_run = 0;
   thread_local std::map<std::string, std::unique_ptr<parser::ModuleLoader>> loaders;
@@ -149,10 +153,10 @@ parser::ModuleLoader& ThreadLoader(
     loaders.clear();
     current_run = run;
   }
-  auto& loader = loaders[(converted ? "2|" : "1|") + config.key];
+  auto& loader = loaders[std::to_string(kind) + "|" + config.key];
   if (!loader) {
     loader = std::make_unique<parser::ModuleLoader>(config.roots, config.plugins);
-    if (converted) loader->SetOverlay(overlay);
+    if (kind == kOverlayLoader) loader->SetOverlay(overlay);
   }
   return *loader;
 }
@@ -191,7 +195,30 @@ namespace {
 struct FirstPass {
   FileResult file;
   std::optional<GraphSummary> graph;  ///< the original's DAGs, when it may hold some
+  /// The graph check made in the first pass, without the other files' conversions: final
+  /// unless `local_modules` holds a file that was converted.
+  std::vector<std::string> differences;
+  bool checked = false;
+  std::vector<std::string> local_modules;  ///< project files the (converted) analysis read
 };
+
+/// The incremental re-parse's view of a conversion's edits.
+std::vector<parser::TextEdit> TextEdits(const std::vector<Edit>& edits) {
+  std::vector<parser::TextEdit> out;
+  out.reserve(edits.size());
+  for (const Edit& e : edits) out.push_back(parser::TextEdit{e.begin, e.end, e.text});
+  return out;
+}
+
+/// Appends the API check's findings on lines no rule reported already.
+void AddApiFindings(std::vector<ir::Diagnostic> found, std::vector<ir::Diagnostic>& into) {
+  const size_t rules = into.size();
+  for (ir::Diagnostic& d : found) {
+    bool known = false;
+    for (size_t k = 0; k < rules; ++k) known = known || into[k].where.line == d.where.line;
+    if (!known) into.push_back(std::move(d));
+  }
+}
 
 /// What the second pass found.
 struct SecondPass {
@@ -233,6 +260,12 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
   // semantics) for the graph check. Everything else is copied.
   result.files.resize(inputs.size());
   std::vector<std::optional<GraphSummary>> originals(inputs.size());
+  struct FirstCheck {
+    std::vector<std::string> differences;
+    bool checked = false;
+    std::vector<std::string> local_modules;
+  };
+  std::vector<FirstCheck> first_checks(inputs.size());
   parser::ForEachOrdered(
       inputs.size(), options.jobs,
       [&](size_t i) {
@@ -273,8 +306,8 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
           return pass;
         }
         const parser::SyntaxTree tree = parser::SyntaxTree::Parse(std::move(*source.text));
-        FileConversion conversion = ConvertTree(file.input, tree, options.convert,
-                                                facts[input.config]);
+        FileConversion conversion =
+            ConvertTree(file.input, tree, options.convert, facts[input.config]);
         file.changes = std::move(conversion.changes);
         file.diagnostics = std::move(conversion.diagnostics);
         file.uses_airflow = conversion.uses_airflow;
@@ -292,16 +325,36 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
         } else if (options.keep_texts) {
           file.original = file.converted = tree.text();
         }
-        if (file.uses_airflow) {
-          parser::ModuleLoader& loader =
-              ThreadLoader(run, configs[input.config], false, shared_overlay);
-          parser::FileAnalysis a = parser::AnalyzeTree(file.input, tree, loader, airflow1);
-          if (a.might_contain_dag) {
-            file.has_dags = !a.file.dags.empty();
-            file.dags = a.file.dags.size();
-            for (const ir::Dag& d : a.file.dags) file.tasks += d.tasks.size();
-            pass.graph = Summarize(a.file, target, facts[input.config]);
-          }
+        if (!file.uses_airflow) return pass;
+        const ProjectFacts& project = facts[input.config];
+        parser::ModuleLoader& legacy =
+            ThreadLoader(run, configs[input.config], kLegacyLoader, shared_overlay);
+        parser::FileAnalysis original = parser::AnalyzeTree(file.input, tree, legacy, airflow1);
+        if (original.might_contain_dag) {
+          file.has_dags = !original.file.dags.empty();
+          file.dags = original.file.dags.size();
+          for (const ir::Dag& d : original.file.dags) file.tasks += d.tasks.size();
+          pass.graph = Summarize(original.file, target, project);
+        }
+        if (!conversion.changed) {
+          AddApiFindings(CheckTreeAgainstApi(file.input, tree, target, project), file.diagnostics);
+          pass.local_modules = std::move(original.local_modules);
+          return pass;
+        }
+        // The converted text, re-parsed incrementally from the original's tree, analysed with
+        // Airflow 2 semantics (helper modules as they are on disk: when one of them is
+        // converted too, the second pass checks again with its converted text).
+        const parser::SyntaxTree converted =
+            parser::SyntaxTree::Reparse(tree, file.converted, TextEdits(conversion.edits));
+        AddApiFindings(CheckTreeAgainstApi(file.input, converted, target, project),
+                       file.diagnostics);
+        if (file.has_dags) {
+          parser::ModuleLoader& modern =
+              ThreadLoader(run, configs[input.config], kModernLoader, shared_overlay);
+          parser::FileAnalysis after = parser::AnalyzeTree(file.input, converted, modern, airflow2);
+          pass.differences = CompareGraphs(*pass.graph, Summarize(after.file, target, project));
+          pass.checked = true;
+          pass.local_modules = std::move(after.local_modules);
         }
         return pass;
       },
@@ -314,11 +367,10 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
               options.keep_texts ? file.converted : std::move(file.converted);
         }
         originals[i] = std::move(pass.graph);
+        first_checks[i] =
+            FirstCheck{std::move(pass.differences), pass.checked, std::move(pass.local_modules)};
         result.files[i] = std::move(file);
       });
-  bool helper_changed = false;  // a converted file without DAGs: every DAG file may use it
-  for (const FileResult& f : result.files)
-    helper_changed = helper_changed || (f.status == FileStatus::kConverted && !f.has_dags);
 
   auto text_of = [&](size_t i) -> std::string_view {
     const FileResult& f = result.files[i];
@@ -329,9 +381,8 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
     return bytes;
   };
 
-  // 2. Check what would be written: the converted DAG files, parsed with the converted helper
-  // modules and Airflow 2 semantics, must hold the same DAGs as the originals; every file that
-  // uses Airflow must use only what the Airflow 2 API data has. Files are staged for writing
+  // 2. The graph check of the DAG files that import converted helper modules, with their
+  // converted texts (the others were checked in the first pass). Files are staged for writing
   // as they pass, and committed together at the end.
   const bool to_folder = options.write && !options.output.empty();
   const bool in_place = options.write && options.in_place;
@@ -350,39 +401,34 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
       [&](size_t i) {
         SecondPass pass;
         const FileResult& f = result.files[i];
-        const bool verify = originals[i] && f.has_dags &&
-                            (f.status == FileStatus::kConverted ||
-                             (helper_changed && f.status == FileStatus::kUnchanged));
-        const bool check = f.python && f.uses_airflow &&
-                           (f.status == FileStatus::kConverted || f.status == FileStatus::kUnchanged);
-        if (!verify && !check) return pass;
-        const parser::SyntaxTree tree = parser::SyntaxTree::Parse(std::string(text_of(i)));
-        if (verify) {
+        if (!originals[i] || !f.has_dags) return pass;
+        if (f.status != FileStatus::kConverted && f.status != FileStatus::kUnchanged) return pass;
+        const FirstCheck& first = first_checks[i];
+        bool uses_converted = false;  // a helper module the file imports was converted too
+        for (const std::string& m : first.local_modules)
+          uses_converted =
+              uses_converted || overlay->contains(fs::path(m).lexically_normal().string());
+        std::vector<std::string> differences = first.differences;
+        if (uses_converted) {
+          const parser::SyntaxTree tree = parser::SyntaxTree::Parse(std::string(text_of(i)));
           parser::ModuleLoader& loader =
-              ThreadLoader(run, configs[inputs[i].config], true, shared_overlay);
+              ThreadLoader(run, configs[inputs[i].config], kOverlayLoader, shared_overlay);
           const parser::FileAnalysis converted =
               parser::AnalyzeTree(f.input, tree, loader, airflow2);
-          const std::vector<std::string> differences = CompareGraphs(
-              *originals[i], Summarize(converted.file, target, facts[inputs[i].config]));
-          if (!differences.empty()) {
-            std::string list;
-            for (const std::string& d : differences) list += "\n  " + d;
-            pass.diagnostics.push_back(ir::MakeDiagnostic(
-                "DP209", f.input, {},
-                "not written: the converted DAGs would differ from the original:" + list,
-                "this is a bug in dagport or a construct it cannot convert safely: please "
-                "report it; convert the file by hand meanwhile"));
-            pass.failed = true;
-          }
+          differences = CompareGraphs(*originals[i],
+                                      Summarize(converted.file, target, facts[inputs[i].config]));
+        } else if (!first.checked) {
+          return pass;  // unchanged, and nothing it imports changed
         }
-        if (check) {
-          // Reported when no rule reported that line already.
-          for (ir::Diagnostic& d :
-               CheckTreeAgainstApi(f.input, tree, target, facts[inputs[i].config])) {
-            bool known = false;
-            for (const ir::Diagnostic& e : f.diagnostics) known = known || e.where.line == d.where.line;
-            if (!known) pass.diagnostics.push_back(std::move(d));
-          }
+        if (!differences.empty()) {
+          std::string list;
+          for (const std::string& d : differences) list += "\n  " + d;
+          pass.diagnostics.push_back(ir::MakeDiagnostic(
+              "DP209", f.input, {},
+              "not written: the converted DAGs would differ from the original:" + list,
+              "this is a bug in dagport or a construct it cannot convert safely: please "
+              "report it; convert the file by hand meanwhile"));
+          pass.failed = true;
         }
         return pass;
       },
@@ -402,8 +448,9 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
           return;
         }
         try {
-          batch.Stage(destination, f.status == FileStatus::kConverted ? text_of(i)
-                                                                       : std::string_view(inputs[i].bytes));
+          batch.Stage(destination, f.status == FileStatus::kConverted
+                                       ? text_of(i)
+                                       : std::string_view(inputs[i].bytes));
           f.output = destination.string();
           staged.push_back(i);
         } catch (const std::exception& e) {
@@ -434,8 +481,9 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
     }
   }
   for (const auto& [path, reason] : batch.Commit()) {
-    result.diagnostics.push_back(ir::MakeDiagnostic(
-        "DP004", path, {}, "cannot write " + path + ": " + reason, "choose a writable output folder"));
+    result.diagnostics.push_back(ir::MakeDiagnostic("DP004", path, {},
+                                                    "cannot write " + path + ": " + reason,
+                                                    "choose a writable output folder"));
     for (size_t i : staged) {
       if (result.files[i].output == path) result.files[i].output.clear();
     }

@@ -52,8 +52,9 @@ struct CallSite {
 
 class FileContext {
  public:
-  FileContext(const parser::SyntaxTree& tree, const std::string& path, const ImportTable& imports,
-              const ConvertOptions& options, const ProjectFacts& project);
+  FileContext(const parser::SyntaxTree& tree, const std::string& path, const NodeIndex& nodes,
+              const ImportTable& imports, const ConvertOptions& options,
+              const ProjectFacts& project);
 
   const parser::SyntaxTree& tree;
   const std::string& path;
@@ -61,7 +62,7 @@ class FileContext {
   const ConvertOptions& options;
   const ProjectFacts& project;
   const Api& api;
-  const NodeIndex nodes;  ///< the file's nodes by type
+  const NodeIndex& nodes;  ///< the file's nodes by type
   std::vector<CallSite> calls;
 
   EditList edits;

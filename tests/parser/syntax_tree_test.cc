@@ -49,3 +49,44 @@ TEST(SyntaxTree, DeepNestingDoesNotCrash) {
 
 }  // namespace
 }  // namespace dagport::parser
+
+namespace dagport::parser {
+namespace {
+
+std::string Sexp(const SyntaxTree& tree) {
+  char* s = ts_node_string(tree.root());
+  std::string out(s);
+  std::free(s);
+  return out;
+}
+
+TEST(SyntaxTreeReparse, GivesTheTreeAFullParseGives) {
+  const std::string before =
+      "from airflow.operators.bash_operator import BashOperator\n"
+      "t = BashOperator(task_id='t', xcom_push=True, provide_context=True)\n"
+      "def f():\n    return 'x'\n";
+  const SyntaxTree old = SyntaxTree::Parse(before);
+  // Edits as a converter makes them: sorted, not overlapping, shorter and longer.
+  const size_t module = before.find("bash_operator");
+  const size_t xcom = before.find("xcom_push");
+  const size_t context = before.find(", provide_context=True");
+  const std::vector<TextEdit> edits = {
+      {static_cast<uint32_t>(module), static_cast<uint32_t>(module + 13), "bash"},
+      {static_cast<uint32_t>(xcom), static_cast<uint32_t>(xcom + 9), "do_xcom_push"},
+      {static_cast<uint32_t>(context), static_cast<uint32_t>(context + 22), ""},
+      {static_cast<uint32_t>(before.size()), static_cast<uint32_t>(before.size()), "x = 1\n"}};
+  std::string after = before;
+  for (auto it = edits.rbegin(); it != edits.rend(); ++it)
+    after.replace(it->begin, it->end - it->begin, it->text);
+  const SyntaxTree reparsed = SyntaxTree::Reparse(old, after, edits);
+  const SyntaxTree fresh = SyntaxTree::Parse(after);
+  EXPECT_EQ(reparsed.text(), after);
+  EXPECT_EQ(Sexp(reparsed), Sexp(fresh));
+  EXPECT_EQ(reparsed.Range(reparsed.root()), fresh.Range(fresh.root()));
+  // Edits that do not fit the text: a full parse instead.
+  const SyntaxTree fallback = SyntaxTree::Reparse(old, "x = 2\n", {{5000, 5001, ""}});
+  EXPECT_EQ(Sexp(fallback), Sexp(SyntaxTree::Parse("x = 2\n")));
+}
+
+}  // namespace
+}  // namespace dagport::parser
