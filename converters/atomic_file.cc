@@ -34,7 +34,7 @@ static fs::path WriteTemporary(const fs::path& path, std::string_view contents, 
     if (ec) Fail(path, "creating its folder", ec.value());
   }
   static std::atomic<unsigned> counter{0};
-  const fs::path temporary =
+  fs::path temporary =
       path.parent_path() / fmt::format(".{}.dagport-{}-{}.tmp", path.filename().string(),
                                        ::getpid(), counter.fetch_add(1));
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);

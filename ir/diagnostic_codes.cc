@@ -119,31 +119,57 @@ constexpr std::array kCodes = {
                    "task to the DAG."},
     // DP2xx: the converters.
     DiagnosticCode{"DP201", kError, "Argument the Airflow 2 class does not take",
-                   "A keyword argument the target operator (or DAG) does not accept. Airflow 2 refuses to load the DAG file (\"Invalid arguments were passed\"). Remove it or use the parameter that replaced it."},
-    DiagnosticCode{"DP202", kError, "No Airflow 2 successor",
-                   "The import names a class or module that was removed from Airflow 2 without a successor, or that does not import on the target version. Replace what it did."},
+                   "A keyword argument the target operator (or DAG) does not accept. Airflow 2 "
+                   "refuses to load the DAG file (\"Invalid arguments were passed\"). Remove it or "
+                   "use the parameter that replaced it."},
+    DiagnosticCode{
+        "DP202", kError, "No Airflow 2 successor",
+        "The import names a class or module that was removed from Airflow 2 without a successor, "
+        "or that does not import on the target version. Replace what it did."},
     DiagnosticCode{"DP203", kError, "Unknown plugin or package-level name",
-                   "`from airflow.operators.<plugin> import X` or `from airflow.operators import X` names neither an Airflow class nor one registered by a plugin of the plugins folder. Pass the plugins folder, or import the class from its module."},
-    DiagnosticCode{"DP204", kWarning, "SubDAG to rewrite as a TaskGroup",
-                   "SubDagOperator still runs on Airflow 2 but is deprecated (removed in Airflow 3) and holds a worker slot while its tasks wait. Rewrite the sub-DAG as a TaskGroup."},
+                   "`from airflow.operators.<plugin> import X` or `from airflow.operators import "
+                   "X` names neither an Airflow class nor one registered by a plugin of the "
+                   "plugins folder. Pass the plugins folder, or import the class from its module."},
+    DiagnosticCode{
+        "DP204", kWarning, "SubDAG to rewrite as a TaskGroup",
+        "SubDagOperator still runs on Airflow 2 but is deprecated (removed in Airflow 3) and holds "
+        "a worker slot while its tasks wait. Rewrite the sub-DAG as a TaskGroup."},
     DiagnosticCode{"DP205", kWarning, "Needs a manual change",
-                   "An Airflow 1.x construct whose Airflow 2 form cannot be derived mechanically (TriggerDagRunOperator python_callable, SqlSensor allow_null, DockerOperator volumes, KubernetesPodOperator resources, days_ago with a computed argument, DAG arguments by position). The hint says what to write."},
+                   "An Airflow 1.x construct whose Airflow 2 form cannot be derived mechanically "
+                   "(TriggerDagRunOperator python_callable, SqlSensor allow_null, DockerOperator "
+                   "volumes, KubernetesPodOperator resources, days_ago with a computed argument, "
+                   "DAG arguments by position). The hint says what to write."},
     DiagnosticCode{"DP206", kWarning, "Deprecated or removed template variable",
-                   "A Jinja template uses a context variable Airflow 2.2 deprecated (execution_date, next_ds, ...) or 2.0 removed (end_date, latest_date, tables). Use logical_date and data_interval_start / data_interval_end."},
+                   "A Jinja template uses a context variable Airflow 2.2 deprecated "
+                   "(execution_date, next_ds, ...) or 2.0 removed (end_date, latest_date, tables). "
+                   "Use logical_date and data_interval_start / data_interval_end."},
     DiagnosticCode{"DP207", kInfo, "Start date fixed",
-                   "days_ago(n) was replaced by the fixed date it meant on the day of the conversion. Check the date."},
-    DiagnosticCode{"DP208", kInfo, "Deprecated successor",
-                   "The class converts to an Airflow 2 class that is itself deprecated in favour of another (PostgresOperator -> SQLExecuteQueryOperator). It works; moving removes a warning."},
+                   "days_ago(n) was replaced by the fixed date it meant on the day of the "
+                   "conversion. Check the date."},
+    DiagnosticCode{
+        "DP208", kInfo, "Deprecated successor",
+        "The class converts to an Airflow 2 class that is itself deprecated in favour of another "
+        "(PostgresOperator -> SQLExecuteQueryOperator). It works; moving removes a warning."},
     DiagnosticCode{"DP209", kError, "Conversion would change the DAGs",
-                   "The converted file, parsed again, would not hold the same DAGs, tasks, dependencies and operators as the original; it is not written. Convert it by hand, and report the file to dagport."},
-    DiagnosticCode{"DP210", kError, "File not converted",
-                   "The file could not be converted (a syntax error, Python 2, not UTF-8, or two rules editing the same code); it is neither converted nor copied. Fix it and convert again."},
+                   "The converted file, parsed again, would not hold the same DAGs, tasks, "
+                   "dependencies and operators as the original; it is not written. Convert it by "
+                   "hand, and report the file to dagport."},
+    DiagnosticCode{
+        "DP210", kError, "File not converted",
+        "The file could not be converted (a syntax error, Python 2, not UTF-8, or two rules "
+        "editing the same code); it is neither converted nor copied. Fix it and convert again."},
     DiagnosticCode{"DP211", kWarning, "Import not checked",
-                   "An Airflow import dagport cannot confirm against its API data (an inferred mapping, a module Airflow 2.10 does not have, or a class moved to another module than the one now imported). Check it."},
-    DiagnosticCode{"DP212", kError, "DAG assigned with a bit-shift",
-                   "`dag >> task` (or `task << dag`) assigned a task to a DAG in Airflow 1.x; Airflow 2 removed it. Pass dag=... to the task or create it inside `with DAG(...)`."},
-    DiagnosticCode{"DP213", kError, "Converted code does not match the Airflow 2 API",
-                   "The converted file imports a name the target Airflow does not define, or passes an operator an argument it does not take. Airflow 2 would not load the file."},
+                   "An Airflow import dagport cannot confirm against its API data (an inferred "
+                   "mapping, a module Airflow 2.10 does not have, or a class moved to another "
+                   "module than the one now imported). Check it."},
+    DiagnosticCode{
+        "DP212", kError, "DAG assigned with a bit-shift",
+        "`dag >> task` (or `task << dag`) assigned a task to a DAG in Airflow 1.x; Airflow 2 "
+        "removed it. Pass dag=... to the task or create it inside `with DAG(...)`."},
+    DiagnosticCode{
+        "DP213", kError, "Converted code does not match the Airflow 2 API",
+        "The converted file imports a name the target Airflow does not define, or passes an "
+        "operator an argument it does not take. Airflow 2 would not load the file."},
 };
 
 static_assert(std::is_sorted(kCodes.begin(), kCodes.end(),

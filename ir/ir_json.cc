@@ -165,7 +165,9 @@ void WriteDiagnostic(JsonWriter& w, const Diagnostic& d) {
   w.EndObject();
 }
 
-Json DiagnosticToJson(const Diagnostic& d) { return Parsed(WriteDiagnostic, d); }
+Json DiagnosticToJson(const Diagnostic& d) {
+  return Parsed(WriteDiagnostic, d);
+}
 
 Diagnostic DiagnosticFromJson(const Json& j, const std::string& p) {
   Diagnostic d;
@@ -345,11 +347,21 @@ std::string DagFileJsonText(const DagFile& f) {
   return text;
 }
 
-Json TaskToJson(const Task& t) { return Parsed(WriteTask, t); }
-Json DagToJson(const Dag& d) { return Parsed(WriteDag, d); }
-Json DagFileToJson(const DagFile& f) { return Parsed(WriteDagFile, f); }
-Json PluginToJson(const Plugin& p) { return Parsed(WritePlugin, p); }
-Json ProjectToJson(const Project& p) { return Parsed(WriteProject, p); }
+Json TaskToJson(const Task& t) {
+  return Parsed(WriteTask, t);
+}
+Json DagToJson(const Dag& d) {
+  return Parsed(WriteDag, d);
+}
+Json DagFileToJson(const DagFile& f) {
+  return Parsed(WriteDagFile, f);
+}
+Json PluginToJson(const Plugin& p) {
+  return Parsed(WritePlugin, p);
+}
+Json ProjectToJson(const Project& p) {
+  return Parsed(WriteProject, p);
+}
 
 Project ProjectFromJson(const Json& j) {
   if (!j.is_object()) Fail("", "expected an object with \"schema\" and \"files\"");

@@ -34,7 +34,7 @@ std::vector<TSNode> NodesOfType(TSNode root, std::string_view type) {
 
 namespace {
 
-void AddNames(const parser::SyntaxTree& tree, TSNode statement, ImportItem base,
+void AddNames(const parser::SyntaxTree& tree, TSNode statement, const ImportItem& base,
               std::vector<ImportItem>& out) {
   const TSNode module_name = ChildByField(statement, "module_name");
   for (TSNode child : parser::NamedChildren(statement)) {

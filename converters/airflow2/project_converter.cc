@@ -366,7 +366,9 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
           (*overlay)[fs::path(file.input).lexically_normal().string()] =
               options.keep_texts ? file.converted : std::move(file.converted);
         }
-        originals[i] = std::move(pass.graph);
+        // The second pass needs the original's graph only when the file imports project modules
+        // that may be converted too; otherwise the first pass's check was final.
+        if (!pass.local_modules.empty()) originals[i] = std::move(pass.graph);
         first_checks[i] =
             FirstCheck{std::move(pass.differences), pass.checked, std::move(pass.local_modules)};
         result.files[i] = std::move(file);
@@ -401,15 +403,15 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
       [&](size_t i) {
         SecondPass pass;
         const FileResult& f = result.files[i];
-        if (!originals[i] || !f.has_dags) return pass;
-        if (f.status != FileStatus::kConverted && f.status != FileStatus::kUnchanged) return pass;
         const FirstCheck& first = first_checks[i];
+        if (!f.has_dags) return pass;
+        if (f.status != FileStatus::kConverted && f.status != FileStatus::kUnchanged) return pass;
         bool uses_converted = false;  // a helper module the file imports was converted too
         for (const std::string& m : first.local_modules)
           uses_converted =
               uses_converted || overlay->contains(fs::path(m).lexically_normal().string());
         std::vector<std::string> differences = first.differences;
-        if (uses_converted) {
+        if (uses_converted && originals[i]) {
           const parser::SyntaxTree tree = parser::SyntaxTree::Parse(std::string(text_of(i)));
           parser::ModuleLoader& loader =
               ThreadLoader(run, configs[inputs[i].config], kOverlayLoader, shared_overlay);

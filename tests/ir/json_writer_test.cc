@@ -24,7 +24,7 @@ TEST(JsonWriter, StringsEscapeLikeNlohmann) {
       "plain",
       "quote \" and backslash \\ and slash /",
       "tab\tnewline\nreturn\rback\bfeed\f",
-      std::string("nul \0 unit \x1f del \x7f", 19),
+      std::string("nul \0 unit \x1f del \x7f", 18),
       "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x9A\x80",  // é € 🚀
       "{{ ds }} and {% if x %}",
   };
