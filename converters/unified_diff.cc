@@ -79,7 +79,8 @@ std::string UnifiedDiff(std::string_view before, std::string_view after, const s
   const auto a = Lines(before), b = Lines(after);
   const auto script = Script(a, b);
   constexpr size_t kContext = 3;
-  std::string out = fmt::format("--- a/{}\n+++ b/{}\n", name, name);
+  const std::string_view shown = std::string_view(name).substr(name.find_first_not_of('/'));
+  std::string out = fmt::format("--- a/{}\n+++ b/{}\n", shown, shown);
   size_t k = 0;
   while (k < script.size()) {
     // The next change, and the hunk around it (changes closer than 2 * context join it).

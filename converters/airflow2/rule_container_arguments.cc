@@ -7,6 +7,12 @@
 //                                                 limits={'memory': '1Gi'})       (cncf 5.0)
 //   KubernetesPodOperator(node_selectors=...)  -> node_selector=...             (cncf 5.0)
 //   KubernetesPodOperator(is_delete_operator_pod=False) -> on_finish_action='keep_pod' (cncf 7.2)
+//   Airflow 1.x's Kubernetes helper classes, which became kubernetes.client.models classes with
+//   other parameters: VolumeMount('v', '/data', None, True) -> V1VolumeMount(name='v',
+//   mount_path='/data', sub_path=None, read_only=True); Port('http', 80) -> V1ContainerPort(
+//   name=..., container_port=...); Resources(request_cpu='1') -> V1ResourceRequirements(
+//   requests={'cpu': '1'}); Volume and PodRuntimeInfoEnv are reported (their configuration
+//   dicts have no mechanical translation).
 // What is not a literal is left to the manual-change rule's report.
 #include <fmt/format.h>
 
@@ -58,16 +64,12 @@ std::string Mounts(const FileContext& ctx, TSNode list) {
   return "[" + out + "]";
 }
 
-/// `resources={'request_cpu': ..., 'limit_memory': ...}` as V1ResourceRequirements arguments;
-/// empty when the dict holds anything else.
-std::string Resources(const FileContext& ctx, TSNode dict, const std::string& k8s) {
-  if (NodeType(dict) != "dictionary") return "";
+/// 1.x resource settings (request_cpu, limit_memory, ... -> their value's source text) as a
+/// V1ResourceRequirements expression; empty when a setting is not one of them.
+std::string ResourceRequirements(const std::vector<std::pair<std::string, std::string>>& settings,
+                                 const std::string& k8s) {
   std::string requests, limits;
-  for (TSNode pair : ListItems(dict)) {
-    std::string key;
-    if (NodeType(pair) != "pair" || !StringLiteralValue(ctx.tree, ChildByField(pair, "key"), key))
-      return "";
-    const std::string value(ctx.Text(ChildByField(pair, "value")));
+  for (const auto& [key, value] : settings) {
     const bool request = key.starts_with("request_");
     if (!request && !key.starts_with("limit_")) return "";
     std::string resource = key.substr(key.find('_') + 1);
@@ -83,6 +85,20 @@ std::string Resources(const FileContext& ctx, TSNode dict, const std::string& k8
   if (!requests.empty()) args += "requests={" + requests + "}";
   if (!limits.empty()) args += std::string(args.empty() ? "" : ", ") + "limits={" + limits + "}";
   return fmt::format("{}.V1ResourceRequirements({})", k8s, args);
+}
+
+/// `resources={'request_cpu': ..., 'limit_memory': ...}` as V1ResourceRequirements; empty when
+/// the dict holds anything else.
+std::string Resources(const FileContext& ctx, TSNode dict, const std::string& k8s) {
+  if (NodeType(dict) != "dictionary") return "";
+  std::vector<std::pair<std::string, std::string>> settings;
+  for (TSNode pair : ListItems(dict)) {
+    std::string key;
+    if (NodeType(pair) != "pair" || !StringLiteralValue(ctx.tree, ChildByField(pair, "key"), key))
+      return "";
+    settings.emplace_back(key, std::string(ctx.Text(ChildByField(pair, "value"))));
+  }
+  return ResourceRequirements(settings, k8s);
 }
 
 /// The name the file can use for kubernetes.client.models, asking for the import if needed.
@@ -101,12 +117,76 @@ void Rewrite(FileContext& ctx, TSNode keyword, const std::string& name, const st
   ctx.Changed(kRule, keyword, message);
 }
 
+/// The 1.10 Kubernetes helper class of a call's legacy path ("VolumeMount", ...), or "".
+std::string_view KubernetesHelper(const std::string& legacy) {
+  for (const char* prefix : {"airflow.kubernetes.", "airflow.contrib.kubernetes."}) {
+    if (legacy.starts_with(prefix)) return NameOf(legacy);
+  }
+  return "";
+}
+
+/// Names the positional arguments of a call by the 1.10 constructor's parameters.
+void NamePositionalArguments(FileContext& ctx, const CallSite& site,
+                             std::initializer_list<const char*> parameters) {
+  size_t k = 0;
+  for (TSNode argument : ListItems(site.arguments)) {
+    const std::string_view type = NodeType(argument);
+    if (type == "keyword_argument" || type == "dictionary_splat") break;
+    if (type == "list_splat" || k >= parameters.size()) return;  // cannot tell: left alone
+    ctx.edits.Insert(ts_node_start_byte(argument), std::string(parameters.begin()[k]) + "=");
+    ++k;
+  }
+  if (k > 0) {
+    ctx.Changed(kRule, site.call,
+                fmt::format("{} takes keyword arguments in kubernetes.client.models: named the "
+                            "{} positional ones",
+                            NameOf(site.legacy), k));
+  }
+}
+
+void ConvertKubernetesHelper(FileContext& ctx, const CallSite& site) {
+  const std::string_view helper = KubernetesHelper(site.legacy);
+  if (helper == "VolumeMount") {
+    NamePositionalArguments(ctx, site, {"name", "mount_path", "sub_path", "read_only"});
+  } else if (helper == "Port") {
+    NamePositionalArguments(ctx, site, {"name", "container_port"});
+  } else if (helper == "Resources") {
+    // Resources(request_memory=..., limit_cpu=...): the same settings as keywords.
+    std::vector<std::pair<std::string, std::string>> settings;
+    for (TSNode argument : ListItems(site.arguments)) {
+      if (NodeType(argument) != "keyword_argument") return;
+      settings.emplace_back(ctx.Text(ChildByField(argument, "name")),
+                            ctx.Text(ChildByField(argument, "value")));
+    }
+    const std::string requirements = ResourceRequirements(settings, "k8s");
+    if (requirements.empty()) return;
+    // Keep the name the imports rule gives the class: replace the arguments only.
+    const std::string arguments = requirements.substr(requirements.find('('));
+    ctx.edits.Replace(ts_node_start_byte(site.arguments), ts_node_end_byte(site.arguments),
+                      arguments);
+    ctx.Changed(kRule, site.call,
+                "Resources(...) -> V1ResourceRequirements(requests=..., limits=...)");
+  } else if (helper == "Volume" || helper == "PodRuntimeInfoEnv") {
+    ctx.Report("DP205", site.call,
+               fmt::format("{}(...) became kubernetes.client.models.{}, which takes other "
+                           "arguments",
+                           helper, helper == "Volume" ? "V1Volume" : "V1EnvVar"),
+               helper == "Volume"
+                   ? "write V1Volume(name=..., persistent_volume_claim=k8s."
+                     "V1PersistentVolumeClaimVolumeSource(claim_name=...)) (or config_map=, "
+                     "secret=, host_path=) for the configs dict"
+                   : "write V1EnvVar(name=..., value_from=k8s.V1EnvVarSource(field_ref=k8s."
+                     "V1ObjectFieldSelector(field_path=...)))");
+  }
+}
+
 }  // namespace
 
 void RuleContainerArguments(FileContext& ctx) {
   const bool cncf5 = ctx.options.target >= AirflowVersion{2, 5, 0};   // cncf-kubernetes >= 5.1
   const bool cncf72 = ctx.options.target >= AirflowVersion{2, 7, 0};  // cncf-kubernetes >= 7.6
   for (const CallSite& site : ctx.calls) {
+    ConvertKubernetesHelper(ctx, site);
     if (site.target == kDocker) {
       const TSNode volumes = FindKeyword(ctx.tree, site.arguments, "volumes");
       if (ts_node_is_null(volumes) ||

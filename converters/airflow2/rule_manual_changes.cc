@@ -71,6 +71,82 @@ const std::set<std::string, std::less<>> kDeprecatedContext = {"execution_date",
                                                                "yesterday_ds_nodash"};
 const std::set<std::string, std::less<>> kRemovedContext = {"end_date", "latest_date", "tables"};
 
+/// The names Airflow 2 passes a python callable from the task context. A callable whose
+/// positional parameters (the ones op_args fills) have one of these names fails when the task
+/// runs ("The key 'ds' in args is a part of kwargs and therefore reserved").
+const std::set<std::string, std::less<>> kContextNames = {"conf",
+                                                          "dag",
+                                                          "dag_run",
+                                                          "data_interval_end",
+                                                          "data_interval_start",
+                                                          "ds",
+                                                          "ds_nodash",
+                                                          "execution_date",
+                                                          "inlets",
+                                                          "logical_date",
+                                                          "macros",
+                                                          "next_ds",
+                                                          "next_ds_nodash",
+                                                          "next_execution_date",
+                                                          "outlets",
+                                                          "params",
+                                                          "prev_data_interval_start_success",
+                                                          "prev_data_interval_end_success",
+                                                          "prev_ds",
+                                                          "prev_ds_nodash",
+                                                          "prev_execution_date",
+                                                          "prev_execution_date_success",
+                                                          "prev_start_date_success",
+                                                          "run_id",
+                                                          "task",
+                                                          "task_instance",
+                                                          "task_instance_key_str",
+                                                          "test_mode",
+                                                          "templates_dict",
+                                                          "ti",
+                                                          "tomorrow_ds",
+                                                          "tomorrow_ds_nodash",
+                                                          "ts",
+                                                          "ts_nodash",
+                                                          "ts_nodash_with_tz",
+                                                          "var",
+                                                          "conn",
+                                                          "yesterday_ds",
+                                                          "yesterday_ds_nodash"};
+
+/// `op_args=[...]` filling a parameter of the callable that has a context variable's name.
+void CheckContextNameClash(FileContext& ctx, const CallSite& site) {
+  const TSNode op_args = FindKeyword(ctx.tree, site.arguments, "op_args");
+  const TSNode callable = FindKeyword(ctx.tree, site.arguments, "python_callable");
+  if (ts_node_is_null(op_args) || ts_node_is_null(callable)) return;
+  const TSNode name = ChildByField(callable, "value");
+  if (NodeType(name) != "identifier") return;
+  const TSNode args = ChildByField(op_args, "value");
+  size_t filled = SIZE_MAX;  // not a literal: any positional parameter may be filled
+  if (NodeType(args) == "list" || NodeType(args) == "tuple") filled = ListItems(args).size();
+  for (TSNode def : ctx.nodes.Of("function_definition")) {
+    if (ctx.Text(ChildByField(def, "name")) != ctx.Text(name)) continue;
+    size_t k = 0;
+    for (TSNode parameter : ListItems(ChildByField(def, "parameters"))) {
+      if (k++ >= filled) break;
+      const std::string_view type = NodeType(parameter);
+      const TSNode id = type == "identifier" ? parameter
+                        : type == "default_parameter" || type == "typed_parameter" ||
+                                type == "typed_default_parameter"
+                            ? ChildByField(parameter, "name")
+                            : TSNode{};
+      if (ts_node_is_null(id) || NodeType(id) != "identifier") break;  // *args, **kwargs
+      if (!kContextNames.contains(ctx.Text(id))) continue;
+      ctx.Report("DP205", id,
+                 fmt::format("parameter '{}' of {} is filled by op_args but is also a context "
+                             "variable's name: Airflow 2 fails the task (\"The key '{}' in args "
+                             "is a part of kwargs and therefore reserved\")",
+                             ctx.Text(id), ctx.Text(name), ctx.Text(id)),
+                 "rename the parameter (and its uses in the function)");
+    }
+  }
+}
+
 bool IsWordChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
 }
@@ -147,6 +223,7 @@ void RuleManualChanges(FileContext& ctx) {
                  "rewrite the sub-DAG as a TaskGroup: `with TaskGroup(\"name\") as group:` "
                  "around the factory's tasks, inside the parent DAG");
     }
+    if (site.target.starts_with("airflow.operators.python.")) CheckContextNameClash(ctx, site);
     for (const ClassNote& note : kClassNotes) {
       if (site.legacy == note.legacy)
         ctx.Report("DP205", site.call, std::string(note.message), std::string(note.hint));

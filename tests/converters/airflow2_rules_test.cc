@@ -320,6 +320,38 @@ TEST(Airflow2ContainerArguments, DockerVolumesAndPodResources) {
   EXPECT_TRUE(c.Has("DP205"));
 }
 
+TEST(Airflow2ContainerArguments, KubernetesHelperClassesTakeKeywords) {
+  const Converted c = Convert(
+      "from airflow.contrib.kubernetes.volume_mount import VolumeMount\n"
+      "from airflow.contrib.kubernetes.volume import Volume\n"
+      "from airflow.contrib.kubernetes.pod import Resources, Port\n"
+      "m = VolumeMount('data', '/data', None, False)\n"
+      "v = Volume(name='data', configs={'persistentVolumeClaim': {'claimName': 'pvc'}})\n"
+      "r = Resources(request_cpu='1', limit_memory='2Gi')\n"
+      "p = Port('http', 8080)\n");
+  EXPECT_EQ(c.text,
+            "from kubernetes.client.models import V1VolumeMount\n"
+            "from kubernetes.client.models import V1Volume\n"
+            "from kubernetes.client.models import V1ResourceRequirements, V1ContainerPort\n"
+            "m = V1VolumeMount(name='data', mount_path='/data', sub_path=None, read_only=False)\n"
+            "v = V1Volume(name='data', configs={'persistentVolumeClaim': {'claimName': 'pvc'}})\n"
+            "r = V1ResourceRequirements(requests={'cpu': '1'}, limits={'memory': '2Gi'})\n"
+            "p = V1ContainerPort(name='http', container_port=8080)\n");
+  EXPECT_TRUE(c.Has("DP205"));  // Volume's configs
+}
+
+TEST(Airflow2ManualChanges, ContextNamesFilledByOpArgs) {
+  const Converted c = Convert(
+      "from airflow.operators.python_operator import PythonOperator\n"
+      "def load(ds, table, **kwargs):\n    pass\n"
+      "def fine(day, **kwargs):\n    pass\n"
+      "a = PythonOperator(task_id='a', python_callable=load, op_args=['x', 'y'])\n"
+      "b = PythonOperator(task_id='b', python_callable=fine, op_args=['x'])\n");
+  EXPECT_EQ(std::count_if(c.diagnostics.begin(), c.diagnostics.end(),
+                          [](const ir::Diagnostic& d) { return d.code == "DP205"; }),
+            1);
+}
+
 TEST(Airflow2Imports, MovedFunctions) {
   EXPECT_EQ(Convert("from airflow.utils.helpers import chain, cross_downstream\n").text,
             "from airflow.models.baseoperator import chain, cross_downstream\n");
