@@ -85,8 +85,9 @@ def main():
                 totals = json.load(f)["totals"]
             print("   conversion: %(files)d files, %(converted)d converted, %(unchanged)d unchanged, "
                   "%(copied)d copied, %(skipped)d skipped, %(not_written)d not written (graph "
-                  "check); %(no_manual_work)d of %(airflow_files)d Airflow files with no manual "
-                  "work; %(errors)d errors, %(warnings)d warnings" % totals)
+                  "check); %(loads_without_edit)d of %(airflow_files)d Airflow files load without a "
+                  "manual edit (%(no_manual_work)d need nothing more); %(errors)d errors, "
+                  "%(warnings)d warnings" % totals)
         except (OSError, ValueError, KeyError) as e:
             print("   conversion report unreadable: %s" % e)
         print("   (figures, not a test: `make bench` never fails on them)")

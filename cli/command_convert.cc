@@ -140,9 +140,9 @@ int RunConvert(const po::variables_map& vm) {
   const auto totals = converters::airflow2::Totals(result);
   std::cerr << fmt::format(
       "{} files: {} converted, {} unchanged, {} copied, {} skipped, {} not written; {} of {} "
-      "Airflow files need no manual work{}\n",
+      "Airflow files load without a manual edit, {} need nothing more{}\n",
       totals.files, totals.converted, totals.unchanged, totals.copied, totals.skipped,
-      totals.failed, totals.no_manual_work, totals.airflow_files,
+      totals.failed, totals.loads_without_edit, totals.airflow_files, totals.no_manual_work,
       result.requirements_path.empty() ? "" : "; providers in " + result.requirements_path);
   if (vm.count("report")) {
     const std::string path = vm["report"].as<std::string>();

@@ -139,10 +139,10 @@ constexpr std::array kCodes = {
                    "(TriggerDagRunOperator python_callable, SqlSensor allow_null, DockerOperator "
                    "volumes, KubernetesPodOperator resources, days_ago with a computed argument, "
                    "DAG arguments by position). The hint says what to write."},
-    DiagnosticCode{"DP206", kWarning, "Deprecated or removed template variable",
-                   "A Jinja template uses a context variable Airflow 2.2 deprecated "
-                   "(execution_date, next_ds, ...) or 2.0 removed (end_date, latest_date, tables). "
-                   "Use logical_date and data_interval_start / data_interval_end."},
+    DiagnosticCode{"DP206", kWarning, "Removed template variable",
+                   "A Jinja template uses a context variable Airflow 2.0 removed (end_date, "
+                   "latest_date, tables): it renders empty. Use data_interval_start / "
+                   "data_interval_end or the DAG run's conf."},
     DiagnosticCode{"DP207", kInfo, "Start date fixed",
                    "days_ago(n) was replaced by the fixed date it meant on the day of the "
                    "conversion. Check the date."},
@@ -170,6 +170,10 @@ constexpr std::array kCodes = {
         "DP213", kError, "Converted code does not match the Airflow 2 API",
         "The converted file imports a name the target Airflow does not define, or passes an "
         "operator an argument it does not take. Airflow 2 would not load the file."},
+    DiagnosticCode{"DP214", kInfo, "Deprecated template variable",
+                   "A Jinja template uses a context variable Airflow 2.2 deprecated "
+                   "(execution_date, next_ds, ...). It still renders on Airflow 2; use "
+                   "logical_date and data_interval_start / data_interval_end before Airflow 3."},
 };
 
 static_assert(std::is_sorted(kCodes.begin(), kCodes.end(),

@@ -2,6 +2,7 @@
 /// Renderings of diagnostics: compiler-style text (with the source line and a caret), JSON, and
 /// SARIF 2.1.0 for code-scanning tools and editors.
 
+#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
@@ -17,7 +18,9 @@ namespace dagport::ir {
 using SourceLineLookup =
     std::function<std::optional<std::string>(const std::string& file, uint32_t line)>;
 
-/// A SourceLineLookup that reads files from disk once and keeps their lines.
+/// A SourceLineLookup that reads files from disk and keeps the lines of the files it read last
+/// (diagnostics come grouped by file, so a few are enough; a folder of 10,000 files is not
+/// held in memory). Files added with Add are kept.
 class SourceLineCache {
  public:
   std::optional<std::string> Line(const std::string& file, uint32_t line);
@@ -28,7 +31,9 @@ class SourceLineCache {
   }
 
  private:
+  static constexpr size_t kRecentFiles = 16;
   std::unordered_map<std::string, std::optional<std::vector<std::string>>> files_;
+  std::deque<std::string> read_;  ///< files read from disk, oldest first
 };
 
 struct TextStyle {

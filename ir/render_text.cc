@@ -69,6 +69,11 @@ std::optional<std::string> SourceLineCache::Line(const std::string& file, uint32
       ss << in.rdbuf();
       lines = SplitLines(ss.str());
     }
+    if (read_.size() == kRecentFiles) {
+      files_.erase(read_.front());
+      read_.pop_front();
+    }
+    read_.push_back(file);
     it = files_.emplace(file, std::move(lines)).first;
   }
   if (!it->second || line == 0 || line > it->second->size()) return std::nullopt;

@@ -11,13 +11,21 @@
 
 namespace dagport::converters::airflow2 {
 
-std::vector<ir::Diagnostic> CheckAgainstApi(const std::string& path, const std::string& text,
+/// One finding: a DP213 diagnostic (about the converted text: its place is given in the
+/// message, as line L of the converted file) and the words that name its subject, by which a
+/// finding a rule already reported on the original is recognised.
+struct ApiFinding {
+  ir::Diagnostic diagnostic;
+  std::vector<std::string> subject;  ///< e.g. {"airflow.operators.acme.X"} or {"Op", "kw="}
+  /// True when `diagnostics` already holds one that names every word of the subject.
+  bool KnownFrom(const std::vector<ir::Diagnostic>& diagnostics) const;
+};
+
+std::vector<ApiFinding> CheckAgainstApi(const std::string& path, const std::string& text,
+                                        const AirflowVersion& target, const ProjectFacts& project);
+/// The same, for converted source already parsed.
+std::vector<ApiFinding> CheckTreeAgainstApi(const std::string& path, const parser::SyntaxTree& tree,
                                             const AirflowVersion& target,
                                             const ProjectFacts& project);
-/// The same, for converted source already parsed.
-std::vector<ir::Diagnostic> CheckTreeAgainstApi(const std::string& path,
-                                                const parser::SyntaxTree& tree,
-                                                const AirflowVersion& target,
-                                                const ProjectFacts& project);
 
 }  // namespace dagport::converters::airflow2

@@ -12,7 +12,8 @@ ReportTotals Totals(const ProjectResult& result) {
   for (const FileResult& f : result.files) {
     ++t.files;
     t.python += f.python;
-    t.airflow_files += f.python && f.uses_airflow;
+    // Files that could not be converted count as Airflow files that need a person.
+    t.airflow_files += f.python && (f.uses_airflow || f.status == FileStatus::kSkipped);
     t.converted += f.status == FileStatus::kConverted;
     t.unchanged += f.status == FileStatus::kUnchanged;
     t.copied += f.status == FileStatus::kCopied;
@@ -22,8 +23,13 @@ ReportTotals Totals(const ProjectResult& result) {
     t.dags += f.dags;
     t.tasks += f.tasks;
     t.changes += f.changes.size();
-    if (f.python && (f.uses_airflow || f.status == FileStatus::kSkipped) && !f.NeedsAttention())
-      ++t.no_manual_work;
+    const bool airflow = f.python && (f.uses_airflow || f.status == FileStatus::kSkipped);
+    if (airflow && !f.NeedsAttention()) ++t.no_manual_work;
+    if (airflow && (f.status == FileStatus::kConverted || f.status == FileStatus::kUnchanged) &&
+        std::none_of(f.diagnostics.begin(), f.diagnostics.end(),
+                     [](const ir::Diagnostic& d) { return d.severity == ir::Severity::kError; })) {
+      ++t.loads_without_edit;
+    }
     for (const ir::Diagnostic& d : f.diagnostics) {
       t.errors += d.severity == ir::Severity::kError;
       t.warnings += d.severity == ir::Severity::kWarning;
@@ -44,10 +50,6 @@ std::string Percent(size_t part, size_t whole) {
 
 std::string Where(const ir::Diagnostic& d) {
   return d.where.line == 0 ? d.file : fmt::format("{}:{}:{}", d.file, d.where.line, d.where.column);
-}
-
-size_t AirflowFilesNeedingWork(const ReportTotals& t) {
-  return t.airflow_files - t.no_manual_work;
 }
 
 }  // namespace
@@ -78,10 +80,11 @@ std::string ReportText(const ProjectResult& result, const AirflowVersion& target
       t.files, t.converted, t.unchanged, t.copied, t.skipped, t.failed);
   out += fmt::format("{} DAG files, {} DAGs, {} tasks; {} changes; {} errors, {} warnings\n",
                      t.dag_files, t.dags, t.tasks, t.changes, t.errors, t.warnings);
-  out +=
-      fmt::format("{} of {} Airflow files ({}) converted with no manual work; {} need a person\n",
-                  t.no_manual_work, t.airflow_files, Percent(t.no_manual_work, t.airflow_files),
-                  AirflowFilesNeedingWork(t));
+  out += fmt::format(
+      "{} of {} Airflow files ({}) load on Airflow {} without a manual edit; {} ({}) need "
+      "nothing more at all\n",
+      t.loads_without_edit, t.airflow_files, Percent(t.loads_without_edit, t.airflow_files),
+      target.ToString(), t.no_manual_work, Percent(t.no_manual_work, t.airflow_files));
   if (!result.requirements_path.empty())
     out += fmt::format("provider packages: {}\n", result.requirements_path);
   return out;
@@ -154,9 +157,10 @@ std::string ReportMarkdown(const ProjectResult& result, const AirflowVersion& ta
   const ReportTotals t = Totals(result);
   std::string out = fmt::format("# Conversion to Airflow {}\n\n", target.ToString());
   out += fmt::format(
-      "**{} of {} Airflow files ({}) converted with no manual work.** {} need a person.\n\n",
-      t.no_manual_work, t.airflow_files, Percent(t.no_manual_work, t.airflow_files),
-      AirflowFilesNeedingWork(t));
+      "**{} of {} Airflow files ({}) load on Airflow {} without a manual edit.** {} ({}) need "
+      "nothing more at all; the others have warnings to check, listed below.\n\n",
+      t.loads_without_edit, t.airflow_files, Percent(t.loads_without_edit, t.airflow_files),
+      target.ToString(), t.no_manual_work, Percent(t.no_manual_work, t.airflow_files));
   out +=
       "| files | converted | unchanged | copied | skipped | not written | DAGs | tasks | "
       "errors | warnings |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";

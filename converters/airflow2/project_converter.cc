@@ -210,13 +210,11 @@ std::vector<parser::TextEdit> TextEdits(const std::vector<Edit>& edits) {
   return out;
 }
 
-/// Appends the API check's findings on lines no rule reported already.
-void AddApiFindings(std::vector<ir::Diagnostic> found, std::vector<ir::Diagnostic>& into) {
-  const size_t rules = into.size();
-  for (ir::Diagnostic& d : found) {
-    bool known = false;
-    for (size_t k = 0; k < rules; ++k) known = known || into[k].where.line == d.where.line;
-    if (!known) into.push_back(std::move(d));
+/// Appends the API check's findings that no rule reported already.
+void AddApiFindings(std::vector<ApiFinding> found, std::vector<ir::Diagnostic>& into) {
+  const std::vector<ir::Diagnostic> rules = into;
+  for (ApiFinding& f : found) {
+    if (!f.KnownFrom(rules)) into.push_back(std::move(f.diagnostic));
   }
 }
 

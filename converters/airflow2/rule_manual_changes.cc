@@ -204,8 +204,9 @@ void CheckTemplates(FileContext& ctx) {
     }
     if (auto deprecated = TemplateNames(text, kDeprecatedContext); !deprecated.empty()) {
       ctx.Report(
-          "DP206", string,
-          fmt::format("template variable {} is deprecated since Airflow 2.2", Join(deprecated)),
+          "DP214", string,
+          fmt::format("template variable {} is deprecated since Airflow 2.2 (it still renders)",
+                      Join(deprecated)),
           "use logical_date (for execution_date), data_interval_start / "
           "data_interval_end (for next_/prev_ dates), or ds with macros.ds_add");
     }

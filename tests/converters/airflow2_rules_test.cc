@@ -263,7 +263,7 @@ TEST(Airflow2ManualChanges, ReportedWithTheirPlace) {
       "t = BashOperator(task_id='t', bash_command='echo {{ execution_date }}')\n"
       "s = SubDagOperator(task_id='s', subdag=make(), dag=dag)\n");
   EXPECT_TRUE(c.Has("DP204"));
-  EXPECT_TRUE(c.Has("DP206"));
+  EXPECT_TRUE(c.Has("DP214"));  // deprecated, still renders
   for (const ir::Diagnostic& d : c.diagnostics) EXPECT_GT(d.where.line, 0u) << d.message;
 }
 
