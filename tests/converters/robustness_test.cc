@@ -38,8 +38,9 @@ void ConvertAndCheck(const std::string& text) {
   const FileConversion c = ConvertFile("input.py", text, Options(), {});
   if (!c.converted || !c.changed) return;
   const parser::SyntaxTree tree = parser::SyntaxTree::Parse(c.text);
-  EXPECT_TRUE(tree.SyntaxErrors("input.py").empty()) << "input:\n" << text << "\noutput:\n"
-                                                      << c.text;
+  EXPECT_TRUE(tree.SyntaxErrors("input.py").empty()) << "input:\n"
+                                                     << text << "\noutput:\n"
+                                                     << c.text;
 }
 
 TEST(ConverterRobustness, TruncatedCorpusFiles) {
