@@ -159,6 +159,32 @@ TEST(Convert, AnUnwritableOutputIsAnErrorAndLeavesNoPartialFile) {
   EXPECT_EQ(entries, 1u);
 }
 
+TEST(Convert, AFileWhoseDagsWouldChangeIsNotWritten) {
+  // The file builds a task only where the Airflow 2 import fails: converted, it would lose it.
+  TempDir in, out;
+  in.Write("compat.py",
+           "from datetime import datetime\n"
+           "from airflow import DAG\n"
+           "from airflow.operators.bash_operator import BashOperator\n"
+           "try:\n"
+           "    from airflow.operators.bash import BashOperator as Bash2  # noqa: F401\n"
+           "    ON_AIRFLOW_2 = True\n"
+           "except ImportError:\n"
+           "    ON_AIRFLOW_2 = False\n"
+           "dag = DAG('compat', start_date=datetime(2021, 1, 1), schedule_interval='@daily', "
+           "catchup=False)\n"
+           "a = BashOperator(task_id='a', bash_command='true', dag=dag)\n"
+           "if not ON_AIRFLOW_2:\n"
+           "    legacy = BashOperator(task_id='legacy_only', bash_command='true', dag=dag)\n"
+           "    a >> legacy\n");
+  auto r =
+      RunDagport({"convert", in.path().string(), "-o", out.path().string()}, {}, {"NO_COLOR=1"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("DP209"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("task 'legacy_only' is gone"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out.path() / "compat.py"));
+}
+
 TEST(Convert, UsageErrors) {
   TempDir in;
   in.Write("orders.py", kLegacyDag);
