@@ -34,6 +34,9 @@ const std::vector<Rule>& Rules() {
        "DockerOperator volumes -> mounts, KubernetesPodOperator resources, node_selectors, "
        "is_delete_operator_pod",
        RuleContainerArguments},
+      {"sensor-arguments",
+       "ExternalTaskSensor execution_date_fn's context parameter, FileSensor glob escaping",
+       RuleSensorArguments},
       {"dag-bit-shift", "`dag >> task` -> `task.dag = dag`", RuleDagBitShift},
       {"schedule", "schedule_interval -> schedule; write schedule and catchup explicitly",
        RuleDagSchedule},

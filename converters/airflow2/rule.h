@@ -115,6 +115,7 @@ void RuleProvideContext(FileContext& ctx);
 void RuleRenamedArguments(FileContext& ctx);
 void RuleTriggerRules(FileContext& ctx);
 void RuleContainerArguments(FileContext& ctx);
+void RuleSensorArguments(FileContext& ctx);
 void RuleDagBitShift(FileContext& ctx);
 void RuleDagSchedule(FileContext& ctx);
 void RuleDaysAgo(FileContext& ctx);

@@ -352,6 +352,25 @@ TEST(Airflow2ManualChanges, ContextNamesFilledByOpArgs) {
             1);
 }
 
+TEST(Airflow2SensorArguments, ContextParameterAndGlobEscaping) {
+  EXPECT_EQ(Convert("from airflow.sensors.external_task_sensor import ExternalTaskSensor\n"
+                    "def previous_hour(dt, ctx):\n    return dt - ctx['offset']\n"
+                    "s = ExternalTaskSensor(task_id='s', external_dag_id='d', "
+                    "execution_date_fn=previous_hour)\n")
+                .text,
+            "from airflow.sensors.external_task import ExternalTaskSensor\n"
+            "def previous_hour(dt, context):\n    return dt - context['offset']\n"
+            "s = ExternalTaskSensor(task_id='s', external_dag_id='d', "
+            "execution_date_fn=previous_hour)\n");
+  EXPECT_EQ(Convert("from airflow.contrib.sensors.file_sensor import FileSensor\n"
+                    "s = FileSensor(task_id='s', filepath='in/part[1]*.csv')\n"
+                    "t = FileSensor(task_id='t', filepath=\"in/{{ params['name'] }}.csv\")\n")
+                .text,
+            "from airflow.sensors.filesystem import FileSensor\n"
+            "s = FileSensor(task_id='s', filepath='in/part[[]1][*].csv')\n"
+            "t = FileSensor(task_id='t', filepath=\"in/{{ params['name'] }}.csv\")\n");
+}
+
 TEST(Airflow2Imports, MovedFunctions) {
   EXPECT_EQ(Convert("from airflow.utils.helpers import chain, cross_downstream\n").text,
             "from airflow.models.baseoperator import chain, cross_downstream\n");
