@@ -1,5 +1,7 @@
 #include "parser/syntax_tree.h"
 
+#include <atomic>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -100,6 +102,49 @@ NodeList NamedChildren(TSNode node) {
   return ChildrenOf(node, true);
 }
 
+namespace {
+
+/// Bumped whenever a tree is freed: a node of a freed tree must not be found in the field cache
+/// (its memory may hold another tree's node by now).
+std::atomic<uint64_t> tree_generation{0};
+
+/// ts_node_child_by_field_id costs hundreds of instructions in tree-sitter 0.20, and the
+/// evaluator asks for the same children again in loops and in functions called many times: a
+/// small direct-mapped cache per thread, keyed by node, tree and field.
+struct FieldCache {
+  struct Entry {
+    const void* id = nullptr;
+    const TSTree* tree = nullptr;
+    TSFieldId field = 0;
+    TSNode child{};
+  };
+  static constexpr size_t kSize = 4096;
+  std::array<Entry, kSize> entries{};
+  uint64_t generation = 0;
+
+  TSNode Get(TSNode node, TSFieldId field) {
+    const uint64_t now = tree_generation.load(std::memory_order_relaxed);
+    if (now != generation) {
+      entries.fill(Entry{});
+      generation = now;
+    }
+    const auto key = reinterpret_cast<uintptr_t>(node.id);
+    const uintptr_t hash = (key >> 4) ^ (key >> 16) ^ (uintptr_t{field} * 0x9E37u);
+    Entry& e = entries[hash & (kSize - 1)];
+    if (e.id == node.id && e.tree == node.tree && e.field == field) return e.child;
+    const TSNode child = ts_node_child_by_field_id(node, field);
+    e = Entry{node.id, node.tree, field, child};
+    return child;
+  }
+};
+
+}  // namespace
+
+void SyntaxTree::TreeDeleter::operator()(TSTree* t) const {
+  tree_generation.fetch_add(1, std::memory_order_relaxed);
+  ts_tree_delete(t);
+}
+
 TSNode ChildByField(TSNode node, const char* name) {
   thread_local std::vector<std::pair<const char*, TSFieldId>> cache;
   TSFieldId id = 0;
@@ -115,7 +160,9 @@ TSNode ChildByField(TSNode node, const char* name) {
                                        static_cast<uint32_t>(std::strlen(name)));
     cache.emplace_back(name, id);
   }
-  return ts_node_child_by_field_id(node, id);
+  if (ts_node_is_null(node) || id == 0) return ts_node_child_by_field_id(node, id);
+  thread_local FieldCache children;
+  return children.Get(node, id);
 }
 
 std::string_view NodeType(TSNode node) {

@@ -100,7 +100,7 @@ class SyntaxTree {
 
  private:
   struct TreeDeleter {
-    void operator()(TSTree* t) const { ts_tree_delete(t); }
+    void operator()(TSTree* t) const;  // also invalidates ChildByField's cache
   };
   SyntaxTree(std::string text, TSTree* tree);
   void AddPython2Statements(const std::string& file, size_t limit,
