@@ -32,6 +32,28 @@ GraphSummary Summarize(const ir::DagFile& file, const AirflowVersion& target,
   return summary;
 }
 
+uint64_t Fingerprint(const GraphSummary& summary) {
+  uint64_t hash = 14695981039346656037ULL;  // FNV-1a over every string, each ended by a 0 byte
+  auto add = [&](std::string_view s) {
+    for (const char c : s) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    hash = (hash ^ 0xFFu) * 1099511628211ULL;
+  };
+  for (const auto& [id, dag] : summary.dags) {
+    add("dag");
+    add(id);
+    for (const auto& [task, op] : dag.tasks) {
+      add(task);
+      add(op);
+    }
+    add("edges");
+    for (const auto& [from, to] : dag.edges) {
+      add(from);
+      add(to);
+    }
+  }
+  return hash;
+}
+
 std::vector<std::string> CompareGraphs(const GraphSummary& original, const GraphSummary& converted,
                                        size_t limit) {
   std::vector<std::string> out;

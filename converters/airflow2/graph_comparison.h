@@ -3,6 +3,7 @@
 /// DAGs, tasks, dependencies and operators (each 1.x class compared by where it is on the
 /// target) as the original.
 
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
@@ -25,6 +26,10 @@ struct GraphSummary {
 
 GraphSummary Summarize(const ir::DagFile& file, const AirflowVersion& target,
                        const ProjectFacts& project);
+
+/// A 64-bit fingerprint of a summary: equal summaries have equal fingerprints, so a project's
+/// originals can wait for the second pass in 8 bytes each.
+uint64_t Fingerprint(const GraphSummary& summary);
 
 /// What differs, one line each (at most `limit` lines); empty when the graphs are the same.
 std::vector<std::string> CompareGraphs(const GraphSummary& original, const GraphSummary& converted,

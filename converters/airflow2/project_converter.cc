@@ -257,7 +257,9 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
   // 1. Parse each Python file once: convert it, and analyse the original (Airflow 1.10
   // semantics) for the graph check. Everything else is copied.
   result.files.resize(inputs.size());
-  std::vector<std::optional<GraphSummary>> originals(inputs.size());
+  // The originals' graphs, for the files the second pass may check again: a fingerprint only
+  // (the graph itself is computed again from the file in the rare case they differ).
+  std::vector<std::optional<uint64_t>> originals(inputs.size());
   struct FirstCheck {
     std::vector<std::string> differences;
     bool checked = false;
@@ -366,7 +368,7 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
         }
         // The second pass needs the original's graph only when the file imports project modules
         // that may be converted too; otherwise the first pass's check was final.
-        if (!pass.local_modules.empty()) originals[i] = std::move(pass.graph);
+        if (!pass.local_modules.empty() && pass.graph) originals[i] = Fingerprint(*pass.graph);
         first_checks[i] =
             FirstCheck{std::move(pass.differences), pass.checked, std::move(pass.local_modules)};
         result.files[i] = std::move(file);
@@ -415,8 +417,23 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
               ThreadLoader(run, configs[inputs[i].config], kOverlayLoader, shared_overlay);
           const parser::FileAnalysis converted =
               parser::AnalyzeTree(f.input, tree, loader, airflow2);
-          differences = CompareGraphs(*originals[i],
-                                      Summarize(converted.file, target, facts[inputs[i].config]));
+          const GraphSummary after = Summarize(converted.file, target, facts[inputs[i].config]);
+          differences.clear();
+          if (Fingerprint(after) != *originals[i]) {
+            // Differ: the original's graph again, from the file, to say how.
+            parser::SourceText source = parser::ReadSource(f.input, f.input);
+            if (source.text) {
+              const parser::SyntaxTree original =
+                  parser::SyntaxTree::Parse(std::move(*source.text));
+              parser::ModuleLoader& legacy =
+                  ThreadLoader(run, configs[inputs[i].config], kLegacyLoader, shared_overlay);
+              const parser::FileAnalysis before =
+                  parser::AnalyzeTree(f.input, original, legacy, airflow1);
+              differences =
+                  CompareGraphs(Summarize(before.file, target, facts[inputs[i].config]), after);
+            }
+            if (differences.empty()) differences.push_back("the DAGs differ");
+          }
         } else if (!first.checked) {
           return pass;  // unchanged, and nothing it imports changed
         }

@@ -185,6 +185,35 @@ TEST(Convert, AFileWhoseDagsWouldChangeIsNotWritten) {
   EXPECT_FALSE(fs::exists(out.path() / "compat.py"));
 }
 
+TEST(Convert, TheGraphCheckSeesConvertedHelperModules) {
+  // The helper decides, by what imports, whether the DAG gets a task: converted, it would not.
+  TempDir in, out;
+  in.Write("dags/common/__init__.py", "");
+  in.Write("dags/common/flags.py",
+           "from airflow.operators.bash_operator import BashOperator  # noqa: F401\n"
+           "try:\n"
+           "    from airflow.operators.bash import BashOperator as Bash2  # noqa: F401\n"
+           "    ON_AIRFLOW_2 = True\n"
+           "except ImportError:\n"
+           "    ON_AIRFLOW_2 = False\n");
+  in.Write("dags/etl.py",
+           "from datetime import datetime\n"
+           "from airflow import DAG\n"
+           "from airflow.operators.bash_operator import BashOperator\n"
+           "from common.flags import ON_AIRFLOW_2\n"
+           "dag = DAG('etl', start_date=datetime(2021, 1, 1), schedule_interval='@daily', "
+           "catchup=False)\n"
+           "a = BashOperator(task_id='a', bash_command='true', dag=dag)\n"
+           "if not ON_AIRFLOW_2:\n"
+           "    b = BashOperator(task_id='legacy_only', bash_command='true', dag=dag)\n");
+  auto r =
+      RunDagport({"convert", in.path().string(), "-o", out.path().string()}, {}, {"NO_COLOR=1"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("task 'legacy_only' is gone"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out.path() / "dags/etl.py"));
+  EXPECT_TRUE(fs::exists(out.path() / "dags/common/flags.py"));
+}
+
 TEST(Convert, UsageErrors) {
   TempDir in;
   in.Write("orders.py", kLegacyDag);
