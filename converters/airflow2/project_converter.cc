@@ -395,6 +395,9 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
     if (fs::is_directory(options.paths[0], ec))
       requirements_path = fs::path(options.paths[0]) / "requirements.txt";
   }
+  if (inputs.empty() && !result.diagnostics.empty()) {
+    requirements_path.clear();  // nothing was read (a missing path): nothing is written
+  }
   std::string existing_requirements;
   AtomicWriteBatch batch;
   std::vector<size_t> staged;  // files staged in the batch

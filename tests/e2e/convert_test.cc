@@ -224,6 +224,13 @@ TEST(Convert, UsageErrors) {
   EXPECT_NE(version.err.find("2.10.3"), std::string::npos) << version.err;
   EXPECT_EQ(RunDagport({"convert", "--in-place", "-o", "x", in.path().string()}).exit_code, 2);
   EXPECT_EQ(RunDagport({"convert", in.path().string(), "-o", in.path().string()}).exit_code, 2);
+  // A path that does not exist: an error, and nothing written.
+  TempDir out;
+  auto missing = RunDagport(
+      {"convert", (in.path() / "no-such-folder").string(), "-o", (out.path() / "x").string()});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("DP001"), std::string::npos);
+  EXPECT_FALSE(fs::exists(out.path() / "x"));
 }
 
 }  // namespace
