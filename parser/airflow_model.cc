@@ -514,7 +514,8 @@ Val AirflowAttribute(Evaluator& ev, const Val& obj, const std::string& name, TSN
       for (TaskObj* t : d->tasks) ids.push_back(Str(t->task_id));
       return List(std::move(ids));
     }
-    if (name == "add_task" || name == "add_tasks" || name == "get_task" || name == "has_task") {
+    if (name == "add_task" || name == "add_tasks" || name == "get_task" || name == "has_task" ||
+        name == "set_dependency") {
       return BoundMethod(obj, name);
     }
     for (const auto& [k, v] : d->arguments) {
@@ -571,6 +572,28 @@ Val CallAirflowMethod(Evaluator& ev, const Val& receiver, const std::string& nam
           if (t->dag == nullptr) AttachToDag(ev, t, d, node, frame);
         }
       }
+      return None();
+    }
+    if (name == "set_dependency" && args.positional.size() == 2) {
+      // DAG.set_dependency(upstream_id, downstream_id): get_task on each id, then >>.
+      TaskObj* ends[2] = {nullptr, nullptr};
+      for (int k = 0; k < 2; ++k) {
+        if (!Is(args.positional[k], Kind::kStr)) {
+          return ev.Unknown(node, frame, "a task id that is not known statically");
+        }
+        for (TaskObj* t : d->tasks) {
+          if (t->task_id == args.positional[k]->text) ends[k] = t;
+        }
+        if (ends[k] == nullptr) {
+          ev.FailImportIfCertain(
+              "DP153", node, frame,
+              fmt::format("DAG '{}' has no task '{}': set_dependency raises TaskNotFound",
+                          d->dag_id, args.positional[k]->text),
+              "create the task before the dependency, or fix the id");
+          return None();
+        }
+      }
+      AddDependencies(ev, ends[0]->self, ends[1]->self, node, frame);
       return None();
     }
     if (name == "get_task" && !args.positional.empty() && Is(args.positional[0], Kind::kStr)) {

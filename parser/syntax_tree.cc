@@ -354,6 +354,7 @@ namespace {
 struct Python2Symbols {
   std::vector<char> container;  ///< statements and blocks that may hold statements
   TSSymbol print_statement = 0, exec_statement = 0, except_clause = 0, block = 0;
+  TSSymbol function_definition = 0, tuple_pattern = 0;
 };
 
 const Python2Symbols& Python2SymbolTable() {
@@ -370,6 +371,8 @@ const Python2Symbols& Python2SymbolTable() {
                        type.ends_with("_clause") || type == "function_definition" ||
                        type == "class_definition" || type == "decorated_definition";
       if (type == "print_statement") t.print_statement = symbol;
+      if (type == "function_definition") t.function_definition = symbol;
+      if (type == "tuple_pattern") t.tuple_pattern = symbol;
       if (type == "exec_statement") t.exec_statement = symbol;
       if (type == "except_clause") t.except_clause = symbol;
       if (type == "block") t.block = symbol;
@@ -388,7 +391,8 @@ void SyntaxTree::AddPython2Statements(const std::string& file, size_t limit,
   // even contain the words is not walked at all.
   const std::string_view text = text_;
   if (text.find("print") == std::string_view::npos && text.find("exec") == std::string_view::npos &&
-      text.find("except") == std::string_view::npos) {
+      text.find("except") == std::string_view::npos && text.find(", (") == std::string_view::npos &&
+      text.find("((") == std::string_view::npos) {
     return;
   }
   const Python2Symbols& symbols = Python2SymbolTable();
@@ -405,6 +409,18 @@ void SyntaxTree::AddPython2Statements(const std::string& file, size_t limit,
                                          symbol == symbols.print_statement ? "print" : "exec"),
                              "Airflow 2 needs Python 3: port the file (for example with 2to3)"));
     } else {
+      if (symbol == symbols.function_definition) {
+        // `def f(a, (b, c)):`, Python 2's tuple parameters: "Function parameters cannot be
+        // parenthesized" in Python 3.
+        for (TSNode parameter : NamedChildren(ChildByField(node, "parameters"))) {
+          if (ts_node_symbol(parameter) != symbols.tuple_pattern) continue;
+          out.push_back(ir::MakeDiagnostic(
+              "DP102", file, Range(parameter),
+              "Python 2 syntax: a tuple parameter (Python 3: unpack it in the function body)",
+              "Airflow 2 needs Python 3: port the file (for example with 2to3)"));
+          break;
+        }
+      }
       if (symbol == symbols.except_clause) {
         // The grammar reads Python 2's `except X, e:` as an except clause with an alias and a
         // comma where Python 3 needs `as`.

@@ -549,6 +549,25 @@ with DAG("setters", start_date=START) as dag:
       << Describe(f);
 }
 
+TEST(EvaluatorDeps, DagSetDependencyByTaskIds) {
+  const ir::DagFile f = Analyze(R"PY(
+dag = DAG("by_ids", start_date=START)
+for name in ["canning", "autoclaving", "simhash"]:
+    DummyOperator(task_id=name, dag=dag)
+dag.set_dependency("canning", "autoclaving")
+dag.set_dependency("autoclaving", "simhash")
+)PY");
+  EXPECT_EQ(Edges(Dag(f, "by_ids")), Sorted({"canning>>autoclaving", "autoclaving>>simhash"}))
+      << Describe(f);
+  // An id the DAG does not have: set_dependency raises, the file does not load.
+  const ir::DagFile missing = Analyze(R"PY(
+dag = DAG("missing", start_date=START)
+a = DummyOperator(task_id="a", dag=dag)
+dag.set_dependency("a", "nope")
+)PY");
+  EXPECT_TRUE(missing.dags.empty()) << Describe(missing);
+}
+
 TEST(EvaluatorDeps, ChainPairsListsElementwise) {
   const ir::DagFile f = Analyze(R"PY(
 from airflow.utils.helpers import chain

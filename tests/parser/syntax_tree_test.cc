@@ -26,11 +26,18 @@ TEST(SyntaxTree, ReportsErrorsWithLocation) {
 }
 
 TEST(SyntaxTree, RecognisesPython2) {
-  for (const char* src : {"print 'hello'\n", "try:\n  x()\nexcept ValueError, e:\n  pass\n"}) {
+  for (const char* src : {"print 'hello'\n", "try:\n  x()\nexcept ValueError, e:\n  pass\n",
+                          "def create_task(dag, names, (index, name)):\n  return index\n"}) {
     auto errors = SyntaxTree::Parse(src).SyntaxErrors("f.py");
     ASSERT_FALSE(errors.empty()) << src;
     EXPECT_EQ(errors[0].code, "DP102") << src;
   }
+}
+
+TEST(SyntaxTree, Python3TuplesInCallsAreNotPython2) {
+  EXPECT_TRUE(SyntaxTree::Parse("f(a, (1, 2))\ndef g(a, b=(1, 2)):\n  return ((a, b))\n")
+                  .SyntaxErrors("f.py")
+                  .empty());
 }
 
 TEST(SyntaxTree, ColumnsCountCodePoints) {
