@@ -163,9 +163,19 @@ void AppendListItem(EditList& edits, const parser::SyntaxTree& tree, TSNode cont
     const std::string indent(LineIndent(text, last_start));
     if (!ts_node_is_null(comma)) {
       edits.Insert(ts_node_end_byte(comma), "\n" + indent + item + ",");
-    } else {
-      edits.Insert(ts_node_end_byte(last), ",\n" + indent + item);
+      return;
     }
+    // `last  # a comment`: the comma goes after the item, the new item after the comment.
+    const uint32_t end = ts_node_end_byte(last);
+    uint32_t i = end;
+    while (i < text.size() && IsSpace(text[i])) ++i;
+    if (i < text.size() && text[i] == '#') {
+      while (i < text.size() && text[i] != '\n' && text[i] != '\r') ++i;
+      if (!edits.HasInsert(end, ",")) edits.Insert(end, ",");
+      edits.Insert(i, "\n" + indent + item + ",");
+      return;
+    }
+    edits.Insert(end, ",\n" + indent + item);
     return;
   }
   if (!ts_node_is_null(comma)) {

@@ -19,6 +19,13 @@ bool EditList::Touches(uint32_t begin, uint32_t end) const {
   return false;
 }
 
+bool EditList::HasInsert(uint32_t at, std::string_view text) const {
+  for (const Edit& e : edits_) {
+    if (e.begin == at && e.end == at && e.text == text) return true;
+  }
+  return false;
+}
+
 std::vector<Edit> EditList::Sorted(std::string_view original) const {
   std::vector<Edit> sorted = edits_;
   std::stable_sort(sorted.begin(), sorted.end(), [](const Edit& a, const Edit& b) {

@@ -35,6 +35,8 @@ class EditList {
   size_t size() const { return edits_.size(); }
   /// True when [begin, end) overlaps a replacement already made (insertions overlap nothing).
   bool Touches(uint32_t begin, uint32_t end) const;
+  /// True when `text` is already inserted at `at`.
+  bool HasInsert(uint32_t at, std::string_view text) const;
 
   /// The original with every edit applied. Throws EditConflict when two replacements overlap
   /// or an edit lies outside the text.

@@ -216,6 +216,13 @@ TEST(Airflow2Schedule, UnsetScheduleAndCatchupAreWritten) {
                 .text,
             "from airflow import DAG\nfrom datetime import timedelta\n\nwith DAG(\n    'd',\n"
             "    catchup=True,\n    schedule=timedelta(days=1),\n) as dag:\n    pass\n");
+  // Two arguments added after a last argument with a comment: one comma, the comment in place.
+  EXPECT_EQ(Convert("from airflow import DAG\nfrom datetime import timedelta\n"
+                    "dag = DAG('d',\n          max_active_runs=1  # one at a time\n          )\n")
+                .text,
+            "from airflow import DAG\nfrom datetime import timedelta\n"
+            "dag = DAG('d',\n          max_active_runs=1,  # one at a time\n"
+            "          schedule=timedelta(days=1),\n          catchup=False,\n          )\n");
   // **kwargs may hold them: left alone.
   EXPECT_EQ(Convert("from airflow import DAG\ndag = DAG('d', **settings)\n").text,
             "from airflow import DAG\ndag = DAG('d', **settings)\n");

@@ -84,6 +84,9 @@ TEST(PythonEdits, AppendsAnArgumentInTheCallsLayout) {
   EXPECT_EQ(AppendKeyword("f(\n    a,\n    b,\n)\n", "x=1"), "f(\n    a,\n    b,\n    x=1,\n)\n");
   EXPECT_EQ(AppendKeyword("f(\n    a,\n    b)\n", "x=1"), "f(\n    a,\n    b,\n    x=1)\n");
   EXPECT_EQ(AppendKeyword("f('d', a=1,\n  b=2)\n", "x=1"), "f('d', a=1,\n  b=2,\n  x=1)\n");
+  // A comment after the last argument stays with it.
+  EXPECT_EQ(AppendKeyword("f(a=1,\n  b=2  # why\n  )\n", "x=1"),
+            "f(a=1,\n  b=2,  # why\n  x=1,\n  )\n");
 }
 
 TEST(UnifiedDiff, PrintsHunksWithContextAsDiffDoes) {
