@@ -108,6 +108,7 @@ std::optional<ClassMove> Api::ComputeMove(std::string_view legacy_path,
     for (auto s = data_->snapshots.rbegin(); s != data_->snapshots.rend(); ++s) {
       if (s->first > target) continue;
       if (auto v = by->find(s->second); v != by->end()) {
+        move.removed_later = !v->is_string() && !move.target.empty();
         move.target = v->is_string() ? v->get<std::string>() : "";
       }
       break;

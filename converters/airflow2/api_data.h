@@ -29,7 +29,9 @@ struct ClassMove {
   std::string provider;     ///< pip package providing `target` ("" for Airflow core)
   std::string replacement;  ///< a non-drop-in successor to suggest (PostgresOperator -> SQL...)
   bool inferred = false;    ///< the data's mapping was inferred (same class name), not listed
-  bool removed = false;     ///< removed in 2.0 without a successor
+  bool removed = false;     ///< no successor imports on the target
+  bool removed_later =
+      false;  ///< a successor existed in earlier 2.x versions (provider dropped it)
 };
 
 /// Constructor keywords of an Airflow 2 class on the target, its bases' included.

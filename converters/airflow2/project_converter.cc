@@ -210,6 +210,21 @@ std::vector<parser::TextEdit> TextEdits(const std::vector<Edit>& edits) {
   return out;
 }
 
+/// The original's errors that the converted file still has on Airflow 2 (it raises on import,
+/// a task id is used twice, a cycle...): Airflow 2 would not load it either. They are reported
+/// with the original's places; errors the conversion removed (an import only Airflow 2 has)
+/// are not.
+void CarryLoadErrors(const ir::DagFile& original, const ir::DagFile& converted,
+                     std::vector<ir::Diagnostic>& into) {
+  for (const ir::Diagnostic& d : original.diagnostics) {
+    if (d.severity != ir::Severity::kError || d.code == "DP101" || d.code == "DP102") continue;
+    const bool still = std::any_of(
+        converted.diagnostics.begin(), converted.diagnostics.end(),
+        [&](const ir::Diagnostic& c) { return c.code == d.code && c.message == d.message; });
+    if (still) into.push_back(d);
+  }
+}
+
 /// Appends the API check's findings that no rule reported already.
 void AddApiFindings(std::vector<ApiFinding> found, std::vector<ir::Diagnostic>& into) {
   const std::vector<ir::Diagnostic> rules = into;
@@ -336,8 +351,15 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
           for (const ir::Dag& d : original.file.dags) file.tasks += d.tasks.size();
           pass.graph = Summarize(original.file, target, project);
         }
+        parser::ModuleLoader& modern =
+            ThreadLoader(run, configs[input.config], kModernLoader, shared_overlay);
         if (!conversion.changed) {
           AddApiFindings(CheckTreeAgainstApi(file.input, tree, target, project), file.diagnostics);
+          if (original.might_contain_dag) {
+            CarryLoadErrors(original.file,
+                            parser::AnalyzeTree(file.input, tree, modern, airflow2).file,
+                            file.diagnostics);
+          }
           pass.local_modules = std::move(original.local_modules);
           return pass;
         }
@@ -348,13 +370,14 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
             parser::SyntaxTree::Reparse(tree, file.converted, TextEdits(conversion.edits));
         AddApiFindings(CheckTreeAgainstApi(file.input, converted, target, project),
                        file.diagnostics);
-        if (file.has_dags) {
-          parser::ModuleLoader& modern =
-              ThreadLoader(run, configs[input.config], kModernLoader, shared_overlay);
+        if (original.might_contain_dag) {
           parser::FileAnalysis after = parser::AnalyzeTree(file.input, converted, modern, airflow2);
-          pass.differences = CompareGraphs(*pass.graph, Summarize(after.file, target, project));
-          pass.checked = true;
-          pass.local_modules = std::move(after.local_modules);
+          CarryLoadErrors(original.file, after.file, file.diagnostics);
+          if (file.has_dags) {
+            pass.differences = CompareGraphs(*pass.graph, Summarize(after.file, target, project));
+            pass.checked = true;
+            pass.local_modules = std::move(after.local_modules);
+          }
         }
         return pass;
       },

@@ -166,11 +166,20 @@ Plan PlanFromItem(FileContext& ctx, const ImportItem& item) {
   std::string to;
   if (move) {
     if (move->removed) {
-      ctx.Report("DP202", item.item,
-                 fmt::format("{} does not import on Airflow {}: it was removed without a "
-                             "successor",
-                             path, target.ToString()),
-                 "replace what it did, or keep a copy of the 1.10 class in the project");
+      if (move->removed_later) {
+        ctx.Report("DP202", item.item,
+                   fmt::format("{} does not import on Airflow {}: the provider that had it "
+                               "dropped it by then",
+                               path, target.ToString()),
+                   "choose an older --airflow-version, pin an older provider, or replace the "
+                   "class");
+      } else {
+        ctx.Report("DP202", item.item,
+                   fmt::format("{} does not import on Airflow {}: it was removed without a "
+                               "successor",
+                               path, target.ToString()),
+                   "replace what it did, or keep a copy of the 1.10 class in the project");
+      }
       return plan;
     }
     to = move->target;

@@ -214,6 +214,24 @@ TEST(Convert, TheGraphCheckSeesConvertedHelperModules) {
   EXPECT_TRUE(fs::exists(out.path() / "dags/common/flags.py"));
 }
 
+TEST(Convert, AFileThatDoesNotLoadBeforeIsNotSaidToLoadAfter) {
+  TempDir in, out;
+  in.Write("dup.py",
+           "from datetime import datetime\n"
+           "from airflow import DAG\n"
+           "from airflow.operators.dummy_operator import DummyOperator\n"
+           "dag = DAG('dup', start_date=datetime(2021, 1, 1), schedule_interval=None, "
+           "catchup=False)\n"
+           "for job in ['a', 'b']:\n"
+           "    start = DummyOperator(task_id='kick_off', dag=dag)\n");
+  auto r =
+      RunDagport({"convert", in.path().string(), "-o", out.path().string()}, {}, {"NO_COLOR=1"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("DP151"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("0 of 1 Airflow files load without a manual edit"), std::string::npos)
+      << r.err;
+}
+
 TEST(Convert, UsageErrors) {
   TempDir in;
   in.Write("orders.py", kLegacyDag);
