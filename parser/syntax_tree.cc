@@ -51,8 +51,8 @@ std::string Python2Construct(std::string_view line) {
   return {};
 }
 
-/// Moves a pre-order walk on: into the current node's children when `descend`, else to the next
-/// node after it. False at the end of the walk.
+}  // namespace
+
 bool NextInPreorder(TSTreeCursor* cursor, bool descend) {
   if (descend && ts_tree_cursor_goto_first_child(cursor)) return true;
   while (!ts_tree_cursor_goto_next_sibling(cursor)) {
@@ -60,8 +60,6 @@ bool NextInPreorder(TSTreeCursor* cursor, bool descend) {
   }
   return true;
 }
-
-}  // namespace
 
 const TSLanguage* PythonLanguage() {
   return tree_sitter_python();

@@ -41,6 +41,10 @@ std::string_view NodeType(TSNode node);
 /// literal, where ts_node_child_by_field_name compares the name with every field's each time.
 TSNode ChildByField(TSNode node, const char* name);
 
+/// Moves a pre-order walk on: into the current node's children when `descend`, else to the next
+/// node after it. False at the end of the walk.
+bool NextInPreorder(TSTreeCursor* cursor, bool descend);
+
 /// A node's children: up to eight held inline (most nodes), more on the heap.
 class NodeList {
  public:

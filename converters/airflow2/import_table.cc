@@ -13,25 +13,6 @@ std::string ImportItem::Path() const {
   return module.substr(0, module.find('.'));
 }
 
-std::vector<TSNode> NodesOfType(TSNode root, std::string_view type) {
-  std::vector<TSNode> out;
-  TSTreeCursor cursor = ts_tree_cursor_new(root);
-  bool done = false;
-  while (!done) {
-    const TSNode node = ts_tree_cursor_current_node(&cursor);
-    if (NodeType(node) == type) out.push_back(node);
-    if (ts_tree_cursor_goto_first_child(&cursor)) continue;
-    while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
-      if (!ts_tree_cursor_goto_parent(&cursor)) {
-        done = true;
-        break;
-      }
-    }
-  }
-  ts_tree_cursor_delete(&cursor);
-  return out;
-}
-
 namespace {
 
 void AddNames(const parser::SyntaxTree& tree, TSNode statement, const ImportItem& base,
@@ -64,40 +45,6 @@ void AddNames(const parser::SyntaxTree& tree, TSNode statement, const ImportItem
 }
 
 }  // namespace
-
-ImportTable ImportTable::Build(const parser::SyntaxTree& tree) {
-  ImportTable table;
-  TSTreeCursor cursor = ts_tree_cursor_new(tree.root());
-  bool done = false;
-  while (!done) {
-    const TSNode node = ts_tree_cursor_current_node(&cursor);
-    const std::string_view type = NodeType(node);
-    bool descend = true;
-    if (type == "import_statement") {
-      AddNames(tree, node, ImportItem{}, table.items_);
-      descend = false;
-    } else if (type == "import_from_statement") {
-      ImportItem base;
-      base.from = true;
-      const TSNode module = ChildByField(node, "module_name");
-      base.relative = NodeType(module) == "relative_import";
-      base.module = tree.NodeText(module);
-      AddNames(tree, node, base, table.items_);
-      descend = false;
-    } else if (type == "string" || type == "comment") {
-      descend = false;
-    }
-    if (descend && ts_tree_cursor_goto_first_child(&cursor)) continue;
-    while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
-      if (!ts_tree_cursor_goto_parent(&cursor)) {
-        done = true;
-        break;
-      }
-    }
-  }
-  ts_tree_cursor_delete(&cursor);
-  return table;
-}
 
 ImportTable ImportTable::Build(const parser::SyntaxTree& tree, const NodeIndex& nodes) {
   std::vector<TSNode> statements = nodes.Of("import_statement");

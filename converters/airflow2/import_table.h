@@ -31,8 +31,7 @@ struct ImportItem {
 
 class ImportTable {
  public:
-  static ImportTable Build(const parser::SyntaxTree& tree);
-  /// The same from the tree's node index (no walk of its own).
+  /// From the tree's node index (no walk of its own).
   static ImportTable Build(const parser::SyntaxTree& tree, const NodeIndex& nodes);
 
   const std::vector<ImportItem>& items() const { return items_; }
@@ -48,8 +47,5 @@ class ImportTable {
  private:
   std::vector<ImportItem> items_;
 };
-
-/// Every node of the tree whose type is `type`, in source order.
-std::vector<TSNode> NodesOfType(TSNode root, std::string_view type);
 
 }  // namespace dagport::converters::airflow2

@@ -48,13 +48,7 @@ NodeIndex::NodeIndex(TSNode root) {
     if (symbol < by_symbol_.size() && ts_node_is_named(node))
       by_symbol_[symbols.canonical[symbol]].push_back(node);
     // Tokens have no children: skip the cursor call for them.
-    if (ts_node_child_count(node) != 0 && ts_tree_cursor_goto_first_child(&cursor)) continue;
-    while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
-      if (!ts_tree_cursor_goto_parent(&cursor)) {
-        done = true;
-        break;
-      }
-    }
+    done = !parser::NextInPreorder(&cursor, ts_node_child_count(node) != 0);
   }
   ts_tree_cursor_delete(&cursor);
 }
