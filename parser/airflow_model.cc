@@ -39,8 +39,6 @@ Val MakeValue(Kind kind) {
   return v;
 }
 
-enum class Side { kUpstream, kDownstream };
-
 /// The tasks of a TaskGroup that stand for it in a dependency, as Airflow 2 links groups: its
 /// leaves (no downstream inside the group) when upstream, its roots (no upstream inside the
 /// group) when downstream.
@@ -67,32 +65,6 @@ void GroupEnds(const Evaluator& ev, const GroupObj* group, Side side, std::vecto
   }
 }
 
-/// Task or list of tasks on one side of a dependency, flattened; false when something on that
-/// side is not a task.
-bool TasksOf(const Evaluator& ev, const Val& v, Side side, std::vector<TaskObj*>& out) {
-  if (Is(v, Kind::kTask)) {
-    out.push_back(v->task);
-    return true;
-  }
-  if (Is(v, Kind::kTaskGroup)) {
-    GroupEnds(ev, v->group, side, out);
-    return true;
-  }
-  if (Is(v, Kind::kList) || Is(v, Kind::kTuple) || Is(v, Kind::kSet)) {
-    for (const Val& item : v->items) {
-      if (Is(item, Kind::kTask)) {
-        out.push_back(item->task);
-      } else if (Is(item, Kind::kTaskGroup)) {
-        GroupEnds(ev, item->group, side, out);
-      } else {
-        return false;
-      }
-    }
-    return true;
-  }
-  return false;
-}
-
 /// Sets `name` in an ordered argument list, replacing an earlier value.
 void SetArgument(std::vector<std::pair<std::string, Val>>& args, const std::string& name,
                  Val value) {
@@ -114,36 +86,6 @@ const Val* FindArg(const std::vector<std::pair<std::string, Val>>& args, std::st
     if (k == name) return &v;
   }
   return nullptr;
-}
-
-/// `task.dag = dag` as Airflow 1.10 does it: DAG.add_task, unless the DAG already has a task
-/// with that id.
-void AttachToDag(Evaluator& ev, TaskObj* task, DagObj* dag, TSNode node, Frame& frame) {
-  task->dag = dag;
-  if (auto found = dag->task_dict.find(task->task_id);
-      found != dag->task_dict.end() && !task->dynamic) {
-    ev.Report(
-        "DP151", node, frame,
-        fmt::format(
-            "task id '{}' is already in DAG '{}' (line {}): Airflow 1.10 keeps the first task and "
-            "warns, Airflow 2 raises DuplicateTaskIdFound",
-            task->task_id, dag->dag_id, found->second->where.line),
-        "give each task of a DAG its own task_id");
-    return;
-  }
-  if (!IsSet(FindArg(dag->arguments, "start_date")) &&
-      !IsSet(FindArg(task->effective_arguments, "start_date"))) {
-    ev.FailImportIfCertain(
-        "DP125", node, frame,
-        fmt::format("Airflow 1.10 raises \"Task is missing the start_date parameter\" when "
-                    "task '{}' joins DAG '{}', so it loads nothing from this file",
-                    task->task_id, dag->dag_id),
-        "give the DAG a start_date= (1.10 does not take it from default_args), or "
-        "create the task with dag=");
-  }
-  task->registered = true;
-  dag->tasks.push_back(task);
-  dag->task_dict.emplace(task->task_id, task);
 }
 
 /// Airflow 1.10's validate_key, run by DAG() and BaseOperator(): an id must match
@@ -231,6 +173,62 @@ Val CrossDownstream(Evaluator& ev, CallArgs& args, TSNode node, Frame& frame) {
 }
 
 }  // namespace
+
+/// Task or list of tasks on one side of a dependency, flattened; false when something on that
+/// side is not a task.
+bool TasksOf(const Evaluator& ev, const Val& v, Side side, std::vector<TaskObj*>& out) {
+  if (Is(v, Kind::kTask)) {
+    out.push_back(v->task);
+    return true;
+  }
+  if (Is(v, Kind::kTaskGroup)) {
+    GroupEnds(ev, v->group, side, out);
+    return true;
+  }
+  if (Is(v, Kind::kList) || Is(v, Kind::kTuple) || Is(v, Kind::kSet)) {
+    for (const Val& item : v->items) {
+      if (Is(item, Kind::kTask)) {
+        out.push_back(item->task);
+      } else if (Is(item, Kind::kTaskGroup)) {
+        GroupEnds(ev, item->group, side, out);
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+  return false;
+}
+
+/// `task.dag = dag` as Airflow 1.10 does it: DAG.add_task, unless the DAG already has a task
+/// with that id.
+void AttachToDag(Evaluator& ev, TaskObj* task, DagObj* dag, TSNode node, Frame& frame) {
+  task->dag = dag;
+  if (auto found = dag->task_dict.find(task->task_id);
+      found != dag->task_dict.end() && !task->dynamic) {
+    ev.Report(
+        "DP151", node, frame,
+        fmt::format(
+            "task id '{}' is already in DAG '{}' (line {}): Airflow 1.10 keeps the first task and "
+            "warns, Airflow 2 raises DuplicateTaskIdFound",
+            task->task_id, dag->dag_id, found->second->where.line),
+        "give each task of a DAG its own task_id");
+    return;
+  }
+  if (!IsSet(FindArg(dag->arguments, "start_date")) &&
+      !IsSet(FindArg(task->effective_arguments, "start_date"))) {
+    ev.FailImportIfCertain(
+        "DP125", node, frame,
+        fmt::format("Airflow 1.10 raises \"Task is missing the start_date parameter\" when "
+                    "task '{}' joins DAG '{}', so it loads nothing from this file",
+                    task->task_id, dag->dag_id),
+        "give the DAG a start_date= (1.10 does not take it from default_args), or "
+        "create the task with dag=");
+  }
+  task->registered = true;
+  dag->tasks.push_back(task);
+  dag->task_dict.emplace(task->task_id, task);
+}
 
 bool IsDagClass(const Val& callee) {
   if (Is(callee, Kind::kExternal)) return IsAirflowDagPath(callee->text);
@@ -483,128 +481,6 @@ Val CallExternal(Evaluator& ev, const Val& callee, CallArgs& args, TSNode node, 
     return CreateTask(ev, path, args, node, frame, /*known_class=*/false);
   return ev.Unknown(node, frame,
                     fmt::format("call into '{}', which dagport does not analyse", path));
-}
-
-Val AirflowAttribute(Evaluator& ev, const Val& obj, const std::string& name, TSNode node,
-                     Frame& frame) {
-  if (Is(obj, Kind::kTask)) {
-    TaskObj* t = obj->task;
-    if (name == "task_id") return Str(t->task_id);
-    if (name == "dag") return t->dag != nullptr ? t->dag->self : None();
-    if (name == "dag_id") return t->dag != nullptr ? Str(t->dag->dag_id) : None();
-    if (name == "set_upstream" || name == "set_downstream" || name == "update_relative")
-      return BoundMethod(obj, name);
-    if (name == "output") return ev.Unknown(node, frame, "XCom output of a task");
-    for (const auto& [k, v] : t->effective_arguments) {
-      if (k == name) return v;
-    }
-    return ev.Unknown(node, frame, fmt::format("attribute '{}' of task '{}'", name, t->task_id));
-  }
-  if (Is(obj, Kind::kDag)) {
-    DagObj* d = obj->dag;
-    if (name == "dag_id") return Str(d->dag_id);
-    if (name == "default_args") return d->default_args != nullptr ? d->default_args : Dict();
-    if (name == "tasks") {
-      std::vector<Val> tasks;
-      for (TaskObj* t : d->tasks) tasks.push_back(t->self);
-      return List(std::move(tasks));
-    }
-    if (name == "task_ids") {
-      std::vector<Val> ids;
-      for (TaskObj* t : d->tasks) ids.push_back(Str(t->task_id));
-      return List(std::move(ids));
-    }
-    if (name == "add_task" || name == "add_tasks" || name == "get_task" || name == "has_task" ||
-        name == "set_dependency") {
-      return BoundMethod(obj, name);
-    }
-    for (const auto& [k, v] : d->arguments) {
-      if (k == name) return v;
-    }
-    return ev.Unknown(node, frame, fmt::format("attribute '{}' of DAG '{}'", name, d->dag_id));
-  }
-  if (Is(obj, Kind::kTaskGroup)) {
-    if (name == "group_id") return Str(obj->group->group_id);
-    return ev.Unknown(node, frame, fmt::format("attribute '{}' of a TaskGroup", name));
-  }
-  return nullptr;
-}
-
-bool SetAirflowAttribute(Evaluator& ev, const Val& obj, const std::string& name, const Val& value,
-                         TSNode node, Frame& frame) {
-  if (Is(obj, Kind::kTask)) {
-    if (name == "dag" && Is(value, Kind::kDag)) {
-      if (obj->task->dag == nullptr) {
-        AttachToDag(ev, obj->task, value->dag, node, frame);
-      } else if (obj->task->dag != value->dag) {
-        ev.FailImportIfCertain(
-            "DP122", node, frame,
-            fmt::format("the DAG of task '{}' can not be changed: Airflow raises "
-                        "AirflowException",
-                        obj->task->task_id),
-            "create the task for the DAG it belongs to");
-      }
-    }
-    return true;
-  }
-  return Is(obj, Kind::kDag) || Is(obj, Kind::kTaskGroup);
-}
-
-Val CallAirflowMethod(Evaluator& ev, const Val& receiver, const std::string& name, CallArgs& args,
-                      TSNode node, Frame& frame) {
-  if (Is(receiver, Kind::kTask)) {
-    if ((name == "set_downstream" || name == "set_upstream") && !args.positional.empty()) {
-      if (name == "set_downstream") {
-        AddDependencies(ev, receiver, args.positional[0], node, frame);
-      } else {
-        AddDependencies(ev, args.positional[0], receiver, node, frame);
-      }
-      return None();
-    }
-    return nullptr;
-  }
-  if (Is(receiver, Kind::kDag)) {
-    DagObj* d = receiver->dag;
-    if ((name == "add_task" || name == "add_tasks") && !args.positional.empty()) {
-      std::vector<TaskObj*> tasks;
-      if (TasksOf(ev, args.positional[0], Side::kDownstream, tasks)) {
-        for (TaskObj* t : tasks) {
-          if (t->dag == nullptr) AttachToDag(ev, t, d, node, frame);
-        }
-      }
-      return None();
-    }
-    if (name == "set_dependency" && args.positional.size() == 2) {
-      // DAG.set_dependency(upstream_id, downstream_id): get_task on each id, then >>.
-      TaskObj* ends[2] = {nullptr, nullptr};
-      for (int k = 0; k < 2; ++k) {
-        if (!Is(args.positional[k], Kind::kStr)) {
-          return ev.Unknown(node, frame, "a task id that is not known statically");
-        }
-        for (TaskObj* t : d->tasks) {
-          if (t->task_id == args.positional[k]->text) ends[k] = t;
-        }
-        if (ends[k] == nullptr) {
-          ev.FailImportIfCertain(
-              "DP153", node, frame,
-              fmt::format("DAG '{}' has no task '{}': set_dependency raises TaskNotFound",
-                          d->dag_id, args.positional[k]->text),
-              "create the task before the dependency, or fix the id");
-          return None();
-        }
-      }
-      AddDependencies(ev, ends[0]->self, ends[1]->self, node, frame);
-      return None();
-    }
-    if (name == "get_task" && !args.positional.empty() && Is(args.positional[0], Kind::kStr)) {
-      for (TaskObj* t : d->tasks) {
-        if (t->task_id == args.positional[0]->text) return t->self;
-      }
-      return ev.Unknown(node, frame, "task not in the DAG");
-    }
-    return nullptr;
-  }
-  return nullptr;
 }
 
 }  // namespace dagport::parser

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "parser/evaluator.h"
 
@@ -24,6 +25,16 @@ Val CreateDag(Evaluator& ev, CallArgs& args, TSNode node, Frame& frame);
 /// with a task_id), and reports so.
 Val CreateTask(Evaluator& ev, const std::string& operator_class, CallArgs& args, TSNode node,
                Frame& frame, bool known_class);
+/// Which end of a task group a dependency attaches to: its first tasks (downstream side of an
+/// edge) or its last ones (upstream side).
+enum class Side { kUpstream, kDownstream };
+/// Task or list of tasks (task groups by their ends) on one side of a dependency, flattened;
+/// false when something on that side is not a task.
+bool TasksOf(const Evaluator& ev, const Val& v, Side side, std::vector<TaskObj*>& out);
+/// `task.dag = dag` as Airflow 1.10 does it: DAG.add_task, unless the DAG already has a task
+/// with that id.
+void AttachToDag(Evaluator& ev, TaskObj* task, DagObj* dag, TSNode node, Frame& frame);
+
 /// upstream >> downstream, with tasks or lists of tasks on either side.
 void AddDependencies(Evaluator& ev, const Val& upstream, const Val& downstream, TSNode node,
                      Frame& frame);
@@ -31,7 +42,8 @@ void AddDependencies(Evaluator& ev, const Val& upstream, const Val& downstream, 
 /// Calls of names from modules dagport does not analyse (Airflow, the standard library, ...).
 Val CallExternal(Evaluator& ev, const Val& callee, CallArgs& args, TSNode node, Frame& frame);
 
-/// Attributes and methods of DAGs, tasks and task groups; nullptr when not one of them.
+/// Attributes and methods of DAGs, tasks and task groups; nullptr when not one of them
+/// (airflow_members.cc).
 Val AirflowAttribute(Evaluator& ev, const Val& obj, const std::string& name, TSNode node,
                      Frame& frame);
 bool SetAirflowAttribute(Evaluator& ev, const Val& obj, const std::string& name, const Val& value,
