@@ -149,15 +149,20 @@ bool Api::ModuleDefines(std::string_view module, std::string_view name) const {
 
 namespace {
 
-/// A signature list of an operator entry for `target`: 2.10's for 2.10 targets; for older ones
-/// the union of 2.5.1's and 2.10's (the data has no other versions, and a false "unknown
-/// keyword" error is worse than a missed one).
-std::set<std::string> Strings(const Json& entry, const char* key_2_10, const char* key_2_5_1,
+/// The keys of an operator entry's `stem` field ("params" -> "params_2_10", ...) that describe
+/// `target`: 2.10's for 2.10 targets; for older ones 2.5.1's and 2.10's together (the data has
+/// no other versions, and a false "unknown keyword" error is worse than a missed one).
+std::vector<std::string> KeysFor(const Json& entry, std::string_view stem,
+                                 const AirflowVersion& target) {
+  const std::string modern = std::string(stem) + "_2_10", older = std::string(stem) + "_2_5_1";
+  if (target >= AirflowVersion{2, 10, 0} && entry.contains(modern)) return {modern};
+  return {modern, older};
+}
+
+std::set<std::string> Strings(const Json& entry, std::string_view stem,
                               const AirflowVersion& target) {
   std::set<std::string> out;
-  const bool modern = target >= AirflowVersion{2, 10, 0};
-  for (const char* key : {key_2_10, key_2_5_1}) {
-    if (modern && key == key_2_5_1 && entry.contains(key_2_10)) break;
+  for (const std::string& key : KeysFor(entry, stem, target)) {
     if (auto it = entry.find(key); it != entry.end() && it->is_array()) {
       for (const Json& s : *it) out.insert(s.get<std::string>());
     }
@@ -165,11 +170,10 @@ std::set<std::string> Strings(const Json& entry, const char* key_2_10, const cha
   return out;
 }
 
-bool Flag(const Json& entry, const char* key_2_10, const char* key_2_5_1,
-          const AirflowVersion& target) {
-  const bool modern = target >= AirflowVersion{2, 10, 0};
-  if (modern || !entry.contains(key_2_5_1)) return entry.value(key_2_10, false);
-  return entry.value(key_2_5_1, false) || entry.value(key_2_10, false);
+bool Flag(const Json& entry, std::string_view stem, const AirflowVersion& target) {
+  bool any = false;
+  for (const std::string& key : KeysFor(entry, stem, target)) any = any || entry.value(key, false);
+  return any;
 }
 
 constexpr std::string_view kBaseOperator = "airflow.models.baseoperator.BaseOperator";
@@ -201,13 +205,11 @@ AcceptedKeywords Api::ComputeKeywords(std::string_view path, const AirflowVersio
       out.known = false;  // a base the data does not describe
       return out;
     }
-    for (const std::string& p : Strings(*it, "params_2_10", "params_2_5_1", target))
-      out.names.insert(p);
+    for (const std::string& p : Strings(*it, "params", target)) out.names.insert(p);
     // BaseOperator takes **kwargs only to reject what it does not know.
     if (current == kBaseOperator) continue;
-    if (!Flag(*it, "var_keyword_2_10", "var_keyword_2_5_1", target)) continue;
-    for (const std::string& base : Strings(*it, "bases_2_10", "bases_2_5_1", target))
-      pending.push_back(base);
+    if (!Flag(*it, "var_keyword", target)) continue;
+    for (const std::string& base : Strings(*it, "bases", target)) pending.push_back(base);
   }
   return out;
 }

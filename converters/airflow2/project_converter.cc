@@ -202,6 +202,12 @@ struct FirstPass {
   std::vector<std::string> local_modules;  ///< project files the (converted) analysis read
 };
 
+/// A file's bytes without the UTF-8 byte order mark DecodeSource drops: its text, for a UTF-8
+/// file.
+std::string_view WithoutBom(std::string_view bytes) {
+  return bytes.starts_with("\xEF\xBB\xBF") ? bytes.substr(3) : bytes;
+}
+
 /// The incremental re-parse's view of a conversion's edits.
 std::vector<parser::TextEdit> TextEdits(const std::vector<Edit>& edits) {
   std::vector<parser::TextEdit> out;
@@ -310,9 +316,7 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
               "it is neither copied nor converted; remove it or fix it"));
           return pass;
         }
-        std::string_view bytes = input.bytes;
-        if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
-        if (*source.text != bytes) {
+        if (*source.text != WithoutBom(input.bytes)) {
           file.status = FileStatus::kSkipped;
           file.diagnostics.push_back(ir::MakeDiagnostic(
               "DP210", file.input, {},
@@ -401,9 +405,7 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
     const FileResult& f = result.files[i];
     if (f.status == FileStatus::kConverted)
       return overlay->at(fs::path(f.input).lexically_normal().string());
-    std::string_view bytes = inputs[i].bytes;
-    if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
-    return bytes;
+    return WithoutBom(inputs[i].bytes);
   };
 
   // 2. The graph check of the DAG files that import converted helper modules, with their
