@@ -191,15 +191,19 @@ std::string MergeRequirements(const std::string& existing, const std::string& ou
 
 namespace {
 
+/// The graph check made in the first pass, without the other files' conversions: final unless
+/// `local_modules` holds a file that was converted.
+struct FirstCheck {
+  std::vector<std::string> differences;
+  bool checked = false;
+  std::vector<std::string> local_modules;  ///< project files the (converted) analysis read
+};
+
 /// What the first pass keeps of a file for the second.
 struct FirstPass {
   FileResult file;
   std::optional<GraphSummary> graph;  ///< the original's DAGs, when it may hold some
-  /// The graph check made in the first pass, without the other files' conversions: final
-  /// unless `local_modules` holds a file that was converted.
-  std::vector<std::string> differences;
-  bool checked = false;
-  std::vector<std::string> local_modules;  ///< project files the (converted) analysis read
+  FirstCheck check;
 };
 
 /// A file's bytes without the UTF-8 byte order mark DecodeSource drops: its text, for a UTF-8
@@ -281,11 +285,6 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
   // The originals' graphs, for the files the second pass may check again: a fingerprint only
   // (the graph itself is computed again from the file in the rare case they differ).
   std::vector<std::optional<uint64_t>> originals(inputs.size());
-  struct FirstCheck {
-    std::vector<std::string> differences;
-    bool checked = false;
-    std::vector<std::string> local_modules;
-  };
   std::vector<FirstCheck> first_checks(inputs.size());
   parser::ForEachOrdered(
       inputs.size(), options.jobs,
@@ -364,7 +363,7 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
                             parser::AnalyzeTree(file.input, tree, modern, airflow2).file,
                             file.diagnostics);
           }
-          pass.local_modules = std::move(original.local_modules);
+          pass.check.local_modules = std::move(original.local_modules);
           return pass;
         }
         // The converted text, re-parsed incrementally from the original's tree, analysed with
@@ -378,9 +377,10 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
           parser::FileAnalysis after = parser::AnalyzeTree(file.input, converted, modern, airflow2);
           CarryLoadErrors(original.file, after.file, file.diagnostics);
           if (file.has_dags) {
-            pass.differences = CompareGraphs(*pass.graph, Summarize(after.file, target, project));
-            pass.checked = true;
-            pass.local_modules = std::move(after.local_modules);
+            pass.check.differences =
+                CompareGraphs(*pass.graph, Summarize(after.file, target, project));
+            pass.check.checked = true;
+            pass.check.local_modules = std::move(after.local_modules);
           }
         }
         return pass;
@@ -395,9 +395,9 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
         }
         // The second pass needs the original's graph only when the file imports project modules
         // that may be converted too; otherwise the first pass's check was final.
-        if (!pass.local_modules.empty() && pass.graph) originals[i] = Fingerprint(*pass.graph);
-        first_checks[i] =
-            FirstCheck{std::move(pass.differences), pass.checked, std::move(pass.local_modules)};
+        if (!pass.check.local_modules.empty() && pass.graph)
+          originals[i] = Fingerprint(*pass.graph);
+        first_checks[i] = std::move(pass.check);
         result.files[i] = std::move(file);
       });
 
