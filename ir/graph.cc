@@ -1,5 +1,6 @@
 #include "ir/graph.h"
 
+#include <algorithm>
 #include <array>
 
 namespace dagport::ir {
@@ -66,6 +67,12 @@ const Value* FindEither(const Arguments& args, const SettingDefault& s) {
 }
 
 }  // namespace
+
+bool Task::InstallsOnWorker() const {
+  return std::any_of(footprint.begin(), footprint.end(), [](const HostAccess& a) {
+    return a.resource == "virtualenv" || a.resource == "packages";
+  });
+}
 
 Value Task::Setting(std::string_view name) const {
   const SettingDefault* s = FindSetting(kTaskSettings, name);

@@ -23,6 +23,23 @@ struct Import {
   friend bool operator==(const Import&, const Import&) = default;
 };
 
+/// One way a task touches the worker's disk when it runs: what the container converter takes
+/// out of the worker and what the simulator checks for conflicts between concurrent tasks.
+/// Computed by evaluating the operator's `execute()` with the task's own arguments, or from a
+/// Bash command.
+struct HostAccess {
+  /// The path, with Jinja kept for what differs per run ("/tmp/pricing_{{ ds }}.json"); parts
+  /// not statically known are written `<expression>` and the access is `possible`.
+  std::string path;
+  std::string mode;       ///< "create", "read", "write" or "delete"
+  std::string resource;   ///< "virtualenv", "packages" (installed into `path`), "file", "directory"
+  bool possible = false;  ///< the path is not fully known
+  bool unique = false;    ///< a fresh path per try (a temporary directory): never shared
+  std::string file;       ///< the file of the code that does it
+  SourceRange where;
+  friend bool operator==(const HostAccess&, const HostAccess&) = default;
+};
+
 /// One instantiated operator.
 struct Task {
   std::string task_id;            ///< when `dynamic`, the source text of the id expression
@@ -33,7 +50,12 @@ struct Task {
   Arguments effective_arguments;  ///< after merging the DAG's default_args (explicit wins)
   std::string task_group;         ///< group_id of the enclosing TaskGroup; empty at the top level
   std::string subdag;             ///< for SubDagOperator: the dag_id of its sub-DAG
+  /// What the task does on the worker's disk (empty when nothing is known).
+  std::vector<HostAccess> footprint;
   SourceRange where;
+
+  /// True when the footprint builds a Python environment or installs packages on the worker.
+  bool InstallsOnWorker() const;
 
   /// An Airflow BaseOperator setting (trigger_rule, pool, pool_slots, queue, priority_weight,
   /// weight_rule, retries, retry_delay, execution_timeout, depends_on_past) from the effective

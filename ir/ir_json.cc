@@ -79,6 +79,17 @@ Task TaskFromJson(const Json& j, const std::string& p) {
   t.effective_arguments = ArgumentsFromJson(j, "effective_arguments", p);
   t.task_group = StringMember(j, "task_group", p, false);
   t.subdag = StringMember(j, "subdag", p, false);
+  t.footprint = ReadAll<HostAccess>(j, "footprint", p, [](const Json& a, const std::string& ap) {
+    HostAccess h;
+    h.path = StringMember(a, "path", ap);
+    h.mode = StringMember(a, "mode", ap);
+    h.resource = StringMember(a, "resource", ap);
+    h.possible = Bool(a, "possible", ap);
+    h.unique = Bool(a, "unique", ap);
+    h.file = StringMember(a, "file", ap, false);
+    h.where = Range(a, ap);
+    return h;
+  });
   t.where = Range(j, p);
   return t;
 }
@@ -197,6 +208,23 @@ void WriteTask(JsonWriter& w, const Task& t) {
   WriteArguments(w, t.arguments);
   w.Key("effective_arguments");
   WriteArguments(w, t.effective_arguments);
+  if (!t.footprint.empty()) {
+    w.Key("footprint");
+    w.BeginArray();
+    for (const HostAccess& a : t.footprint) {
+      w.BeginObject();
+      w.Member("path", a.path);
+      w.Member("mode", a.mode);
+      w.Member("resource", a.resource);
+      w.Member("possible", a.possible);
+      w.Member("unique", a.unique);
+      w.Member("file", a.file);
+      w.Key("source");
+      WriteRange(w, a.where);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
   w.Key("source");
   WriteRange(w, t.where);
   w.EndObject();

@@ -429,6 +429,9 @@ void AddDependencies(Evaluator& ev, const Val& upstream, const Val& downstream, 
 
 Val CallExternal(Evaluator& ev, const Val& callee, CallArgs& args, TSNode node, Frame& frame) {
   const std::string path = ResolveAirflowPath(callee->text);
+  if (ev.on_library_call) {
+    if (Val replaced = ev.on_library_call(path, args, node, frame)) return replaced;
+  }
   if (IsAirflowDagPath(path)) return CreateDag(ev, args, node, frame);
   if (IsTaskGroupPath(path)) {
     auto* group = CurrentHeap().Make<GroupObj>();

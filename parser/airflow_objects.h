@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ir/graph.h"
 #include "ir/source_range.h"
 #include "parser/object.h"
 
@@ -51,6 +52,8 @@ struct TaskObj : HeapItem {
   bool registered = false;
   GroupObj* group = nullptr;
   DagObj* subdag = nullptr;
+  ClassInfo* cls = nullptr;  ///< the operator class, when it is a class of the analysed code
+  std::vector<ir::HostAccess> footprint;
   std::string file;
   ir::SourceRange where;
   Val self = nullptr;

@@ -468,6 +468,9 @@ Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode n
     return d;
   }
   if (name == "open") {
+    if (ev.on_library_call) {
+      if (Val replaced = ev.on_library_call("open", args, node, frame)) return replaced;
+    }
     // A handle json.load can read: configuration files beside DAGs drive many DAG factories.
     const std::string* mode = a.size() > 1 && Is(a[1], Kind::kStr) ? &a[1]->text : nullptr;
     if (!a.empty() && Is(a[0], Kind::kStr) && (mode == nullptr || *mode == "r" || *mode == "rt")) {

@@ -280,7 +280,9 @@ Val Evaluator::Instantiate(ClassInfo* cls, CallArgs& args, TSNode node, Frame& f
   class_value->cls = cls;
   if (IsDagClass(class_value)) return CreateDag(*this, args, node, frame);
   if (std::optional<std::string> op = OperatorClassPath(class_value)) {
-    return CreateTask(*this, *op, args, node, frame, /*known_class=*/true);
+    Val task = CreateTask(*this, *op, args, node, frame, /*known_class=*/true);
+    if (Is(task, Kind::kTask)) task->task->cls = cls;
+    return task;
   }
   Val instance = CurrentHeap().Make<Obj>();
   instance->kind = Kind::kInstance;

@@ -4,6 +4,7 @@
 /// DAGs, tasks and dependencies Airflow would build. It never runs anything: calls into code it
 /// does not analyse give `kUnresolved` values. Loops, calls and total work are bounded.
 
+#include <functional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -109,6 +110,13 @@ class Evaluator {
   void FailImportIfCertain(std::string_view code, TSNode node, const Frame& frame,
                            std::string message, std::string hint);
   const EvaluationLimits& limits() const { return limits_; }
+
+  /// Called before each call into a module dagport does not analyse (`os`, `shutil`,
+  /// `subprocess`, ...) with its dotted path, and before each `open()` (path "open"): the
+  /// footprint analysis records what an operator's `execute()` does on disk. A value it returns
+  /// is the call's result (a placeholder for a fresh temporary path); null: evaluated as usual.
+  std::function<Val(const std::string& path, const CallArgs& args, TSNode node, Frame& frame)>
+      on_library_call;
 
   // The Airflow context managers in effect (`with DAG(...)`, `with TaskGroup(...)`).
   std::vector<DagObj*> dag_context;

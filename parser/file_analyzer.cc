@@ -13,6 +13,7 @@
 #include "ir/graph_checks.h"
 #include "parser/airflow_model.h"
 #include "parser/airflow_names.h"
+#include "parser/footprint.h"
 #include "parser/source_reader.h"
 
 namespace dagport::parser {
@@ -66,6 +67,7 @@ ir::Dag ToIrDag(const DagObj& dag, const std::vector<EdgeObj>& edges) {
     task.effective_arguments = ToIr(t->effective_arguments);
     if (t->group != nullptr) task.task_group = t->group->group_id;
     if (t->subdag != nullptr) task.subdag = t->subdag->dag_id;
+    task.footprint = t->footprint;
     task.where = t->where;
     out.tasks.push_back(std::move(task));
   }
@@ -218,6 +220,7 @@ FileAnalysis AnalyzeTree(const std::string& path, const SyntaxTree& tree, Module
         "make the module-level code run without an exception"));
     import_fails = true;
   }
+  ComputeFootprints(ev);
   // A file that is not valid Python 3 does not import at all.
   for (const ir::Diagnostic& d : syntax)
     import_fails = import_fails || d.severity == ir::Severity::kError;

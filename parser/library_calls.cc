@@ -279,6 +279,46 @@ Val CallLibrary(Evaluator& ev, const std::string& path, CallArgs& args, TSNode n
     if (Val config = ReadJsonConfig(ev, path, args, node, frame)) return config;
     return ev.Unknown(node, frame, "JSON dagport cannot read statically");
   }
+  if (path == "shlex.split" && args.positional.size() == 1 && Is(args.positional[0], Kind::kStr)) {
+    // Words split on blanks, quotes removed (comments and escapes inside quotes as POSIX
+    // mode treats them are rare in DAG code: a backslash escapes the next character).
+    std::vector<Val> words;
+    std::string word;
+    bool in_word = false;
+    const std::string& t = args.positional[0]->text;
+    for (size_t i = 0; i < t.size(); ++i) {
+      const char c = t[i];
+      if (c == '\'' || c == '"') {
+        const size_t close = t.find(c, i + 1);
+        if (close == std::string::npos)
+          return ev.Unknown(node, frame, "shlex.split: no closing quotation");
+        word.append(t, i + 1, close - i - 1);
+        in_word = true;
+        i = close;
+      } else if (c == '\\' && i + 1 < t.size()) {
+        word.push_back(t[++i]);
+        in_word = true;
+      } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        if (in_word) words.push_back(Str(word));
+        word.clear();
+        in_word = false;
+      } else {
+        word.push_back(c);
+        in_word = true;
+      }
+    }
+    if (in_word) words.push_back(Str(word));
+    return List(std::move(words));
+  }
+  if (path == "shlex.quote" && args.positional.size() == 1 && Is(args.positional[0], Kind::kStr)) {
+    const std::string& t = args.positional[0]->text;
+    if (!t.empty() && t.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                          "0123456789@%+=:,./-_") == std::string::npos)
+      return Str(t);
+    std::string quoted = "'";
+    for (const char c : t) quoted += c == '\'' ? std::string("'\"'\"'") : std::string(1, c);
+    return Str(quoted + "'");
+  }
   if (path == "os.path.join" || path == "posixpath.join") {
     std::string joined;
     for (const Val& part : args.positional) {

@@ -14,6 +14,20 @@ Project SampleProject() {
   extract.effective_arguments = extract.arguments;
   extract.effective_arguments.emplace_back("retries", Value::Int(3));
   extract.where = {10, 5, 13, 6};
+  extract.footprint = {{"/tmp/venvs/pricing",
+                        "create",
+                        "virtualenv",
+                        false,
+                        false,
+                        "plugins/venv.py",
+                        {30, 9, 30, 70}},
+                       {"<tempfile.mkdtemp()>/out_{{ ds }}.csv",
+                        "write",
+                        "file",
+                        true,
+                        true,
+                        "plugins/venv.py",
+                        {}}};
   Task load = extract;
   load.task_id = "Variable.get('table')";
   load.dynamic = true;

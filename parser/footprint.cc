@@ -1,0 +1,651 @@
+#include "parser/footprint.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <optional>
+
+#include "parser/airflow_names.h"
+#include "parser/operations.h"
+#include "parser/syntax_tree.h"
+
+namespace dagport::parser {
+
+namespace {
+
+/// The names of Airflow's template context an `execute(self, context)` reads, as the Jinja
+/// expression each stands for (per run, so kept as a template).
+constexpr std::array<std::string_view, 24> kTemplateContextKeys = {"ds",
+                                                                   "ds_nodash",
+                                                                   "ts",
+                                                                   "ts_nodash",
+                                                                   "ts_nodash_with_tz",
+                                                                   "run_id",
+                                                                   "next_ds",
+                                                                   "next_ds_nodash",
+                                                                   "prev_ds",
+                                                                   "prev_ds_nodash",
+                                                                   "tomorrow_ds",
+                                                                   "tomorrow_ds_nodash",
+                                                                   "yesterday_ds",
+                                                                   "yesterday_ds_nodash",
+                                                                   "execution_date",
+                                                                   "next_execution_date",
+                                                                   "prev_execution_date",
+                                                                   "logical_date",
+                                                                   "data_interval_start",
+                                                                   "data_interval_end",
+                                                                   "task_instance_key_str",
+                                                                   "dag_run",
+                                                                   "ti",
+                                                                   "task_instance"};
+
+std::string_view Basename(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+bool IsOption(std::string_view word) {
+  return word.starts_with("-");
+}
+
+/// Where unknown parts of a path come from a fresh temporary path.
+bool NamesFreshTemporary(std::string_view text) {
+  for (std::string_view marker :
+       {"mkdtemp", "mkstemp", "TemporaryDirectory", "NamedTemporaryFile", "uuid"}) {
+    if (text.find(marker) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+/// Collects accesses, each (path, mode, resource) once, in the order they happen.
+class AccessSink {
+ public:
+  AccessSink(std::vector<ir::HostAccess>& out, std::string file, ir::SourceRange where)
+      : out_(out), file_(std::move(file)), where_(where) {}
+
+  void Add(std::string path, std::string_view mode, std::string_view resource,
+           bool possible = false, bool fresh = false) {
+    if (path.empty() || path.starts_with("/dev/") || path.starts_with("/proc/")) return;
+    possible = possible || path.find('<') != std::string::npos;
+    fresh = fresh || NamesFreshTemporary(path);
+    for (const ir::HostAccess& a : out_) {
+      if (a.path == path && a.mode == mode && a.resource == resource) return;
+    }
+    out_.push_back(ir::HostAccess{std::move(path), std::string(mode), std::string(resource),
+                                  possible, fresh, file_, where_});
+  }
+  void At(std::string file, ir::SourceRange where) {
+    file_ = std::move(file);
+    where_ = where;
+  }
+  bool unique = false;  ///< the words being classified name a fresh temporary path
+
+ private:
+  std::vector<ir::HostAccess>& out_;
+  std::string file_;
+  ir::SourceRange where_;
+};
+
+/// The last word that is not an option (nor the value of one of `valued` options), from `from`.
+std::optional<std::string> LastOperand(const std::vector<std::string>& words, size_t from,
+                                       std::initializer_list<std::string_view> valued = {}) {
+  std::optional<std::string> last;
+  for (size_t i = from; i < words.size(); ++i) {
+    if (IsOption(words[i])) {
+      if (std::find(valued.begin(), valued.end(), words[i]) != valued.end()) ++i;
+      continue;
+    }
+    last = words[i];
+  }
+  return last;
+}
+
+std::optional<std::string> OptionValue(const std::vector<std::string>& words, size_t from,
+                                       std::initializer_list<std::string_view> names) {
+  for (size_t i = from; i + 1 < words.size(); ++i) {
+    if (std::find(names.begin(), names.end(), words[i]) != names.end()) return words[i + 1];
+    for (std::string_view n : names) {
+      if (n.starts_with("--") && words[i].starts_with(std::string(n) + "="))
+        return words[i].substr(n.size() + 1);
+    }
+  }
+  return std::nullopt;
+}
+
+/// `pip install ...` run by `pip_path` (a word such as `/tmp/venvs/x/bin/pip` or `pip`).
+void PipCommand(std::string_view pip_path, const std::vector<std::string>& words, size_t from,
+                AccessSink& sink) {
+  size_t i = from;
+  while (i < words.size() && IsOption(words[i])) ++i;
+  if (i >= words.size() || (words[i] != "install" && words[i] != "uninstall")) return;
+  std::string target;
+  if (auto t = OptionValue(words, i, {"-t", "--target", "--prefix", "--root"})) {
+    target = *t;
+  } else if (const size_t bin = pip_path.rfind("/bin/"); bin != std::string_view::npos) {
+    target = std::string(pip_path.substr(0, bin));
+  } else {
+    // Into the worker's own Python: shared by every task on the worker.
+    target = "python:site-packages";
+  }
+  sink.Add(target, "write", "packages", false, sink.unique);
+}
+
+bool IsPython(std::string_view word) {
+  const std::string_view base = Basename(word);
+  return base.starts_with("python");
+}
+
+/// One simple command, as a list of words (Jinja kept, unknown parts written `<...>`).
+void ClassifyWords(std::vector<std::string> words, AccessSink& sink) {
+  // Leading wrappers: sudo, env VAR=x, exec, time, nohup.
+  while (!words.empty()) {
+    const std::string_view w = words.front();
+    if (w == "sudo" || w == "exec" || w == "time" || w == "nohup" || w == "env" ||
+        (w.find('=') != std::string_view::npos && !w.starts_with("-") && !w.starts_with("/"))) {
+      words.erase(words.begin());
+      continue;
+    }
+    break;
+  }
+  // Redirections write their target.
+  for (size_t i = 0; i < words.size(); ++i) {
+    std::string_view w = words[i];
+    if (w == "<" && i + 1 < words.size()) {
+      sink.Add(words[i + 1], "read", "file", false, sink.unique);
+      words.erase(words.begin() + static_cast<std::ptrdiff_t>(i),
+                  words.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+      --i;
+      continue;
+    }
+    for (std::string_view op : {"2>>", "&>", "2>", ">>", ">"}) {
+      if (w == op && i + 1 < words.size()) {
+        if (words[i + 1].starts_with("/") && words[i + 1] != "/dev/null")
+          sink.Add(words[i + 1], "write", "file", false, sink.unique);
+        words.erase(words.begin() + static_cast<std::ptrdiff_t>(i),
+                    words.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+        --i;
+        break;
+      }
+      if (w.starts_with(op) && w.size() > op.size() && w[op.size()] == '/') {
+        if (w.substr(op.size()) != "/dev/null")
+          sink.Add(std::string(w.substr(op.size())), "write", "file", false, sink.unique);
+        words.erase(words.begin() + static_cast<std::ptrdiff_t>(i));
+        --i;
+        break;
+      }
+    }
+  }
+  if (words.empty()) return;
+  const std::string& program = words[0];
+  const std::string_view base = Basename(program);
+  const bool u = sink.unique;
+  if (base == "virtualenv") {
+    if (auto p = LastOperand(words, 1, {"-p", "--python", "--prompt"}))
+      sink.Add(*p, "create", "virtualenv", false, u);
+    return;
+  }
+  if (IsPython(program)) {
+    if (const size_t bin = program.rfind("/bin/"); bin != std::string::npos)
+      sink.Add(program.substr(0, bin), "read", "virtualenv", false, u);
+    for (size_t i = 1; i + 1 < words.size(); ++i) {
+      if (words[i] != "-m") continue;
+      const std::string& module = words[i + 1];
+      if (module == "venv" || module == "virtualenv") {
+        if (auto p = LastOperand(words, i + 2, {"-p", "--python", "--prompt"}))
+          sink.Add(*p, "create", "virtualenv", false, u);
+      } else if (module == "pip") {
+        PipCommand(program.rfind("/bin/") != std::string::npos ? program : "", words, i + 2, sink);
+      }
+      return;
+    }
+  } else if (base.starts_with("pip")) {
+    PipCommand(program, words, 1, sink);
+    return;
+  } else if (base == "conda" || base == "mamba" || base == "micromamba") {
+    size_t i = 1;
+    while (i < words.size() && IsOption(words[i])) ++i;
+    if (i >= words.size()) return;
+    std::string where;
+    if (auto p = OptionValue(words, i, {"-p", "--prefix"})) where = *p;
+    if (auto n = OptionValue(words, i, {"-n", "--name"})) where = "conda:" + *n;
+    if (words[i] == "create" ||
+        (words[i] == "env" && i + 1 < words.size() && words[i + 1] == "create")) {
+      sink.Add(where.empty() ? "conda:?" : where, "create", "virtualenv", where.empty(), u);
+    } else if (words[i] == "install") {
+      sink.Add(where.empty() ? "conda:base" : where, "write", "packages", false, u);
+    }
+    return;
+  } else if (base == "rm" || base == "rmdir") {
+    const bool recursive = std::any_of(words.begin() + 1, words.end(), [](const std::string& w) {
+      return w.starts_with("-") && !w.starts_with("--") &&
+             w.find_first_of("rR") != std::string::npos;
+    });
+    for (size_t i = 1; i < words.size(); ++i) {
+      if (!IsOption(words[i]))
+        sink.Add(words[i], "delete", recursive || base == "rmdir" ? "directory" : "file", false, u);
+    }
+    return;
+  } else if (base == "find") {
+    // find ROOT ... -delete / -exec rm ...: deletes what it finds under ROOT.
+    const bool deletes = std::any_of(words.begin(), words.end(), [](const std::string& w) {
+      return w == "-delete" || w == "rm";
+    });
+    const std::optional<std::string> name = OptionValue(words, 1, {"-name", "-iname"});
+    for (size_t i = 1; i < words.size() && !IsOption(words[i]); ++i) {
+      if (name) {
+        sink.Add(words[i] + (words[i].ends_with("/") ? "" : "/") + *name,
+                 deletes ? "delete" : "read", "file", false, u);
+      } else {
+        sink.Add(words[i], deletes ? "delete" : "read", "directory", false, u);
+      }
+    }
+    return;
+  } else if (base == "mkdir") {
+    for (size_t i = 1; i < words.size(); ++i) {
+      if (!IsOption(words[i])) sink.Add(words[i], "create", "directory", false, u);
+    }
+    return;
+  } else if (base == "touch") {
+    for (size_t i = 1; i < words.size(); ++i) {
+      if (!IsOption(words[i])) sink.Add(words[i], "write", "file", false, u);
+    }
+    return;
+  } else if (base == "cp" || base == "mv" || base == "rsync" ||
+             (base == "aws" && words.size() > 2 && words[1] == "s3" &&
+              (words[2] == "cp" || words[2] == "mv" || words[2] == "sync"))) {
+    std::vector<std::string> operands;
+    for (size_t i = base == "aws" ? 3 : 1; i < words.size(); ++i) {
+      if (!IsOption(words[i])) operands.push_back(words[i]);
+    }
+    if (operands.size() >= 2) {
+      for (size_t i = 0; i + 1 < operands.size(); ++i) {
+        if (operands[i].starts_with("/"))
+          sink.Add(operands[i], base == "mv" ? "delete" : "read", "file", false, u);
+      }
+      if (operands.back().starts_with("/")) sink.Add(operands.back(), "write", "file", false, u);
+    }
+    return;
+  } else if (base == "curl" || base == "wget") {
+    if (auto out = OptionValue(words, 1, {"-o", "--output", "-O", "--output-document"});
+        out && out->starts_with("/")) {
+      sink.Add(*out, "write", "file", false, u);
+    }
+    return;
+  }
+  // Any other program: the fixed temporary paths it is given are read (or written: the
+  // simulator treats a shared read of a path another task writes as a conflict too).
+  for (size_t i = 1; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    if (w.starts_with("/tmp/") || w.starts_with("/var/tmp/") || w.starts_with("/dev/shm/"))
+      sink.Add(w, "read", "file", false, u);
+  }
+}
+
+/// Splits a shell command line into simple commands and their words: quotes are removed,
+/// `{{ ... }}` stays one word, `&&`, `||`, `;`, `|` and newlines end a command.
+std::vector<std::vector<std::string>> ShellWords(std::string_view s) {
+  std::vector<std::vector<std::string>> commands(1);
+  std::string word;
+  bool in_word = false;
+  auto end_word = [&] {
+    if (in_word) commands.back().push_back(word);
+    word.clear();
+    in_word = false;
+  };
+  auto end_command = [&] {
+    end_word();
+    if (!commands.back().empty()) commands.emplace_back();
+  };
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (s.substr(i, 2) == "{{") {
+      const size_t close = s.find("}}", i + 2);
+      const size_t end = close == std::string_view::npos ? s.size() : close + 2;
+      word.append(s.substr(i, end - i));
+      in_word = true;
+      i = end - 1;
+    } else if (c == '\'' || c == '"') {
+      const size_t close = s.find(c, i + 1);
+      const size_t end = close == std::string_view::npos ? s.size() : close;
+      word.append(s.substr(i + 1, end - i - 1));
+      in_word = true;
+      i = end;
+    } else if (c == '\\' && i + 1 < s.size()) {
+      if (s[i + 1] != '\n') {
+        word.push_back(s[i + 1]);
+        in_word = true;
+      }
+      ++i;
+    } else if (c == ' ' || c == '\t') {
+      end_word();
+    } else if (c == '\n' || c == ';' || c == '|' || c == '(' || c == ')' ||
+               (c == '&' && i + 1 < s.size() && s[i + 1] == '&')) {
+      if ((c == '|' || c == '&') && i + 1 < s.size() && s[i + 1] == c) ++i;
+      end_command();
+    } else if (c == '#' && !in_word) {
+      while (i < s.size() && s[i] != '\n') ++i;
+      end_command();
+    } else {
+      word.push_back(c);
+      in_word = true;
+    }
+  }
+  end_command();
+  if (commands.back().empty()) commands.pop_back();
+  return commands;
+}
+
+/// Renders the path `node` computes, binding what is known: an unknown part is written as its
+/// source text in angle brackets.
+class PathRenderer {
+ public:
+  PathRenderer(Evaluator& ev, Frame& frame) : ev_(ev), frame_(frame) {}
+
+  /// The text of `value` (computed from `node`), or nullopt for something that is no path.
+  std::optional<std::string> Render(const Val& value, TSNode node) {
+    if (Is(value, Kind::kStr)) return value->text;
+    if (Is(value, Kind::kExternal) && value->text.starts_with("path:"))
+      return value->text.substr(5);
+    if (Is(value, Kind::kExternal) && value->text.starts_with("open:")) return std::nullopt;
+    if (IsNumber(value) || Is(value, Kind::kNone) || Is(value, Kind::kBool)) return std::nullopt;
+    if (ts_node_is_null(node)) return "<" + (value != nullptr ? value->text : "?") + ">";
+    return RenderNode(node, 0);
+  }
+
+ private:
+  std::string RenderNode(TSNode node, int depth) {
+    const std::string_view type = NodeType(node);
+    if (depth < 8) {
+      if (type == "call") {
+        TSNode fn = ChildByField(node, "function");
+        const std::string_view fn_text = ev_.Text(fn, frame_);
+        TSNode args = ChildByField(node, "arguments");
+        if ((fn_text.ends_with("path.join") || fn_text.ends_with("joinpath")) &&
+            !ts_node_is_null(args)) {
+          std::string out;
+          const uint32_t n = ts_node_named_child_count(args);
+          for (uint32_t i = 0; i < n; ++i) {
+            TSNode a = ts_node_named_child(args, i);
+            if (NodeType(a) == "comment") continue;
+            std::string part = Part(a, depth);
+            if (part.starts_with("/") || out.empty()) {
+              out = part;
+            } else {
+              if (!out.ends_with("/")) out += '/';
+              out += part;
+            }
+          }
+          return out;
+        }
+      }
+      if (type == "binary_operator") {
+        TSNode op = ChildByField(node, "operator");
+        const std::string_view op_text = ev_.Text(op, frame_);
+        if (op_text == "+" || op_text == "/") {
+          std::string left = Part(ChildByField(node, "left"), depth);
+          std::string right = Part(ChildByField(node, "right"), depth);
+          if (op_text == "/" && !left.ends_with("/")) left += '/';
+          return left + right;
+        }
+      }
+      if (type == "parenthesized_expression" && ts_node_named_child_count(node) == 1)
+        return Part(ts_node_named_child(node, 0), depth);
+    }
+    return "<" + std::string(ev_.Text(node, frame_)) + ">";
+  }
+
+  std::string Part(TSNode node, int depth) {
+    if (ts_node_is_null(node)) return "<?>";
+    Val v = ev_.Eval(node, frame_);
+    if (Is(v, Kind::kStr)) return v->text;
+    if (Is(v, Kind::kExternal) && v->text.starts_with("path:")) return v->text.substr(5);
+    return RenderNode(node, depth + 1);
+  }
+
+  Evaluator& ev_;
+  Frame& frame_;
+};
+
+/// The words of a command given as a list (subprocess style) or a string (shell).
+std::vector<std::vector<std::string>> CommandWords(const Val& command, TSNode node,
+                                                   PathRenderer& render) {
+  if (Is(command, Kind::kStr)) return ShellWords(command->text);
+  if (Is(command, Kind::kList) || Is(command, Kind::kTuple)) {
+    std::vector<std::string> words;
+    for (const Val& item : command->items) {
+      if (std::optional<std::string> w = render.Render(item, TSNode{})) words.push_back(*w);
+    }
+    return {words};
+  }
+  if (std::optional<std::string> text = render.Render(command, node)) return ShellWords(*text);
+  return {};
+}
+
+/// Records what one library call of an operator's code does to the disk.
+void RecordLibraryCall(Evaluator& ev, const std::string& path, const CallArgs& args, TSNode node,
+                       Frame& frame, AccessSink& sink) {
+  auto arg = [&](size_t i, std::string_view keyword) -> std::pair<Val, TSNode> {
+    if (i < args.positional.size()) return {args.positional[i], args.positional_nodes[i]};
+    if (const Val* v = args.Keyword(keyword)) return {*v, args.KeywordNode(keyword)};
+    return {nullptr, TSNode{}};
+  };
+  PathRenderer render(ev, frame);
+  auto path_of = [&](size_t i, std::string_view keyword) -> std::optional<std::string> {
+    auto [v, n] = arg(i, keyword);
+    if (v == nullptr) return std::nullopt;
+    return render.Render(v, n);
+  };
+  auto add = [&](size_t i, std::string_view keyword, std::string_view mode,
+                 std::string_view resource) {
+    if (std::optional<std::string> p = path_of(i, keyword)) {
+      auto [v, n] = arg(i, keyword);
+      const bool unique =
+          NamesFreshTemporary(*p) || (IsUnresolved(v) && NamesFreshTemporary(v->text));
+      sink.Add(*p, mode, resource, false, unique);
+    }
+  };
+  sink.At(frame.module->path, ev.Range(node, frame));
+  if (path == "open" || path == "io.open" || path == "codecs.open") {
+    auto [mode, mode_node] = arg(1, "mode");
+    const std::string m = Is(mode, Kind::kStr) ? mode->text : "r";
+    const bool writes = m.find_first_of("wax+") != std::string::npos;
+    add(0, "file", writes ? "write" : "read", "file");
+    return;
+  }
+  if (path == "os.remove" || path == "os.unlink") return add(0, "path", "delete", "file");
+  if (path == "os.rmdir" || path == "shutil.rmtree" || path == "os.removedirs")
+    return add(0, "path", "delete", "directory");
+  if (path == "os.makedirs" || path == "os.mkdir") return add(0, "name", "create", "directory");
+  if (path == "shutil.copy" || path == "shutil.copy2" || path == "shutil.copyfile" ||
+      path == "shutil.copytree") {
+    add(0, "src", "read", path == "shutil.copytree" ? "directory" : "file");
+    add(1, "dst", "write", path == "shutil.copytree" ? "directory" : "file");
+    return;
+  }
+  if (path == "shutil.move" || path == "os.rename" || path == "os.replace") {
+    add(0, "src", "delete", "file");
+    add(1, "dst", "write", "file");
+    return;
+  }
+  if (path == "venv.create" || path == "virtualenv.create_environment")
+    return add(0, "env_dir", "create", "virtualenv");
+  // Library entry points that take a command line's arguments: run as that program would.
+  const char* program = path == "virtualenv.cli_run"                         ? "virtualenv"
+                        : path == "pip.main" || path == "pip._internal.main" ? "pip"
+                                                                             : nullptr;
+  if (program != nullptr) {
+    auto [v, n] = arg(0, "args");
+    for (std::vector<std::string>& words : CommandWords(v, n, render)) {
+      words.insert(words.begin(), program);
+      ClassifyWords(std::move(words), sink);
+    }
+    return;
+  }
+  static constexpr std::array<std::string_view, 10> kRunners = {
+      "subprocess.call",  "subprocess.check_call", "subprocess.check_output",    "subprocess.run",
+      "subprocess.Popen", "subprocess.getoutput",  "subprocess.getstatusoutput", "os.system",
+      "os.popen",         "commands.getoutput"};
+  if (std::find(kRunners.begin(), kRunners.end(), path) != kRunners.end()) {
+    auto [v, n] = arg(0, path.starts_with("os.") ? "command" : "args");
+    if (v == nullptr) return;
+    sink.unique = IsUnresolved(v) && NamesFreshTemporary(v->text);
+    for (const std::vector<std::string>& words : CommandWords(v, n, render))
+      ClassifyWords(words, sink);
+    sink.unique = false;
+  }
+}
+
+/// What a call that makes or names a temporary path stands for in a footprint: a fresh path is
+/// a placeholder the analysis marks unique; the shared temporary folder is /tmp.
+Val FreshPath(const std::string& path) {
+  if (path == "tempfile.gettempdir") return Str("/tmp");
+  if (path == "tempfile.mkdtemp" || path == "tempfile.TemporaryDirectory" ||
+      path == "tempfile.mkstemp" || path == "tempfile.NamedTemporaryFile" ||
+      path == "airflow.utils.file.TemporaryDirectory" || path == "uuid.uuid4" ||
+      path == "uuid.uuid1") {
+    return Str("<" + path + "()>");
+  }
+  return nullptr;
+}
+
+/// Airflow's template context as `execute()` receives it: per-run values as their templates.
+Val TemplateContext(const TaskObj& task) {
+  Val context = Dict();
+  for (std::string_view key : kTemplateContextKeys) {
+    DictSet(context, Str(std::string(key)), Str(fmt::format("{{{{ {} }}}}", key)));
+  }
+  Val params = nullptr;
+  for (const auto& [name, value] : task.effective_arguments) {
+    if (name == "params") params = value;
+  }
+  DictSet(context, Str("params"), params != nullptr ? params : Dict());
+  DictSet(context, Str("task"), task.self != nullptr ? task.self : None());
+  DictSet(context, Str("dag"),
+          task.dag != nullptr && task.dag->self != nullptr ? task.dag->self : None());
+  return context;
+}
+
+/// Evaluates `execute()` of the task's class with `self` bound to its arguments.
+void CustomOperatorFootprint(Evaluator& ev, TaskObj& task) {
+  const Val* execute = task.cls->FindAttribute("execute");
+  if (execute == nullptr || !Is(*execute, Kind::kFunction)) return;
+  FunctionInfo* fn = (*execute)->function;
+
+  Val self = CurrentHeap().Make<Obj>();
+  self->kind = Kind::kInstance;
+  self->cls = task.cls;
+  auto set = [&](const std::string& name, Val v) {
+    for (auto& [k, x] : self->entries) {
+      if (k->text == name) {
+        x = v;
+        return;
+      }
+    }
+    self->entries.emplace_back(Str(name), v);
+  };
+  // An argument not statically known is bound as its expression in angle brackets, so that the
+  // paths computed from it keep what is known: /tmp/venvs/<Variable.get('project')>.
+  auto placeholder = [](const Val& v) {
+    return IsUnresolved(v) ? Str("<" + v->text.substr(0, 120) + ">") : v;
+  };
+  for (const auto& [name, value] : task.effective_arguments) set(name, placeholder(value));
+  set("task_id", Str(task.task_id));
+  if (task.dag != nullptr) set("dag_id", Str(task.dag->dag_id));
+
+  Frame frame;
+  frame.module = fn->module;
+  frame.scope = fn->module->globals;
+
+  AccessSink sink(task.footprint, fn->module->path, fn->module->tree->Range(fn->node));
+  bool rendering = false;
+  ev.on_library_call = [&](const std::string& path, const CallArgs& args, TSNode node,
+                           Frame& call_frame) -> Val {
+    if (rendering) return nullptr;
+    if (Val fresh = FreshPath(path)) return fresh;
+    rendering = true;
+    RecordLibraryCall(ev, path, args, node, call_frame, sink);
+    rendering = false;
+    return nullptr;
+  };
+  try {
+    // __init__ computes attributes from the arguments (self.venv = os.path.join(...)).
+    if (const Val* init = task.cls->FindAttribute("__init__");
+        init != nullptr && Is(*init, Kind::kFunction)) {
+      CallArgs init_args;
+      for (const auto& [name, value] : task.arguments) {
+        // Without task_id and dag, `super().__init__(**kwargs)` builds no second task.
+        if (name == "task_id" || name == "dag") continue;
+        init_args.keywords.emplace_back(name, placeholder(value));
+        init_args.keyword_nodes.push_back(TSNode{});
+      }
+      Val bound = GetAttribute(ev, self, "__init__", fn->node, frame);
+      ev.Call(bound, init_args, fn->node, frame);
+    }
+    CallArgs args;
+    args.positional.push_back(TemplateContext(task));
+    args.positional_nodes.push_back(TSNode{});
+    Val bound = GetAttribute(ev, self, "execute", fn->node, frame);
+    ev.Call(bound, args, fn->node, frame);
+  } catch (const PythonException&) {
+    // execute() raises on some path: what it did before is the footprint.
+  } catch (const AirflowImportError&) {
+  }
+  ev.on_library_call = nullptr;
+}
+
+bool EndsWithName(std::string_view path, std::string_view name) {
+  return path == name || (path.ends_with(name) && path[path.size() - name.size() - 1] == '.');
+}
+
+}  // namespace
+
+std::vector<ir::HostAccess> ShellCommandFootprint(std::string_view command, const std::string& file,
+                                                  const ir::SourceRange& where) {
+  std::vector<ir::HostAccess> out;
+  AccessSink sink(out, file, where);
+  for (std::vector<std::string>& words : ShellWords(command)) ClassifyWords(std::move(words), sink);
+  return out;
+}
+
+void ComputeFootprints(Evaluator& ev) {
+  // Operator code runs on the worker, not at import: what it builds or reports is not part of
+  // the file's analysis.
+  const size_t dags = ev.dags.size(), tasks = ev.tasks.size(), edges = ev.edges.size();
+  const size_t diagnostics = ev.diagnostics.size();
+  const std::vector<DagObj*> dag_context = ev.dag_context;
+  const std::vector<GroupObj*> group_context = ev.group_context;
+  const std::vector<TaskObj*> all(ev.tasks.begin(), ev.tasks.end());
+  try {
+    for (TaskObj* task : all) {
+      if (task->cls != nullptr) {
+        CustomOperatorFootprint(ev, *task);
+        continue;
+      }
+      const std::string& op = task->operator_class;
+      if (EndsWithName(op, "PythonVirtualenvOperator")) {
+        AccessSink sink(task->footprint, task->file, task->where);
+        sink.Add("<temporary directory>/venv", "create", "virtualenv", false, true);
+        sink.Add("<temporary directory>/venv", "write", "packages", false, true);
+      } else if (EndsWithName(op, "BashOperator")) {
+        for (const auto& [name, value] : task->effective_arguments) {
+          if (name != "bash_command" || !Is(value, Kind::kStr)) continue;
+          // A path to a script file (`run.sh `) is rendered from a file dagport does not read.
+          task->footprint = ShellCommandFootprint(value->text, task->file, task->where);
+        }
+      }
+    }
+  } catch (const EvaluationBoundReached&) {
+    // The work bound for the file is reached: footprints computed so far are kept.
+  }
+  ev.on_library_call = nullptr;
+  ev.dags.resize(dags);
+  ev.tasks.resize(tasks);
+  ev.edges.resize(edges);
+  ev.diagnostics.resize(diagnostics);
+  ev.dag_context = dag_context;
+  ev.group_context = group_context;
+}
+
+}  // namespace dagport::parser

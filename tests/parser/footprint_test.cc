@@ -1,0 +1,184 @@
+// The footprint of tasks: what a custom operator's execute() and Bash commands do on the
+// worker's disk, computed with the task's own arguments.
+
+#include "parser/footprint.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "parser/file_analyzer.h"
+#include "parser/module_loader.h"
+
+namespace dagport::parser {
+namespace {
+
+using Strings = std::vector<std::string>;
+
+constexpr std::string_view kVenvOperator = R"PY(import os
+import shlex
+import shutil
+import subprocess
+from datetime import datetime
+
+from airflow import DAG
+from airflow.models import BaseOperator
+from airflow.utils.decorators import apply_defaults
+
+VENV_ROOT = '/tmp/venvs'
+
+
+class VenvOperator(BaseOperator):
+    template_fields = ('command',)
+
+    @apply_defaults
+    def __init__(self, project, requirements, command, *args, **kwargs):
+        super(VenvOperator, self).__init__(*args, **kwargs)
+        self.project = project
+        self.requirements = requirements
+        self.command = command
+        self.venv = os.path.join(VENV_ROOT, self.project)
+
+    def execute(self, context):
+        subprocess.check_call(['virtualenv', '-p', 'python3', self.venv])
+        pip = os.path.join(self.venv, 'bin', 'pip')
+        subprocess.check_call([pip, 'install'] + list(self.requirements))
+        scratch = '/tmp/{}_{}.json'.format(self.project, context['ds'])
+        with open(scratch, 'w') as f:
+            f.write('{}')
+        subprocess.check_call([os.path.join(self.venv, 'bin', 'python')] + shlex.split(self.command))
+        os.remove(scratch)
+        shutil.rmtree(self.venv)
+
+)PY";
+
+/// "mode resource path", plus " possible" / " unique".
+Strings Accesses(const ir::Task& task) {
+  Strings out;
+  for (const ir::HostAccess& a : task.footprint) {
+    out.push_back(a.mode + " " + a.resource + " " + a.path + (a.possible ? " possible" : "") +
+                  (a.unique ? " unique" : ""));
+  }
+  return out;
+}
+
+ir::DagFile Analyze(std::string_view body) {
+  ModuleLoader loader({}, {});
+  return AnalyzeSource("venv_dag.py", std::string(kVenvOperator) + std::string(body), loader, {})
+      .file;
+}
+
+const ir::Task& OnlyTask(const ir::DagFile& f, size_t i = 0) {
+  EXPECT_EQ(f.dags.size(), 1u);
+  return f.dags.at(0).tasks.at(i);
+}
+
+TEST(Footprint, ExecuteIsEvaluatedWithTheTasksArguments) {
+  const ir::DagFile f = Analyze(R"PY(
+dag = DAG('d', start_date=datetime(2021, 1, 1))
+t = VenvOperator(task_id='score', project='pricing', requirements=['pandas==1.1.5'],
+                 command='score.py --date {{ ds }} --model /tmp/model.pkl', dag=dag)
+)PY");
+  const ir::Task& t = OnlyTask(f);
+  EXPECT_EQ(Accesses(t),
+            (Strings{"create virtualenv /tmp/venvs/pricing", "write packages /tmp/venvs/pricing",
+                     "write file /tmp/pricing_{{ ds }}.json", "read virtualenv /tmp/venvs/pricing",
+                     "read file /tmp/model.pkl", "delete file /tmp/pricing_{{ ds }}.json",
+                     "delete directory /tmp/venvs/pricing"}));
+  EXPECT_TRUE(t.InstallsOnWorker());
+  EXPECT_EQ(t.footprint[0].file, "venv_dag.py");
+  EXPECT_EQ(t.footprint[0].where.line, 26u);  // the check_call in execute()
+}
+
+TEST(Footprint, OperatorCodeLeavesTheGraphAndDiagnosticsAlone) {
+  const ir::DagFile with = Analyze(R"PY(
+dag = DAG('d', start_date=datetime(2021, 1, 1))
+a = VenvOperator(task_id='a', project='p', requirements=[], command='x.py', dag=dag)
+b = VenvOperator(task_id='b', project='p', requirements=[], command='y.py', dag=dag)
+a >> b
+)PY");
+  ASSERT_EQ(with.dags.size(), 1u);
+  EXPECT_EQ(with.dags[0].tasks.size(), 2u);
+  EXPECT_EQ(with.dags[0].edges.size(), 1u);
+  for (const ir::Diagnostic& d : with.diagnostics)
+    ADD_FAILURE() << "unexpected diagnostic " << d.code << ": " << d.message;
+}
+
+TEST(Footprint, UnknownPartsAreKeptAsExpressionsAndMarkedPossible) {
+  const ir::DagFile f = Analyze(R"PY(
+from airflow.models import Variable
+dag = DAG('d', start_date=datetime(2021, 1, 1))
+t = VenvOperator(task_id='t', project=Variable.get('project'), requirements=[], command='x.py',
+                 dag=dag)
+)PY");
+  const Strings got = Accesses(OnlyTask(f));
+  ASSERT_FALSE(got.empty());
+  EXPECT_EQ(got[0], "create virtualenv /tmp/venvs/<Variable.get('project')> possible") << got[0];
+}
+
+TEST(Footprint, TemporaryDirectoriesAreUnique) {
+  ModuleLoader loader({}, {});
+  const ir::DagFile f = AnalyzeSource("t.py", R"PY(import subprocess
+import tempfile
+from datetime import datetime
+from airflow import DAG
+from airflow.models import BaseOperator
+
+class Op(BaseOperator):
+    def execute(self, context):
+        tmp = tempfile.mkdtemp()
+        subprocess.check_call(['python3', '-m', 'venv', tmp + '/env'])
+
+dag = DAG('d', start_date=datetime(2021, 1, 1))
+Op(task_id='t', dag=dag)
+)PY",
+                                      loader, {})
+                            .file;
+  EXPECT_EQ(Accesses(OnlyTask(f)),
+            (Strings{"create virtualenv <tempfile.mkdtemp()>/env possible unique"}));
+}
+
+TEST(Footprint, BashCommands) {
+  auto of = [](std::string_view command) {
+    ir::Task t;
+    t.footprint = ShellCommandFootprint(command, "f.py", {});
+    return Accesses(t);
+  };
+  EXPECT_EQ(of("virtualenv -p python3.8 /tmp/env && /tmp/env/bin/pip install -r req.txt"),
+            (Strings{"create virtualenv /tmp/env", "write packages /tmp/env"}));
+  EXPECT_EQ(of("python3 -m venv /opt/v; /opt/v/bin/python run.py"),
+            (Strings{"create virtualenv /opt/v", "read virtualenv /opt/v"}));
+  EXPECT_EQ(of("pip install --user pandas==1.1.5"),
+            (Strings{"write packages python:site-packages"}));
+  EXPECT_EQ(of("conda create -n etl python=3.8 -y"), (Strings{"create virtualenv conda:etl"}));
+  EXPECT_EQ(
+      of("mkdir -p /tmp/out/{{ ds }} && run.sh > /tmp/out/{{ ds }}/log.txt 2>/dev/null"),
+      (Strings{"create directory /tmp/out/{{ ds }}", "write file /tmp/out/{{ ds }}/log.txt"}));
+  EXPECT_EQ(of("rm -rf /tmp/stage"), (Strings{"delete directory /tmp/stage"}));
+  EXPECT_EQ(of("aws s3 cp s3://b/k /tmp/k.csv"), (Strings{"write file /tmp/k.csv"}));
+  EXPECT_EQ(of("find /tmp -name '*.json' -delete"), (Strings{"delete file /tmp/*.json"}));
+  EXPECT_EQ(of("echo hello"), Strings{});
+}
+
+TEST(Footprint, PythonVirtualenvOperatorUsesAFreshDirectory) {
+  ModuleLoader loader({}, {});
+  const ir::DagFile f = AnalyzeSource("t.py", R"PY(from datetime import datetime
+from airflow import DAG
+from airflow.operators.python_operator import PythonVirtualenvOperator
+
+def fn():
+    pass
+
+dag = DAG('d', start_date=datetime(2021, 1, 1))
+PythonVirtualenvOperator(task_id='t', python_callable=fn, requirements=['six'], dag=dag)
+)PY",
+                                      loader, {})
+                            .file;
+  const ir::Task& t = OnlyTask(f);
+  EXPECT_TRUE(t.InstallsOnWorker());
+  for (const ir::HostAccess& a : t.footprint) EXPECT_TRUE(a.unique) << a.path;
+}
+
+}  // namespace
+}  // namespace dagport::parser
