@@ -58,6 +58,42 @@ AirflowVersion TargetOption(const po::variables_map& vm) {
   return *version;
 }
 
+/// The container configuration: --config, else dagport.json in the one folder converted, else
+/// the defaults; --containers picks the target (or none). False (after printing why) when the
+/// configuration file is invalid.
+bool LoadContainerOptions(const po::variables_map& vm,
+                          converters::airflow2::ProjectOptions& options) {
+  namespace containers = converters::containers;
+  std::string target = vm.count("containers") ? vm["containers"].as<std::string>() : "";
+  if (target == "none") return true;
+  if (!target.empty() && !containers::ParseTarget(target))
+    throw UsageError("--containers takes ecs, kubernetes, docker or none, not '" + target + "'");
+  std::string path;
+  std::error_code ec;
+  if (vm.count("config")) {
+    path = vm["config"].as<std::string>();
+  } else if (options.paths.size() == 1 && fs::is_directory(options.paths[0], ec) &&
+             fs::exists(fs::path(options.paths[0]) / "dagport.json", ec)) {
+    path = (fs::path(options.paths[0]) / "dagport.json").string();
+  }
+  containers::ContainerConfig config;
+  if (!path.empty()) {
+    std::vector<ir::Diagnostic> diagnostics;
+    std::optional<containers::ContainerConfig> loaded =
+        containers::LoadContainerConfig(path, diagnostics);
+    if (!loaded) {
+      ir::SourceLineCache lines;
+      std::cerr << ir::RenderText(diagnostics, lines.AsLookup(),
+                                  {.color = ColorOption(vm, STDERR_FILENO)});
+      return false;
+    }
+    config = std::move(*loaded);
+  }
+  if (!target.empty()) config.target = *containers::ParseTarget(target);
+  options.containers = std::move(config);
+  return true;
+}
+
 }  // namespace
 
 void AddConvertOptions(po::options_description& options) {
@@ -75,7 +111,12 @@ void AddConvertOptions(po::options_description& options) {
       "plugins", po::value<std::vector<std::string>>()->composing(),
       "an Airflow plugins folder (default: plugins/ inside or beside each folder)")(
       "days-ago-from", po::value<std::string>(),
-      "the date (YYYY-MM-DD) days_ago(n) counts back from (default: today)");
+      "the date (YYYY-MM-DD) days_ago(n) counts back from (default: today)")(
+      "containers", po::value<std::string>(),
+      "turn virtualenv-operator tasks into container tasks on: ecs (default), kubernetes, "
+      "docker; none leaves them on the worker")(
+      "config", po::value<std::string>(),
+      "the dagport.json to read (default: dagport.json in the converted folder, if any)");
   AddAnalysisOptions(options, false);
 }
 
@@ -92,6 +133,7 @@ int RunConvert(const po::variables_map& vm) {
     if (std::sscanf(options.convert.today.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3)
       throw UsageError("--days-ago-from takes a date as YYYY-MM-DD");
   }
+  if (!LoadContainerOptions(vm, options)) return kExitUsage;
   const bool check = vm["check"].as<bool>();
   const bool diff = vm["diff"].as<bool>();
   const bool in_place = vm["in-place"].as<bool>();

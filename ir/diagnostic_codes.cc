@@ -174,6 +174,30 @@ constexpr std::array kCodes = {
                    "A Jinja template uses a context variable Airflow 2.2 deprecated "
                    "(execution_date, next_ds, ...). It still renders on Airflow 2; use "
                    "logical_date and data_interval_start / data_interval_end before Airflow 3."},
+    DiagnosticCode{"DP220", kError, "Invalid container configuration",
+                   "dagport.json (or the file --config names) is not valid JSON, has a key "
+                   "dagport does not know, or a value of the wrong type. Nothing is converted "
+                   "until it is fixed."},
+    DiagnosticCode{"DP222", kWarning, "Virtualenv operator not rewritten",
+                   "A custom operator builds a virtualenv or installs packages on the worker, but "
+                   "dagport cannot tell which argument holds its command. Map the class in "
+                   "dagport.json (containers.operators) to have its tasks rewritten."},
+    DiagnosticCode{"DP223", kError, "Container task without a known environment",
+                   "A container task's requirements are not statically known, so dagport builds "
+                   "no image for them and the task fails when it starts. Write them as a literal "
+                   "list or a module constant."},
+    DiagnosticCode{"DP224", kWarning, "Argument removed from a container task",
+                   "An argument of the virtualenv operator has no counterpart in the container "
+                   "task (a project name, a venv path) and was removed. If the command reads it, "
+                   "map it to an environment variable in dagport.json."},
+    DiagnosticCode{"DP225", kWarning, "Deployment setting not configured",
+                   "A container deployment setting (cluster, subnets, security groups, roles, "
+                   "registry) is still a placeholder in the generated files. Set it in "
+                   "dagport.json before deploying."},
+    DiagnosticCode{"DP226", kWarning, "File handed over through the worker's disk",
+                   "A task that becomes a container task reads a host path another task of its "
+                   "DAG writes (or writes one another reads). In its own container it no longer "
+                   "shares the worker's disk: hand the file over through S3 or XCom."},
 };
 
 static_assert(std::is_sorted(kCodes.begin(), kCodes.end(),

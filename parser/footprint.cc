@@ -276,10 +276,22 @@ void ClassifyWords(std::vector<std::string> words, AccessSink& sink) {
   }
   // Any other program: the fixed temporary paths it is given are read (or written: the
   // simulator treats a shared read of a path another task writes as a conflict too).
+  // A path after an output option (--out /tmp/x, -o /tmp/x, --output=/tmp/x) is written.
+  static constexpr std::array<std::string_view, 10> kOutputOptions = {
+      "-o",        "--out",  "--output",      "--output-file", "--out-file",
+      "--outfile", "--dest", "--destination", "--save",        "--target"};
+  auto is_output = [](std::string_view option) {
+    return std::find(kOutputOptions.begin(), kOutputOptions.end(), option) != kOutputOptions.end();
+  };
   for (size_t i = 1; i < words.size(); ++i) {
-    const std::string& w = words[i];
+    std::string_view w = words[i];
+    bool output = is_output(words[i - 1]);
+    if (const size_t eq = w.find('='); w.starts_with("--") && eq != std::string_view::npos) {
+      output = is_output(w.substr(0, eq));
+      w = w.substr(eq + 1);
+    }
     if (w.starts_with("/tmp/") || w.starts_with("/var/tmp/") || w.starts_with("/dev/shm/"))
-      sink.Add(w, "read", "file", false, u);
+      sink.Add(std::string(w), output ? "write" : "read", "file", false, u);
   }
 }
 

@@ -45,6 +45,9 @@ const std::vector<Rule>& Rules() {
        RuleUnknownArguments},
       {"manual-change", "report what needs a person (SubDAGs, removed features, context names)",
        RuleManualChanges},
+      {"container-tasks",
+       "rewrite tasks of operators that build virtualenvs on the worker into container tasks",
+       RuleContainerTasks},
       {"imports", "rewrite imports to their Airflow 2 modules and names", RuleImports},
   };
   return rules;
@@ -98,7 +101,8 @@ std::vector<CallSite> FindCallSites(const parser::SyntaxTree& tree,
     site.is_dag = parser::IsAirflowDagPath(site.legacy);
     site.target = TargetPath(api, site.legacy, target);
     const bool airflow = site.legacy.starts_with("airflow.") || site.legacy != *path;
-    if (!airflow && site.target.empty()) continue;
+    if (!airflow && site.target.empty() && !project.container_classes.contains(site.legacy))
+      continue;
     out.push_back(std::move(site));
   }
   return out;

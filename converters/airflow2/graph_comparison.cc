@@ -1,5 +1,7 @@
 #include "converters/airflow2/graph_comparison.h"
 
+#include "converters/containers/wrapper_module.h"
+
 #include <fmt/format.h>
 
 #include <map>
@@ -14,6 +16,8 @@ namespace {
 std::string OnTarget(const std::string& path, const AirflowVersion& target,
                      const ProjectFacts& project) {
   const std::string canonical = CanonicalLegacyPath(path, project);
+  if (project.container_classes.contains(canonical) || project.container_classes.contains(path))
+    return std::string(containers::kWrapperModule) + "." + containers::kWrapperClass;
   std::string moved = TargetPath(Api::Get(), canonical, target);
   return moved.empty() ? canonical : moved;
 }

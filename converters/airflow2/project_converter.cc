@@ -1,19 +1,21 @@
 #include "converters/airflow2/project_converter.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <map>
 #include <memory>
-
-#include <fmt/format.h>
-
 #include <optional>
+
 #include "converters/airflow2/api_check.h"
 #include "converters/airflow2/file_converter.h"
 #include "converters/airflow2/graph_comparison.h"
 #include "converters/airflow2/requirements.h"
 #include "converters/atomic_file.h"
+#include "converters/containers/container_artifacts.h"
+#include "converters/containers/wrapper_module.h"
 #include "parser/file_analyzer.h"
 #include "parser/module_loader.h"
 #include "parser/ordered_parallel.h"
@@ -194,6 +196,8 @@ namespace {
 /// The graph check made in the first pass, without the other files' conversions: final unless
 /// `local_modules` holds a file that was converted.
 struct FirstCheck {
+  /// The file's container classes (its graph is compared with them mapped to the wrapper).
+  std::map<std::string, containers::OperatorMapping> container_classes;
   std::vector<std::string> differences;
   bool checked = false;
   std::vector<std::string> local_modules;  ///< project files the (converted) analysis read
@@ -202,6 +206,7 @@ struct FirstCheck {
 /// What the first pass keeps of a file for the second.
 struct FirstPass {
   FileResult file;
+  containers::ContainerPlan plan;     ///< the file's container tasks
   std::optional<GraphSummary> graph;  ///< the original's DAGs, when it may hold some
   FirstCheck check;
 };
@@ -248,6 +253,40 @@ struct SecondPass {
   std::vector<ir::Diagnostic> diagnostics;
   bool failed = false;
 };
+
+/// Adds one file's container tasks and environments to the project's plan.
+void MergePlan(containers::ContainerPlan&& from, containers::ContainerPlan& into) {
+  for (containers::ContainerTask& t : from.tasks) into.tasks.push_back(std::move(t));
+  for (auto& [id, env] : from.environments) {
+    containers::Environment& merged = into.environments[id];
+    if (merged.id.empty()) {
+      merged = std::move(env);
+      continue;
+    }
+    merged.cpu = std::max(merged.cpu, env.cpu);
+    merged.memory = std::max(merged.memory, env.memory);
+    merged.tasks.insert(merged.tasks.end(), env.tasks.begin(), env.tasks.end());
+    std::sort(merged.tasks.begin(), merged.tasks.end());
+  }
+}
+
+/// The files of the container conversion, relative to the output root: the wrapper module (in
+/// the plugins folder when there is one, else in the DAG folder), build contexts, task
+/// definitions, manifest and build script.
+std::map<std::string, std::string> ContainerFiles(const containers::ContainerConfig& config,
+                                                  const containers::ContainerPlan& plan,
+                                                  const fs::path& input_root,
+                                                  const AirflowVersion& target) {
+  std::error_code ec;
+  const bool deployment = fs::is_directory(input_root / "dags", ec);
+  const bool plugins = fs::is_directory(input_root / "plugins", ec);
+  std::map<std::string, std::string> files =
+      containers::ContainerArtifacts(config, plan, deployment ? "dags" : ".");
+  const std::string wrapper_dir = plugins ? "plugins/" : deployment ? "dags/" : "";
+  files[wrapper_dir + containers::kWrapperModule + ".py"] =
+      containers::WrapperModule(config, target);
+  return files;
+}
 
 bool Writable(FileStatus s) {
   return s == FileStatus::kConverted || s == FileStatus::kUnchanged || s == FileStatus::kCopied;
@@ -324,10 +363,32 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
           return pass;
         }
         const parser::SyntaxTree tree = parser::SyntaxTree::Parse(std::move(*source.text));
-        FileConversion conversion =
-            ConvertTree(file.input, tree, options.convert, facts[input.config]);
+        // With the container rewrite, the original is analysed first: its tasks' footprints
+        // say which operator classes become container tasks in this file.
+        std::optional<parser::FileAnalysis> original;
+        ProjectFacts container_facts;
+        const ProjectFacts* facts_of_file = &facts[input.config];
+        if (options.containers && tree.text().find("airflow") != std::string_view::npos) {
+          parser::ModuleLoader& legacy =
+              ThreadLoader(run, configs[input.config], kLegacyLoader, shared_overlay);
+          original = parser::AnalyzeTree(file.input, tree, legacy, airflow1);
+          auto classes =
+              containers::ContainerClassesOf(original->file, *options.containers, file.diagnostics);
+          if (!classes.empty()) {
+            containers::AddToPlan(original->file, classes, *options.containers, pass.plan,
+                                  file.diagnostics);
+            container_facts = facts[input.config];
+            container_facts.container_classes = classes;
+            facts_of_file = &container_facts;
+            pass.check.container_classes = std::move(classes);
+          }
+        }
+        const ProjectFacts& project = *facts_of_file;
+        FileConversion conversion = ConvertTree(file.input, tree, options.convert, project);
         file.changes = std::move(conversion.changes);
-        file.diagnostics = std::move(conversion.diagnostics);
+        file.diagnostics.insert(file.diagnostics.end(),
+                                std::make_move_iterator(conversion.diagnostics.begin()),
+                                std::make_move_iterator(conversion.diagnostics.end()));
         file.uses_airflow = conversion.uses_airflow;
         file.providers = std::move(conversion.providers);
         if (!conversion.converted) {
@@ -344,26 +405,27 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
           file.original = file.converted = tree.text();
         }
         if (!file.uses_airflow) return pass;
-        const ProjectFacts& project = facts[input.config];
-        parser::ModuleLoader& legacy =
-            ThreadLoader(run, configs[input.config], kLegacyLoader, shared_overlay);
-        parser::FileAnalysis original = parser::AnalyzeTree(file.input, tree, legacy, airflow1);
-        if (original.might_contain_dag) {
-          file.has_dags = !original.file.dags.empty();
-          file.dags = original.file.dags.size();
-          for (const ir::Dag& d : original.file.dags) file.tasks += d.tasks.size();
-          pass.graph = Summarize(original.file, target, project);
+        if (!original) {
+          parser::ModuleLoader& legacy =
+              ThreadLoader(run, configs[input.config], kLegacyLoader, shared_overlay);
+          original = parser::AnalyzeTree(file.input, tree, legacy, airflow1);
+        }
+        if (original->might_contain_dag) {
+          file.has_dags = !original->file.dags.empty();
+          file.dags = original->file.dags.size();
+          for (const ir::Dag& d : original->file.dags) file.tasks += d.tasks.size();
+          pass.graph = Summarize(original->file, target, project);
         }
         parser::ModuleLoader& modern =
             ThreadLoader(run, configs[input.config], kModernLoader, shared_overlay);
         if (!conversion.changed) {
           AddApiFindings(CheckTreeAgainstApi(file.input, tree, target, project), file.diagnostics);
-          if (original.might_contain_dag) {
-            CarryLoadErrors(original.file,
+          if (original->might_contain_dag) {
+            CarryLoadErrors(original->file,
                             parser::AnalyzeTree(file.input, tree, modern, airflow2).file,
                             file.diagnostics);
           }
-          pass.check.local_modules = std::move(original.local_modules);
+          pass.check.local_modules = std::move(original->local_modules);
           return pass;
         }
         // The converted text, re-parsed incrementally from the original's tree, analysed with
@@ -373,9 +435,9 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
             parser::SyntaxTree::Reparse(tree, file.converted, TextEdits(conversion.edits));
         AddApiFindings(CheckTreeAgainstApi(file.input, converted, target, project),
                        file.diagnostics);
-        if (original.might_contain_dag) {
+        if (original->might_contain_dag) {
           parser::FileAnalysis after = parser::AnalyzeTree(file.input, converted, modern, airflow2);
-          CarryLoadErrors(original.file, after.file, file.diagnostics);
+          CarryLoadErrors(original->file, after.file, file.diagnostics);
           if (file.has_dags) {
             pass.check.differences =
                 CompareGraphs(*pass.graph, Summarize(after.file, target, project));
@@ -388,6 +450,7 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
       [&](size_t i, FirstPass&& pass) {
         FileResult& file = pass.file;
         result.providers.insert(file.providers.begin(), file.providers.end());
+        MergePlan(std::move(pass.plan), result.container_plan);
         if (file.status == FileStatus::kConverted) {
           // The converted helper modules are what the second pass imports.
           (*overlay)[fs::path(file.input).lexically_normal().string()] =
@@ -445,7 +508,14 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
               ThreadLoader(run, configs[inputs[i].config], kOverlayLoader, shared_overlay);
           const parser::FileAnalysis converted =
               parser::AnalyzeTree(f.input, tree, loader, airflow2);
-          const GraphSummary after = Summarize(converted.file, target, facts[inputs[i].config]);
+          ProjectFacts container_facts;
+          const ProjectFacts* project = &facts[inputs[i].config];
+          if (!first.container_classes.empty()) {
+            container_facts = *project;
+            container_facts.container_classes = first.container_classes;
+            project = &container_facts;
+          }
+          const GraphSummary after = Summarize(converted.file, target, *project);
           differences.clear();
           if (Fingerprint(after) != *originals[i]) {
             // Differ: the original's graph again, from the file, to say how.
@@ -457,8 +527,7 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
                   ThreadLoader(run, configs[inputs[i].config], kLegacyLoader, shared_overlay);
               const parser::FileAnalysis before =
                   parser::AnalyzeTree(f.input, original, legacy, airflow1);
-              differences =
-                  CompareGraphs(Summarize(before.file, target, facts[inputs[i].config]), after);
+              differences = CompareGraphs(Summarize(before.file, target, *project), after);
             }
             if (differences.empty()) differences.push_back("the DAGs differ");
           }
@@ -504,7 +573,40 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
         }
       });
 
-  // 3. requirements.txt, then everything at once.
+  // 3. The container tasks' files, requirements.txt, then everything at once.
+  if (options.containers && !result.container_plan.tasks.empty()) {
+    const containers::ContainerConfig& config = *options.containers;
+    fs::path root;
+    if (to_folder) root = options.output;
+    if (in_place && options.paths.size() == 1) root = options.paths[0];
+    const fs::path input_root = options.paths.size() == 1 ? fs::path(options.paths[0]) : fs::path();
+    try {
+      result.container_files = ContainerFiles(config, result.container_plan, input_root, target);
+      result.providers.insert(containers::TargetOperatorFor(config.target, target).provider);
+      for (const std::string& key : config.Placeholders()) {
+        result.diagnostics.push_back(ir::MakeDiagnostic(
+            "DP225", config.source.empty() ? "dagport.json" : config.source, {},
+            fmt::format("containers.deployment.{} is not configured: the generated files carry a "
+                        "placeholder",
+                        key),
+            "set it in dagport.json before deploying; docs/containers.md"));
+      }
+    } catch (const std::exception& e) {
+      result.diagnostics.push_back(
+          ir::MakeDiagnostic("DP220", config.source.empty() ? "dagport.json" : config.source, {},
+                             e.what(), "choose another --container-target or --airflow-version"));
+    }
+    if (!root.empty() && !result.container_files.empty()) {
+      try {
+        for (const auto& [relative, text] : result.container_files)
+          batch.Stage(root / relative, text);
+        result.container_root = root.string();
+      } catch (const std::exception& e) {
+        result.diagnostics.push_back(ir::MakeDiagnostic("DP004", root.string(), {}, e.what(),
+                                                        "choose a writable output folder"));
+      }
+    }
+  }
   result.requirements = RequirementsTxt(target, result.providers);
   if (!requirements_path.empty()) {
     if (in_place && existing_requirements.empty()) {

@@ -6,11 +6,14 @@
 /// atomic; a file that could not be converted or verified is not written.
 
 #include <functional>
+#include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "converters/airflow2/rule.h"
+#include "converters/containers/container_plan.h"
 
 namespace dagport::converters::airflow2 {
 
@@ -25,6 +28,9 @@ struct ProjectOptions {
   /// Keep each Python file's original and converted text in the result (for --diff and
   /// tests); otherwise they are dropped once written, so that memory stays small.
   bool keep_texts = false;
+  /// Rewrite virtualenv-operator tasks into container tasks (converters/containers) with this
+  /// configuration; nullopt: leave them as they are.
+  std::optional<containers::ContainerConfig> containers;
 };
 
 enum class FileStatus {
@@ -59,6 +65,12 @@ struct ProjectResult {
   std::string requirements;       ///< the requirements.txt text
   std::string requirements_path;  ///< where it was written; empty when not written
   std::vector<ir::Plugin> plugins;
+  /// The container tasks and their environments (empty without ProjectOptions::containers).
+  containers::ContainerPlan container_plan;
+  /// What the container conversion wrote or would write (wrapper, build contexts, task
+  /// definitions, manifest), relative to the output root, with their texts.
+  std::map<std::string, std::string> container_files;
+  std::string container_root;  ///< where container_files were written; empty when not written
 };
 
 ProjectResult ConvertProject(const ProjectOptions& options);

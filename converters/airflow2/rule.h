@@ -15,6 +15,7 @@
 #include "converters/airflow2/api_data.h"
 #include "converters/airflow2/import_table.h"
 #include "converters/airflow2/node_index.h"
+#include "converters/containers/container_config.h"
 #include "converters/source_edit.h"
 #include "ir/diagnostic.h"
 #include "ir/graph.h"
@@ -31,6 +32,9 @@ struct ConvertOptions {
 /// What the whole project tells the conversion of one file.
 struct ProjectFacts {
   std::vector<ir::Plugin> plugins;  ///< AirflowPlugin subclasses of the plugins folders
+  /// Operator classes whose tasks become container tasks (converters/containers), by class
+  /// path as the IR names it, with how their arguments map.
+  std::map<std::string, containers::OperatorMapping> container_classes;
 };
 
 /// One change a rule made, for the report.
@@ -121,6 +125,7 @@ void RuleDagSchedule(FileContext& ctx);
 void RuleDaysAgo(FileContext& ctx);
 void RuleUnknownArguments(FileContext& ctx);
 void RuleManualChanges(FileContext& ctx);
+void RuleContainerTasks(FileContext& ctx);
 void RuleImports(FileContext& ctx);
 
 }  // namespace dagport::converters::airflow2

@@ -1,0 +1,174 @@
+// container-tasks: a task of a custom operator that builds a virtualenv (or installs packages,
+// or uses fixed host paths) on the worker becomes a `ContainerTaskOperator` task: it runs in its
+// own container on the target (ECS Fargate, Kubernetes, Docker), from an image built for its
+// requirements (converters/containers). The call keeps its arguments' expressions: their names
+// change to the wrapper's (command, requirements, python_version, environment, cpu, memory),
+// arguments meant as environment variables move into `environment`, and arguments with no
+// meaning in a container are removed and reported. The class is replaced by the wrapper, whose
+// import is added; the old import goes when nothing else uses it.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "converters/airflow2/rule.h"
+#include "converters/containers/wrapper_module.h"
+#include "converters/python_edits.h"
+
+namespace dagport::converters::airflow2 {
+
+using parser::ChildByField;
+using parser::NodeType;
+
+namespace {
+
+constexpr const char* kRule = "container-tasks";
+
+std::string ShortName(const std::string& path) {
+  const size_t dot = path.rfind('.');
+  return dot == std::string::npos ? path : path.substr(dot + 1);
+}
+
+/// The wrapper's name for argument `name` of the class; "" when it has none.
+std::string WrapperName(const containers::OperatorMapping& m, const std::string& name) {
+  if (name == m.command) return "command";
+  if (name == m.requirements) return "requirements";
+  if (name == m.python_version) return "python_version";
+  if (name == m.environment) return "environment";
+  if (name == m.cpu) return "cpu";
+  if (name == m.memory) return "memory";
+  return "";
+}
+
+void RewriteCall(FileContext& ctx, const CallSite& site, const containers::OperatorMapping& m) {
+  const TSNode function = ChildByField(site.call, "function");
+  // The local name the call goes through: its import may become unused.
+  TSNode root_name = function;
+  while (NodeType(root_name) == "attribute") root_name = ChildByField(root_name, "object");
+  if (NodeType(root_name) == "identifier") ctx.uses_removed[std::string(ctx.Text(root_name))]++;
+  ctx.edits.Replace(ts_node_start_byte(function), ts_node_end_byte(function),
+                    containers::kWrapperClass);
+  ctx.add_imports.insert(
+      fmt::format("from {} import {}", containers::kWrapperModule, containers::kWrapperClass));
+
+  std::vector<std::pair<std::string, std::string>> variables;  // name -> expression
+  TSNode environment_value{};
+  bool has_style = false, has_python = false;
+  std::vector<std::string> dropped;
+  size_t position = 0;
+  for (TSNode argument : ListItems(site.arguments)) {
+    const std::string_view type = NodeType(argument);
+    if (type == "keyword_argument") {
+      const TSNode name_node = ChildByField(argument, "name");
+      const TSNode value = ChildByField(argument, "value");
+      const std::string name(ctx.Text(name_node));
+      if (ctx.keyword_fate.contains(ts_node_start_byte(argument))) continue;
+      if (name == "command_style") has_style = true;
+      if (name == m.python_version) has_python = true;
+      if (auto var = m.environment_variables.find(name); var != m.environment_variables.end()) {
+        variables.emplace_back(var->second, std::string(ctx.Text(value)));
+        DeleteListItem(ctx.edits, ctx.tree, argument);
+        ctx.keyword_fate[ts_node_start_byte(argument)] = "";
+        continue;
+      }
+      const std::string renamed = WrapperName(m, name);
+      if (!renamed.empty()) {
+        if (renamed == "environment") environment_value = value;
+        if (renamed != name) {
+          ctx.edits.Replace(ts_node_start_byte(name_node), ts_node_end_byte(name_node), renamed);
+          ctx.keyword_fate[ts_node_start_byte(argument)] = renamed;
+        }
+        continue;
+      }
+      if (std::find(m.drop.begin(), m.drop.end(), name) != m.drop.end()) {
+        DeleteListItem(ctx.edits, ctx.tree, argument);
+        ctx.keyword_fate[ts_node_start_byte(argument)] = "";
+        dropped.push_back(name);
+      }
+      continue;
+    }
+    if (type == "list_splat" || type == "dictionary_splat" || type == "comment") continue;
+    // A positional argument: named by the class's parameter at its position.
+    const size_t index = position++;
+    if (index >= m.parameters.size()) continue;
+    const std::string& name = m.parameters[index];
+    if (name == m.python_version) has_python = true;
+    if (auto var = m.environment_variables.find(name); var != m.environment_variables.end()) {
+      variables.emplace_back(var->second, std::string(ctx.Text(argument)));
+      DeleteListItem(ctx.edits, ctx.tree, argument);
+      continue;
+    }
+    const std::string renamed = WrapperName(m, name);
+    if (!renamed.empty()) {
+      ctx.edits.Replace(ts_node_start_byte(argument), ts_node_end_byte(argument),
+                        renamed + "=" + std::string(ctx.Text(argument)));
+      if (renamed == "environment") environment_value = argument;
+    } else {
+      DeleteListItem(ctx.edits, ctx.tree, argument);
+      dropped.push_back(name);
+    }
+  }
+  if (!variables.empty()) {
+    std::string entries;
+    for (const auto& [var, expression] : variables)
+      entries += fmt::format("{}{}: {}", entries.empty() ? "" : ", ", "'" + var + "'", expression);
+    if (!ts_node_is_null(environment_value)) {
+      ctx.edits.Replace(ts_node_start_byte(environment_value), ts_node_end_byte(environment_value),
+                        fmt::format("dict({}, **{{{}}})", ctx.Text(environment_value), entries));
+    } else {
+      AppendListItem(ctx.edits, ctx.tree, site.arguments,
+                     fmt::format("environment={{{}}}", entries));
+    }
+  }
+  // The class's own default Python, written out: the wrapper's default may differ.
+  if (!has_python && !m.python_version_default.empty())
+    AppendListItem(ctx.edits, ctx.tree, site.arguments,
+                   fmt::format("python_version='{}'", m.python_version_default));
+  if (m.command_style == "python" && !has_style)
+    AppendListItem(ctx.edits, ctx.tree, site.arguments, "command_style='python'");
+  ctx.Changed(kRule, site.call,
+              fmt::format("{} -> {}: the task runs in its own container, from the image built "
+                          "for its requirements",
+                          ShortName(site.legacy), containers::kWrapperClass));
+  for (const std::string& name : dropped) {
+    ctx.Report("DP224", site.call,
+               fmt::format("argument '{}' of {} has no counterpart in the container task and "
+                           "was removed",
+                           name, ShortName(site.legacy)),
+               fmt::format("if the command reads it, pass it as an environment variable: "
+                           "\"environment_variables\": {{\"{}\": \"{}\"}} in dagport.json",
+                           name, [&] {
+                             std::string upper = name;
+                             for (char& c : upper) c = static_cast<char>(std::toupper(c));
+                             return upper;
+                           }()));
+  }
+}
+
+}  // namespace
+
+void RuleContainerTasks(FileContext& ctx) {
+  if (ctx.project.container_classes.empty()) return;
+  for (const CallSite& site : ctx.calls) {
+    auto it = ctx.project.container_classes.find(site.legacy);
+    if (it == ctx.project.container_classes.end()) continue;
+    RewriteCall(ctx, site, it->second);
+  }
+  // Classes the DAG file defines itself are named <file stem>.<Class> and not imported.
+  const std::string stem = std::filesystem::path(ctx.path).stem().string();
+  for (TSNode call : ctx.nodes.Of("call")) {
+    const TSNode function = ChildByField(call, "function");
+    if (NodeType(function) != "identifier" || ctx.imports.Find(std::string(ctx.Text(function))))
+      continue;
+    const std::string path = stem + "." + std::string(ctx.Text(function));
+    auto it = ctx.project.container_classes.find(path);
+    if (it == ctx.project.container_classes.end()) continue;
+    CallSite site;
+    site.call = call;
+    site.arguments = ChildByField(call, "arguments");
+    site.legacy = path;
+    if (NodeType(site.arguments) == "argument_list") RewriteCall(ctx, site, it->second);
+  }
+}
+
+}  // namespace dagport::converters::airflow2

@@ -1,0 +1,258 @@
+#include "converters/containers/container_plan.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "converters/containers/sha256.h"
+
+namespace dagport::converters::containers {
+
+namespace {
+
+std::string Trim(std::string_view s) {
+  const size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return "";
+  const size_t e = s.find_last_not_of(" \t\r\n");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+const ir::Value* Argument(const ir::Task& task, const std::string& name) {
+  if (name.empty()) return nullptr;
+  for (const auto& [k, v] : task.effective_arguments) {
+    if (k == name) return &v;
+  }
+  return nullptr;
+}
+
+/// The requirement strings of a list or a newline-separated string; nullopt when not known.
+std::optional<std::vector<std::string>> Requirements(const ir::Value* v) {
+  std::vector<std::string> out;
+  if (v == nullptr || v->kind() == ir::ValueKind::kNone) return out;
+  if (v->kind() == ir::ValueKind::kString) {
+    std::string_view text = v->as_text();
+    while (!text.empty()) {
+      const size_t nl = text.find('\n');
+      std::string line = Trim(text.substr(0, nl));
+      if (!line.empty() && !line.starts_with("#")) out.push_back(line);
+      if (nl == std::string_view::npos) break;
+      text.remove_prefix(nl + 1);
+    }
+    return out;
+  }
+  if (v->kind() != ir::ValueKind::kList && v->kind() != ir::ValueKind::kTuple) return std::nullopt;
+  for (const ir::Value& item : v->items()) {
+    if (item.kind() != ir::ValueKind::kString) return std::nullopt;
+    out.push_back(item.as_text());
+  }
+  return out;
+}
+
+/// A string or template's text; nullopt for anything else.
+std::optional<std::string> Text(const ir::Value* v) {
+  if (v == nullptr) return std::nullopt;
+  if (v->kind() == ir::ValueKind::kString || v->kind() == ir::ValueKind::kTemplate)
+    return std::string(v->as_text());
+  return std::nullopt;
+}
+
+std::optional<int> Number(const ir::Value* v) {
+  if (v == nullptr || v->kind() != ir::ValueKind::kInt) return std::nullopt;
+  return static_cast<int>(v->as_int());
+}
+
+std::string ShortName(const std::string& path) {
+  const size_t dot = path.rfind('.');
+  return dot == std::string::npos ? path : path.substr(dot + 1);
+}
+
+const OperatorMapping* Configured(const ContainerConfig& config, const std::string& path) {
+  if (auto it = config.operators.find(path); it != config.operators.end()) return &it->second;
+  if (auto it = config.operators.find(ShortName(path)); it != config.operators.end())
+    return &it->second;
+  return nullptr;
+}
+
+bool Writes(const ir::HostAccess& a) {
+  return a.mode == "write" || a.mode == "create";
+}
+
+/// Files a container task hands to or takes from another task of its DAG through the worker's
+/// disk: in its own container it no longer shares that disk.
+void ReportHandOffs(const std::string& file, const ir::Dag& dag, const ir::Task& task,
+                    std::vector<ir::Diagnostic>& diagnostics) {
+  std::set<std::string> reported;
+  for (const ir::HostAccess& mine : task.footprint) {
+    if (mine.unique || (mine.resource != "file" && mine.resource != "directory")) continue;
+    for (const ir::Task& other : dag.tasks) {
+      if (&other == &task) continue;
+      for (const ir::HostAccess& theirs : other.footprint) {
+        if (theirs.unique || theirs.path != mine.path) continue;
+        const bool i_read = mine.mode == "read" && Writes(theirs);
+        const bool they_read = Writes(mine) && theirs.mode == "read";
+        if (!i_read && !they_read) continue;
+        if (!reported.insert(mine.path + "\n" + other.task_id).second) continue;
+        diagnostics.push_back(ir::MakeDiagnostic(
+            "DP226", file, task.where,
+            fmt::format("task '{}' {} {}, which task '{}' {} on the worker's disk: in its own "
+                        "container it no longer shares that disk",
+                        task.task_id, i_read ? "reads" : "writes", mine.path, other.task_id,
+                        i_read ? "writes" : "reads"),
+            "hand the file over through S3 (or XCom for small values) instead of a host path"));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::string EnvironmentKey(const std::string& python_version,
+                           const std::vector<std::string>& requirements) {
+  std::set<std::string> unique;
+  for (const std::string& r : requirements) {
+    std::string t = Trim(r);
+    if (!t.empty()) unique.insert(std::move(t));
+  }
+  std::string key = "python=" + python_version + "\n";
+  for (const std::string& r : unique) key += r + "\n";
+  return key;
+}
+
+std::string EnvironmentId(const std::string& python_version,
+                          const std::vector<std::string>& requirements) {
+  return Sha256Hex(EnvironmentKey(python_version, requirements)).substr(0, 12);
+}
+
+std::map<std::string, OperatorMapping> ContainerClassesOf(
+    const ir::DagFile& file, const ContainerConfig& config,
+    std::vector<ir::Diagnostic>& diagnostics) {
+  std::map<std::string, OperatorMapping> out;
+  std::set<std::string> reported;
+  for (const ir::Dag& dag : file.dags) {
+    for (const ir::Task& task : dag.tasks) {
+      const std::string& path = task.operator_class;
+      if (out.contains(path)) continue;
+      const auto cls = std::find_if(file.operator_classes.begin(), file.operator_classes.end(),
+                                    [&](const ir::OperatorClass& c) { return c.path == path; });
+      std::vector<std::string> names;
+      if (cls != file.operator_classes.end()) {
+        for (const ir::OperatorParameter& p : cls->init_parameters) {
+          if (p.kind == "positional" || p.kind == "keyword_only") names.push_back(p.name);
+        }
+      }
+      // The class's literal default for `argument`, if any.
+      auto default_of = [&](const std::string& argument) -> std::string {
+        if (cls == file.operator_classes.end() || argument.empty()) return "";
+        for (const ir::OperatorParameter& p : cls->init_parameters) {
+          if (p.name == argument && p.has_default &&
+              p.default_value.kind() == ir::ValueKind::kString)
+            return p.default_value.as_text();
+        }
+        return "";
+      };
+      if (const OperatorMapping* m = Configured(config, path)) {
+        out[path] = *m;
+        out[path].parameters = names;
+        out[path].python_version_default = default_of(m->python_version);
+        if (out[path].command_style.empty()) out[path].command_style = "shell";
+        continue;
+      }
+      if (!config.detect || !task.InstallsOnWorker()) continue;
+      if (cls == file.operator_classes.end()) {
+        // Airflow's own PythonVirtualenvOperator builds its virtualenv in a fresh temporary
+        // folder: not shared, so not a conflict; moving callables into images is not built yet.
+        continue;
+      }
+      OperatorMapping m = GuessMapping(names);
+      m.parameters = names;
+      m.python_version_default = default_of(m.python_version);
+      const bool runs_venv_python = std::any_of(
+          task.footprint.begin(), task.footprint.end(),
+          [](const ir::HostAccess& a) { return a.resource == "virtualenv" && a.mode == "read"; });
+      m.command_style = runs_venv_python ? "python" : "shell";
+      if (m.command.empty() || !m.python_callable.empty()) {
+        if (reported.insert(path).second) {
+          diagnostics.push_back(ir::MakeDiagnostic(
+              "DP222", file.path, task.where,
+              fmt::format(
+                  "'{}' builds a virtualenv on the worker, but dagport cannot tell which "
+                  "of its arguments is the command ({}): its tasks are not rewritten",
+                  ShortName(path),
+                  m.command.empty() ? "none is named like one" : "it takes a Python callable"),
+              "map the class in dagport.json (containers.operators); docs/containers.md"));
+        }
+        continue;
+      }
+      for (const std::string& n : names) {
+        if (n != m.requirements && n != m.python_version && n != m.command && n != m.environment &&
+            n != m.cpu && n != m.memory)
+          m.drop.push_back(n);
+      }
+      out[path] = std::move(m);
+    }
+  }
+  return out;
+}
+
+void AddToPlan(const ir::DagFile& file, const std::map<std::string, OperatorMapping>& classes,
+               const ContainerConfig& config, ContainerPlan& plan,
+               std::vector<ir::Diagnostic>& diagnostics) {
+  for (const ir::Dag& dag : file.dags) {
+    for (const ir::Task& task : dag.tasks) {
+      auto cls = classes.find(task.operator_class);
+      if (cls == classes.end()) continue;
+      const OperatorMapping& m = cls->second;
+      ContainerTask ct;
+      ct.file = file.path;
+      ct.dag_id = dag.dag_id;
+      ct.task_id = task.task_id;
+      ct.operator_class = task.operator_class;
+      ct.command_style = m.command_style.empty() ? "shell" : m.command_style;
+      ct.footprint = task.footprint;
+      ReportHandOffs(file.path, dag, task, diagnostics);
+      if (std::optional<std::string> command = Text(Argument(task, m.command))) {
+        ct.command = *command;
+      } else if (!m.command.empty()) {
+        const ir::Value* v = Argument(task, m.command);
+        ct.command = v != nullptr && v->is_unresolved() ? "<" + v->unresolved().source + ">" : "";
+      }
+      const std::string python =
+          Text(Argument(task, m.python_version))
+              .value_or(m.python_version_default.empty() ? config.python_version
+                                                         : m.python_version_default);
+      std::optional<std::vector<std::string>> requirements =
+          Requirements(Argument(task, m.requirements));
+      if (!requirements) {
+        diagnostics.push_back(ir::MakeDiagnostic(
+            "DP223", file.path, task.where,
+            fmt::format("task '{}': its requirements ('{}') are not statically known, so no "
+                        "image is built for it",
+                        task.task_id, m.requirements),
+            "write them as a literal list (or a module constant); the container task fails "
+            "until an image for them exists"));
+        plan.tasks.push_back(std::move(ct));
+        continue;
+      }
+      ct.environment = EnvironmentId(python, *requirements);
+      Environment& env = plan.environments[ct.environment];
+      if (env.id.empty()) {
+        env.id = ct.environment;
+        env.python_version = python;
+        std::set<std::string> unique;
+        for (const std::string& r : *requirements) {
+          std::string t = Trim(r);
+          if (!t.empty()) unique.insert(t);
+        }
+        env.requirements.assign(unique.begin(), unique.end());
+      }
+      env.cpu = std::max(env.cpu, Number(Argument(task, m.cpu)).value_or(config.cpu));
+      env.memory = std::max(env.memory, Number(Argument(task, m.memory)).value_or(config.memory));
+      env.tasks.push_back(dag.dag_id + "." + task.task_id);
+      std::sort(env.tasks.begin(), env.tasks.end());
+      plan.tasks.push_back(std::move(ct));
+    }
+  }
+}
+
+}  // namespace dagport::converters::containers
