@@ -52,7 +52,9 @@ TargetOperator TargetOperatorFor(Target target, const airflow2::AirflowVersion& 
   auto& k = op.keywords;
   switch (target) {
     case Target::kEcs: {
-      const char* region = takes("region_name") ? "region_name" : "region";
+      // The amazon provider's ECS operators take `region` from 5.0.0 to 8.14 (the constraints
+      // of Airflow 2.4.3 to 2.7.2) and `region_name` from 8.15.0 (Airflow 2.8.1 on).
+      const char* region = version < airflow2::AirflowVersion{2, 8, 0} ? "region" : "region_name";
       k = {{"cluster", "SETTINGS[\"cluster\"]"},
            {"task_definition", "SETTINGS[\"family_prefix\"] + env_id"},
            {"launch_type", "\"FARGATE\""},
@@ -231,16 +233,19 @@ class ContainerTaskOperator({base}):
     ):
         if command_style not in ("shell", "python"):
             raise ValueError("command_style must be 'shell' or 'python', not %r" % (command_style,))
-        sized = cpu is not None or memory is not None
         python_version = str(python_version or SETTINGS["python_version"])
         env_id = environment_id(python_version, requirements)
         env_vars = {{str(k): str(v) for k, v in (environment or {{}}).items()}}
-        cpu = int(cpu or SETTINGS["cpu"])
-        memory = int(memory or SETTINGS["memory"])
 )PY",
                      fmt::arg("base", op.name));
   if (config.target == Target::kEcs) {
-    out += R"PY(        container = {"name": CONTAINER_NAME, "command": [command_style, command]}
+    out +=
+        R"PY(        # A task that asks for a size gets it (rounded up to a Fargate size); the others run
+        # with their task definition's, the largest request of the environment's tasks.
+        sized = cpu is not None or memory is not None
+        cpu = int(cpu or SETTINGS["cpu"])
+        memory = int(memory or SETTINGS["memory"])
+        container = {"name": CONTAINER_NAME, "command": [command_style, command]}
         if env_vars:
             container["environment"] = [{"name": k, "value": v} for k, v in sorted(env_vars.items())]
         overrides = {"containerOverrides": [container]}
@@ -248,7 +253,8 @@ class ContainerTaskOperator({base}):
             overrides["cpu"], overrides["memory"] = fargate_size(cpu, memory)
 )PY";
   } else {
-    out += "        del sized  # the size is the request itself\n";
+    out += "        cpu = int(cpu or SETTINGS[\"cpu\"])\n";
+    out += "        memory = int(memory or SETTINGS[\"memory\"])\n";
   }
   out += "        super().__init__(\n";
   for (const auto& [name, expression] : op.keywords)
