@@ -87,6 +87,19 @@ std::string ReportText(const ProjectResult& result, const AirflowVersion& target
       target.ToString(), t.no_manual_work, Percent(t.no_manual_work, t.airflow_files));
   if (!result.requirements_path.empty())
     out += fmt::format("provider packages: {}\n", result.requirements_path);
+  const containers::ContainerPlan& plan = result.container_plan;
+  if (!plan.tasks.empty()) {
+    out += fmt::format("{} container tasks in {} environments{}\n", plan.tasks.size(),
+                       plan.environments.size(),
+                       result.container_root.empty()
+                           ? ""
+                           : " (" + result.container_root + "/containers/manifest.json)");
+    for (const containers::ContainerTask& task : plan.tasks) {
+      out += fmt::format("  {}.{}  env {}  {}\n", task.dag_id, task.task_id,
+                         task.environment.empty() ? "(unknown)" : task.environment,
+                         task.command_style);
+    }
+  }
   return out;
 }
 
@@ -148,6 +161,37 @@ std::string ReportJson(const ProjectResult& result, const AirflowVersion& target
   for (const std::string& p : result.providers) w.String(p);
   w.EndArray();
   w.Member("requirements", result.requirements_path);
+  w.Key("container_tasks");
+  w.BeginArray();
+  for (const containers::ContainerTask& task : result.container_plan.tasks) {
+    w.BeginObject();
+    w.Member("file", task.file);
+    w.Member("dag_id", task.dag_id);
+    w.Member("task_id", task.task_id);
+    w.Member("operator", task.operator_class);
+    w.Member("environment", task.environment);
+    w.Member("command_style", task.command_style);
+    w.Member("command", task.command);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("environments");
+  w.BeginArray();
+  for (const auto& [id, env] : result.container_plan.environments) {
+    w.BeginObject();
+    w.Member("id", id);
+    w.Member("python_version", env.python_version);
+    w.Key("requirements");
+    w.BeginArray();
+    for (const std::string& r : env.requirements) w.String(r);
+    w.EndArray();
+    w.Key("tasks");
+    w.BeginArray();
+    for (const std::string& name : env.tasks) w.String(name);
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
   w.EndObject();
   out += "\n";
   return out;
@@ -192,6 +236,28 @@ std::string ReportMarkdown(const ProjectResult& result, const AirflowVersion& ta
       for (size_t p = 0; (p = message.find('|', p)) != std::string::npos; p += 2)
         message.replace(p, 1, "\\|");
       out += fmt::format("| {} | {} | {} |\n", c.line, c.rule, message);
+    }
+    out += "\n";
+  }
+  const containers::ContainerPlan& plan = result.container_plan;
+  if (!plan.tasks.empty()) {
+    out += fmt::format(
+        "## Container tasks\n\n{} tasks that built virtualenvs on the shared worker now run in "
+        "their own containers, from {} images (one per Python version and requirements; "
+        "docs/containers.md).\n\n| DAG | task | environment | command |\n|---|---|---|---|\n",
+        plan.tasks.size(), plan.environments.size());
+    for (const containers::ContainerTask& task : plan.tasks) {
+      std::string command = task.command;
+      for (size_t p = 0; (p = command.find('|', p)) != std::string::npos; p += 2)
+        command.replace(p, 1, "\\|");
+      out += fmt::format("| `{}` | `{}` | {} | `{}` |\n", task.dag_id, task.task_id,
+                         task.environment.empty() ? "**unknown**" : "`" + task.environment + "`",
+                         command);
+    }
+    out += "\n| environment | Python | requirements |\n|---|---|---|\n";
+    for (const auto& [id, env] : plan.environments) {
+      out += fmt::format("| `{}` | {} | {} |\n", id, env.python_version,
+                         fmt::join(env.requirements, ", "));
     }
     out += "\n";
   }
