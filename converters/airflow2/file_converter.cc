@@ -101,7 +101,7 @@ std::vector<CallSite> FindCallSites(const parser::SyntaxTree& tree,
     site.is_dag = parser::IsAirflowDagPath(site.legacy);
     site.target = TargetPath(api, site.legacy, target);
     const bool airflow = site.legacy.starts_with("airflow.") || site.legacy != *path;
-    if (!airflow && site.target.empty() && !project.container_classes.contains(site.legacy))
+    if (!airflow && site.target.empty() && !project.containers.classes.contains(site.legacy))
       continue;
     out.push_back(std::move(site));
   }

@@ -16,7 +16,7 @@ namespace {
 std::string OnTarget(const std::string& path, const AirflowVersion& target,
                      const ProjectFacts& project) {
   const std::string canonical = CanonicalLegacyPath(path, project);
-  if (project.container_classes.contains(canonical) || project.container_classes.contains(path))
+  if (project.containers.classes.contains(canonical) || project.containers.classes.contains(path))
     return std::string(containers::kWrapperModule) + "." + containers::kWrapperClass;
   std::string moved = TargetPath(Api::Get(), canonical, target);
   return moved.empty() ? canonical : moved;
@@ -29,8 +29,12 @@ GraphSummary Summarize(const ir::DagFile& file, const AirflowVersion& target,
   GraphSummary summary;
   for (const ir::Dag& d : file.dags) {
     GraphSummary::Dag& dag = summary.dags[d.dag_id];
-    for (const ir::Task& t : d.tasks)
-      dag.tasks[t.task_id] = OnTarget(t.operator_class, target, project);
+    for (const ir::Task& t : d.tasks) {
+      dag.tasks[t.task_id] =
+          project.containers.calls.contains({t.where.line, t.where.column})
+              ? std::string(containers::kWrapperModule) + "." + containers::kWrapperClass
+              : OnTarget(t.operator_class, target, project);
+    }
     for (const ir::Edge& e : d.edges) dag.edges.emplace(e.from, e.to);
   }
   return summary;

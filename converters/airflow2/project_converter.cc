@@ -197,7 +197,7 @@ namespace {
 /// `local_modules` holds a file that was converted.
 struct FirstCheck {
   /// The file's container classes (its graph is compared with them mapped to the wrapper).
-  std::map<std::string, containers::OperatorMapping> container_classes;
+  containers::FileContainers containers;
   std::vector<std::string> differences;
   bool checked = false;
   std::vector<std::string> local_modules;  ///< project files the (converted) analysis read
@@ -264,6 +264,7 @@ void MergePlan(containers::ContainerPlan&& from, containers::ContainerPlan& into
       continue;
     }
     merged.cpu = std::max(merged.cpu, env.cpu);
+    merged.needs_virtualenv = merged.needs_virtualenv || env.needs_virtualenv;
     merged.memory = std::max(merged.memory, env.memory);
     merged.tasks.insert(merged.tasks.end(), env.tasks.begin(), env.tasks.end());
     std::sort(merged.tasks.begin(), merged.tasks.end());
@@ -372,15 +373,15 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
           parser::ModuleLoader& legacy =
               ThreadLoader(run, configs[input.config], kLegacyLoader, shared_overlay);
           original = parser::AnalyzeTree(file.input, tree, legacy, airflow1);
-          auto classes =
-              containers::ContainerClassesOf(original->file, *options.containers, file.diagnostics);
-          if (!classes.empty()) {
-            containers::AddToPlan(original->file, classes, *options.containers, pass.plan,
+          containers::FileContainers found =
+              containers::ContainersOf(original->file, *options.containers, file.diagnostics);
+          if (!found.empty()) {
+            containers::AddToPlan(original->file, found, *options.containers, pass.plan,
                                   file.diagnostics);
             container_facts = facts[input.config];
-            container_facts.container_classes = classes;
+            container_facts.containers = found;
             facts_of_file = &container_facts;
-            pass.check.container_classes = std::move(classes);
+            pass.check.containers = std::move(found);
           }
         }
         const ProjectFacts& project = *facts_of_file;
@@ -510,9 +511,9 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
               parser::AnalyzeTree(f.input, tree, loader, airflow2);
           ProjectFacts container_facts;
           const ProjectFacts* project = &facts[inputs[i].config];
-          if (!first.container_classes.empty()) {
+          if (!first.containers.empty()) {
             container_facts = *project;
-            container_facts.container_classes = first.container_classes;
+            container_facts.containers = first.containers;
             project = &container_facts;
           }
           const GraphSummary after = Summarize(converted.file, target, *project);

@@ -15,7 +15,7 @@
 #include "converters/airflow2/api_data.h"
 #include "converters/airflow2/import_table.h"
 #include "converters/airflow2/node_index.h"
-#include "converters/containers/container_config.h"
+#include "converters/containers/container_plan.h"
 #include "converters/source_edit.h"
 #include "ir/diagnostic.h"
 #include "ir/graph.h"
@@ -32,9 +32,9 @@ struct ConvertOptions {
 /// What the whole project tells the conversion of one file.
 struct ProjectFacts {
   std::vector<ir::Plugin> plugins;  ///< AirflowPlugin subclasses of the plugins folders
-  /// Operator classes whose tasks become container tasks (converters/containers), by class
-  /// path as the IR names it, with how their arguments map.
-  std::map<std::string, containers::OperatorMapping> container_classes;
+  /// What becomes a container task in the file being converted (converters/containers):
+  /// operator classes, and single calls, with how their arguments map.
+  containers::FileContainers containers;
 };
 
 /// One change a rule made, for the report.

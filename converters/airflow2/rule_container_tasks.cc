@@ -148,11 +148,16 @@ void RewriteCall(FileContext& ctx, const CallSite& site, const containers::Opera
 }  // namespace
 
 void RuleContainerTasks(FileContext& ctx) {
-  if (ctx.project.container_classes.empty()) return;
+  const containers::FileContainers& containers = ctx.project.containers;
+  if (containers.empty()) return;
   for (const CallSite& site : ctx.calls) {
-    auto it = ctx.project.container_classes.find(site.legacy);
-    if (it == ctx.project.container_classes.end()) continue;
-    RewriteCall(ctx, site, it->second);
+    if (auto it = containers.classes.find(site.legacy); it != containers.classes.end()) {
+      RewriteCall(ctx, site, it->second);
+      continue;
+    }
+    const ir::SourceRange at = ctx.tree.Range(site.call);
+    if (auto it = containers.calls.find({at.line, at.column}); it != containers.calls.end())
+      RewriteCall(ctx, site, it->second);
   }
   // Classes the DAG file defines itself are named <file stem>.<Class> and not imported.
   const std::string stem = std::filesystem::path(ctx.path).stem().string();
@@ -161,8 +166,8 @@ void RuleContainerTasks(FileContext& ctx) {
     if (NodeType(function) != "identifier" || ctx.imports.Find(std::string(ctx.Text(function))))
       continue;
     const std::string path = stem + "." + std::string(ctx.Text(function));
-    auto it = ctx.project.container_classes.find(path);
-    if (it == ctx.project.container_classes.end()) continue;
+    auto it = containers.classes.find(path);
+    if (it == containers.classes.end()) continue;
     CallSite site;
     site.call = call;
     site.arguments = ChildByField(call, "arguments");

@@ -124,15 +124,32 @@ std::string EnvironmentId(const std::string& python_version,
   return Sha256Hex(EnvironmentKey(python_version, requirements)).substr(0, 12);
 }
 
-std::map<std::string, OperatorMapping> ContainerClassesOf(
-    const ir::DagFile& file, const ContainerConfig& config,
-    std::vector<ir::Diagnostic>& diagnostics) {
-  std::map<std::string, OperatorMapping> out;
+const OperatorMapping* FileContainers::Find(const ir::Task& task) const {
+  if (auto it = classes.find(task.operator_class); it != classes.end()) return &it->second;
+  if (auto it = calls.find({task.where.line, task.where.column}); it != calls.end())
+    return &it->second;
+  return nullptr;
+}
+
+FileContainers ContainersOf(const ir::DagFile& file, const ContainerConfig& config,
+                            std::vector<ir::Diagnostic>& diagnostics) {
+  FileContainers result;
+  std::map<std::string, OperatorMapping>& out = result.classes;
   std::set<std::string> reported;
   for (const ir::Dag& dag : file.dags) {
     for (const ir::Task& task : dag.tasks) {
       const std::string& path = task.operator_class;
       if (out.contains(path)) continue;
+      // A Bash command that builds a virtualenv or installs packages: runs as it is, in its
+      // own container (its installs go into the container).
+      if (config.detect && task.InstallsOnWorker() &&
+          (path.ends_with(".BashOperator") || path == "BashOperator")) {
+        OperatorMapping m;
+        m.command = "bash_command";
+        m.command_style = "shell";
+        result.calls[{task.where.line, task.where.column}] = std::move(m);
+        continue;
+      }
       const auto cls = std::find_if(file.operator_classes.begin(), file.operator_classes.end(),
                                     [&](const ir::OperatorClass& c) { return c.path == path; });
       std::vector<std::string> names;
@@ -192,17 +209,17 @@ std::map<std::string, OperatorMapping> ContainerClassesOf(
       out[path] = std::move(m);
     }
   }
-  return out;
+  return result;
 }
 
-void AddToPlan(const ir::DagFile& file, const std::map<std::string, OperatorMapping>& classes,
+void AddToPlan(const ir::DagFile& file, const FileContainers& containers,
                const ContainerConfig& config, ContainerPlan& plan,
                std::vector<ir::Diagnostic>& diagnostics) {
   for (const ir::Dag& dag : file.dags) {
     for (const ir::Task& task : dag.tasks) {
-      auto cls = classes.find(task.operator_class);
-      if (cls == classes.end()) continue;
-      const OperatorMapping& m = cls->second;
+      const OperatorMapping* mapping = containers.Find(task);
+      if (mapping == nullptr) continue;
+      const OperatorMapping& m = *mapping;
       ContainerTask ct;
       ct.file = file.path;
       ct.dag_id = dag.dag_id;
@@ -248,6 +265,12 @@ void AddToPlan(const ir::DagFile& file, const std::map<std::string, OperatorMapp
       }
       env.cpu = std::max(env.cpu, Number(Argument(task, m.cpu)).value_or(config.cpu));
       env.memory = std::max(env.memory, Number(Argument(task, m.memory)).value_or(config.memory));
+      env.needs_virtualenv =
+          env.needs_virtualenv ||
+          (ct.command_style == "shell" &&
+           std::any_of(task.footprint.begin(), task.footprint.end(), [](const ir::HostAccess& a) {
+             return a.resource == "virtualenv" && a.mode == "create";
+           }));
       env.tasks.push_back(dag.dag_id + "." + task.task_id);
       std::sort(env.tasks.begin(), env.tasks.end());
       plan.tasks.push_back(std::move(ct));

@@ -20,7 +20,9 @@ struct Environment {
   std::string python_version;
   std::vector<std::string> requirements;  ///< trimmed, sorted, each once
   int cpu = 0, memory = 0;                ///< the largest request of its tasks
-  std::vector<std::string> tasks;         ///< "dag_id.task_id", sorted
+  /// A task's own command builds a virtualenv (a Bash task): the image needs `virtualenv`.
+  bool needs_virtualenv = false;
+  std::vector<std::string> tasks;  ///< "dag_id.task_id", sorted
 };
 
 /// One task that becomes a container task.
@@ -45,15 +47,26 @@ std::string EnvironmentKey(const std::string& python_version,
 std::string EnvironmentId(const std::string& python_version,
                           const std::vector<std::string>& requirements);
 
-/// The container classes `file`'s tasks use, by class path, with their argument mappings.
-/// Reports (into `diagnostics`) classes detected but not convertible.
-std::map<std::string, OperatorMapping> ContainerClassesOf(const ir::DagFile& file,
-                                                          const ContainerConfig& config,
-                                                          std::vector<ir::Diagnostic>& diagnostics);
+/// What becomes a container task in one file: every task of a container class, and single
+/// calls of Airflow's BashOperator whose command builds a virtualenv or installs packages.
+struct FileContainers {
+  /// By class path as the IR names it.
+  std::map<std::string, OperatorMapping> classes;
+  /// By the position (line, column) of the operator call in the file.
+  std::map<std::pair<uint32_t, uint32_t>, OperatorMapping> calls;
+  bool empty() const { return classes.empty() && calls.empty(); }
+  /// The mapping of `task`, or null when it stays as it is.
+  const OperatorMapping* Find(const ir::Task& task) const;
+};
 
-/// Adds `file`'s tasks of `classes` to the plan. Reports tasks whose requirements or command
-/// are not statically known (no image can be built for them).
-void AddToPlan(const ir::DagFile& file, const std::map<std::string, OperatorMapping>& classes,
+/// The container classes and calls of `file`'s tasks, with their argument mappings. Reports
+/// (into `diagnostics`) classes detected but not convertible.
+FileContainers ContainersOf(const ir::DagFile& file, const ContainerConfig& config,
+                            std::vector<ir::Diagnostic>& diagnostics);
+
+/// Adds `file`'s container tasks to the plan. Reports tasks whose requirements are not
+/// statically known (no image can be built for them) and files handed over through the disk.
+void AddToPlan(const ir::DagFile& file, const FileContainers& containers,
                const ContainerConfig& config, ContainerPlan& plan,
                std::vector<ir::Diagnostic>& diagnostics);
 

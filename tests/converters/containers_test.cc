@@ -269,7 +269,7 @@ std::string Rewrite(const std::string& dag, OperatorMapping mapping) {
                                      {"venv_operator.VenvOp"},
                                      {},
                                      {}});
-  facts.container_classes["venv_operator.VenvOp"] = std::move(mapping);
+  facts.containers.classes["venv_operator.VenvOp"] = std::move(mapping);
   airflow2::ConvertOptions options;
   options.today = "2024-01-01";
   return airflow2::ConvertFile("d.py", dag, options, facts).text;

@@ -160,3 +160,49 @@ TEST(ContainersE2E, NoneLeavesTheVenvOperatorAndAnInvalidConfigStopsEverything) 
 
 }  // namespace
 }  // namespace dagport
+
+namespace dagport {
+namespace {
+
+TEST(ContainersE2E, BashTasksThatInstallRunInTheirOwnContainerTheOthersStay) {
+  TempDir in, out;
+  in.Write("dags/b.py", R"PY(from datetime import datetime
+from airflow import DAG
+from airflow.operators.bash_operator import BashOperator
+
+with DAG('bash_venv', start_date=datetime(2021, 1, 1), schedule_interval='@daily') as dag:
+    for name in ['daily', 'weekly']:
+        report = BashOperator(
+            task_id='report_' + name,
+            bash_command='virtualenv /tmp/venv_report && /tmp/venv_report/bin/pip install jinja2==2.11'
+                         ' && /tmp/venv_report/bin/python /opt/report.py --kind ' + name,
+        )
+    hello = BashOperator(task_id='hello', bash_command='echo {{ ds }} > /tmp/hello.txt')
+    report >> hello
+)PY");
+  const auto r =
+      RunDagport({"convert", in.path().string(), "-o", out.path().string()}, {}, {"NO_COLOR=1"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::string dag = testing::ReadFile(out.path() / "dags/b.py");
+  EXPECT_NE(dag.find("report = ContainerTaskOperator(\n            task_id='report_' + name,\n"
+                     "            command='virtualenv"),
+            std::string::npos)
+      << dag;
+  EXPECT_NE(dag.find("hello = BashOperator(task_id='hello', bash_command="), std::string::npos)
+      << dag;
+  EXPECT_TRUE(fs::exists(out.path() / "dags/dagport_container.py"));  // no plugins folder
+  const auto manifest =
+      nlohmann::json::parse(testing::ReadFile(out.path() / "containers/manifest.json"));
+  ASSERT_EQ(manifest["tasks"].size(), 2u);
+  EXPECT_EQ(manifest["tasks"][0]["command_style"], "shell");
+  ASSERT_EQ(manifest["environments"].size(), 1u);
+  const std::string id = manifest["environments"][0]["id"];
+  EXPECT_NE(testing::ReadFile(out.path() / "containers" / ("env-" + id) / "Dockerfile")
+                .find("RUN pip install virtualenv"),
+            std::string::npos);
+  // Without a dagport.json, every deployment placeholder is reported.
+  EXPECT_NE(r.err.find("DP225"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace dagport
