@@ -198,6 +198,10 @@ constexpr std::array kCodes = {
                    "A task that becomes a container task reads a host path another task of its "
                    "DAG writes (or writes one another reads). In its own container it no longer "
                    "shares the worker's disk: hand the file over through S3 or XCom."},
+    DiagnosticCode{"DP227", kWarning, "Callable not moved into a container",
+                   "A PythonVirtualenvOperator task's callable cannot move into its container "
+                   "(a lambda, a method, a function dagport cannot find), or it uses Airflow, "
+                   "which the image does not have. The task stays as it is, or needs a look."},
 };
 
 static_assert(std::is_sorted(kCodes.begin(), kCodes.end(),

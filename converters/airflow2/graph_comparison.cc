@@ -25,13 +25,13 @@ std::string OnTarget(const std::string& path, const AirflowVersion& target,
 }  // namespace
 
 GraphSummary Summarize(const ir::DagFile& file, const AirflowVersion& target,
-                       const ProjectFacts& project) {
+                       const ProjectFacts& project, bool original) {
   GraphSummary summary;
   for (const ir::Dag& d : file.dags) {
     GraphSummary::Dag& dag = summary.dags[d.dag_id];
     for (const ir::Task& t : d.tasks) {
       dag.tasks[t.task_id] =
-          project.containers.calls.contains({t.where.line, t.where.column})
+          original && project.containers.calls.contains({t.where.line, t.where.column})
               ? std::string(containers::kWrapperModule) + "." + containers::kWrapperClass
               : OnTarget(t.operator_class, target, project);
     }
@@ -104,8 +104,8 @@ std::vector<std::string> CompareGraphs(const GraphSummary& original, const Graph
 std::vector<std::string> CompareGraphs(const ir::DagFile& original, const ir::DagFile& converted,
                                        const AirflowVersion& target, const ProjectFacts& project,
                                        size_t limit) {
-  return CompareGraphs(Summarize(original, target, project), Summarize(converted, target, project),
-                       limit);
+  return CompareGraphs(Summarize(original, target, project),
+                       Summarize(converted, target, project, /*original=*/false), limit);
 }
 
 }  // namespace dagport::converters::airflow2

@@ -24,8 +24,10 @@ struct GraphSummary {
   std::map<std::string, Dag> dags;
 };
 
+/// `original`: the file as it was, whose single calls listed in project.containers.calls
+/// become container tasks (in the converted file they already are, and positions moved).
 GraphSummary Summarize(const ir::DagFile& file, const AirflowVersion& target,
-                       const ProjectFacts& project);
+                       const ProjectFacts& project, bool original = true);
 
 /// A 64-bit fingerprint of a summary: equal summaries have equal fingerprints, so a project's
 /// originals can wait for the second pass in 8 bytes each.

@@ -257,6 +257,7 @@ struct SecondPass {
 /// Adds one file's container tasks and environments to the project's plan.
 void MergePlan(containers::ContainerPlan&& from, containers::ContainerPlan& into) {
   for (containers::ContainerTask& t : from.tasks) into.tasks.push_back(std::move(t));
+  for (auto& [name, text] : from.callables) into.callables.emplace(name, std::move(text));
   for (auto& [id, env] : from.environments) {
     containers::Environment& merged = into.environments[id];
     if (merged.id.empty()) {
@@ -265,6 +266,7 @@ void MergePlan(containers::ContainerPlan&& from, containers::ContainerPlan& into
     }
     merged.cpu = std::max(merged.cpu, env.cpu);
     merged.needs_virtualenv = merged.needs_virtualenv || env.needs_virtualenv;
+    merged.has_callables = merged.has_callables || env.has_callables;
     merged.memory = std::max(merged.memory, env.memory);
     merged.tasks.insert(merged.tasks.end(), env.tasks.begin(), env.tasks.end());
     std::sort(merged.tasks.begin(), merged.tasks.end());
@@ -376,7 +378,7 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
           containers::FileContainers found =
               containers::ContainersOf(original->file, *options.containers, file.diagnostics);
           if (!found.empty()) {
-            containers::AddToPlan(original->file, found, *options.containers, pass.plan,
+            containers::AddToPlan(original->file, tree, found, *options.containers, pass.plan,
                                   file.diagnostics);
             container_facts = facts[input.config];
             container_facts.containers = found;
@@ -440,8 +442,8 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
           parser::FileAnalysis after = parser::AnalyzeTree(file.input, converted, modern, airflow2);
           CarryLoadErrors(original->file, after.file, file.diagnostics);
           if (file.has_dags) {
-            pass.check.differences =
-                CompareGraphs(*pass.graph, Summarize(after.file, target, project));
+            pass.check.differences = CompareGraphs(
+                *pass.graph, Summarize(after.file, target, project, /*original=*/false));
             pass.check.checked = true;
             pass.check.local_modules = std::move(after.local_modules);
           }
@@ -516,7 +518,8 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
             container_facts.containers = first.containers;
             project = &container_facts;
           }
-          const GraphSummary after = Summarize(converted.file, target, *project);
+          const GraphSummary after =
+              Summarize(converted.file, target, *project, /*original=*/false);
           differences.clear();
           if (Fingerprint(after) != *originals[i]) {
             // Differ: the original's graph again, from the file, to say how.
@@ -595,7 +598,7 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
     } catch (const std::exception& e) {
       result.diagnostics.push_back(
           ir::MakeDiagnostic("DP220", config.source.empty() ? "dagport.json" : config.source, {},
-                             e.what(), "choose another --container-target or --airflow-version"));
+                             e.what(), "choose another --containers target or --airflow-version"));
     }
     if (!root.empty() && !result.container_files.empty()) {
       try {

@@ -52,6 +52,10 @@ void RewriteCall(FileContext& ctx, const CallSite& site, const containers::Opera
       fmt::format("from {} import {}", containers::kWrapperModule, containers::kWrapperClass));
 
   std::vector<std::pair<std::string, std::string>> variables;  // name -> expression
+  // Deletions and additions wait until the end: an addition takes the place of a deleted last
+  // argument (two edits cannot touch the same bytes).
+  std::vector<TSNode> deleted;
+  std::vector<std::string> added;
   TSNode environment_value{};
   bool has_style = false, has_python = false;
   std::vector<std::string> dropped;
@@ -64,10 +68,18 @@ void RewriteCall(FileContext& ctx, const CallSite& site, const containers::Opera
       const std::string name(ctx.Text(name_node));
       if (ctx.keyword_fate.contains(ts_node_start_byte(argument))) continue;
       if (name == "command_style") has_style = true;
+      if (name == m.python_callable && !m.fixed_command.empty()) {
+        // The callable moved into the image: the task runs it there.
+        ctx.edits.Replace(ts_node_start_byte(argument), ts_node_end_byte(argument),
+                          "command='" + m.fixed_command + "'");
+        ctx.keyword_fate[ts_node_start_byte(argument)] = "command";
+        if (NodeType(value) == "identifier") ctx.uses_removed[std::string(ctx.Text(value))]++;
+        continue;
+      }
       if (name == m.python_version) has_python = true;
       if (auto var = m.environment_variables.find(name); var != m.environment_variables.end()) {
         variables.emplace_back(var->second, std::string(ctx.Text(value)));
-        DeleteListItem(ctx.edits, ctx.tree, argument);
+        deleted.push_back(argument);
         ctx.keyword_fate[ts_node_start_byte(argument)] = "";
         continue;
       }
@@ -81,7 +93,7 @@ void RewriteCall(FileContext& ctx, const CallSite& site, const containers::Opera
         continue;
       }
       if (std::find(m.drop.begin(), m.drop.end(), name) != m.drop.end()) {
-        DeleteListItem(ctx.edits, ctx.tree, argument);
+        deleted.push_back(argument);
         ctx.keyword_fate[ts_node_start_byte(argument)] = "";
         dropped.push_back(name);
       }
@@ -95,7 +107,7 @@ void RewriteCall(FileContext& ctx, const CallSite& site, const containers::Opera
     if (name == m.python_version) has_python = true;
     if (auto var = m.environment_variables.find(name); var != m.environment_variables.end()) {
       variables.emplace_back(var->second, std::string(ctx.Text(argument)));
-      DeleteListItem(ctx.edits, ctx.tree, argument);
+      deleted.push_back(argument);
       continue;
     }
     const std::string renamed = WrapperName(m, name);
@@ -104,7 +116,7 @@ void RewriteCall(FileContext& ctx, const CallSite& site, const containers::Opera
                         renamed + "=" + std::string(ctx.Text(argument)));
       if (renamed == "environment") environment_value = argument;
     } else {
-      DeleteListItem(ctx.edits, ctx.tree, argument);
+      deleted.push_back(argument);
       dropped.push_back(name);
     }
   }
@@ -116,16 +128,27 @@ void RewriteCall(FileContext& ctx, const CallSite& site, const containers::Opera
       ctx.edits.Replace(ts_node_start_byte(environment_value), ts_node_end_byte(environment_value),
                         fmt::format("dict({}, **{{{}}})", ctx.Text(environment_value), entries));
     } else {
-      AppendListItem(ctx.edits, ctx.tree, site.arguments,
-                     fmt::format("environment={{{}}}", entries));
+      added.push_back(fmt::format("environment={{{}}}", entries));
     }
   }
   // The class's own default Python, written out: the wrapper's default may differ.
   if (!has_python && !m.python_version_default.empty())
-    AppendListItem(ctx.edits, ctx.tree, site.arguments,
-                   fmt::format("python_version='{}'", m.python_version_default));
-  if (m.command_style == "python" && !has_style)
-    AppendListItem(ctx.edits, ctx.tree, site.arguments, "command_style='python'");
+    added.push_back(fmt::format("python_version='{}'", m.python_version_default));
+  if (!m.command_style.empty() && m.command_style != "shell" && !has_style)
+    added.push_back("command_style='" + m.command_style + "'");
+  const parser::NodeList items = ListItems(site.arguments);
+  if (!added.empty() && items.size() > 0) {
+    const TSNode last = items[items.size() - 1];
+    auto it =
+        std::find_if(deleted.begin(), deleted.end(), [&](TSNode n) { return ts_node_eq(n, last); });
+    if (it != deleted.end()) {
+      ctx.edits.Replace(ts_node_start_byte(last), ts_node_end_byte(last), added.front());
+      deleted.erase(it);
+      added.erase(added.begin());
+    }
+  }
+  for (TSNode node : deleted) DeleteListItem(ctx.edits, ctx.tree, node);
+  for (const std::string& item : added) AppendListItem(ctx.edits, ctx.tree, site.arguments, item);
   ctx.Changed(kRule, site.call,
               fmt::format("{} -> {}: the task runs in its own container, from the image built "
                           "for its requirements",

@@ -214,10 +214,12 @@ OperatorMapping ReadMapping(const Json& j, const std::vector<std::string>& path)
         m.environment_variables[argument] = ReadString(variable, Child(at, argument));
     }
   }
-  if (m.command.empty() && m.python_callable.empty())
-    throw ConfigError{path,
-                      "say which argument holds the command (\"command\") or the callable "
-                      "(\"python_callable\")"};
+  if (!m.python_callable.empty())
+    throw ConfigError{Child(path, "python_callable"),
+                      "moving a custom operator's callable into its container is not supported "
+                      "yet (PythonVirtualenvOperator's is); map a command instead"};
+  if (m.command.empty())
+    throw ConfigError{path, "say which argument holds the command (\"command\")"};
   return m;
 }
 
@@ -243,7 +245,6 @@ Deployment ReadDeployment(const Json& j, const std::vector<std::string>& path) {
     if (key == "namespace") d.namespace_ = ReadString(value, at);
     if (key == "docker_url") d.docker_url = ReadString(value, at);
   }
-  if (d.subnets.empty()) throw ConfigError{Child(path, "subnets"), "name at least one subnet"};
   return d;
 }
 
@@ -258,6 +259,9 @@ ContainerConfig ReadConfig(const Json& root) {
              "operators", "deployment"});
   for (const auto& [key, value] : it->items()) {
     const auto at = Child(path, key);
+    if (key == "deployment" && value.is_object() && value.contains("subnets") &&
+        value["subnets"].is_array() && value["subnets"].empty())
+      throw ConfigError{Child(at, "subnets"), "name at least one subnet (ECS tasks need one)"};
     if (key == "target") {
       std::optional<Target> t = ParseTarget(ReadString(value, at));
       if (!t) throw ConfigError{at, "expected \"ecs\", \"kubernetes\" or \"docker\""};
@@ -313,7 +317,7 @@ std::vector<std::string> ContainerConfig::Placeholders() const {
     for (const std::string& s : d.security_groups) check("security_groups", s);
     check("execution_role_arn", d.execution_role_arn);
   }
-  if (target != Target::kDocker) check("registry", d.registry);
+  check("registry", d.registry);
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }

@@ -33,6 +33,8 @@ struct OperatorMapping {
   std::vector<std::string> drop;  ///< arguments with no meaning in a container
   /// The class's __init__ parameters in order (names positional arguments); may be empty.
   std::vector<std::string> parameters;
+  /// For one call: the command it gets ("module:function" of a callable moved into the image).
+  std::string fixed_command;
   /// The class's default for its Python version argument ("3.7"), when it has a literal one:
   /// written into calls that rely on it, so that the wrapper names the same environment.
   std::string python_version_default;

@@ -5,6 +5,10 @@
 #include <algorithm>
 #include <set>
 
+#include <fstream>
+#include <sstream>
+
+#include "converters/containers/callable_module.h"
 #include "converters/containers/sha256.h"
 
 namespace dagport::converters::containers {
@@ -18,10 +22,20 @@ std::string Trim(std::string_view s) {
   return std::string(s.substr(b, e - b + 1));
 }
 
-const ir::Value* Argument(const ir::Task& task, const std::string& name) {
+/// The task's argument `name`: by keyword, or positional at the class parameter's place (the
+/// IR names positional arguments `_positional_<i>`).
+const ir::Value* Argument(const ir::Task& task, const std::string& name,
+                          const std::vector<std::string>& parameters = {}) {
   if (name.empty()) return nullptr;
   for (const auto& [k, v] : task.effective_arguments) {
     if (k == name) return &v;
+  }
+  for (size_t i = 0; i < parameters.size(); ++i) {
+    if (parameters[i] != name) continue;
+    const std::string positional = "_positional_" + std::to_string(i);
+    for (const auto& [k, v] : task.effective_arguments) {
+      if (k == positional) return &v;
+    }
   }
   return nullptr;
 }
@@ -60,6 +74,14 @@ std::optional<std::string> Text(const ir::Value* v) {
 std::optional<int> Number(const ir::Value* v) {
   if (v == nullptr || v->kind() != ir::ValueKind::kInt) return std::nullopt;
   return static_cast<int>(v->as_int());
+}
+
+std::optional<std::string> ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
 }
 
 std::string ShortName(const std::string& path) {
@@ -140,6 +162,21 @@ FileContainers ContainersOf(const ir::DagFile& file, const ContainerConfig& conf
     for (const ir::Task& task : dag.tasks) {
       const std::string& path = task.operator_class;
       if (out.contains(path)) continue;
+      // Airflow's own PythonVirtualenvOperator: its callable moves into the image (per call:
+      // AddToPlan takes back the calls whose callable cannot move).
+      if (config.detect &&
+          (path.ends_with(".PythonVirtualenvOperator") || path == "PythonVirtualenvOperator")) {
+        OperatorMapping m;
+        m.python_callable = "python_callable";
+        m.requirements = "requirements";
+        m.python_version = "python_version";
+        m.command_style = "callable";
+        m.drop = {"system_site_packages", "use_dill",       "string_args",
+                  "templates_dict",       "templates_exts", "expect_airflow",
+                  "pip_install_options",  "index_urls",     "venv_cache_path"};
+        result.calls[{task.where.line, task.where.column}] = std::move(m);
+        continue;
+      }
       // A Bash command that builds a virtualenv or installs packages: runs as it is, in its
       // own container (its installs go into the container).
       if (config.detect && task.InstallsOnWorker() &&
@@ -171,6 +208,14 @@ FileContainers ContainersOf(const ir::DagFile& file, const ContainerConfig& conf
       if (const OperatorMapping* m = Configured(config, path)) {
         out[path] = *m;
         out[path].parameters = names;
+        // The class's own parameters that are not mapped have no meaning in the container.
+        for (const std::string& n : names) {
+          if (n != m->requirements && n != m->python_version && n != m->command &&
+              n != m->environment && n != m->cpu && n != m->memory &&
+              !m->environment_variables.contains(n) &&
+              std::find(m->drop.begin(), m->drop.end(), n) == m->drop.end())
+            out[path].drop.push_back(n);
+        }
         out[path].python_version_default = default_of(m->python_version);
         if (out[path].command_style.empty()) out[path].command_style = "shell";
         continue;
@@ -212,7 +257,54 @@ FileContainers ContainersOf(const ir::DagFile& file, const ContainerConfig& conf
   return result;
 }
 
-void AddToPlan(const ir::DagFile& file, const FileContainers& containers,
+/// Moves the task's callable into the plan: its module, and the task's command
+/// "module:function". False (reported) when it cannot.
+bool MoveCallable(const ir::DagFile& file, const parser::SyntaxTree& tree, const ir::Task& task,
+                  const OperatorMapping& m, ContainerTask& ct, ContainerPlan& plan,
+                  std::vector<ir::Diagnostic>& diagnostics) {
+  const ir::Value* v = Argument(task, m.python_callable);
+  if (v == nullptr || v->kind() != ir::ValueKind::kCallable ||
+      v->callable().name.find_first_of(".<") != std::string::npos) {
+    diagnostics.push_back(ir::MakeDiagnostic(
+        "DP227", file.path, task.where,
+        fmt::format("task '{}': its callable is not a function defined at module level, so it "
+                    "cannot move into the container",
+                    task.task_id),
+        "pass a module-level function (def ...) as python_callable"));
+    return false;
+  }
+  const ir::CallableRef& ref = v->callable();
+  const std::string module = CallableModuleName(file.path, ref.name);
+  ct.command = module + ":" + ref.name;
+  if (plan.callables.contains(module)) return true;
+  CallableModule extracted;
+  if (ref.file.empty() || ref.file == file.path) {
+    extracted = ExtractCallable(tree, ref.name, ref.where.line, file.path);
+  } else if (std::optional<std::string> text = ReadText(ref.file)) {
+    extracted = ExtractCallable(parser::SyntaxTree::Parse(std::move(*text)), ref.name,
+                                ref.where.line, ref.file);
+  }
+  if (extracted.text.empty()) {
+    diagnostics.push_back(ir::MakeDiagnostic(
+        "DP227", file.path, task.where,
+        fmt::format("task '{}': the function {} was not found in {}", task.task_id, ref.name,
+                    ref.file.empty() ? file.path : ref.file),
+        "pass a module-level function (def ...) as python_callable"));
+    return false;
+  }
+  if (!extracted.airflow_names.empty()) {
+    diagnostics.push_back(ir::MakeDiagnostic(
+        "DP227", file.path, task.where,
+        fmt::format("task '{}': {}() uses {} from Airflow, which its container does not have",
+                    task.task_id, ref.name, fmt::join(extracted.airflow_names, ", ")),
+        "keep Airflow out of the callable (use boto3, requests, ... directly), or add "
+        "apache-airflow to its requirements"));
+  }
+  plan.callables[module] = std::move(extracted.text);
+  return true;
+}
+
+void AddToPlan(const ir::DagFile& file, const parser::SyntaxTree& tree, FileContainers& containers,
                const ContainerConfig& config, ContainerPlan& plan,
                std::vector<ir::Diagnostic>& diagnostics) {
   for (const ir::Dag& dag : file.dags) {
@@ -228,18 +320,27 @@ void AddToPlan(const ir::DagFile& file, const FileContainers& containers,
       ct.command_style = m.command_style.empty() ? "shell" : m.command_style;
       ct.footprint = task.footprint;
       ReportHandOffs(file.path, dag, task, diagnostics);
-      if (std::optional<std::string> command = Text(Argument(task, m.command))) {
+      if (m.command_style == "callable") {
+        const std::pair<uint32_t, uint32_t> at = {task.where.line, task.where.column};
+        if (!MoveCallable(file, tree, task, m, ct, plan, diagnostics)) {
+          containers.calls.erase(at);
+          continue;
+        }
+        if (auto call = containers.calls.find(at); call != containers.calls.end())
+          call->second.fixed_command = ct.command;
+      } else if (std::optional<std::string> command =
+                     Text(Argument(task, m.command, m.parameters))) {
         ct.command = *command;
       } else if (!m.command.empty()) {
-        const ir::Value* v = Argument(task, m.command);
+        const ir::Value* v = Argument(task, m.command, m.parameters);
         ct.command = v != nullptr && v->is_unresolved() ? "<" + v->unresolved().source + ">" : "";
       }
       const std::string python =
-          Text(Argument(task, m.python_version))
+          Text(Argument(task, m.python_version, m.parameters))
               .value_or(m.python_version_default.empty() ? config.python_version
                                                          : m.python_version_default);
       std::optional<std::vector<std::string>> requirements =
-          Requirements(Argument(task, m.requirements));
+          Requirements(Argument(task, m.requirements, m.parameters));
       if (!requirements) {
         diagnostics.push_back(ir::MakeDiagnostic(
             "DP223", file.path, task.where,
@@ -263,11 +364,13 @@ void AddToPlan(const ir::DagFile& file, const FileContainers& containers,
         }
         env.requirements.assign(unique.begin(), unique.end());
       }
-      env.cpu = std::max(env.cpu, Number(Argument(task, m.cpu)).value_or(config.cpu));
-      env.memory = std::max(env.memory, Number(Argument(task, m.memory)).value_or(config.memory));
+      env.cpu = std::max(env.cpu, Number(Argument(task, m.cpu, m.parameters)).value_or(config.cpu));
+      env.memory = std::max(env.memory,
+                            Number(Argument(task, m.memory, m.parameters)).value_or(config.memory));
+      env.has_callables = env.has_callables || ct.command_style == "callable";
       env.needs_virtualenv =
           env.needs_virtualenv ||
-          (ct.command_style == "shell" &&
+          (m.command == "bash_command" &&
            std::any_of(task.footprint.begin(), task.footprint.end(), [](const ir::HostAccess& a) {
              return a.resource == "virtualenv" && a.mode == "create";
            }));

@@ -11,6 +11,7 @@
 
 #include "converters/containers/container_config.h"
 #include "ir/graph.h"
+#include "parser/syntax_tree.h"
 
 namespace dagport::converters::containers {
 
@@ -22,6 +23,7 @@ struct Environment {
   int cpu = 0, memory = 0;                ///< the largest request of its tasks
   /// A task's own command builds a virtualenv (a Bash task): the image needs `virtualenv`.
   bool needs_virtualenv = false;
+  bool has_callables = false;      ///< a task runs a Python callable: the image has the runner
   std::vector<std::string> tasks;  ///< "dag_id.task_id", sorted
 };
 
@@ -38,6 +40,8 @@ struct ContainerTask {
 struct ContainerPlan {
   std::vector<ContainerTask> tasks;
   std::map<std::string, Environment> environments;  ///< by id
+  /// Modules of the callables moved into containers (containers/callables/<name>.py).
+  std::map<std::string, std::string> callables;
 };
 
 /// The text whose hash names an environment: "python=3.8\n" then the requirements, trimmed,
@@ -66,7 +70,10 @@ FileContainers ContainersOf(const ir::DagFile& file, const ContainerConfig& conf
 
 /// Adds `file`'s container tasks to the plan. Reports tasks whose requirements are not
 /// statically known (no image can be built for them) and files handed over through the disk.
-void AddToPlan(const ir::DagFile& file, const FileContainers& containers,
+/// `tree` is the DAG file's syntax tree (callables defined in it are read from it; callables
+/// from other files are read from disk). A call whose callable cannot move is taken out of
+/// `containers` (and reported); a call whose callable moves gets its command.
+void AddToPlan(const ir::DagFile& file, const parser::SyntaxTree& tree, FileContainers& containers,
                const ContainerConfig& config, ContainerPlan& plan,
                std::vector<ir::Diagnostic>& diagnostics);
 

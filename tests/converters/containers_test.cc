@@ -16,6 +16,8 @@
 #include "converters/containers/fargate_sizes.h"
 #include "converters/containers/sha256.h"
 #include "converters/containers/wrapper_module.h"
+#include "parser/file_analyzer.h"
+#include "parser/module_loader.h"
 #include "tests/test_support.h"
 
 namespace dagport::converters::containers {
@@ -318,6 +320,69 @@ b = VenvOp('analytics', [], 'run.py', task_id='b', dag=dag)
       << out;
   // Idempotent: a second conversion changes nothing.
   EXPECT_EQ(Rewrite(out, m), out);
+}
+
+}  // namespace
+}  // namespace dagport::converters::containers
+
+namespace dagport::converters::containers {
+namespace {
+
+TEST(ContainerPlan, PositionalArgumentsNameTheSameEnvironmentAsTheWrapper) {
+  parser::ModuleLoader loader({}, {});
+  const std::string source = R"PY(import subprocess
+from datetime import datetime
+from airflow import DAG
+from airflow.models import BaseOperator
+
+class VenvOp(BaseOperator):
+    def __init__(self, project, requirements, command, python_version='3.7', *args, **kwargs):
+        super(VenvOp, self).__init__(*args, **kwargs)
+        self.project = project
+        self.requirements = requirements
+        self.command = command
+
+    def execute(self, context):
+        subprocess.check_call(['virtualenv', '/tmp/venvs/' + self.project])
+
+dag = DAG('d', start_date=datetime(2021, 1, 1))
+VenvOp('analytics', ['x==1', 'y==2'], 'run.py --date {{ ds }}', task_id='a', dag=dag)
+)PY";
+  const parser::SyntaxTree tree = parser::SyntaxTree::Parse(source);
+  const ir::DagFile file = parser::AnalyzeTree("venv_dag.py", tree, loader, {}).file;
+  std::vector<ir::Diagnostic> diagnostics;
+  ContainerConfig config;
+  FileContainers found = ContainersOf(file, config, diagnostics);
+  ASSERT_TRUE(found.classes.contains("venv_dag.VenvOp"));
+  const OperatorMapping& m = found.classes.at("venv_dag.VenvOp");
+  EXPECT_EQ(m.command, "command");
+  EXPECT_EQ(m.python_version_default, "3.7");
+  EXPECT_EQ(m.drop, (std::vector<std::string>{"project"}));
+  ContainerPlan plan;
+  AddToPlan(file, tree, found, config, plan, diagnostics);
+  ASSERT_EQ(plan.tasks.size(), 1u);
+  EXPECT_EQ(plan.tasks[0].command, "run.py --date {{ ds }}");
+  EXPECT_EQ(plan.tasks[0].environment, EnvironmentId("3.7", {"x==1", "y==2"}));
+  // The class's own module is not imported by the DAG file: the rewrite rule finds the call by
+  // the class defined in the file, and writes the positional arguments as keywords.
+  airflow2::ProjectFacts facts;
+  facts.containers = found;
+  airflow2::ConvertOptions options;
+  const std::string out = airflow2::ConvertFile("venv_dag.py", source, options, facts).text;
+  EXPECT_NE(out.find("ContainerTaskOperator(requirements=['x==1', 'y==2'], "
+                     "command='run.py --date {{ ds }}', task_id='a', dag=dag, "
+                     "python_version='3.7')"),
+            std::string::npos)
+      << out;
+}
+
+TEST(ContainerConfig, CustomCallableMappingsAreRefusedForNow) {
+  std::vector<ir::Diagnostic> d;
+  EXPECT_FALSE(ParseContainerConfig(
+      R"({"containers": {"operators": {"X": {"command": "c", "python_callable": "f"}}}})",
+      "dagport.json", d));
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_NE(d[0].message.find("not supported yet"), std::string::npos) << d[0].message;
 }
 
 }  // namespace

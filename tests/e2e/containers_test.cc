@@ -206,3 +206,87 @@ with DAG('bash_venv', start_date=datetime(2021, 1, 1), schedule_interval='@daily
 
 }  // namespace
 }  // namespace dagport
+
+namespace dagport {
+namespace {
+
+TEST(ContainersE2E, PythonVirtualenvCallablesMoveIntoTheImageAndRunThere) {
+  ASSERT_EQ(std::system("python3 --version > /dev/null 2>&1"), 0) << "python3 is missing";
+  TempDir in, out;
+  in.Write("dags/p.py", R"PY(import json
+from datetime import datetime
+
+from airflow import DAG
+from airflow.operators.python_operator import PythonVirtualenvOperator
+
+THRESHOLD = 0.8
+UNUSED = object()
+
+
+def _keep(rows):
+    return [r for r in rows if r > THRESHOLD]
+
+
+def compute(table, ds=None, params=None, **kwargs):
+    return {'table': table, 'ds': ds, 'kept': _keep([0.5, 0.9]), 'p': params,
+            'run': kwargs.get('run_id'), 'json': json.dumps([1])}
+
+
+with DAG('pv', start_date=datetime(2021, 1, 1), schedule_interval='@daily') as dag:
+    t = PythonVirtualenvOperator(
+        task_id='compute',
+        python_callable=compute,
+        requirements=['six==1.16.0'],
+        op_kwargs={'table': 'orders'},
+        system_site_packages=False,
+    )
+    u = PythonVirtualenvOperator(task_id='lam', python_callable=lambda: 1, requirements=[])
+    t >> u
+)PY");
+  const auto r =
+      RunDagport({"convert", in.path().string(), "-o", out.path().string()}, {}, {"NO_COLOR=1"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::string dag = testing::ReadFile(out.path() / "dags/p.py");
+  EXPECT_NE(dag.find("command='p__compute:compute',"), std::string::npos) << dag;
+  EXPECT_NE(dag.find("op_kwargs={'table': 'orders'},\n        command_style='callable',\n    )"),
+            std::string::npos)
+      << dag;
+  EXPECT_EQ(dag.find("system_site_packages"), std::string::npos);
+  // The lambda cannot move: that task stays, reported.
+  EXPECT_NE(dag.find("u = PythonVirtualenvOperator(task_id='lam'"), std::string::npos);
+  EXPECT_NE(r.err.find("DP227"), std::string::npos);
+
+  const fs::path callables = out.path() / "containers/callables";
+  const std::string module = testing::ReadFile(callables / "p__compute.py");
+  EXPECT_NE(module.find("THRESHOLD = 0.8"), std::string::npos) << module;
+  EXPECT_NE(module.find("def _keep(rows):"), std::string::npos);
+  EXPECT_EQ(module.find("UNUSED"), std::string::npos) << module;
+  EXPECT_EQ(module.find("airflow"), std::string::npos) << module;
+
+  // Run it as the container does, with the spec the wrapper renders.
+  const std::string spec =
+      R"({"callable": "p__compute:compute", "args": [], "kwargs": {"table": "orders"}, )"
+      R"("context": {"ds": "2024-01-02", "run_id": "scheduled__2024-01-02"}})";
+  const std::string command = "cd '" + callables.string() +
+                              "' && DAGPORT_PARAMS='{\"x\": 1}' python3 dagport_run.py '" + spec +
+                              "' > '" + (out.path() / "result.txt").string() + "'";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  std::string printed = testing::ReadFile(out.path() / "result.txt");
+  printed = printed.substr(0, printed.find_last_not_of('\n') + 1);
+  const std::string last = printed.substr(printed.rfind('\n') + 1);
+  EXPECT_EQ(nlohmann::json::parse(last),
+            nlohmann::json::parse(R"({"table": "orders", "ds": "2024-01-02", "kept": [0.9],
+                                      "p": {"x": 1}, "run": "scheduled__2024-01-02",
+                                      "json": "[1]"})"));
+  const auto manifest =
+      nlohmann::json::parse(testing::ReadFile(out.path() / "containers/manifest.json"));
+  ASSERT_EQ(manifest["tasks"].size(), 1u);
+  EXPECT_EQ(manifest["tasks"][0]["command_style"], "callable");
+  const std::string id = manifest["environments"][0]["id"];
+  EXPECT_NE(testing::ReadFile(out.path() / "containers" / ("env-" + id) / "Dockerfile")
+                .find("COPY containers/callables/ /opt/dagport/callables/"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace dagport

@@ -21,6 +21,7 @@ build and push the images with containers/build.sh before the DAGs run. A task w
 requirements have no image fails when it starts; run `dagport convert` again to add it.
 """
 import hashlib
+import json
 
 from airflow.providers.docker.operators.docker import DockerOperator
 
@@ -36,6 +37,21 @@ SETTINGS = {
 
 ENTRYPOINT = "/usr/local/bin/dagport-entrypoint"
 CONTAINER_NAME = "task"
+
+# The template context a moved callable receives (rendered per run, as JSON strings).
+CALLABLE_CONTEXT = {
+    "ds": "{{ ds }}",
+    "ds_nodash": "{{ ds_nodash }}",
+    "ts": "{{ ts }}",
+    "ts_nodash": "{{ ts_nodash }}",
+    "run_id": "{{ run_id }}",
+    "logical_date": "{{ logical_date }}",
+    "data_interval_start": "{{ data_interval_start }}",
+    "data_interval_end": "{{ data_interval_end }}",
+    "dag_id": "{{ dag.dag_id }}",
+    "task_id": "{{ task.task_id }}",
+    "try_number": "{{ ti.try_number }}",
+}
 
 
 def environment_key(python_version, requirements):
@@ -70,13 +86,29 @@ class ContainerTaskOperator(DockerOperator):
         cpu=None,
         memory=None,
         command_style="shell",
+        op_args=None,
+        op_kwargs=None,
         **kwargs,
     ):
-        if command_style not in ("shell", "python"):
-            raise ValueError("command_style must be 'shell' or 'python', not %r" % (command_style,))
+        if command_style not in ("shell", "python", "callable"):
+            raise ValueError(
+                "command_style must be 'shell', 'python' or 'callable', not %r" % (command_style,)
+            )
         python_version = str(python_version or SETTINGS["python_version"])
         env_id = environment_id(python_version, requirements)
         env_vars = {str(k): str(v) for k, v in (environment or {}).items()}
+        if command_style == "callable":
+            # command is "module:function" of a callable dagport moved into the image; the
+            # spec is rendered by Airflow like any templated field.
+            command = json.dumps(
+                {
+                    "callable": command,
+                    "args": list(op_args or ()),
+                    "kwargs": dict(op_kwargs or {}),
+                    "context": CALLABLE_CONTEXT,
+                }
+            )
+            env_vars.setdefault("DAGPORT_PARAMS", "{{ params | tojson }}")
         cpu = int(cpu or SETTINGS["cpu"])
         memory = int(memory or SETTINGS["memory"])
         super().__init__(
