@@ -90,6 +90,7 @@ bool LoadContainerOptions(const po::variables_map& vm,
     config = std::move(*loaded);
   }
   if (!target.empty()) config.target = *containers::ParseTarget(target);
+  if (vm["no-wrapper"].as<bool>()) config.wrapper = false;
   options.containers = std::move(config);
   return true;
 }
@@ -115,6 +116,9 @@ void AddConvertOptions(po::options_description& options) {
       "containers", po::value<std::string>(),
       "turn virtualenv-operator tasks into container tasks on: ecs (default), kubernetes, "
       "docker; none leaves them on the worker")(
+      "no-wrapper", po::bool_switch(),
+      "write container tasks as the target's operator itself (EcsRunTaskOperator, ...) "
+      "instead of ContainerTaskOperator")(
       "config", po::value<std::string>(),
       "the dagport.json to read (default: dagport.json in the converted folder, if any)");
   AddAnalysisOptions(options, false);

@@ -202,6 +202,10 @@ constexpr std::array kCodes = {
                    "A PythonVirtualenvOperator task's callable cannot move into its container "
                    "(a lambda, a method, a function dagport cannot find), or it uses Airflow, "
                    "which the image does not have. The task stays as it is, or needs a look."},
+    DiagnosticCode{"DP228", kInfo, "Wrapper kept under --no-wrapper",
+                   "With --no-wrapper a container task is written as the target's operator "
+                   "itself, but this call keeps ContainerTaskOperator: it runs a callable, asks "
+                   "for its own size, or makes tasks of several or unknown environments."},
 };
 
 static_assert(std::is_sorted(kCodes.begin(), kCodes.end(),

@@ -29,7 +29,20 @@ GraphSummary Summarize(const ir::DagFile& file, const AirflowVersion& target,
   GraphSummary summary;
   for (const ir::Dag& d : file.dags) {
     GraphSummary::Dag& dag = summary.dags[d.dag_id];
+    // --no-wrapper: a container task is the target's operator itself in the converted file.
+    std::string direct;
+    if (!original && project.container_config != nullptr && !project.container_config->wrapper) {
+      const containers::TargetOperator op =
+          containers::TargetOperatorFor(project.container_config->target, target);
+      direct = op.module + "." + op.name;
+    }
     for (const ir::Task& t : d.tasks) {
+      if (!direct.empty() && project.containers.tasks.contains({d.dag_id, t.task_id}) &&
+          OnTarget(t.operator_class, target, project) == direct) {
+        dag.tasks[t.task_id] =
+            std::string(containers::kWrapperModule) + "." + containers::kWrapperClass;
+        continue;
+      }
       dag.tasks[t.task_id] =
           original && project.containers.calls.contains({t.where.line, t.where.column})
               ? std::string(containers::kWrapperModule) + "." + containers::kWrapperClass

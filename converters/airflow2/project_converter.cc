@@ -382,6 +382,7 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
                                   file.diagnostics);
             container_facts = facts[input.config];
             container_facts.containers = found;
+            container_facts.container_config = &*options.containers;
             facts_of_file = &container_facts;
             pass.check.containers = std::move(found);
           }
@@ -516,6 +517,7 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
           if (!first.containers.empty()) {
             container_facts = *project;
             container_facts.containers = first.containers;
+            container_facts.container_config = &*options.containers;
             project = &container_facts;
           }
           const GraphSummary after =

@@ -35,6 +35,8 @@ struct ProjectFacts {
   /// What becomes a container task in the file being converted (converters/containers):
   /// operator classes, and single calls, with how their arguments map.
   containers::FileContainers containers;
+  /// The container conversion's configuration (null: no container conversion).
+  const containers::ContainerConfig* container_config = nullptr;
 };
 
 /// One change a rule made, for the report.

@@ -40,16 +40,30 @@ std::string WrapperName(const containers::OperatorMapping& m, const std::string&
   return "";
 }
 
-void RewriteCall(FileContext& ctx, const CallSite& site, const containers::OperatorMapping& m) {
+/// --no-wrapper: the call becomes the target's operator itself, for one known environment.
+struct Direct {
+  const containers::ContainerConfig* config = nullptr;
+  containers::TargetOperator op;
+  std::string environment;
+};
+
+void RewriteCall(FileContext& ctx, const CallSite& site, const containers::OperatorMapping& m,
+                 const Direct* direct = nullptr) {
   const TSNode function = ChildByField(site.call, "function");
   // The local name the call goes through: its import may become unused.
   TSNode root_name = function;
   while (NodeType(root_name) == "attribute") root_name = ChildByField(root_name, "object");
   if (NodeType(root_name) == "identifier") ctx.uses_removed[std::string(ctx.Text(root_name))]++;
-  ctx.edits.Replace(ts_node_start_byte(function), ts_node_end_byte(function),
-                    containers::kWrapperClass);
-  ctx.add_imports.insert(
-      fmt::format("from {} import {}", containers::kWrapperModule, containers::kWrapperClass));
+  const std::string class_name = direct != nullptr ? direct->op.name : containers::kWrapperClass;
+  ctx.edits.Replace(ts_node_start_byte(function), ts_node_end_byte(function), class_name);
+  if (direct != nullptr) {
+    ctx.add_imports.insert(fmt::format("from {} import {}", direct->op.module, direct->op.name));
+    ctx.providers.insert(direct->op.provider);
+  } else {
+    ctx.add_imports.insert(
+        fmt::format("from {} import {}", containers::kWrapperModule, containers::kWrapperClass));
+  }
+  std::string command_expression, environment_expression;  // direct: taken out of the call
 
   std::vector<std::pair<std::string, std::string>> variables;  // name -> expression
   // Deletions and additions wait until the end: an addition takes the place of a deleted last
@@ -84,6 +98,14 @@ void RewriteCall(FileContext& ctx, const CallSite& site, const containers::Opera
         continue;
       }
       const std::string renamed = WrapperName(m, name);
+      if (!renamed.empty() && direct != nullptr) {
+        // Baked into the image or the operator's own arguments.
+        if (renamed == "command") command_expression = ctx.Text(value);
+        if (renamed == "environment") environment_expression = ctx.Text(value);
+        deleted.push_back(argument);
+        ctx.keyword_fate[ts_node_start_byte(argument)] = "";
+        continue;
+      }
       if (!renamed.empty()) {
         if (renamed == "environment") environment_value = value;
         if (renamed != name) {
@@ -111,7 +133,11 @@ void RewriteCall(FileContext& ctx, const CallSite& site, const containers::Opera
       continue;
     }
     const std::string renamed = WrapperName(m, name);
-    if (!renamed.empty()) {
+    if (!renamed.empty() && direct != nullptr) {
+      if (renamed == "command") command_expression = ctx.Text(argument);
+      if (renamed == "environment") environment_expression = ctx.Text(argument);
+      deleted.push_back(argument);
+    } else if (!renamed.empty()) {
       ctx.edits.Replace(ts_node_start_byte(argument), ts_node_end_byte(argument),
                         renamed + "=" + std::string(ctx.Text(argument)));
       if (renamed == "environment") environment_value = argument;
@@ -124,18 +150,32 @@ void RewriteCall(FileContext& ctx, const CallSite& site, const containers::Opera
     std::string entries;
     for (const auto& [var, expression] : variables)
       entries += fmt::format("{}{}: {}", entries.empty() ? "" : ", ", "'" + var + "'", expression);
-    if (!ts_node_is_null(environment_value)) {
+    if (direct != nullptr) {
+      environment_expression =
+          environment_expression.empty()
+              ? "{" + entries + "}"
+              : fmt::format("dict({}, **{{{}}})", environment_expression, entries);
+    } else if (!ts_node_is_null(environment_value)) {
       ctx.edits.Replace(ts_node_start_byte(environment_value), ts_node_end_byte(environment_value),
                         fmt::format("dict({}, **{{{}}})", ctx.Text(environment_value), entries));
     } else {
       added.push_back(fmt::format("environment={{{}}}", entries));
     }
   }
-  // The class's own default Python, written out: the wrapper's default may differ.
-  if (!has_python && !m.python_version_default.empty())
-    added.push_back(fmt::format("python_version='{}'", m.python_version_default));
-  if (!m.command_style.empty() && m.command_style != "shell" && !has_style)
-    added.push_back("command_style='" + m.command_style + "'");
+  if (direct != nullptr) {
+    for (const auto& [keyword, expression] :
+         containers::DirectKeywords(*direct->config, ctx.options.target, direct->environment,
+                                    m.command_style.empty() ? "shell" : m.command_style,
+                                    command_expression, environment_expression)) {
+      added.push_back(keyword + "=" + expression);
+    }
+  } else {
+    // The class's own default Python, written out: the wrapper's default may differ.
+    if (!has_python && !m.python_version_default.empty())
+      added.push_back(fmt::format("python_version='{}'", m.python_version_default));
+    if (!m.command_style.empty() && m.command_style != "shell" && !has_style)
+      added.push_back("command_style='" + m.command_style + "'");
+  }
   const parser::NodeList items = ListItems(site.arguments);
   if (!added.empty() && items.size() > 0) {
     const TSNode last = items[items.size() - 1];
@@ -152,7 +192,7 @@ void RewriteCall(FileContext& ctx, const CallSite& site, const containers::Opera
   ctx.Changed(kRule, site.call,
               fmt::format("{} -> {}: the task runs in its own container, from the image built "
                           "for its requirements",
-                          ShortName(site.legacy), containers::kWrapperClass));
+                          ShortName(site.legacy), class_name));
   for (const std::string& name : dropped) {
     ctx.Report("DP224", site.call,
                fmt::format("argument '{}' of {} has no counterpart in the container task and "
@@ -168,6 +208,41 @@ void RewriteCall(FileContext& ctx, const CallSite& site, const containers::Opera
   }
 }
 
+/// Rewrites the call to the wrapper, or (--no-wrapper) to the target's operator when the call
+/// makes tasks of one known environment with a plain command.
+void Rewrite(FileContext& ctx, const CallSite& site, const containers::OperatorMapping& m) {
+  const containers::ContainerConfig* config = ctx.project.container_config;
+  if (config == nullptr || config->wrapper) return RewriteCall(ctx, site, m);
+  const ir::SourceRange at = ctx.tree.Range(site.call);
+  const auto envs = ctx.project.containers.call_environments.find({at.line, at.column});
+  std::string why;
+  if (m.command_style == "callable") {
+    why = "it runs a Python callable";
+  } else if (envs == ctx.project.containers.call_environments.end() || envs->second.size() != 1 ||
+             envs->second.begin()->empty()) {
+    why = "its tasks do not have one statically known environment";
+  } else if ((!m.cpu.empty() && !ts_node_is_null(FindKeyword(ctx.tree, site.arguments, m.cpu))) ||
+             (!m.memory.empty() &&
+              !ts_node_is_null(FindKeyword(ctx.tree, site.arguments, m.memory)))) {
+    why = "it asks for its own CPU or memory";
+  } else if (ts_node_is_null(FindKeyword(ctx.tree, site.arguments, m.command)) &&
+             std::find(m.parameters.begin(), m.parameters.end(), m.command) == m.parameters.end()) {
+    why = "its command is not an argument of the call";
+  }
+  if (!why.empty()) {
+    ctx.Report(
+        "DP228", site.call,
+        fmt::format("--no-wrapper: this call keeps {} because {}", containers::kWrapperClass, why),
+        "the wrapper computes it when the DAG is parsed; see docs/containers.md");
+    return RewriteCall(ctx, site, m);
+  }
+  Direct direct;
+  direct.config = config;
+  direct.op = containers::TargetOperatorFor(config->target, ctx.options.target);
+  direct.environment = *envs->second.begin();
+  RewriteCall(ctx, site, m, &direct);
+}
+
 }  // namespace
 
 void RuleContainerTasks(FileContext& ctx) {
@@ -175,12 +250,12 @@ void RuleContainerTasks(FileContext& ctx) {
   if (containers.empty()) return;
   for (const CallSite& site : ctx.calls) {
     if (auto it = containers.classes.find(site.legacy); it != containers.classes.end()) {
-      RewriteCall(ctx, site, it->second);
+      Rewrite(ctx, site, it->second);
       continue;
     }
     const ir::SourceRange at = ctx.tree.Range(site.call);
     if (auto it = containers.calls.find({at.line, at.column}); it != containers.calls.end())
-      RewriteCall(ctx, site, it->second);
+      Rewrite(ctx, site, it->second);
   }
   // Classes the DAG file defines itself are named <file stem>.<Class> and not imported.
   const std::string stem = std::filesystem::path(ctx.path).stem().string();
@@ -195,7 +270,7 @@ void RuleContainerTasks(FileContext& ctx) {
     site.call = call;
     site.arguments = ChildByField(call, "arguments");
     site.legacy = path;
-    if (NodeType(site.arguments) == "argument_list") RewriteCall(ctx, site, it->second);
+    if (NodeType(site.arguments) == "argument_list") Rewrite(ctx, site, it->second);
   }
 }
 

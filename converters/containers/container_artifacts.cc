@@ -121,7 +121,7 @@ std::string Manifest(const ContainerConfig& config, const ContainerPlan& plan) {
   Ordered root;
   root["format"] = "dagport.containers/1";
   root["target"] = std::string(TargetName(config.target));
-  root["wrapper"] = std::string(kWrapperModule) + "." + kWrapperClass;
+  root["wrapper"] = config.wrapper ? std::string(kWrapperModule) + "." + kWrapperClass : "";
   Ordered envs = Ordered::array();
   for (const auto& [id, env] : plan.environments) {
     Ordered e;

@@ -89,6 +89,14 @@ std::string ShortName(const std::string& path) {
   return dot == std::string::npos ? path : path.substr(dot + 1);
 }
 
+/// The task writes, creates or deletes a fixed path on the worker (not a fresh temporary one):
+/// two of its tasks running at once on one worker can meet there.
+bool WritesFixedHostPath(const ir::Task& task) {
+  return std::any_of(task.footprint.begin(), task.footprint.end(), [](const ir::HostAccess& a) {
+    return !a.unique && a.mode != "read" && a.path.starts_with("/");
+  });
+}
+
 const OperatorMapping* Configured(const ContainerConfig& config, const std::string& path) {
   if (auto it = config.operators.find(path); it != config.operators.end()) return &it->second;
   if (auto it = config.operators.find(ShortName(path)); it != config.operators.end())
@@ -220,10 +228,9 @@ FileContainers ContainersOf(const ir::DagFile& file, const ContainerConfig& conf
         if (out[path].command_style.empty()) out[path].command_style = "shell";
         continue;
       }
-      if (!config.detect || !task.InstallsOnWorker()) continue;
+      if (!config.detect || (!task.InstallsOnWorker() && !WritesFixedHostPath(task))) continue;
       if (cls == file.operator_classes.end()) {
-        // Airflow's own PythonVirtualenvOperator builds its virtualenv in a fresh temporary
-        // folder: not shared, so not a conflict; moving callables into images is not built yet.
+        // Not a class of the analysed code (Airflow's own operators are handled above).
         continue;
       }
       OperatorMapping m = GuessMapping(names);
@@ -234,6 +241,9 @@ FileContainers ContainersOf(const ir::DagFile& file, const ContainerConfig& conf
           [](const ir::HostAccess& a) { return a.resource == "virtualenv" && a.mode == "read"; });
       m.command_style = runs_venv_python ? "python" : "shell";
       if (m.command.empty() || !m.python_callable.empty()) {
+        // A class that only writes fixed paths and runs no command is not a command runner:
+        // its execute() does more than a container task would, so it stays.
+        if (!task.InstallsOnWorker()) continue;
         if (reported.insert(path).second) {
           diagnostics.push_back(ir::MakeDiagnostic(
               "DP222", file.path, task.where,
@@ -319,6 +329,7 @@ void AddToPlan(const ir::DagFile& file, const parser::SyntaxTree& tree, FileCont
       ct.operator_class = task.operator_class;
       ct.command_style = m.command_style.empty() ? "shell" : m.command_style;
       ct.footprint = task.footprint;
+      containers.tasks.emplace(dag.dag_id, task.task_id);
       ReportHandOffs(file.path, dag, task, diagnostics);
       if (m.command_style == "callable") {
         const std::pair<uint32_t, uint32_t> at = {task.where.line, task.where.column};
@@ -349,6 +360,7 @@ void AddToPlan(const ir::DagFile& file, const parser::SyntaxTree& tree, FileCont
                         task.task_id, m.requirements),
             "write them as a literal list (or a module constant); the container task fails "
             "until an image for them exists"));
+        containers.call_environments[{task.where.line, task.where.column}].insert("");
         plan.tasks.push_back(std::move(ct));
         continue;
       }
@@ -376,6 +388,7 @@ void AddToPlan(const ir::DagFile& file, const parser::SyntaxTree& tree, FileCont
            }));
       env.tasks.push_back(dag.dag_id + "." + task.task_id);
       std::sort(env.tasks.begin(), env.tasks.end());
+      containers.call_environments[{task.where.line, task.where.column}].insert(ct.environment);
       plan.tasks.push_back(std::move(ct));
     }
   }

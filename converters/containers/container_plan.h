@@ -6,6 +6,7 @@
 /// named by a content hash, computed the same way by the generated wrapper module at run time.
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,10 @@ struct FileContainers {
   std::map<std::string, OperatorMapping> classes;
   /// By the position (line, column) of the operator call in the file.
   std::map<std::pair<uint32_t, uint32_t>, OperatorMapping> calls;
+  /// Filled by AddToPlan: the environments of the tasks each call (by position) makes ("" for
+  /// one not known), and the container tasks by (dag_id, task_id).
+  std::map<std::pair<uint32_t, uint32_t>, std::set<std::string>> call_environments;
+  std::set<std::pair<std::string, std::string>> tasks;
   bool empty() const { return classes.empty() && calls.empty(); }
   /// The mapping of `task`, or null when it stays as it is.
   const OperatorMapping* Find(const ir::Task& task) const;

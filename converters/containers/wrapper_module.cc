@@ -97,6 +97,57 @@ TargetOperator TargetOperatorFor(Target target, const airflow2::AirflowVersion& 
   return op;
 }
 
+std::vector<std::pair<std::string, std::string>> DirectKeywords(
+    const ContainerConfig& config, const airflow2::AirflowVersion& version,
+    const std::string& env_id, const std::string& style, const std::string& command,
+    const std::string& environment) {
+  const Deployment& d = config.deployment;
+  const std::string image = d.registry + "/" + d.repository + ":env-" + env_id;
+  const std::string argv = fmt::format("[{}, {}]", Py(style), command);
+  std::vector<std::pair<std::string, std::string>> k;
+  switch (config.target) {
+    case Target::kEcs: {
+      std::string container =
+          fmt::format("{{\"name\": {}, \"command\": {}", Py(kContainerName), argv);
+      if (!environment.empty()) {
+        container += fmt::format(
+            ", \"environment\": [{{\"name\": str(k), \"value\": str(v)}} for k, v in ({}).items()]",
+            environment);
+      }
+      container += "}";
+      k = {{"cluster", Py(d.cluster)},
+           {"task_definition", Py("dagport-" + env_id)},
+           {"launch_type", "\"FARGATE\""},
+           {"overrides", fmt::format("{{\"containerOverrides\": [{}]}}", container)},
+           {"network_configuration",
+            fmt::format("{{\"awsvpcConfiguration\": {{\"subnets\": {}, \"securityGroups\": {}, "
+                        "\"assignPublicIp\": {}}}}}",
+                        PyList(d.subnets), PyList(d.security_groups),
+                        d.assign_public_ip ? "\"ENABLED\"" : "\"DISABLED\"")},
+           {"awslogs_group", Py(d.log_group)},
+           {"awslogs_region", Py(d.region)},
+           {"awslogs_stream_prefix", Py(std::string("dagport/") + kContainerName)},
+           {version < airflow2::AirflowVersion{2, 8, 0} ? "region" : "region_name", Py(d.region)}};
+      if (d.aws_conn_id != "aws_default") k.emplace_back("aws_conn_id", Py(d.aws_conn_id));
+      break;
+    }
+    case Target::kKubernetes:
+      k = {{"namespace", Py(d.namespace_)},
+           {"image", Py(image)},
+           {"cmds", "[\"/usr/local/bin/dagport-entrypoint\"]"},
+           {"arguments", argv}};
+      if (!environment.empty()) k.emplace_back("env_vars", environment);
+      k.emplace_back("get_logs", "True");
+      break;
+    case Target::kDocker:
+      k = {{"image", Py(image)}, {"command", argv}};
+      if (!environment.empty()) k.emplace_back("environment", environment);
+      k.emplace_back("docker_url", Py(d.docker_url));
+      break;
+  }
+  return k;
+}
+
 std::string WrapperModule(const ContainerConfig& config, const airflow2::AirflowVersion& version) {
   const TargetOperator op = TargetOperatorFor(config.target, version);
   const Deployment& d = config.deployment;

@@ -31,6 +31,15 @@ struct TargetOperator {
 /// std::runtime_error when the API data has no such operator for that version.
 TargetOperator TargetOperatorFor(Target target, const airflow2::AirflowVersion& version);
 
+/// For --no-wrapper: the keywords of the target's operator for one task written directly, as
+/// Python source: the deployment settings as literals, the image or task definition of
+/// environment `env_id`, and the call's own `command` and `environment` expressions
+/// (`environment` may be empty).
+std::vector<std::pair<std::string, std::string>> DirectKeywords(
+    const ContainerConfig& config, const airflow2::AirflowVersion& version,
+    const std::string& env_id, const std::string& style, const std::string& command,
+    const std::string& environment);
+
 /// The module's text. The same inputs give the same bytes.
 std::string WrapperModule(const ContainerConfig& config, const airflow2::AirflowVersion& version);
 

@@ -387,3 +387,50 @@ TEST(ContainerConfig, CustomCallableMappingsAreRefusedForNow) {
 
 }  // namespace
 }  // namespace dagport::converters::containers
+
+namespace dagport::converters::containers {
+namespace {
+
+TEST(ContainerPlan, CommandRunnersThatWriteFixedPathsAreContainerClassesOthersAreNot) {
+  parser::ModuleLoader loader({}, {});
+  const std::string source = R"PY(import os
+import subprocess
+from datetime import datetime
+from airflow import DAG
+from airflow.models import BaseOperator
+
+class ScriptOp(BaseOperator):
+    def __init__(self, command, *args, **kwargs):
+        super(ScriptOp, self).__init__(*args, **kwargs)
+        self.command = command
+
+    def execute(self, context):
+        with open('/tmp/run_{}.lock'.format(context['ds']), 'w') as f:
+            f.write('1')
+        subprocess.check_call(self.command, shell=True)
+
+class UploadOp(BaseOperator):
+    def __init__(self, key, *args, **kwargs):
+        super(UploadOp, self).__init__(*args, **kwargs)
+        self.key = key
+
+    def execute(self, context):
+        with open('/tmp/upload.json', 'w') as f:
+            f.write(self.key)
+
+dag = DAG('d', start_date=datetime(2021, 1, 1))
+ScriptOp(command='run.sh', task_id='a', dag=dag)
+UploadOp(key='k', task_id='b', dag=dag)
+)PY";
+  const parser::SyntaxTree tree = parser::SyntaxTree::Parse(source);
+  const ir::DagFile file = parser::AnalyzeTree("ops.py", tree, loader, {}).file;
+  std::vector<ir::Diagnostic> diagnostics;
+  const FileContainers found = ContainersOf(file, ContainerConfig{}, diagnostics);
+  EXPECT_TRUE(found.classes.contains("ops.ScriptOp"));
+  EXPECT_FALSE(found.classes.contains("ops.UploadOp"));
+  EXPECT_TRUE(diagnostics.empty());
+  EXPECT_EQ(found.classes.at("ops.ScriptOp").command_style, "shell");
+}
+
+}  // namespace
+}  // namespace dagport::converters::containers

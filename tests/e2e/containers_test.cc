@@ -290,3 +290,76 @@ with DAG('pv', start_date=datetime(2021, 1, 1), schedule_interval='@daily') as d
 
 }  // namespace
 }  // namespace dagport
+
+namespace dagport {
+namespace {
+
+TEST(ContainersE2E, NoWrapperWritesTheTargetsOperatorItself) {
+  ASSERT_EQ(std::system("python3 --version > /dev/null 2>&1"), 0) << "python3 is missing";
+  for (const std::string target : {"ecs", "kubernetes", "docker"}) {
+    SCOPED_TRACE(target);
+    TempDir out;
+    const auto r =
+        RunDagport({"convert", "samples/legacy_dags", "-o", out.path().string(), "--days-ago-from",
+                    "2024-01-01", "--containers", target, "--no-wrapper"},
+                   testing::SourceDir(), {"NO_COLOR=1"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;  // the sample's one file that needs a person
+    EXPECT_EQ(r.err.find("DP209"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("DP213"), std::string::npos) << r.err;
+    const auto manifest =
+        nlohmann::json::parse(testing::ReadFile(out.path() / "containers/manifest.json"));
+    EXPECT_EQ(manifest["wrapper"], "");
+    for (const auto& task : manifest["tasks"]) {
+      const std::string dag = testing::ReadFile(
+          out.path() / "dags" / fs::path(task["file"].get<std::string>()).filename());
+      EXPECT_EQ(dag.find("ContainerTaskOperator"), std::string::npos) << dag;
+      const std::string env = task["environment"];
+      const std::string reference =
+          target == "ecs" ? "task_definition=\"dagport-" + env + "\"" : ":env-" + env + "\"";
+      EXPECT_NE(dag.find(reference), std::string::npos) << reference << "\n" << dag;
+      const std::string compile =
+          "python3 -m py_compile '" +
+          (out.path() / "dags" / fs::path(task["file"].get<std::string>()).filename()).string() +
+          "'";
+      EXPECT_EQ(std::system(compile.c_str()), 0);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace dagport
+
+namespace dagport {
+namespace {
+
+TEST(ContainersE2E, NoWrapperKeepsTheWrapperWhereItMustAndSaysWhy) {
+  TempDir in, out;
+  in.Write("dags/p.py", R"PY(from datetime import datetime
+from airflow import DAG
+from airflow.models import Variable
+from airflow.operators.python_operator import PythonVirtualenvOperator
+from airflow.operators.bash_operator import BashOperator
+
+def work():
+    return 1
+
+with DAG('p', start_date=datetime(2021, 1, 1), schedule_interval=None) as dag:
+    a = PythonVirtualenvOperator(task_id='a', python_callable=work, requirements=['six'])
+    b = BashOperator(task_id='b', bash_command='pip install six && python -c "import six"')
+    a >> b
+)PY");
+  const auto r =
+      RunDagport({"convert", in.path().string(), "-o", out.path().string(), "--no-wrapper"}, {},
+                 {"NO_COLOR=1"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::string dag = testing::ReadFile(out.path() / "dags/p.py");
+  EXPECT_NE(dag.find("a = ContainerTaskOperator(task_id='a', command='p__work:work'"),
+            std::string::npos)
+      << dag;
+  EXPECT_NE(dag.find("b = EcsRunTaskOperator(task_id='b', cluster="), std::string::npos) << dag;
+  EXPECT_NE(r.err.find("DP228"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("it runs a Python callable"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace dagport
