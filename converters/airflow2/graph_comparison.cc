@@ -14,9 +14,12 @@ namespace {
 /// An operator class as it is on the target, so that a 1.x path and its 2.x successor compare
 /// equal.
 std::string OnTarget(const std::string& path, const AirflowVersion& target,
-                     const ProjectFacts& project) {
+                     const ProjectFacts& project, bool original) {
   const std::string canonical = CanonicalLegacyPath(path, project);
-  if (project.containers.classes.contains(canonical) || project.containers.classes.contains(path))
+  // A task of a container class is a container task after the conversion: in the converted
+  // file it must be one already (a call left unconverted is a difference).
+  if (original &&
+      (project.containers.classes.contains(canonical) || project.containers.classes.contains(path)))
     return std::string(containers::kWrapperModule) + "." + containers::kWrapperClass;
   std::string moved = TargetPath(Api::Get(), canonical, target);
   return moved.empty() ? canonical : moved;
@@ -38,7 +41,7 @@ GraphSummary Summarize(const ir::DagFile& file, const AirflowVersion& target,
     }
     for (const ir::Task& t : d.tasks) {
       if (!direct.empty() && project.containers.tasks.contains({d.dag_id, t.task_id}) &&
-          OnTarget(t.operator_class, target, project) == direct) {
+          OnTarget(t.operator_class, target, project, original) == direct) {
         dag.tasks[t.task_id] =
             std::string(containers::kWrapperModule) + "." + containers::kWrapperClass;
         continue;
@@ -46,7 +49,7 @@ GraphSummary Summarize(const ir::DagFile& file, const AirflowVersion& target,
       dag.tasks[t.task_id] =
           original && project.containers.calls.contains({t.where.line, t.where.column})
               ? std::string(containers::kWrapperModule) + "." + containers::kWrapperClass
-              : OnTarget(t.operator_class, target, project);
+              : OnTarget(t.operator_class, target, project, original);
     }
     for (const ir::Edge& e : d.edges) dag.edges.emplace(e.from, e.to);
   }

@@ -468,6 +468,53 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
         result.files[i] = std::move(file);
       });
 
+  // 1b. Container classes are found from the DAG files' tasks; a helper module that calls one
+  // (a task factory) holds no tasks of its own, so it is converted again with every container
+  // class of the project. Rare, and sequential.
+  if (options.containers) {
+    std::map<std::string, containers::OperatorMapping> project_classes;
+    for (const FirstCheck& check : first_checks)
+      project_classes.insert(check.containers.classes.begin(), check.containers.classes.end());
+    for (size_t i = 0; i < inputs.size() && !project_classes.empty(); ++i) {
+      FileResult& file = result.files[i];
+      if (!file.python || !first_checks[i].containers.empty() ||
+          (file.status != FileStatus::kConverted && file.status != FileStatus::kUnchanged))
+        continue;
+      std::string bytes;
+      try {
+        bytes = ReadFileBytes(inputs[i].path);
+      } catch (const std::exception&) {
+        continue;
+      }
+      const bool mentions =
+          std::any_of(project_classes.begin(), project_classes.end(), [&](const auto& entry) {
+            const std::string& path = entry.first;
+            return bytes.find(path.substr(path.rfind('.') + 1)) != std::string::npos;
+          });
+      if (!mentions) continue;
+      ProjectFacts project = facts[inputs[i].config];
+      project.containers.classes = project_classes;
+      project.container_config = &*options.containers;
+      const parser::SyntaxTree tree = parser::SyntaxTree::Parse(std::string(WithoutBom(bytes)));
+      FileConversion conversion = ConvertTree(file.input, tree, options.convert, project);
+      if (!conversion.converted || !conversion.changed) continue;
+      const bool rewrote = std::any_of(
+          conversion.changes.begin(), conversion.changes.end(),
+          [](const AppliedChange& c) { return c.rule == std::string("container-tasks"); });
+      if (!rewrote) continue;
+      file.changes = std::move(conversion.changes);
+      file.diagnostics = std::move(conversion.diagnostics);
+      file.providers = std::move(conversion.providers);
+      result.providers.insert(file.providers.begin(), file.providers.end());
+      file.status = FileStatus::kConverted;
+      if (options.keep_texts) {
+        file.original = tree.text();
+        file.converted = conversion.text;
+      }
+      (*overlay)[fs::path(file.input).lexically_normal().string()] = std::move(conversion.text);
+    }
+  }
+
   auto text_of = [&](size_t i) -> std::string_view {
     const FileResult& f = result.files[i];
     if (f.status == FileStatus::kConverted)

@@ -363,3 +363,51 @@ with DAG('p', start_date=datetime(2021, 1, 1), schedule_interval=None) as dag:
 
 }  // namespace
 }  // namespace dagport
+
+namespace dagport {
+namespace {
+
+TEST(ContainersE2E, TaskFactoriesInHelperModulesAreRewrittenToo) {
+  TempDir in, out;
+  in.Write(
+      "plugins/venv_operator.py",
+      testing::ReadFile(testing::SourceDir() / "samples/legacy_dags/plugins/venv_operator.py"));
+  in.Write("dags/common/__init__.py", "");
+  in.Write("dags/common/factory.py",
+           R"PY(from airflow.operators.venv_plugin import VirtualenvTaskOperator
+
+
+def venv_task(dag, name):
+    return VirtualenvTaskOperator(
+        task_id='run_' + name,
+        project='p',
+        requirements=['six==1.16.0'],
+        command='/opt/{}.py'.format(name),
+        dag=dag,
+    )
+)PY");
+  in.Write("dags/d.py", R"PY(from datetime import datetime
+from airflow import DAG
+from common.factory import venv_task
+
+dag = DAG('tf', start_date=datetime(2021, 1, 1), schedule_interval=None)
+a = venv_task(dag, 'a')
+b = venv_task(dag, 'b')
+a >> b
+)PY");
+  const auto r =
+      RunDagport({"convert", in.path().string(), "-o", out.path().string()}, {}, {"NO_COLOR=1"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find("DP209"), std::string::npos) << r.err;
+  const std::string factory = testing::ReadFile(out.path() / "dags/common/factory.py");
+  EXPECT_NE(factory.find("return ContainerTaskOperator(\n        task_id='run_' + name,"),
+            std::string::npos)
+      << factory;
+  EXPECT_NE(factory.find("from dagport_container import ContainerTaskOperator"), std::string::npos);
+  const auto manifest =
+      nlohmann::json::parse(testing::ReadFile(out.path() / "containers/manifest.json"));
+  EXPECT_EQ(manifest["tasks"].size(), 2u);
+}
+
+}  // namespace
+}  // namespace dagport
