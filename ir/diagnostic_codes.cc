@@ -206,6 +206,10 @@ constexpr std::array kCodes = {
                    "With --no-wrapper a container task is written as the target's operator "
                    "itself, but this call keeps ContainerTaskOperator: it runs a callable, asks "
                    "for its own size, or makes tasks of several or unknown environments."},
+    DiagnosticCode{"DP229", kWarning, "Operator code not carried into the container",
+                   "The container runs only the operator's command. What its execute() did "
+                   "around it on the worker (a scratch file, a lock file) is not done in the "
+                   "container; if the command needs it, the command must do it."},
 };
 
 static_assert(std::is_sorted(kCodes.begin(), kCodes.end(),

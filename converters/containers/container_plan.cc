@@ -317,11 +317,30 @@ bool MoveCallable(const ir::DagFile& file, const parser::SyntaxTree& tree, const
 void AddToPlan(const ir::DagFile& file, const parser::SyntaxTree& tree, FileContainers& containers,
                const ContainerConfig& config, ContainerPlan& plan,
                std::vector<ir::Diagnostic>& diagnostics) {
+  std::set<std::string> reported;  // classes DP229 was reported for
   for (const ir::Dag& dag : file.dags) {
     for (const ir::Task& task : dag.tasks) {
       const OperatorMapping* mapping = containers.Find(task);
       if (mapping == nullptr) continue;
       const OperatorMapping& m = *mapping;
+      if (containers.classes.contains(task.operator_class)) {
+        // What execute() does besides building the environment and running the command is not
+        // done in the container: say so, once per class.
+        std::vector<std::string> left;
+        for (const ir::HostAccess& a : task.footprint) {
+          if (a.resource == "file" && a.mode != "read" && !a.unique)
+            left.push_back(a.mode + " " + a.path);
+        }
+        if (!left.empty() && reported.insert(task.operator_class).second) {
+          diagnostics.push_back(ir::MakeDiagnostic(
+              "DP229", file.path, task.where,
+              fmt::format("the container runs only the command of '{}': what its execute() does "
+                          "around it ({}) is not done there",
+                          ShortName(task.operator_class), fmt::join(left, ", ")),
+              "if the command needs it, have the command do it, or pass values as environment "
+              "variables (dagport.json environment_variables)"));
+        }
+      }
       ContainerTask ct;
       ct.file = file.path;
       ct.dag_id = dag.dag_id;
