@@ -117,7 +117,8 @@ std::string ReportJson(const ProjectResult& result, const AirflowVersion& target
       {"converted", t.converted}, {"unchanged", t.unchanged}, {"copied", t.copied},
       {"skipped", t.skipped},     {"not_written", t.failed},  {"dag_files", t.dag_files},
       {"dags", t.dags},           {"tasks", t.tasks},         {"changes", t.changes},
-      {"errors", t.errors},       {"warnings", t.warnings},   {"no_manual_work", t.no_manual_work}};
+      {"errors", t.errors},       {"warnings", t.warnings},   {"no_manual_work", t.no_manual_work},
+      {"loads_without_edit", t.loads_without_edit}};
   for (const auto& [name, value] : totals) {
     w.Key(name);
     w.Uint(value);

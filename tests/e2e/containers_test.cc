@@ -107,8 +107,10 @@ TEST(ContainersE2E, EcsOutputMatchesTheGoldenTree) {
   EXPECT_EQ(r.err.find("DP225"), std::string::npos) << r.err;
   EXPECT_NE(tree.at("plugins/dagport_container.py").find("subnet-00000000000000001"),
             std::string::npos);
-  // Files handed over through /tmp between a bash task and a container task are reported.
+  // Files handed over through /tmp between a bash task and a container task are reported, and
+  // so is the scratch file the operator's execute() wrote around the command.
   EXPECT_NE(r.err.find("DP226"), std::string::npos);
+  EXPECT_NE(r.err.find("DP229"), std::string::npos);
   EXPECT_NE(tree.at("requirements.txt").find("apache-airflow-providers-amazon"), std::string::npos);
 }
 

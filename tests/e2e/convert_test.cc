@@ -129,6 +129,7 @@ TEST(Convert, ReportsAsJsonAndMarkdown) {
   EXPECT_EQ(report["totals"]["converted"], 1);
   EXPECT_EQ(report["totals"]["skipped"], 1);
   EXPECT_EQ(report["totals"]["copied"], 1);
+  EXPECT_EQ(report["totals"]["loads_without_edit"], 1);
   bool found = false;
   for (const auto& f : report["files"]) {
     if (f["input"].get<std::string>().ends_with("orders.py")) {
