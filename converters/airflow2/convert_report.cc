@@ -112,13 +112,22 @@ std::string ReportJson(const ProjectResult& result, const AirflowVersion& target
   w.Member("target", target.ToString());
   w.Key("totals");
   w.BeginObject();
-  const std::pair<const char*, size_t> totals[] = {
-      {"files", t.files},         {"python_files", t.python}, {"airflow_files", t.airflow_files},
-      {"converted", t.converted}, {"unchanged", t.unchanged}, {"copied", t.copied},
-      {"skipped", t.skipped},     {"not_written", t.failed},  {"dag_files", t.dag_files},
-      {"dags", t.dags},           {"tasks", t.tasks},         {"changes", t.changes},
-      {"errors", t.errors},       {"warnings", t.warnings},   {"no_manual_work", t.no_manual_work},
-      {"loads_without_edit", t.loads_without_edit}};
+  const std::pair<const char*, size_t> totals[] = {{"files", t.files},
+                                                   {"python_files", t.python},
+                                                   {"airflow_files", t.airflow_files},
+                                                   {"converted", t.converted},
+                                                   {"unchanged", t.unchanged},
+                                                   {"copied", t.copied},
+                                                   {"skipped", t.skipped},
+                                                   {"not_written", t.failed},
+                                                   {"dag_files", t.dag_files},
+                                                   {"dags", t.dags},
+                                                   {"tasks", t.tasks},
+                                                   {"changes", t.changes},
+                                                   {"errors", t.errors},
+                                                   {"warnings", t.warnings},
+                                                   {"no_manual_work", t.no_manual_work},
+                                                   {"loads_without_edit", t.loads_without_edit}};
   for (const auto& [name, value] : totals) {
     w.Key(name);
     w.Uint(value);

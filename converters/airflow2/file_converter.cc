@@ -101,8 +101,10 @@ std::vector<CallSite> FindCallSites(const parser::SyntaxTree& tree,
     site.is_dag = parser::IsAirflowDagPath(site.legacy);
     site.target = TargetPath(api, site.legacy, target);
     const bool airflow = site.legacy.starts_with("airflow.") || site.legacy != *path;
-    if (!airflow && site.target.empty() && !project.containers.classes.contains(site.legacy))
-      continue;
+    if (!airflow && site.target.empty() && !project.containers.classes.contains(site.legacy)) {
+      const ir::SourceRange at = tree.Range(call);
+      if (!project.containers.calls.contains({at.line, at.column})) continue;
+    }
     out.push_back(std::move(site));
   }
   return out;

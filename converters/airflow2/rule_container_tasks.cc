@@ -264,13 +264,20 @@ void RuleContainerTasks(FileContext& ctx) {
     if (NodeType(function) != "identifier" || ctx.imports.Find(std::string(ctx.Text(function))))
       continue;
     const std::string path = stem + "." + std::string(ctx.Text(function));
-    auto it = containers.classes.find(path);
-    if (it == containers.classes.end()) continue;
+    const containers::OperatorMapping* mapping = nullptr;
+    if (auto it = containers.classes.find(path); it != containers.classes.end()) {
+      mapping = &it->second;
+    } else {
+      const ir::SourceRange at = ctx.tree.Range(call);
+      if (auto c = containers.calls.find({at.line, at.column}); c != containers.calls.end())
+        mapping = &c->second;
+    }
+    if (mapping == nullptr) continue;
     CallSite site;
     site.call = call;
     site.arguments = ChildByField(call, "arguments");
     site.legacy = path;
-    if (NodeType(site.arguments) == "argument_list") Rewrite(ctx, site, it->second);
+    if (NodeType(site.arguments) == "argument_list") Rewrite(ctx, site, *mapping);
   }
 }
 

@@ -214,12 +214,15 @@ OperatorMapping ReadMapping(const Json& j, const std::vector<std::string>& path)
         m.environment_variables[argument] = ReadString(variable, Child(at, argument));
     }
   }
-  if (!m.python_callable.empty())
-    throw ConfigError{Child(path, "python_callable"),
-                      "moving a custom operator's callable into its container is not supported "
-                      "yet (PythonVirtualenvOperator's is); map a command instead"};
-  if (m.command.empty())
-    throw ConfigError{path, "say which argument holds the command (\"command\")"};
+  if (!m.python_callable.empty() && !m.command.empty())
+    throw ConfigError{path,
+                      "map either a command (\"command\") or a callable "
+                      "(\"python_callable\"), not both"};
+  if (m.command.empty() && m.python_callable.empty())
+    throw ConfigError{path,
+                      "say which argument holds the command (\"command\") or the callable "
+                      "(\"python_callable\")"};
+  if (!m.python_callable.empty()) m.command_style = "callable";
   return m;
 }
 

@@ -214,18 +214,25 @@ FileContainers ContainersOf(const ir::DagFile& file, const ContainerConfig& conf
         return "";
       };
       if (const OperatorMapping* m = Configured(config, path)) {
-        out[path] = *m;
-        out[path].parameters = names;
+        OperatorMapping mapping = *m;
+        mapping.parameters = names;
         // The class's own parameters that are not mapped have no meaning in the container.
         for (const std::string& n : names) {
           if (n != m->requirements && n != m->python_version && n != m->command &&
-              n != m->environment && n != m->cpu && n != m->memory &&
+              n != m->python_callable && n != m->environment && n != m->cpu && n != m->memory &&
               !m->environment_variables.contains(n) &&
               std::find(m->drop.begin(), m->drop.end(), n) == m->drop.end())
-            out[path].drop.push_back(n);
+            mapping.drop.push_back(n);
         }
-        out[path].python_version_default = default_of(m->python_version);
-        if (out[path].command_style.empty()) out[path].command_style = "shell";
+        mapping.python_version_default = default_of(m->python_version);
+        if (mapping.command_style.empty()) mapping.command_style = "shell";
+        if (mapping.command_style == "callable") {
+          // Call by call, as PythonVirtualenvOperator: AddToPlan takes back the calls whose
+          // callable cannot move.
+          result.calls[{task.where.line, task.where.column}] = std::move(mapping);
+        } else {
+          out[path] = std::move(mapping);
+        }
         continue;
       }
       if (!config.detect || (!task.InstallsOnWorker() && !WritesFixedHostPath(task))) continue;

@@ -376,13 +376,64 @@ VenvOp('analytics', ['x==1', 'y==2'], 'run.py --date {{ ds }}', task_id='a', dag
       << out;
 }
 
-TEST(ContainerConfig, CustomCallableMappingsAreRefusedForNow) {
+TEST(ContainerConfig, ACommandOrACallableNotBoth) {
   std::vector<ir::Diagnostic> d;
   EXPECT_FALSE(ParseContainerConfig(
       R"({"containers": {"operators": {"X": {"command": "c", "python_callable": "f"}}}})",
       "dagport.json", d));
   ASSERT_EQ(d.size(), 1u);
-  EXPECT_NE(d[0].message.find("not supported yet"), std::string::npos) << d[0].message;
+  EXPECT_NE(d[0].message.find("not both"), std::string::npos) << d[0].message;
+}
+
+TEST(ContainerPlan, ConfiguredCustomCallablesMoveIntoTheImage) {
+  parser::ModuleLoader loader({}, {});
+  const std::string source = R"PY(from datetime import datetime
+from airflow import DAG
+from airflow.models import BaseOperator
+
+LIMIT = 3
+
+class VenvCallableOp(BaseOperator):
+    def __init__(self, fn, packages, project, *args, **kwargs):
+        super(VenvCallableOp, self).__init__(*args, **kwargs)
+        self.fn = fn
+
+    def execute(self, context):
+        return self.fn()
+
+def top():
+    return list(range(LIMIT))
+
+dag = DAG('d', start_date=datetime(2021, 1, 1))
+VenvCallableOp(fn=top, packages=['six==1.16.0'], project='x', task_id='a', dag=dag)
+)PY";
+  std::vector<ir::Diagnostic> diagnostics;
+  auto config = ParseContainerConfig(
+      R"({"containers": {"operators": {"VenvCallableOp": {"python_callable": "fn",
+          "requirements": "packages", "python_version": "py"}}}})",
+      "dagport.json", diagnostics);
+  ASSERT_TRUE(config) << diagnostics[0].message;
+  const parser::SyntaxTree tree = parser::SyntaxTree::Parse(source);
+  const ir::DagFile file = parser::AnalyzeTree("ops.py", tree, loader, {}).file;
+  FileContainers found = ContainersOf(file, *config, diagnostics);
+  ASSERT_EQ(found.calls.size(), 1u);
+  ContainerPlan plan;
+  AddToPlan(file, tree, found, *config, plan, diagnostics);
+  ASSERT_EQ(plan.tasks.size(), 1u);
+  EXPECT_EQ(plan.tasks[0].command, "ops__top:top");
+  EXPECT_EQ(plan.tasks[0].environment, EnvironmentId(config->python_version, {"six==1.16.0"}));
+  ASSERT_TRUE(plan.callables.contains("ops__top"));
+  EXPECT_NE(plan.callables.at("ops__top").find("LIMIT = 3"), std::string::npos);
+  airflow2::ProjectFacts facts;
+  facts.containers = found;
+  const std::string out = airflow2::ConvertFile("ops.py", source, {}, facts).text;
+  EXPECT_NE(out.find("ContainerTaskOperator(command='ops__top:top', requirements=['six==1.16.0'], "
+                     "task_id='a', dag=dag, command_style='callable')"),
+            std::string::npos)
+      << out;
+  for (const ir::Diagnostic& d : diagnostics) {
+    if (d.code != "DP224") ADD_FAILURE() << d.code << " " << d.message;
+  }
 }
 
 }  // namespace
