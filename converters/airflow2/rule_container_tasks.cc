@@ -177,7 +177,7 @@ void RewriteCall(FileContext& ctx, const CallSite& site, const containers::Opera
       added.push_back("command_style='" + m.command_style + "'");
   }
   const parser::NodeList items = ListItems(site.arguments);
-  if (!added.empty() && items.size() > 0) {
+  if (!added.empty() && !items.empty()) {
     const TSNode last = items[items.size() - 1];
     auto it =
         std::find_if(deleted.begin(), deleted.end(), [&](TSNode n) { return ts_node_eq(n, last); });
