@@ -12,6 +12,7 @@
 #include "converters/airflow2/api_check.h"
 #include "converters/airflow2/file_converter.h"
 #include "converters/airflow2/graph_comparison.h"
+#include "converters/airflow2/project_inputs.h"
 #include "converters/airflow2/requirements.h"
 #include "converters/atomic_file.h"
 #include "converters/containers/container_artifacts.h"
@@ -51,145 +52,6 @@ std::vector<ir::Diagnostic> AllDiagnostics(const ProjectResult& result) {
   all.insert(all.end(), result.diagnostics.begin(), result.diagnostics.end());
   return all;
 }
-
-namespace {
-
-struct ImportConfig {
-  std::vector<std::string> roots, plugins;
-  std::string key;
-};
-
-struct Input {
-  fs::path path;
-  fs::path relative;  ///< under the output folder
-  size_t config = 0;
-  std::string bytes;  ///< the file as read (for copies)
-};
-
-bool SkippedFolder(const fs::path& p) {
-  const std::string name = p.filename().string();
-  return name == ".git" || name == ".hg" || name == ".svn" || name == "__pycache__";
-}
-
-ImportConfig ConfigFor(const fs::path& root, const std::vector<std::string>& extra) {
-  ImportConfig c;
-  std::error_code ec;
-  // A deployment folder (dags/ and plugins/ side by side): the DAG folder is dags/.
-  if (fs::is_directory(root / "dags", ec)) c.roots.push_back((root / "dags").string());
-  c.roots.push_back(root.empty() ? "." : root.string());
-  for (const fs::path& candidate : {root / "plugins", root / ".." / "plugins"}) {
-    if (fs::is_directory(candidate, ec)) c.plugins.push_back(candidate.lexically_normal().string());
-  }
-  c.plugins.insert(c.plugins.end(), extra.begin(), extra.end());
-  for (const auto& r : c.roots) c.key += r + "\n";
-  for (const auto& p : c.plugins) c.key += "|" + p;
-  return c;
-}
-
-/// Lists the input files; each folder argument's files keep their path relative to it.
-std::vector<Input> ListInputs(const ProjectOptions& options, std::vector<ImportConfig>& configs,
-                              std::vector<ir::Diagnostic>& diagnostics) {
-  std::vector<Input> out;
-  const bool one_folder = options.paths.size() == 1;
-  std::error_code ec;
-  const fs::path output = options.output.empty()
-                              ? fs::path()
-                              : fs::weakly_canonical(options.output, ec).lexically_normal();
-  for (const std::string& argument : options.paths) {
-    const fs::path path(argument);
-    const auto status = fs::status(path, ec);
-    if (ec || !fs::exists(status)) {
-      diagnostics.push_back(
-          ir::MakeDiagnostic("DP001", argument, {}, "no such file or folder", "check the path"));
-      continue;
-    }
-    if (!fs::is_directory(status)) {
-      configs.push_back(ConfigFor(path.parent_path(), options.plugin_dirs));
-      out.push_back(Input{path, path.filename(), configs.size() - 1, {}});
-      continue;
-    }
-    configs.push_back(ConfigFor(path, options.plugin_dirs));
-    const fs::path prefix = one_folder ? fs::path() : path.lexically_normal().filename();
-    std::vector<Input> files;
-    for (auto it = fs::recursive_directory_iterator(
-             path, fs::directory_options::skip_permission_denied, ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      std::error_code e;
-      if (it->is_directory(e)) {
-        const fs::path canonical = fs::weakly_canonical(it->path(), e).lexically_normal();
-        if (SkippedFolder(it->path()) || (!output.empty() && canonical == output) ||
-            it.depth() > 64) {
-          it.disable_recursion_pending();
-        }
-        continue;
-      }
-      if (!it->is_regular_file(e)) continue;
-      const std::string name = it->path().filename().string();
-      if (name.find(".dagport-") != std::string::npos && name.ends_with(".tmp")) continue;
-      files.push_back(
-          Input{it->path(), prefix / it->path().lexically_relative(path), configs.size() - 1, {}});
-    }
-    if (ec) {
-      diagnostics.push_back(ir::MakeDiagnostic("DP001", argument, {},
-                                               "cannot list the folder: " + ec.message(),
-                                               "check that it exists and is readable"));
-    }
-    std::sort(files.begin(), files.end(),
-              [](const Input& a, const Input& b) { return a.relative < b.relative; });
-    for (Input& f : files) out.push_back(std::move(f));
-  }
-  return out;
-}
-
-/// The loaders a conversion uses: the files as they are with Airflow 1.10 semantics, with
-/// Airflow 2 semantics, and with the converted texts of the other files (the overlay).
-enum LoaderKind { kLegacyLoader, kModernLoader, kOverlayLoader };
-
-/// A loader per worker thread, import configuration and kind, fresh for each conversion run.
-parser::ModuleLoader& ThreadLoader(
-    unsigned run, const ImportConfig& config, LoaderKind kind,
-    const std::shared_ptr<const parser::ModuleLoader::Overlay>& overlay) {
-  thread_local unsigned current_run = 0;
-  thread_local std::map<std::string, std::unique_ptr<parser::ModuleLoader>> loaders;
-  if (current_run != run) {
-    loaders.clear();
-    current_run = run;
-  }
-  auto& loader = loaders[std::to_string(kind) + "|" + config.key];
-  if (!loader) {
-    loader = std::make_unique<parser::ModuleLoader>(config.roots, config.plugins);
-    if (kind == kOverlayLoader) loader->SetOverlay(overlay);
-  }
-  return *loader;
-}
-
-/// Requirements text merged into what the input's own requirements.txt holds.
-std::string MergeRequirements(const std::string& existing, const std::string& ours,
-                              const AirflowVersion& target) {
-  if (existing.empty()) return ours;
-  std::string out = existing;
-  if (!out.empty() && out.back() != '\n') out += '\n';
-  std::string added;
-  size_t start = 0;
-  while (start < ours.size()) {
-    size_t end = ours.find('\n', start);
-    if (end == std::string::npos) end = ours.size();
-    const std::string line = ours.substr(start, end - start);
-    start = end + 1;
-    if (line.empty() || line[0] == '#') continue;
-    const bool constraint = line.starts_with("--constraint");
-    const std::string package = line.substr(0, line.find_first_of("=<> "));
-    const bool present = constraint ? existing.find("--constraint") != std::string::npos
-                                    : existing.find(package) != std::string::npos;
-    if (!present) added += line + "\n";
-  }
-  if (!added.empty()) {
-    out += fmt::format("# Added by dagport convert for Airflow {}:\n", target.ToString()) + added;
-  }
-  return out;
-}
-
-}  // namespace
 
 namespace {
 
@@ -253,43 +115,6 @@ struct SecondPass {
   std::vector<ir::Diagnostic> diagnostics;
   bool failed = false;
 };
-
-/// Adds one file's container tasks and environments to the project's plan.
-void MergePlan(containers::ContainerPlan&& from, containers::ContainerPlan& into) {
-  for (containers::ContainerTask& t : from.tasks) into.tasks.push_back(std::move(t));
-  for (auto& [name, text] : from.callables) into.callables.emplace(name, std::move(text));
-  for (auto& [id, env] : from.environments) {
-    containers::Environment& merged = into.environments[id];
-    if (merged.id.empty()) {
-      merged = std::move(env);
-      continue;
-    }
-    merged.cpu = std::max(merged.cpu, env.cpu);
-    merged.needs_virtualenv = merged.needs_virtualenv || env.needs_virtualenv;
-    merged.has_callables = merged.has_callables || env.has_callables;
-    merged.memory = std::max(merged.memory, env.memory);
-    merged.tasks.insert(merged.tasks.end(), env.tasks.begin(), env.tasks.end());
-    std::sort(merged.tasks.begin(), merged.tasks.end());
-  }
-}
-
-/// The files of the container conversion, relative to the output root: the wrapper module (in
-/// the plugins folder when there is one, else in the DAG folder), build contexts, task
-/// definitions, manifest and build script.
-std::map<std::string, std::string> ContainerFiles(const containers::ContainerConfig& config,
-                                                  const containers::ContainerPlan& plan,
-                                                  const fs::path& input_root,
-                                                  const AirflowVersion& target) {
-  std::error_code ec;
-  const bool deployment = fs::is_directory(input_root / "dags", ec);
-  const bool plugins = fs::is_directory(input_root / "plugins", ec);
-  std::map<std::string, std::string> files =
-      containers::ContainerArtifacts(config, plan, deployment ? "dags" : ".");
-  const std::string wrapper_dir = plugins ? "plugins/" : deployment ? "dags/" : "";
-  files[wrapper_dir + containers::kWrapperModule + ".py"] =
-      containers::WrapperModule(config, target);
-  return files;
-}
 
 bool Writable(FileStatus s) {
   return s == FileStatus::kConverted || s == FileStatus::kUnchanged || s == FileStatus::kCopied;
@@ -454,7 +279,7 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
       [&](size_t i, FirstPass&& pass) {
         FileResult& file = pass.file;
         result.providers.insert(file.providers.begin(), file.providers.end());
-        MergePlan(std::move(pass.plan), result.container_plan);
+        result.container_plan.Merge(std::move(pass.plan));
         if (file.status == FileStatus::kConverted) {
           // The converted helper modules are what the second pass imports.
           (*overlay)[fs::path(file.input).lexically_normal().string()] =
@@ -634,7 +459,8 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
     if (in_place && options.paths.size() == 1) root = options.paths[0];
     const fs::path input_root = options.paths.size() == 1 ? fs::path(options.paths[0]) : fs::path();
     try {
-      result.container_files = ContainerFiles(config, result.container_plan, input_root, target);
+      result.container_files =
+          containers::ContainerOutput(config, result.container_plan, input_root, target);
       result.providers.insert(containers::TargetOperatorFor(config.target, target).provider);
       for (const std::string& key : config.Placeholders()) {
         result.diagnostics.push_back(ir::MakeDiagnostic(

@@ -27,4 +27,29 @@ std::string RequirementsTxt(const AirflowVersion& target, const std::set<std::st
   return out;
 }
 
+std::string MergeRequirements(const std::string& existing, const std::string& ours,
+                              const AirflowVersion& target) {
+  if (existing.empty()) return ours;
+  std::string out = existing;
+  if (!out.empty() && out.back() != '\n') out += '\n';
+  std::string added;
+  size_t start = 0;
+  while (start < ours.size()) {
+    size_t end = ours.find('\n', start);
+    if (end == std::string::npos) end = ours.size();
+    const std::string line = ours.substr(start, end - start);
+    start = end + 1;
+    if (line.empty() || line[0] == '#') continue;
+    const bool constraint = line.starts_with("--constraint");
+    const std::string package = line.substr(0, line.find_first_of("=<> "));
+    const bool present = constraint ? existing.find("--constraint") != std::string::npos
+                                    : existing.find(package) != std::string::npos;
+    if (!present) added += line + "\n";
+  }
+  if (!added.empty()) {
+    out += fmt::format("# Added by dagport convert for Airflow {}:\n", target.ToString()) + added;
+  }
+  return out;
+}
+
 }  // namespace dagport::converters::airflow2

@@ -12,4 +12,9 @@ namespace dagport::converters::airflow2 {
 
 std::string RequirementsTxt(const AirflowVersion& target, const std::set<std::string>& providers);
 
+/// Requirements text `ours` merged into what the input's own requirements.txt holds: the lines
+/// it lacks are added under a comment; nothing it has is changed.
+std::string MergeRequirements(const std::string& existing, const std::string& ours,
+                              const AirflowVersion& target);
+
 }  // namespace dagport::converters::airflow2

@@ -225,4 +225,18 @@ std::map<std::string, std::string> ContainerArtifacts(const ContainerConfig& con
   return files;
 }
 
+std::map<std::string, std::string> ContainerOutput(const ContainerConfig& config,
+                                                   const ContainerPlan& plan,
+                                                   const std::filesystem::path& input_root,
+                                                   const airflow2::AirflowVersion& version) {
+  std::error_code ec;
+  const bool deployment = std::filesystem::is_directory(input_root / "dags", ec);
+  const bool plugins = std::filesystem::is_directory(input_root / "plugins", ec);
+  std::map<std::string, std::string> files =
+      ContainerArtifacts(config, plan, deployment ? "dags" : ".");
+  const std::string wrapper_dir = plugins ? "plugins/" : deployment ? "dags/" : "";
+  files[wrapper_dir + kWrapperModule + ".py"] = WrapperModule(config, version);
+  return files;
+}
+
 }  // namespace dagport::converters::containers

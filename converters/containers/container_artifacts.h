@@ -5,9 +5,11 @@
 /// environment, and a build script. Names are content hashes, so the same input always gives
 /// byte-identical files.
 
+#include <filesystem>
 #include <map>
 #include <string>
 
+#include "converters/airflow2/api_data.h"
 #include "converters/containers/container_config.h"
 #include "converters/containers/container_plan.h"
 
@@ -27,5 +29,13 @@ std::string TaskDefinitionJson(const ContainerConfig& config, const Environment&
 std::map<std::string, std::string> ContainerArtifacts(const ContainerConfig& config,
                                                       const ContainerPlan& plan,
                                                       const std::string& dag_folder);
+
+/// ContainerArtifacts plus the wrapper module for Airflow `version`, placed for the converted
+/// tree of `input_root`: the plugins folder when it has one, else the DAG folder (dags/ of a
+/// deployment folder, or the root).
+std::map<std::string, std::string> ContainerOutput(const ContainerConfig& config,
+                                                   const ContainerPlan& plan,
+                                                   const std::filesystem::path& input_root,
+                                                   const airflow2::AirflowVersion& version);
 
 }  // namespace dagport::converters::containers

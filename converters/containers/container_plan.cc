@@ -137,6 +137,24 @@ void ReportHandOffs(const std::string& file, const ir::Dag& dag, const ir::Task&
 
 }  // namespace
 
+void ContainerPlan::Merge(ContainerPlan&& other) {
+  for (ContainerTask& t : other.tasks) tasks.push_back(std::move(t));
+  for (auto& [name, text] : other.callables) callables.emplace(name, std::move(text));
+  for (auto& [id, env] : other.environments) {
+    Environment& merged = environments[id];
+    if (merged.id.empty()) {
+      merged = std::move(env);
+      continue;
+    }
+    merged.cpu = std::max(merged.cpu, env.cpu);
+    merged.memory = std::max(merged.memory, env.memory);
+    merged.needs_virtualenv = merged.needs_virtualenv || env.needs_virtualenv;
+    merged.has_callables = merged.has_callables || env.has_callables;
+    merged.tasks.insert(merged.tasks.end(), env.tasks.begin(), env.tasks.end());
+    std::sort(merged.tasks.begin(), merged.tasks.end());
+  }
+}
+
 std::string EnvironmentKey(const std::string& python_version,
                            const std::vector<std::string>& requirements) {
   std::set<std::string> unique;

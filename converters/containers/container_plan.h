@@ -43,6 +43,10 @@ struct ContainerPlan {
   std::map<std::string, Environment> environments;  ///< by id
   /// Modules of the callables moved into containers (containers/callables/<name>.py).
   std::map<std::string, std::string> callables;
+
+  /// Adds another file's container tasks and environments (an environment two files use
+  /// takes the larger size and both files' tasks).
+  void Merge(ContainerPlan&& other);
 };
 
 /// The text whose hash names an environment: "python=3.8\n" then the requirements, trimmed,

@@ -1,0 +1,105 @@
+#include "converters/airflow2/project_inputs.h"
+
+#include <algorithm>
+#include <map>
+
+namespace dagport::converters::airflow2 {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool SkippedFolder(const fs::path& p) {
+  const std::string name = p.filename().string();
+  return name == ".git" || name == ".hg" || name == ".svn" || name == "__pycache__";
+}
+
+ImportConfig ConfigFor(const fs::path& root, const std::vector<std::string>& extra) {
+  ImportConfig c;
+  std::error_code ec;
+  // A deployment folder (dags/ and plugins/ side by side): the DAG folder is dags/.
+  if (fs::is_directory(root / "dags", ec)) c.roots.push_back((root / "dags").string());
+  c.roots.push_back(root.empty() ? "." : root.string());
+  for (const fs::path& candidate : {root / "plugins", root / ".." / "plugins"}) {
+    if (fs::is_directory(candidate, ec)) c.plugins.push_back(candidate.lexically_normal().string());
+  }
+  c.plugins.insert(c.plugins.end(), extra.begin(), extra.end());
+  for (const auto& r : c.roots) c.key += r + "\n";
+  for (const auto& p : c.plugins) c.key += "|" + p;
+  return c;
+}
+
+}  // namespace
+
+std::vector<Input> ListInputs(const ProjectOptions& options, std::vector<ImportConfig>& configs,
+                              std::vector<ir::Diagnostic>& diagnostics) {
+  std::vector<Input> out;
+  const bool one_folder = options.paths.size() == 1;
+  std::error_code ec;
+  const fs::path output = options.output.empty()
+                              ? fs::path()
+                              : fs::weakly_canonical(options.output, ec).lexically_normal();
+  for (const std::string& argument : options.paths) {
+    const fs::path path(argument);
+    const auto status = fs::status(path, ec);
+    if (ec || !fs::exists(status)) {
+      diagnostics.push_back(
+          ir::MakeDiagnostic("DP001", argument, {}, "no such file or folder", "check the path"));
+      continue;
+    }
+    if (!fs::is_directory(status)) {
+      configs.push_back(ConfigFor(path.parent_path(), options.plugin_dirs));
+      out.push_back(Input{path, path.filename(), configs.size() - 1, {}});
+      continue;
+    }
+    configs.push_back(ConfigFor(path, options.plugin_dirs));
+    const fs::path prefix = one_folder ? fs::path() : path.lexically_normal().filename();
+    std::vector<Input> files;
+    for (auto it = fs::recursive_directory_iterator(
+             path, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      std::error_code e;
+      if (it->is_directory(e)) {
+        const fs::path canonical = fs::weakly_canonical(it->path(), e).lexically_normal();
+        if (SkippedFolder(it->path()) || (!output.empty() && canonical == output) ||
+            it.depth() > 64) {
+          it.disable_recursion_pending();
+        }
+        continue;
+      }
+      if (!it->is_regular_file(e)) continue;
+      const std::string name = it->path().filename().string();
+      if (name.find(".dagport-") != std::string::npos && name.ends_with(".tmp")) continue;
+      files.push_back(
+          Input{it->path(), prefix / it->path().lexically_relative(path), configs.size() - 1, {}});
+    }
+    if (ec) {
+      diagnostics.push_back(ir::MakeDiagnostic("DP001", argument, {},
+                                               "cannot list the folder: " + ec.message(),
+                                               "check that it exists and is readable"));
+    }
+    std::sort(files.begin(), files.end(),
+              [](const Input& a, const Input& b) { return a.relative < b.relative; });
+    for (Input& f : files) out.push_back(std::move(f));
+  }
+  return out;
+}
+
+parser::ModuleLoader& ThreadLoader(
+    unsigned run, const ImportConfig& config, LoaderKind kind,
+    const std::shared_ptr<const parser::ModuleLoader::Overlay>& overlay) {
+  thread_local unsigned current_run = 0;
+  thread_local std::map<std::string, std::unique_ptr<parser::ModuleLoader>> loaders;
+  if (current_run != run) {
+    loaders.clear();
+    current_run = run;
+  }
+  auto& loader = loaders[std::to_string(kind) + "|" + config.key];
+  if (!loader) {
+    loader = std::make_unique<parser::ModuleLoader>(config.roots, config.plugins);
+    if (kind == kOverlayLoader) loader->SetOverlay(overlay);
+  }
+  return *loader;
+}
+
+}  // namespace dagport::converters::airflow2
