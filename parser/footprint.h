@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "parser/command_footprint.h"
 #include "parser/evaluator.h"
 
 namespace dagport::parser {
@@ -18,10 +19,5 @@ namespace dagport::parser {
 /// Fills `footprint` of every task `ev` built. Run after the module: it evaluates operator code
 /// but leaves the graph and the diagnostics as they were.
 void ComputeFootprints(Evaluator& ev);
-
-/// What the shell command `command` (a Bash script line, Jinja kept) does to the disk.
-/// `file` and `where` name the code for each access.
-std::vector<ir::HostAccess> ShellCommandFootprint(std::string_view command, const std::string& file,
-                                                  const ir::SourceRange& where);
 
 }  // namespace dagport::parser
