@@ -84,8 +84,8 @@ void FootprintSink::Add(std::string path, std::string_view mode, std::string_vie
   for (const ir::HostAccess& a : out_) {
     if (a.path == path && a.mode == mode && a.resource == resource) return;
   }
-  out_.push_back(ir::HostAccess{std::move(path), std::string(mode), std::string(resource),
-                                possible, fresh, file_, where_});
+  out_.push_back(ir::HostAccess{std::move(path), std::string(mode), std::string(resource), possible,
+                                fresh, file_, where_});
 }
 
 void AddCommandFootprint(std::vector<std::string> words, FootprintSink& sink) {
@@ -301,7 +301,8 @@ std::vector<ir::HostAccess> ShellCommandFootprint(std::string_view command, cons
                                                   const ir::SourceRange& where) {
   std::vector<ir::HostAccess> out;
   FootprintSink sink(out, file, where);
-  for (std::vector<std::string>& words : ShellWords(command)) AddCommandFootprint(std::move(words), sink);
+  for (std::vector<std::string>& words : ShellWords(command))
+    AddCommandFootprint(std::move(words), sink);
   return out;
 }
 

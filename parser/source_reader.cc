@@ -77,6 +77,8 @@ std::string Latin1ToUtf8(std::string_view bytes) {
   return out;
 }
 
+}  // namespace
+
 ir::SourceRange PositionOf(std::string_view bytes, size_t offset) {
   uint32_t line = 1;
   size_t line_start = 0;
@@ -92,8 +94,6 @@ ir::SourceRange PositionOf(std::string_view bytes, size_t offset) {
   }
   return {line, column, line, column + 1};
 }
-
-}  // namespace
 
 SourceText DecodeSource(std::string bytes, const std::string& file) {
   SourceText out;

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ir/diagnostic.h"
@@ -18,6 +19,9 @@ struct SourceText {
   std::optional<std::string> text;  ///< UTF-8; nullopt when the file cannot be analysed
   std::vector<ir::Diagnostic> diagnostics;
 };
+
+/// The one-character range at byte `offset` of UTF-8 `text` (columns in code points).
+ir::SourceRange PositionOf(std::string_view text, size_t offset);
 
 /// Decodes bytes of `file` (used only in messages) into UTF-8 text.
 SourceText DecodeSource(std::string bytes, const std::string& file);

@@ -30,15 +30,15 @@ std::string OnTarget(const std::string& path, const AirflowVersion& target,
 GraphSummary Summarize(const ir::DagFile& file, const AirflowVersion& target,
                        const ProjectFacts& project, bool original) {
   GraphSummary summary;
+  // --no-wrapper: a container task is the target's operator itself in the converted file.
+  std::string direct;
+  if (!original && project.container_config != nullptr && !project.container_config->wrapper) {
+    const containers::TargetOperator op =
+        containers::TargetOperatorFor(project.container_config->target, target);
+    direct = op.module + "." + op.name;
+  }
   for (const ir::Dag& d : file.dags) {
     GraphSummary::Dag& dag = summary.dags[d.dag_id];
-    // --no-wrapper: a container task is the target's operator itself in the converted file.
-    std::string direct;
-    if (!original && project.container_config != nullptr && !project.container_config->wrapper) {
-      const containers::TargetOperator op =
-          containers::TargetOperatorFor(project.container_config->target, target);
-      direct = op.module + "." + op.name;
-    }
     for (const ir::Task& t : d.tasks) {
       if (!direct.empty() && project.containers.tasks.contains({d.dag_id, t.task_id}) &&
           OnTarget(t.operator_class, target, project, original) == direct) {

@@ -24,11 +24,6 @@ namespace {
 
 constexpr const char* kRule = "container-tasks";
 
-std::string ShortName(const std::string& path) {
-  const size_t dot = path.rfind('.');
-  return dot == std::string::npos ? path : path.substr(dot + 1);
-}
-
 /// The wrapper's name for argument `name` of the class; "" when it has none.
 std::string WrapperName(const containers::OperatorMapping& m, const std::string& name) {
   if (name == m.command) return "command";
@@ -192,12 +187,12 @@ void RewriteCall(FileContext& ctx, const CallSite& site, const containers::Opera
   ctx.Changed(kRule, site.call,
               fmt::format("{} -> {}: the task runs in its own container, from the image built "
                           "for its requirements",
-                          ShortName(site.legacy), class_name));
+                          NameOf(site.legacy), class_name));
   for (const std::string& name : dropped) {
     ctx.Report("DP224", site.call,
                fmt::format("argument '{}' of {} has no counterpart in the container task and "
                            "was removed",
-                           name, ShortName(site.legacy)),
+                           name, NameOf(site.legacy)),
                fmt::format("if the command reads it, pass it as an environment variable: "
                            "\"environment_variables\": {{\"{}\": \"{}\"}} in dagport.json",
                            name, [&] {

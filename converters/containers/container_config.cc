@@ -3,10 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
+
+#include "converters/atomic_file.h"
+#include "parser/source_reader.h"
 
 namespace dagport::converters::containers {
 
@@ -24,21 +25,7 @@ class JsonLocator {
     pos_ = 0;
     size_t found = 0;
     if (!Value(path, 0, found)) found = 0;
-    return At(text_, found);
-  }
-
-  /// The one-character range at byte `offset` of `text`.
-  static ir::SourceRange At(std::string_view text, size_t offset) {
-    uint32_t line = 1, column = 1;
-    for (size_t i = 0; i < offset && i < text.size(); ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    return {line, column, line, column + 1};
+    return parser::PositionOf(text_, found);
   }
 
  private:
@@ -333,7 +320,7 @@ std::optional<ContainerConfig> ParseContainerConfig(const std::string& text,
     root = Json::parse(text);
   } catch (const Json::parse_error& e) {
     // nlohmann counts the byte after the error; its message names the position too.
-    const ir::SourceRange at = JsonLocator::At(text, e.byte > 0 ? e.byte - 1 : 0);
+    const ir::SourceRange at = parser::PositionOf(text, e.byte > 0 ? e.byte - 1 : 0);
     std::string what = e.what();
     if (const size_t colon = what.rfind(": "); colon != std::string::npos)
       what = what.substr(colon + 2);
@@ -357,15 +344,15 @@ std::optional<ContainerConfig> ParseContainerConfig(const std::string& text,
 
 std::optional<ContainerConfig> LoadContainerConfig(const std::string& path,
                                                    std::vector<ir::Diagnostic>& diagnostics) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::string text;
+  try {
+    text = ReadFileBytes(path);
+  } catch (const std::exception&) {
     diagnostics.push_back(
         ir::MakeDiagnostic("DP220", path, {}, "cannot read " + path, "check the --config path"));
     return std::nullopt;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return ParseContainerConfig(buffer.str(), path, diagnostics);
+  return ParseContainerConfig(text, path, diagnostics);
 }
 
 OperatorMapping GuessMapping(const std::vector<std::string>& parameters) {

@@ -5,11 +5,10 @@
 #include <algorithm>
 #include <set>
 
-#include <fstream>
-#include <sstream>
-
+#include "converters/airflow2/api_data.h"
 #include "converters/containers/callable_module.h"
 #include "converters/containers/sha256.h"
+#include "parser/source_reader.h"
 
 namespace dagport::converters::containers {
 
@@ -27,17 +26,11 @@ std::string Trim(std::string_view s) {
 const ir::Value* Argument(const ir::Task& task, const std::string& name,
                           const std::vector<std::string>& parameters = {}) {
   if (name.empty()) return nullptr;
-  for (const auto& [k, v] : task.effective_arguments) {
-    if (k == name) return &v;
-  }
-  for (size_t i = 0; i < parameters.size(); ++i) {
-    if (parameters[i] != name) continue;
-    const std::string positional = "_positional_" + std::to_string(i);
-    for (const auto& [k, v] : task.effective_arguments) {
-      if (k == positional) return &v;
-    }
-  }
-  return nullptr;
+  if (const ir::Value* v = ir::FindArgument(task.effective_arguments, name)) return v;
+  const auto at = std::find(parameters.begin(), parameters.end(), name);
+  if (at == parameters.end()) return nullptr;
+  return ir::FindArgument(task.effective_arguments,
+                          "_positional_" + std::to_string(at - parameters.begin()));
 }
 
 /// The requirement strings of a list or a newline-separated string; nullopt when not known.
@@ -76,17 +69,18 @@ std::optional<int> Number(const ir::Value* v) {
   return static_cast<int>(v->as_int());
 }
 
-std::optional<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+std::string ShortName(const std::string& path) {
+  return std::string(airflow2::NameOf(path));
 }
 
-std::string ShortName(const std::string& path) {
-  const size_t dot = path.rfind('.');
-  return dot == std::string::npos ? path : path.substr(dot + 1);
+/// The requirements as an environment holds them: trimmed, sorted, each once, none empty.
+std::vector<std::string> CanonicalRequirements(const std::vector<std::string>& requirements) {
+  std::set<std::string> unique;
+  for (const std::string& r : requirements) {
+    std::string t = Trim(r);
+    if (!t.empty()) unique.insert(std::move(t));
+  }
+  return {unique.begin(), unique.end()};
 }
 
 /// The task writes, creates or deletes a fixed path on the worker (not a fresh temporary one):
@@ -157,13 +151,8 @@ void ContainerPlan::Merge(ContainerPlan&& other) {
 
 std::string EnvironmentKey(const std::string& python_version,
                            const std::vector<std::string>& requirements) {
-  std::set<std::string> unique;
-  for (const std::string& r : requirements) {
-    std::string t = Trim(r);
-    if (!t.empty()) unique.insert(std::move(t));
-  }
   std::string key = "python=" + python_version + "\n";
-  for (const std::string& r : unique) key += r + "\n";
+  for (const std::string& r : CanonicalRequirements(requirements)) key += r + "\n";
   return key;
 }
 
@@ -315,8 +304,8 @@ bool MoveCallable(const ir::DagFile& file, const parser::SyntaxTree& tree, const
   CallableModule extracted;
   if (ref.file.empty() || ref.file == file.path) {
     extracted = ExtractCallable(tree, ref.name, ref.where.line, file.path);
-  } else if (std::optional<std::string> text = ReadText(ref.file)) {
-    extracted = ExtractCallable(parser::SyntaxTree::Parse(std::move(*text)), ref.name,
+  } else if (parser::SourceText source = parser::ReadSource(ref.file, ref.file); source.text) {
+    extracted = ExtractCallable(parser::SyntaxTree::Parse(std::move(*source.text)), ref.name,
                                 ref.where.line, ref.file);
   }
   if (extracted.text.empty()) {
@@ -413,12 +402,7 @@ void AddToPlan(const ir::DagFile& file, const parser::SyntaxTree& tree, FileCont
       if (env.id.empty()) {
         env.id = ct.environment;
         env.python_version = python;
-        std::set<std::string> unique;
-        for (const std::string& r : *requirements) {
-          std::string t = Trim(r);
-          if (!t.empty()) unique.insert(t);
-        }
-        env.requirements.assign(unique.begin(), unique.end());
+        env.requirements = CanonicalRequirements(*requirements);
       }
       env.cpu = std::max(env.cpu, Number(Argument(task, m.cpu, m.parameters)).value_or(config.cpu));
       env.memory = std::max(env.memory,
