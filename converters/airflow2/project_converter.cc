@@ -305,18 +305,23 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
       if (!file.python || !first_checks[i].containers.empty() ||
           (file.status != FileStatus::kConverted && file.status != FileStatus::kUnchanged))
         continue;
+      // What the first pass kept of the file (its bytes, or its converted text, which names
+      // the same classes) says whether it is worth reading again.
+      const std::string_view kept =
+          file.status == FileStatus::kConverted
+              ? std::string_view(overlay->at(fs::path(file.input).lexically_normal().string()))
+              : std::string_view(inputs[i].bytes);
+      const bool mentions =
+          std::any_of(project_classes.begin(), project_classes.end(), [&](const auto& entry) {
+            return kept.find(NameOf(entry.first)) != std::string_view::npos;
+          });
+      if (!mentions) continue;
       std::string bytes;
       try {
         bytes = ReadFileBytes(inputs[i].path);
       } catch (const std::exception&) {
         continue;
       }
-      const bool mentions =
-          std::any_of(project_classes.begin(), project_classes.end(), [&](const auto& entry) {
-            const std::string& path = entry.first;
-            return bytes.find(path.substr(path.rfind('.') + 1)) != std::string::npos;
-          });
-      if (!mentions) continue;
       ProjectFacts project = facts[inputs[i].config];
       project.containers.classes = project_classes;
       project.container_config = &*options.containers;
