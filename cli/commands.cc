@@ -11,6 +11,8 @@ void AddGraphOptions(po::options_description& options);
 int RunGraph(const po::variables_map& vm);
 void AddConvertOptions(po::options_description& options);
 int RunConvert(const po::variables_map& vm);
+void AddSimulateOptions(po::options_description& options);
+int RunSimulate(const po::variables_map& vm);
 
 const std::array kCommands = {
     CommandSpec{"inspect",
@@ -25,7 +27,7 @@ const std::array kCommands = {
         "PATH... -o OUT [options]", "", AddConvertOptions, "paths", RunConvert},
     CommandSpec{"simulate",
                 "replay DAG runs under executor models: conflicts, makespan, queueing, cost",
-                "PATH... [options]", "the simulator issue", nullptr, "paths", nullptr},
+                "PATH... [options]", "", AddSimulateOptions, "paths", RunSimulate},
     CommandSpec{"run", "run converted pipelines locally, every task isolated", "PATH [options]",
                 "the runtime issue", nullptr, "paths", nullptr},
     CommandSpec{

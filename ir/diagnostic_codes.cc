@@ -210,6 +210,33 @@ constexpr std::array kCodes = {
                    "The container runs only the operator's command. What its execute() did "
                    "around it on the worker (a scratch file, a lock file) is not done in the "
                    "container; if the command needs it, the command must do it."},
+    // DP3xx: the simulator.
+    DiagnosticCode{"DP301", kInfo, "Setting simulated with Airflow's default",
+                   "A scheduling setting of a task or DAG (retries, pool, priority_weight, ...) "
+                   "is not known statically; the simulation uses Airflow's default for it."},
+    DiagnosticCode{"DP302", kWarning, "DAG not simulated: schedule unknown",
+                   "The DAG's schedule is not a literal dagport can read, so its runs cannot be "
+                   "placed in time. Write it as a cron string, preset, timedelta or None."},
+    DiagnosticCode{"DP303", kWarning, "DAG not simulated: Airflow would not load it",
+                   "The file fails to import (or the DAG has a cycle), so Airflow would never "
+                   "run this DAG. Fix the errors `dagport inspect` reports for the file."},
+    DiagnosticCode{"DP304", kInfo, "Pool without a size",
+                   "A task names a pool whose number of slots dagport does not know; the "
+                   "simulation gives it default_pool's size. Give it with --pool NAME=SLOTS or "
+                   "in the \"simulate\" section of dagport.json."},
+    DiagnosticCode{"DP305", kError, "Unknown DAG in --trigger",
+                   "--trigger names a dag_id that is not among the simulated DAGs."},
+    DiagnosticCode{"DP306", kWarning, "Durations entry matches no task",
+                   "A key of the durations file names no simulated task (\"dag_id.task_id\"). "
+                   "Check its spelling; the entry is not used."},
+    DiagnosticCode{"DP310", kWarning, "Shared-state conflict",
+                   "Two task instances ran on the same host at the same time and touched the "
+                   "same path, at least one of them writing or deleting it: the transient kind "
+                   "of failure a shared Celery worker causes. Isolate the tasks in containers "
+                   "(`dagport convert --containers ecs`) or give each instance its own path."},
+    DiagnosticCode{"DP311", kWarning, "Task instances never queued",
+                   "A task asks for more pool slots (pool_slots) than its pool has; Airflow "
+                   "never queues it. Enlarge the pool or lower pool_slots."},
 };
 
 static_assert(std::is_sorted(kCodes.begin(), kCodes.end(),

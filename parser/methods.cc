@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "ir/civil_time.h"
 #include "parser/airflow_model.h"
-#include "parser/civil_time.h"
 #include "parser/operations.h"
 
 namespace dagport::parser {
@@ -496,7 +496,7 @@ Val CallMethod(Evaluator& ev, Val receiver, const std::string& name, CallArgs& a
       break;
     case Kind::kDatetime:
       if (name == "strftime" && !args.positional.empty() && Is(args.positional[0], Kind::kStr)) {
-        if (auto s = Strftime(receiver->datetime, args.positional[0]->text)) return Str(*s);
+        if (auto s = ir::Strftime(receiver->datetime, args.positional[0]->text)) return Str(*s);
       }
       if (name == "isoformat") return Str(receiver->datetime.Iso());
       if (name == "date") {

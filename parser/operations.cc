@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ir/civil_time.h"
 #include "parser/airflow_model.h"
-#include "parser/civil_time.h"
 #include "parser/module_loader.h"
 
 namespace dagport::parser {
@@ -59,7 +59,7 @@ std::optional<int> ThreeWay(const Val& a, const Val& b) {
   if (Is(a, Kind::kTimedelta) && Is(b, Kind::kTimedelta))
     return a->i < b->i ? -1 : (a->i > b->i ? 1 : 0);
   if (Is(a, Kind::kDatetime) && Is(b, Kind::kDatetime)) {
-    const int64_t x = EpochMicros(a->datetime), y = EpochMicros(b->datetime);
+    const int64_t x = ir::EpochMicros(a->datetime), y = ir::EpochMicros(b->datetime);
     return x < y ? -1 : (x > y ? 1 : 0);
   }
   if ((IsSequence(a) && IsSequence(b)) && a->kind == b->kind) {
@@ -163,17 +163,17 @@ Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode n
     }
     if (Is(a, Kind::kTimedelta) && Is(b, Kind::kTimedelta)) return Timedelta(a->i + b->i);
     if (Is(a, Kind::kDatetime) && Is(b, Kind::kTimedelta))
-      return Datetime(AddMicros(a->datetime, b->i));
+      return Datetime(ir::AddMicros(a->datetime, b->i));
     if (Is(a, Kind::kTimedelta) && Is(b, Kind::kDatetime))
-      return Datetime(AddMicros(b->datetime, a->i));
+      return Datetime(ir::AddMicros(b->datetime, a->i));
   } else if (op == "-") {
     if (ints) return Int(a->i - b->i);
     if (numbers) return Float(AsDouble(a) - AsDouble(b));
     if (Is(a, Kind::kTimedelta) && Is(b, Kind::kTimedelta)) return Timedelta(a->i - b->i);
     if (Is(a, Kind::kDatetime) && Is(b, Kind::kTimedelta))
-      return Datetime(AddMicros(a->datetime, -b->i));
+      return Datetime(ir::AddMicros(a->datetime, -b->i));
     if (Is(a, Kind::kDatetime) && Is(b, Kind::kDatetime)) {
-      return Timedelta(EpochMicros(a->datetime) - EpochMicros(b->datetime));
+      return Timedelta(ir::EpochMicros(a->datetime) - ir::EpochMicros(b->datetime));
     }
     if (Is(a, Kind::kSet) && Is(b, Kind::kSet)) {
       std::vector<Val> items;

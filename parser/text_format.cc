@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "parser/civil_time.h"
+#include "ir/civil_time.h"
 #include "parser/operations.h"
 
 namespace dagport::parser {
@@ -149,7 +149,7 @@ std::optional<std::string> FormatWithSpec(const Val& value, std::string_view spe
   if (IsUnresolved(value)) return std::nullopt;
   if (spec_text.empty()) return ToStr(value);
   // datetime.__format__ is strftime.
-  if (Is(value, Kind::kDatetime)) return Strftime(value->datetime, std::string(spec_text));
+  if (Is(value, Kind::kDatetime)) return ir::Strftime(value->datetime, std::string(spec_text));
   std::optional<Spec> spec = ParseSpec(spec_text);
   if (!spec) return std::nullopt;
   if (IsNumber(value) && (spec->type != 's')) return FormatNumber(value, *spec);

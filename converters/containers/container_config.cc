@@ -240,7 +240,7 @@ Deployment ReadDeployment(const Json& j, const std::vector<std::string>& path) {
 
 ContainerConfig ReadConfig(const Json& root) {
   ContainerConfig c;
-  CheckKeys(root, {}, {"containers"});
+  CheckKeys(root, {}, {"containers", "simulate"});
   auto it = root.find("containers");
   if (it == root.end()) return c;
   const std::vector<std::string> path = {"containers"};

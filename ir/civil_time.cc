@@ -1,8 +1,8 @@
-#include "parser/civil_time.h"
+#include "ir/civil_time.h"
 
 #include <fmt/format.h>
 
-namespace dagport::parser {
+namespace dagport::ir {
 
 namespace {
 
@@ -37,14 +37,14 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
-int64_t EpochMicros(const ir::Datetime& dt) {
+int64_t EpochMicros(const Datetime& dt) {
   const int64_t days =
       DaysFromCivil(dt.year, static_cast<unsigned>(dt.month), static_cast<unsigned>(dt.day));
   return days * kMicrosPerDay + ((dt.hour * 60LL + dt.minute) * 60 + dt.second) * 1'000'000LL +
          dt.microsecond;
 }
 
-ir::Datetime AddMicros(const ir::Datetime& dt, int64_t micros) {
+Datetime AddMicros(const Datetime& dt, int64_t micros) {
   int64_t total = EpochMicros(dt) + micros;
   int64_t days = total / kMicrosPerDay;
   int64_t rest = total % kMicrosPerDay;
@@ -53,7 +53,7 @@ ir::Datetime AddMicros(const ir::Datetime& dt, int64_t micros) {
     --days;
   }
   Civil c = CivilFromDays(days);
-  ir::Datetime out = dt;
+  Datetime out = dt;
   out.year = static_cast<int>(c.y);
   out.month = static_cast<int>(c.m);
   out.day = static_cast<int>(c.d);
@@ -66,7 +66,7 @@ ir::Datetime AddMicros(const ir::Datetime& dt, int64_t micros) {
   return out;
 }
 
-std::optional<std::string> Strftime(const ir::Datetime& dt, const std::string& format) {
+std::optional<std::string> Strftime(const Datetime& dt, const std::string& format) {
   static constexpr const char* kMonths[] = {"January",   "February", "March",    "April",
                                             "May",       "June",     "July",     "August",
                                             "September", "October",  "November", "December"};
@@ -103,4 +103,4 @@ std::optional<std::string> Strftime(const ir::Datetime& dt, const std::string& f
   return out;
 }
 
-}  // namespace dagport::parser
+}  // namespace dagport::ir

@@ -1,0 +1,97 @@
+#include "simulator/path_template.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cstdlib>
+#include <regex>
+#include <utility>
+
+namespace dagport::simulator {
+
+namespace {
+
+std::string Trim(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return std::string(s);
+}
+
+std::string Nodash(std::string s) {
+  std::string out;
+  for (char c : s)
+    if (c != '-' && c != ':') out += c;
+  return out;
+}
+
+}  // namespace
+
+PathTemplate::PathTemplate(const std::string& text) {
+  static const std::array<std::pair<std::string_view, Variable>, 19> kNames = {{
+      {"ds", kDs},
+      {"ds_nodash", kDsNodash},
+      {"ts", kTs},
+      {"ts_nodash", kTsNodash},
+      {"execution_date", kLogicalDate},
+      {"logical_date", kLogicalDate},
+      {"data_interval_start", kLogicalDate},
+      {"next_ds", kNextDs},
+      {"prev_ds", kPrevDs},
+      {"yesterday_ds", kPrevDs},
+      {"run_id", kRunId},
+      {"dag_run.run_id", kRunId},
+      {"dag.dag_id", kDagId},
+      {"dag_run.dag_id", kDagId},
+      {"ti.dag_id", kDagId},
+      {"task.task_id", kTaskId},
+      {"ti.task_id", kTaskId},
+      {"task_instance.task_id", kTaskId},
+      {"ti.try_number", kTryNumber},
+  }};
+  static const std::regex kDsAddPattern(R"(macros\.ds_add\(\s*ds\s*,\s*(-?\d+)\s*\))");
+  size_t at = 0;
+  while (at < text.size()) {
+    const size_t open = text.find("{{", at);
+    const size_t close = open == std::string::npos ? std::string::npos : text.find("}}", open);
+    if (close == std::string::npos) {
+      parts_.push_back({kText, text.substr(at)});
+      break;
+    }
+    if (open > at) parts_.push_back({kText, text.substr(at, open - at)});
+    const std::string expression = Trim(std::string_view(text).substr(open + 2, close - open - 2));
+    Part part{kText, text.substr(open, close + 2 - open)};
+    for (const auto& [name, variable] : kNames) {
+      if (expression == name) part = {variable, ""};
+    }
+    std::smatch m;
+    if (part.variable == kText && std::regex_match(expression, m, kDsAddPattern)) {
+      part = {kDsAdd, "", std::atoi(m[1].str().c_str())};
+    }
+    parts_.push_back(std::move(part));
+    at = close + 2;
+  }
+}
+
+std::string PathTemplate::Render(const RenderContext& c) const {
+  std::string out;
+  for (const Part& p : parts_) {
+    switch (p.variable) {
+      case kText: out += p.text; break;
+      case kDs: out += sched::FormatDs(c.logical_date); break;
+      case kDsNodash: out += Nodash(sched::FormatDs(c.logical_date)); break;
+      case kTs: out += sched::FormatIso(c.logical_date) + "+00:00"; break;
+      case kTsNodash: out += Nodash(sched::FormatIso(c.logical_date)); break;
+      case kLogicalDate: out += sched::FormatIso(c.logical_date) + "+00:00"; break;
+      case kNextDs: out += sched::FormatDs(c.interval_end); break;
+      case kPrevDs: out += sched::FormatDs(c.logical_date - sched::kDay); break;
+      case kRunId: out += sched::ScheduledRunId(c.logical_date); break;
+      case kDagId: out += c.dag_id; break;
+      case kTaskId: out += c.task_id; break;
+      case kTryNumber: out += std::to_string(c.try_number); break;
+      case kDsAdd: out += sched::FormatDs(c.logical_date + p.days * sched::kDay); break;
+    }
+  }
+  return out;
+}
+
+}  // namespace dagport::simulator

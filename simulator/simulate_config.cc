@@ -1,0 +1,98 @@
+#include "simulator/simulate_config.h"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+#include <stdexcept>
+
+namespace dagport::simulator {
+
+std::string JsonPosition(const std::string& text, size_t offset) {
+  size_t line = 1, column = 1;
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return fmt::format("{}:{}", line, column);
+}
+
+namespace {
+
+using Json = nlohmann::json;
+
+/// The position of the first occurrence of `"key"` in the text, for messages.
+std::string Where(const std::string& text, const std::string& key) {
+  const size_t at = text.find("\"" + key + "\"");
+  return JsonPosition(text, at == std::string::npos ? 0 : at);
+}
+
+[[noreturn]] void Fail(const std::string& text, const std::string& key, const std::string& what) {
+  throw std::runtime_error(fmt::format("{}: simulate.{}: {}", Where(text, key), key, what));
+}
+
+}  // namespace
+
+SimulateConfig ParseSimulateConfig(const std::string& text) {
+  Json root;
+  try {
+    root = Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    throw std::runtime_error(
+        fmt::format("{}: not valid JSON", JsonPosition(text, e.byte > 0 ? e.byte - 1 : 0)));
+  }
+  SimulateConfig config;
+  if (!root.is_object() || !root.contains("simulate")) return config;
+  const Json& s = root["simulate"];
+  if (!s.is_object()) Fail(text, "simulate", "expected an object");
+  static const std::set<std::string> kKeys = {"pools", "global_resources", "footprints"};
+  for (const auto& [key, _] : s.items()) {
+    if (!kKeys.count(key))
+      Fail(text, key, "unknown key (known: pools, global_resources, footprints)");
+  }
+  if (s.contains("pools")) {
+    if (!s["pools"].is_object()) Fail(text, "pools", "expected {\"pool\": slots}");
+    for (const auto& [name, slots] : s["pools"].items()) {
+      if (!slots.is_number_integer() || slots.get<int>() < 0)
+        Fail(text, name, "a pool's slots must be a non-negative integer");
+      config.pools[name] = slots.get<int>();
+    }
+  }
+  if (s.contains("global_resources")) {
+    if (!s["global_resources"].is_array()) Fail(text, "global_resources", "expected a list");
+    for (const Json& g : s["global_resources"]) {
+      if (!g.is_string() || g.get<std::string>().empty())
+        Fail(text, "global_resources", "expected non-empty strings");
+      config.global_resources.push_back(g.get<std::string>());
+    }
+  }
+  if (s.contains("footprints")) {
+    if (!s["footprints"].is_object())
+      Fail(text, "footprints", "expected {\"dag_id.task_id\": [accesses]}");
+    static const std::set<std::string> kModes = {"create", "read", "write", "delete"};
+    for (const auto& [task, list] : s["footprints"].items()) {
+      if (!list.is_array()) Fail(text, task, "expected a list of accesses");
+      for (const Json& a : list) {
+        if (!a.is_object() || !a.contains("path") || !a["path"].is_string())
+          Fail(text, task, "each access needs a \"path\"");
+        ExtraAccess e;
+        e.task_key = task;
+        e.access.path = a["path"].get<std::string>();
+        e.access.mode = a.value("mode", std::string("write"));
+        if (!kModes.count(e.access.mode))
+          Fail(text, task, "mode must be create, read, write or delete");
+        e.access.resource = a.value("resource", std::string("file"));
+        e.global = a.value("global", false);
+        e.access.file = "dagport.json";
+        config.footprints.push_back(std::move(e));
+      }
+    }
+  }
+  return config;
+}
+
+}  // namespace dagport::simulator
