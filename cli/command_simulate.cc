@@ -135,8 +135,9 @@ sim::Settings SettingsFrom(const po::variables_map& vm, const ir::Project& proje
   }
   if (vm.count("prices")) {
     const std::string path = vm["prices"].as<std::string>();
+    const std::string text = ReadOrFail(path, "prices file");
     try {
-      sim::ApplyPrices(s, ReadOrFail(path, "prices file"));
+      sim::ApplyPrices(s, text);
     } catch (const std::runtime_error& e) {
       throw UsageError(fmt::format("{}: {}", path, e.what()));
     }
@@ -175,10 +176,11 @@ void AddConflictFindings(const sim::SimulationReport& report, const sim::Workloa
     }
     out.push_back(ir::MakeDiagnostic(
         "DP310", file, where,
-        fmt::format("{} and {} share {} on one worker ({:.0f}% of {} replays, {:.1f} instance "
+        fmt::format("{} and {} share {} {} ({:.0f}% of {} replays, {:.1f} instance "
                     "pairs per replay)",
-                    g.first_task, g.second_task, g.pattern, g.probability * 100, report.replays,
-                    g.per_replay),
+                    g.first_task, g.second_task, g.pattern,
+                    g.example.host == "shared" ? "as a global resource" : "on one worker",
+                    g.probability * 100, report.replays, g.per_replay),
         g.fix));
   }
 }
@@ -207,7 +209,7 @@ void AddSimulateOptions(po::options_description& options) {
       "catchup", po::bool_switch(),
       "the DAGs are switched on at --start: catchup=True DAGs first run the intervals they missed")(
       "trigger", po::value<std::vector<std::string>>()->composing(),
-      "a manual run, DAG_ID[@TIME] (repeatable; for DAGs scheduled None)")(
+      "a manual run, DAG_ID[@TIME] (repeatable; TIME defaults to --start)")(
       "durations", po::value<std::string>(),
       "task durations from history: {\"dag.task\": {\"mean\": s, \"p95\": s}} (docs/simulate.md)")(
       "prices", po::value<std::string>(), "prices JSON overriding the defaults (docs/simulate.md)")(
@@ -217,7 +219,7 @@ void AddSimulateOptions(po::options_description& options) {
       "replays", po::value<int>()->default_value(1),
       "replay the horizon with this many seeds; conflicts get a probability")(
       "format,f", po::value<std::string>()->default_value("text"),
-      "text, json, csv (per attempt), html, wfformat or sarif")(
+      "text, json, csv (per attempt), html, wfformat, trace (event lines) or sarif")(
       "output,o", po::value<std::string>(), "write the report to this file instead of stdout")(
       "plugins", po::value<std::vector<std::string>>()->composing(),
       "an Airflow plugins folder (default: plugins/ inside or beside each folder)");
@@ -226,7 +228,8 @@ void AddSimulateOptions(po::options_description& options) {
 
 int RunSimulate(const po::variables_map& vm) {
   if (!vm.count("paths")) throw UsageError("name a DAG folder, DAG files, or an IR JSON file");
-  const std::string format = FormatOption(vm, {"text", "json", "csv", "html", "wfformat", "sarif"});
+  const std::string format =
+      FormatOption(vm, {"text", "json", "csv", "html", "wfformat", "trace", "sarif"});
   std::vector<std::string> paths = vm["paths"].as<std::vector<std::string>>();
   const ir::Project project = LoadProject(vm, paths);
   sim::Settings settings = SettingsFrom(vm, project);
@@ -241,20 +244,30 @@ int RunSimulate(const po::variables_map& vm) {
   }
   sim::SimulateConfig config;
   if (!config_path.empty()) {
+    const std::string text = ReadOrFail(config_path, "configuration");
     try {
-      config = sim::ParseSimulateConfig(ReadOrFail(config_path, "configuration"));
+      config = sim::ParseSimulateConfig(text);
     } catch (const std::runtime_error& e) {
       throw UsageError(fmt::format("{}:{}", config_path, e.what()));
     }
   }
-  for (const auto& [pool, slots] : config.pools) settings.pools.try_emplace(pool, slots);
+  for (const auto& [pool, slots] : config.pools) {
+    if (pool == "default_pool") {
+      if (!vm.count("pool") ||
+          settings.default_pool_slots == sim::DefaultSettings().default_pool_slots)
+        settings.default_pool_slots = slots;
+    } else {
+      settings.pools.try_emplace(pool, slots);  // --pool wins
+    }
+  }
   settings.global_resources = config.global_resources;
 
   sim::Durations durations;
   if (vm.count("durations")) {
     const std::string path = vm["durations"].as<std::string>();
+    const std::string text = ReadOrFail(path, "durations file");
     try {
-      durations = sim::Durations::Parse(ReadOrFail(path, "durations file"));
+      durations = sim::Durations::Parse(text);
     } catch (const std::runtime_error& e) {
       throw UsageError(fmt::format("{}:{}", path, e.what()));
     }
@@ -291,6 +304,7 @@ int RunSimulate(const po::variables_map& vm) {
   if (format == "csv") text = sim::RenderCsv(workload, first);
   if (format == "html") text = sim::RenderHtml(report, workload, first);
   if (format == "wfformat") text = sim::RenderWfFormat(workload, first).dump(2) + "\n";
+  if (format == "trace") text = sim::RenderTrace(workload, first);
   if (format == "sarif") text = ir::RenderSarif(diagnostics, DAGPORT_VERSION).dump(2) + "\n";
   if (vm.count("output")) {
     const std::string out = vm["output"].as<std::string>();

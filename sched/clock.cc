@@ -53,7 +53,10 @@ bool ParseIsoDate(const std::string& text, Millis* out) {
       d.minute < 0 || d.minute > 59 || d.second < 0 || d.second > 59) {
     return false;
   }
-  *out = ToMillis(d);
+  const Millis t = ToMillis(d);
+  // A day the month does not have (2025-02-30) would roll over into the next month.
+  if (ToDatetime(t).day != d.day) return false;
+  *out = t;
   return true;
 }
 

@@ -20,6 +20,8 @@ struct KindByName {
 constexpr std::array kKinds = {
     KindByName{"DummyOperator", TaskKind::kEmpty},
     KindByName{"EmptyOperator", TaskKind::kEmpty},
+    // An EmptyOperator (DummyOperator in 1.10) that lives in the sensors package.
+    KindByName{"ExternalTaskMarker", TaskKind::kEmpty},
     KindByName{"BranchPythonOperator", TaskKind::kBranch},
     KindByName{"BranchSQLOperator", TaskKind::kBranch},
     KindByName{"BranchSqlOperator", TaskKind::kBranch},
@@ -86,7 +88,8 @@ class SettingReader {
         "DP301", file_, where_,
         fmt::format("{}: {}={} is not known statically; simulated with Airflow's default", owner_,
                     name, v.ToPython()),
-        "Give the value in the durations/settings file, or write it as a literal."));
+        "Write the value as a literal (or a module-level constant) if the simulation should use "
+        "it."));
   }
 
  private:

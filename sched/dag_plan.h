@@ -44,7 +44,7 @@ struct TaskPlan {
   int retries = 0;
   Millis retry_delay = 300 * kSecond;
   bool retry_exponential_backoff = false;
-  Millis max_retry_delay = 0;    ///< 0: core.max_task_retry_delay (24 h)
+  Millis max_retry_delay = 0;    ///< 0: none (a backoff stops at 24 h all the same)
   Millis execution_timeout = 0;  ///< 0: none
   Millis sla = 0;                ///< 0: none
   bool depends_on_past = false;

@@ -27,9 +27,10 @@ DagRunState::DagRunState(const DagPlan& plan)
 }
 
 void DagRunState::Start(std::vector<uint32_t>& runnable, std::vector<uint32_t>& settled) {
+  // Every task is evaluated, not only the roots: `always` needs no upstream task to settle.
+  // Every other rule waits while no upstream task is done.
   for (uint32_t i = 0; i < plan_.tasks.size(); ++i) {
-    if (plan_.tasks[i].upstream.empty() && state_[i] == TiState::kNone)
-      Evaluate(i, runnable, settled);
+    if (state_[i] == TiState::kNone) Evaluate(i, runnable, settled);
   }
 }
 
@@ -95,8 +96,19 @@ void DagRunState::Finish(uint32_t task, TiState outcome, std::vector<uint32_t>& 
 
 void DagRunState::FinishBranch(uint32_t task, const std::vector<uint32_t>& follow,
                                std::vector<uint32_t>& runnable, std::vector<uint32_t>& settled) {
+  // skip_all_except keeps the followed tasks and everything downstream of them: in
+  // `branch >> task1 >> join` with `branch >> join`, following task1 does not skip join.
+  std::vector<bool> kept(plan_.tasks.size(), false);
+  std::vector<uint32_t> stack(follow);
+  while (!stack.empty()) {
+    const uint32_t k = stack.back();
+    stack.pop_back();
+    if (kept[k]) continue;
+    kept[k] = true;
+    for (uint32_t e : plan_.tasks[k].downstream) stack.push_back(e);
+  }
   for (uint32_t d : plan_.tasks[task].downstream) {
-    if (std::find(follow.begin(), follow.end(), d) != follow.end()) continue;
+    if (kept[d]) continue;
     if (state_[d] != TiState::kNone) continue;
     Settle(d, TiState::kSkipped, runnable, settled);
     settled.push_back(d);

@@ -42,7 +42,8 @@ class DagRunState {
               std::vector<uint32_t>& settled);
 
   /// A branch task succeeded and follows `follow` (direct downstream tasks): the other direct
-  /// downstream tasks are skipped, as `SkipMixin.skip_all_except` does.
+  /// downstream tasks, unless downstream of a followed one, are skipped, as
+  /// `SkipMixin.skip_all_except` does.
   void FinishBranch(uint32_t task, const std::vector<uint32_t>& follow,
                     std::vector<uint32_t>& runnable, std::vector<uint32_t>& settled);
 

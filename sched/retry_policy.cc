@@ -6,10 +6,11 @@
 namespace dagport::sched {
 
 Millis RetryDelay(const TaskPlan& task, int try_number, uint64_t jitter) {
-  const Millis cap = task.max_retry_delay > 0 ? task.max_retry_delay : kDay;
-  if (!task.retry_exponential_backoff) return std::min(task.retry_delay, cap);
-  // taskinstance.py next_retry_datetime(): seconds, doubled per try, plus jitter in
-  // [0, min_backoff).
+  // taskinstance.py next_retry_datetime(): a plain retry_delay is used as written; only the
+  // backoff is bounded, by core.max_task_retry_delay (24 h) and then by max_retry_delay.
+  if (!task.retry_exponential_backoff) return task.retry_delay;
+  const Millis cap = task.max_retry_delay > 0 ? std::min(task.max_retry_delay, kDay) : kDay;
+  // Seconds, doubled per try, plus jitter in [0, min_backoff).
   const double seconds =
       static_cast<double>(task.retry_delay) / 1000.0 * std::pow(2.0, std::max(0, try_number - 1));
   const int64_t min_backoff =

@@ -1,6 +1,7 @@
 #pragma once
 /// When a failed try runs again: `retry_delay`, or with `retry_exponential_backoff` Airflow 2's
-/// doubling delay with a per-try jitter, capped by `max_retry_delay` (default 24 h).
+/// doubling delay with a per-try jitter, capped by core.max_task_retry_delay (24 h) and by
+/// `max_retry_delay`.
 
 #include <cstdint>
 

@@ -115,6 +115,9 @@ std::vector<RunInterval> RunsIn(const Timetable& tt, const RunWindow& w) {
     case ScheduleKind::kCron: break;
   }
   std::vector<RunInterval> missed;  // run_after before the horizon (catch-up candidates)
+  // Without a known start_date (days_ago(n)) the missed intervals cannot be counted: take the
+  // latest only, as catchup=False would.
+  const bool catchup = w.catchup && w.start_date.has_value();
   auto add = [&](RunInterval r) {
     if (r.run_after < w.from) {
       if (w.switched_on_at_from) {
@@ -131,11 +134,16 @@ std::vector<RunInterval> RunsIn(const Timetable& tt, const RunWindow& w) {
   const Millis earliest = w.switched_on_at_from ? start : std::max(start, w.from - 400 * kDay);
   if (tt.kind == ScheduleKind::kDelta) {
     if (logical < earliest) logical += (earliest - logical) / tt.delta * tt.delta;
-    if (w.switched_on_at_from && w.catchup && w.from > logical) {
+    if (w.switched_on_at_from && catchup && w.from > logical) {
       // Only the last max_catchup_runs intervals can be kept: jump there directly.
       const int64_t n = (w.from - logical) / tt.delta;
       const int64_t skip = n - static_cast<int64_t>(w.max_catchup_runs) - 1;
       if (skip > 0) logical += skip * tt.delta;
+    } else if (w.switched_on_at_from && !catchup) {
+      // DeltaDataIntervalTimetable._skip_to_latest (Airflow >= 2.8): the latest interval ends at
+      // `from` floored to a multiple of the delta since the epoch, not on start_date's grid.
+      const Millis rounded = w.from - ((w.from % tt.delta) + tt.delta) % tt.delta;
+      logical = std::max(logical, rounded - tt.delta);
     }
     for (; logical + tt.delta < w.to && logical < to; logical += tt.delta)
       add({logical, logical + tt.delta});
@@ -150,7 +158,15 @@ std::vector<RunInterval> RunsIn(const Timetable& tt, const RunWindow& w) {
     }
   }
   if (!missed.empty()) {
-    if (!w.catchup) missed.erase(missed.begin(), missed.end() - 1);
+    if (!catchup) {
+      // Only the latest complete interval runs; when one ends exactly at `from`, it is that one
+      // (_skip_to_latest on an interval boundary), and none before it.
+      if (!all.empty() && all.front().run_after == w.from) {
+        missed.clear();
+      } else {
+        missed.erase(missed.begin(), missed.end() - 1);
+      }
+    }
     for (RunInterval& r : missed) r.run_after = w.from;
     all.insert(all.begin(), missed.begin(), missed.end());
   }

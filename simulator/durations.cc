@@ -153,13 +153,22 @@ Durations Durations::Parse(const std::string& text) {
       if (!value.is_object())
         throw std::runtime_error("\"operators\": expected an object keyed by operator class");
       for (const auto& [name, model] : value.items()) {
-        DurationModel m = ReadModel(name, model);
+        DurationModel m;
+        try {
+          m = ReadModel(name, model);
+        } catch (const std::runtime_error& e) {
+          throw std::runtime_error(JsonKeyPosition(text, name) + ": " + e.what());
+        }
         m.source = "durations file, operator " + name;
         d.operators_[name] = m;
       }
       continue;
     }
-    d.tasks_[key] = ReadModel(key, value);
+    try {
+      d.tasks_[key] = ReadModel(key, value);
+    } catch (const std::runtime_error& e) {
+      throw std::runtime_error(JsonKeyPosition(text, key) + ": " + e.what());
+    }
   }
   return d;
 }

@@ -27,7 +27,12 @@ std::string Nodash(std::string s) {
 }  // namespace
 
 PathTemplate::PathTemplate(const std::string& text) {
-  static const std::array<std::pair<std::string_view, Variable>, 19> kNames = {{
+  static const std::array<std::pair<std::string_view, Variable>, 24> kNames = {{
+      {"data_interval_end", kIntervalEnd},
+      {"next_execution_date", kIntervalEnd},
+      {"next_ds_nodash", kNextDsNodash},
+      {"prev_ds_nodash", kPrevDsNodash},
+      {"tomorrow_ds", kTomorrowDs},
       {"ds", kDs},
       {"ds_nodash", kDsNodash},
       {"ts", kTs},
@@ -89,6 +94,10 @@ std::string PathTemplate::Render(const RenderContext& c) const {
       case kTaskId: out += c.task_id; break;
       case kTryNumber: out += std::to_string(c.try_number); break;
       case kDsAdd: out += sched::FormatDs(c.logical_date + p.days * sched::kDay); break;
+      case kIntervalEnd: out += sched::FormatIso(c.interval_end) + "+00:00"; break;
+      case kNextDsNodash: out += Nodash(sched::FormatDs(c.interval_end)); break;
+      case kPrevDsNodash: out += Nodash(sched::FormatDs(c.logical_date - sched::kDay)); break;
+      case kTomorrowDs: out += sched::FormatDs(c.logical_date + sched::kDay); break;
     }
   }
   return out;

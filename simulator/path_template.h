@@ -43,6 +43,10 @@ class PathTemplate {
     kTaskId,
     kTryNumber,
     kDsAdd,  ///< macros.ds_add(ds, n)
+    kIntervalEnd,
+    kNextDsNodash,
+    kPrevDsNodash,
+    kTomorrowDs,
   };
   struct Part {
     Variable variable = kText;

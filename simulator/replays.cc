@@ -32,7 +32,12 @@ struct ReplayDigest {
   double horizon_makespan_s = 0;
 };
 
-std::string Fix(const Workload& w, const SimulationResult& r, uint32_t a, uint32_t b) {
+std::string Fix(const Workload& w, const SimulationResult& r, uint32_t a, uint32_t b, bool global) {
+  if (global) {
+    return "give each task instance its own key (add {{ run_id }} and the task_id to the path), "
+           "or serialise the tasks with a pool of one slot: containers do not separate a shared "
+           "resource";
+  }
   std::vector<std::string> isolate;
   for (uint32_t attempt : {a, b}) {
     const TaskInstanceRecord& ti = r.tis[r.attempts[attempt].ti];
@@ -51,8 +56,8 @@ std::string Fix(const Workload& w, const SimulationResult& r, uint32_t a, uint32
         isolate.size() == 1 ? "it into a ContainerTaskOperator task"
                             : "them into ContainerTaskOperator tasks");
   }
-  return "give each task instance its own path (add {{ run_id }} or {{ ti.try_number }}), or run "
-         "the task in a container (`dagport convert --containers ecs`)";
+  return "give each task instance its own path (add {{ run_id }} and the task_id to it), or run "
+         "the tasks in containers (`dagport convert --containers ecs`)";
 }
 
 ReplayDigest Digest(const Workload& w, const SimulationResult& r) {
@@ -76,7 +81,7 @@ ReplayDigest Digest(const Workload& w, const SimulationResult& r) {
     s.from = c.from;
     s.to = c.to;
     s.possible = c.possible;
-    s.fix = Fix(w, r, c.first, c.second);
+    s.fix = Fix(w, r, c.first, c.second, r.hosts[c.host] == "shared");
     d.conflicts.emplace_back(ConflictKey{s.resource, s.first, s.second}, std::move(s));
   }
   Millis first_due = std::numeric_limits<Millis>::max(), last_end = 0;
@@ -224,11 +229,11 @@ SimulationReport RunReplays(const Workload& w, uint64_t seed, int replays, unsig
   }
   std::vector<double> waits;
   for (const AttemptRecord& a : r.attempts) {
-    if (a.start < 0) continue;
+    if (a.start < 0 || a.no_executor) continue;
     const double wait = static_cast<double>(a.start - a.ready) / 1000.0;
     waits.push_back(wait);
     DaySummary& day = days[day_of(a.ready)];
-    ++day.attempts;
+    ++day.attempts;  // tries that ran on an executor
     day.failed += a.outcome == sched::TiState::kFailed;
     day.fargate_cost += a.cost;
     day_waits[day_of(a.ready)].push_back(wait);
@@ -282,6 +287,7 @@ SimulationReport RunReplays(const Workload& w, uint64_t seed, int replays, unsig
   }
   rep.cut_off = r.cut_off;
   rep.never_queued = r.never_queued;
+  rep.unfinished_runs = r.unfinished_runs;
   if (first_out != nullptr) *first_out = std::move(first);
   return rep;
 }

@@ -85,6 +85,7 @@ struct SimulationReport {
   double horizon_makespan_p50_s = 0, horizon_makespan_p95_s = 0;
   bool cut_off = false;
   size_t never_queued = 0;
+  size_t unfinished_runs = 0;
   std::vector<ir::Diagnostic> diagnostics;
 };
 

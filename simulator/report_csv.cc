@@ -36,13 +36,14 @@ std::string RenderCsv(const Workload& w, const SimulationResult& r) {
     const bool ended = started && a.end >= 0 && a.outcome != sched::TiState::kNone;
     std::string state = ended ? std::string(sched::TiStateName(a.outcome)) : "unfinished";
     if (a.timed_out) state = "timed_out";
-    out += fmt::format(
-        "{},{},{},{},{},{},{},{},{},{},{},{},{}\n", Csv(dag.plan.dag_id), Csv(RunId(run)),
-        Csv(dag.plan.tasks[ti.task].task_id), a.try_number, state, Time(a.ready),
-        a.queued > 0 ? Time(a.queued) : "", Time(a.start), ended ? Time(a.end) : "",
-        started ? Seconds(static_cast<double>(a.start - a.ready) / 1000.0) : "",
-        ended ? Seconds(static_cast<double>(a.end - a.start) / 1000.0) : "",
-        started ? Csv(r.HostName(a.host, i)) : "", a.cost > 0 ? fmt::format("{:.6f}", a.cost) : "");
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}\n", Csv(dag.plan.dag_id),
+                       Csv(RunId(run)), Csv(dag.plan.tasks[ti.task].task_id), a.try_number, state,
+                       Time(a.ready), a.queued > 0 ? Time(a.queued) : "", Time(a.start),
+                       ended ? Time(a.end) : "",
+                       started ? Seconds(static_cast<double>(a.start - a.ready) / 1000.0) : "",
+                       ended ? Seconds(static_cast<double>(a.end - a.start) / 1000.0) : "",
+                       started && !a.no_executor ? Csv(r.HostName(a.host, i)) : "",
+                       a.cost > 0 ? fmt::format("{:.6f}", a.cost) : "");
   }
   return out;
 }

@@ -193,7 +193,7 @@ std::string RenderHtml(const SimulationReport& rep, const Workload& w, const Sim
   sched::Millis t0 = -1, t1 = 0;
   for (uint32_t i = 0; i < r.attempts.size(); ++i) {
     const AttemptRecord& a = r.attempts[i];
-    if (a.start < 0 || a.end <= a.start) continue;
+    if (a.start < 0 || a.end <= a.start || a.no_executor) continue;
     if (drawn >= kMaxBars) {
       ++skipped;
       continue;

@@ -104,6 +104,7 @@ nlohmann::ordered_json RenderJson(const SimulationReport& r) {
   cost["mwaa_additional_workers"] = r.mwaa_worker_cost ? Json(*r.mwaa_worker_cost) : Json(nullptr);
   j["cost"] = cost;
   j["never_queued"] = r.never_queued;
+  j["unfinished_runs"] = r.unfinished_runs;
   j["cut_off"] = r.cut_off;
   return j;
 }

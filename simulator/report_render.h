@@ -18,6 +18,8 @@ std::string RenderCsv(const Workload& workload, const SimulationResult& result);
 std::string RenderHtml(const SimulationReport& report, const Workload& workload,
                        const SimulationResult& result);
 nlohmann::ordered_json RenderWfFormat(const Workload& workload, const SimulationResult& result);
+/// One line per event of the first replay, in time order: "[time] dag.task@run running on host".
+std::string RenderTrace(const Workload& workload, const SimulationResult& result);
 
 /// Seconds with at most one decimal: "3.4", "120".
 std::string Seconds(double s);

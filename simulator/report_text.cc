@@ -98,7 +98,15 @@ std::string RenderText(const SimulationReport& r) {
     line(fmt::format("{} task instances were never queued: pool_slots larger than their pool",
                      r.never_queued));
   }
-  if (r.cut_off) line("The simulation stopped 7 days after the horizon with work left (see runs).");
+  if (r.unfinished_runs > 0) {
+    line(
+        fmt::format("{} DAG runs never finished{} (JSON \"runs\" lists them with state "
+                    "\"running\" or \"queued\")",
+                    r.unfinished_runs,
+                    r.cut_off ? ": the simulation stopped 7 days after the horizon with work left"
+                              : ": depends_on_past on a past that did not succeed, or a task "
+                                "that is never queued"));
+  }
   return out;
 }
 

@@ -63,14 +63,17 @@ nlohmann::ordered_json RenderWfFormat(const Workload& w, const SimulationResult&
                           {"inputFiles", Json::array()},
                           {"outputFiles", Json::array()}});
     const AttemptRecord& a = r.attempts[t.last_attempt];
-    const std::string machine = Id(r.HostName(a.host, t.last_attempt));
-    machines[machine] = true;
-    exec_tasks.push_back({{"id", id_of(i)},
-                          {"runtimeInSeconds", static_cast<double>(a.end - a.start) / 1000.0},
-                          {"executedAt", sched::FormatIso(a.start) + "+00:00"},
-                          {"coreCount", 1},
-                          {"priority", task.priority},
-                          {"machines", Json::array({machine})}});
+    Json exec = {{"id", id_of(i)},
+                 {"runtimeInSeconds", static_cast<double>(a.end - a.start) / 1000.0},
+                 {"executedAt", sched::FormatIso(a.start) + "+00:00"},
+                 {"coreCount", 1},
+                 {"priority", task.priority}};
+    if (!a.no_executor) {
+      const std::string machine = Id(r.HostName(a.host, t.last_attempt));
+      machines[machine] = true;
+      exec["machines"] = Json::array({machine});
+    }
+    exec_tasks.push_back(std::move(exec));
   }
   Json machine_list = Json::array();
   for (const auto& [name, _] : machines) machine_list.push_back({{"nodeName", name}});

@@ -126,7 +126,6 @@ void ApplyMwaaClass(Settings& s, const MwaaClass& mwaa) {
   s.autoscaling = mwaa.autoscaling;
   s.workers = static_cast<int>(Figure("mwaa", "min_workers"));
   s.max_workers = mwaa.autoscaling ? static_cast<int>(Figure("mwaa", "max_workers")) : s.workers;
-  if (mwaa.name == "mw1.micro") s.worker_concurrency = 3;
 }
 
 void ApplyPrices(Settings& s, const std::string& json_text) {

@@ -21,14 +21,17 @@ std::string JsonPosition(const std::string& text, size_t offset) {
   return fmt::format("{}:{}", line, column);
 }
 
+std::string JsonKeyPosition(const std::string& text, const std::string& key) {
+  const size_t at = text.find("\"" + key + "\"");
+  return JsonPosition(text, at == std::string::npos ? 0 : at);
+}
+
 namespace {
 
 using Json = nlohmann::json;
 
-/// The position of the first occurrence of `"key"` in the text, for messages.
 std::string Where(const std::string& text, const std::string& key) {
-  const size_t at = text.find("\"" + key + "\"");
-  return JsonPosition(text, at == std::string::npos ? 0 : at);
+  return JsonKeyPosition(text, key);
 }
 
 [[noreturn]] void Fail(const std::string& text, const std::string& key, const std::string& what) {

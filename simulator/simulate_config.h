@@ -28,5 +28,7 @@ SimulateConfig ParseSimulateConfig(const std::string& json_text);
 
 /// "LINE:COLUMN" of byte `offset` in `text`.
 std::string JsonPosition(const std::string& text, size_t offset);
+/// "LINE:COLUMN" of the first `"key"` in `text` (1:1 when absent), for messages about a member.
+std::string JsonKeyPosition(const std::string& text, const std::string& key);
 
 }  // namespace dagport::simulator

@@ -70,6 +70,7 @@ class Engine : public ExecutorSink {
     result_.worker_seconds = executor_->worker_seconds;
     result_.extra_worker_seconds = executor_->extra_worker_seconds;
     result_.never_queued = admission_.impossible().size();
+    result_.unfinished_runs = unfinished_runs_;
     // SLA deadlines never met because the task never finished.
     for (uint32_t ti = 0; ti < result_.tis.size(); ++ti) {
       const TaskInstanceRecord& r = result_.tis[ti];
@@ -220,7 +221,9 @@ class Engine : public ExecutorSink {
       ti.settled = now_;
     }
     for (uint32_t task : runnable) Runnable(r.first_ti + task);
-    if (!settled.empty()) RecheckPast(run);
+    // Any settled task (one that ran, or one settled without running) may release the next
+    // run's depends_on_past instances.
+    RecheckPast(run);
     if (run_states_[run]->done()) FinishRun(run);
   }
 
@@ -316,6 +319,7 @@ class Engine : public ExecutorSink {
       // Airflow 2's scheduler sets EmptyOperator tasks to success without an executor.
       AttemptRecord& e = result_.attempts.back();
       e.queued = e.launched = e.start = e.end = now_;
+      e.no_executor = true;
       e.outcome = TiState::kSuccess;
       Settle(ti, TiState::kSuccess);
       return;

@@ -21,6 +21,7 @@ struct AttemptRecord {
   int try_number = 1;
   sched::TiState outcome = sched::TiState::kNone;
   bool timed_out = false;
+  bool no_executor = false;  ///< EmptyOperator: set to success by the scheduler itself
   uint32_t host = kIsolatedHost;
   sched::Millis ready = 0;     ///< scheduled and seen by the scheduler
   sched::Millis queued = 0;    ///< admitted (QUEUED)
@@ -80,6 +81,9 @@ struct SimulationResult {
   double extra_worker_seconds = 0;
   double fargate_cost = 0;
   size_t never_queued = 0;  ///< pool_slots larger than the pool
+  /// Runs not finished when the simulation ended (depends_on_past on a failed past, a task that
+  /// is never queued, or work cut off 7 days after the horizon).
+  size_t unfinished_runs = 0;
 
   std::string HostName(uint32_t host, uint32_t attempt) const;
 };

@@ -64,7 +64,7 @@ Workload BuildWorkload(const ir::Project& project, const Settings& settings,
       diagnostics.push_back(ir::MakeDiagnostic(
           "DP303", file.path, dag.where,
           fmt::format("DAG {} is not simulated: Airflow would not load it", dag.dag_id),
-          "Fix the errors reported for this file, then simulate again."));
+          "Run `dagport inspect` on the file to see why, fix it, then simulate again."));
     }
     for (const ir::Dag& dag : file.dags) {
       if (!dag.parent_dag.empty()) continue;  // runs inside its SubDagOperator task
@@ -75,7 +75,7 @@ Workload BuildWorkload(const ir::Project& project, const Settings& settings,
       w.dags.push_back(std::move(wd));
     }
   }
-  std::sort(w.dags.begin(), w.dags.end(), [](const WorkloadDag& a, const WorkloadDag& b) {
+  std::stable_sort(w.dags.begin(), w.dags.end(), [](const WorkloadDag& a, const WorkloadDag& b) {
     return a.plan.dag_id < b.plan.dag_id;
   });
   // Duplicate dag_ids: Airflow keeps one; so does the simulation (the first in file order was
