@@ -283,7 +283,7 @@ int RunSimulate(const po::variables_map& vm) {
     for (const std::string& key : durations.UnusedKeys(keys)) {
       diagnostics.push_back(ir::MakeDiagnostic("DP306", vm["durations"].as<std::string>(), {},
                                                fmt::format("\"{}\" names no simulated task", key),
-                                               "check the dag_id and task_id"));
+                                               "Check the dag_id and task_id."));
     }
   }
   sim::SimulationResult first;
@@ -295,7 +295,7 @@ int RunSimulate(const po::variables_map& vm) {
         "DP311", "", {},
         fmt::format("{} task instances were never queued: pool_slots exceed their pool",
                     report.never_queued),
-        "enlarge the pool or lower pool_slots"));
+        "Enlarge the pool or lower pool_slots."));
   }
 
   std::string text;

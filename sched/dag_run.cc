@@ -36,9 +36,9 @@ void DagRunState::Start(std::vector<uint32_t>& runnable, std::vector<uint32_t>& 
 
 void DagRunState::Evaluate(uint32_t task, std::vector<uint32_t>& runnable,
                            std::vector<uint32_t>& settled) {
-  Work work;
-  Consider(task, work, runnable, settled);
-  Drain(work, runnable, settled);
+  work_.clear();
+  Consider(task, work_, runnable, settled);
+  Drain(work_, runnable, settled);
 }
 
 void DagRunState::Consider(uint32_t task, Work& work, std::vector<uint32_t>& runnable,
@@ -85,8 +85,9 @@ void DagRunState::Drain(Work& work, std::vector<uint32_t>& runnable,
 
 void DagRunState::Settle(uint32_t task, TiState outcome, std::vector<uint32_t>& runnable,
                          std::vector<uint32_t>& settled) {
-  Work work{{task, outcome}};
-  Drain(work, runnable, settled);
+  work_.clear();
+  work_.emplace_back(task, outcome);
+  Drain(work_, runnable, settled);
 }
 
 void DagRunState::Finish(uint32_t task, TiState outcome, std::vector<uint32_t>& runnable,

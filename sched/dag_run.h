@@ -71,6 +71,7 @@ class DagRunState {
   std::vector<TiState> state_;
   std::vector<UpstreamCounts> counts_;
   size_t unsettled_;
+  Work work_;  ///< reused by Settle and Evaluate (they never nest)
 };
 
 }  // namespace dagport::sched

@@ -34,7 +34,7 @@ class KubernetesExecutor : public ExecutorModel {
     ++created_in_loop_;
     last_create_ = create;
     // Pod start: the SLO-bound scheduling and container start, with a little spread.
-    const sched::Millis start = create + Ms(random_.LogNormal(s_.pod_start_s, 0.2));
+    const sched::Millis start = create + Ms(random_.LogNormal(s_.pod_start_s, s_.pod_start_sigma));
     sink_.Launch(attempt, kIsolatedHost, create, start);
   }
   void Finished(uint32_t, uint32_t, sched::Millis) override {}

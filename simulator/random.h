@@ -36,18 +36,29 @@ class Random {
   double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
   /// Uniform integer in [0, n); n > 0.
   uint64_t Below(uint64_t n) { return static_cast<uint64_t>(Uniform() * static_cast<double>(n)); }
-  /// Standard normal (Box-Muller; one value per call).
+  /// Standard normal (Box-Muller; the pair's second value is kept for the next call).
   double Normal() {
+    if (has_spare_) {
+      has_spare_ = false;
+      return spare_;
+    }
     const double u1 = 1.0 - Uniform();  // (0, 1]
     const double u2 = Uniform();
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+    const double r = std::sqrt(-2.0 * std::log(u1));
+    spare_ = r * std::sin(6.283185307179586 * u2);
+    has_spare_ = true;
+    return r * std::cos(6.283185307179586 * u2);
   }
   /// Lognormal with the given median and sigma of the underlying normal.
-  double LogNormal(double median, double sigma) { return median * std::exp(sigma * Normal()); }
+  double LogNormal(double median, double sigma) {
+    return sigma == 0 ? median : median * std::exp(sigma * Normal());
+  }
 
  private:
   static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   uint64_t state_[4];
+  double spare_ = 0;
+  bool has_spare_ = false;
 };
 
 /// The sigma of a lognormal whose median and 95th percentile are given.

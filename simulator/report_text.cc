@@ -72,8 +72,10 @@ std::string RenderText(const SimulationReport& r) {
   line(fmt::format("Queue wait (ready to running): p50 {}, p95 {}, p99 {}", Duration(r.wait_p50_s),
                    Duration(r.wait_p95_s), Duration(r.wait_p99_s)));
   if (r.replays > 1) {
-    line(fmt::format("Horizon makespan over replays: p50 {}, p95 {}",
-                     Duration(r.horizon_makespan_p50_s), Duration(r.horizon_makespan_p95_s)));
+    line(
+        fmt::format("Span of the horizon's work (first run due to last run end) over replays: "
+                    "p50 {}, p95 {}",
+                    Duration(r.horizon_makespan_p50_s), Duration(r.horizon_makespan_p95_s)));
   }
   if (r.executor == "celery") {
     line(fmt::format("Workers: peak {}, {:.1f} worker-hours", r.peak_workers, r.worker_hours));

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 #include <stdexcept>
 
 extern const unsigned char kSimulatorDefaultsJson[];
@@ -72,6 +73,7 @@ Settings DefaultSettings() {
   s.max_workers = 1;
   s.pod_start_s = Figure("kubernetes", "pod_start_seconds");
   s.pods_per_loop = static_cast<int>(Figure("kubernetes", "pods_per_loop"));
+  s.pod_start_sigma = Figure("kubernetes", "pod_start_sigma");
   s.pod_loop_s = Figure("kubernetes", "loop_seconds");
   s.ecs_startup_base_s = Figure("ecs", "startup_base_seconds");
   s.ecs_image_mb = Figure("ecs", "image_mb");
@@ -136,6 +138,21 @@ void ApplyPrices(Settings& s, const std::string& json_text) {
     throw std::runtime_error(fmt::format("not valid JSON: {}", e.what()));
   }
   if (!j.is_object()) throw std::runtime_error("expected a JSON object");
+  static const std::set<std::string> kKeys = {"currency",
+                                              "region",
+                                              "as_of",
+                                              "source",
+                                              "fargate_vcpu_hour",
+                                              "fargate_gb_hour",
+                                              "fargate_minimum_seconds",
+                                              "mwaa"};
+  for (const auto& [key, _] : j.items()) {
+    if (!kKeys.count(key))
+      throw std::runtime_error(fmt::format(
+          "unknown key \"{}\" (known: currency, region, as_of, source, fargate_vcpu_hour, "
+          "fargate_gb_hour, fargate_minimum_seconds, mwaa)",
+          key));
+  }
   auto number = [&](const char* key, double& target) {
     if (!j.contains(key)) return;
     if (!j[key].is_number()) throw std::runtime_error(fmt::format("\"{}\" must be a number", key));

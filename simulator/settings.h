@@ -62,6 +62,7 @@ struct Settings {
   Placement placement = Placement::kRandom;
   std::optional<MwaaClass> mwaa;  ///< set by --mwaa-class
   double pod_start_s = 8;
+  double pod_start_sigma = 0.2;
   int pods_per_loop = 1;
   double pod_loop_s = 1;
   double ecs_startup_base_s = 12, ecs_image_mb = 400, ecs_pull_mb_per_s = 40, ecs_sigma = 0.35;

@@ -212,7 +212,8 @@ class Engine : public ExecutorSink {
   /// Applies the runnable and settled lists of `run`'s state machine.
   void AfterChange(uint32_t run) {
     const RunRecord& r = result_.runs[run];
-    std::vector<uint32_t> runnable, settled;
+    // The lists are taken out of the members: starting a queued run below re-enters here.
+    std::vector<uint32_t> runnable = TakeBuffer(), settled = TakeBuffer();
     runnable.swap(runnable_);
     settled.swap(settled_);
     for (uint32_t task : settled) {
@@ -224,8 +225,20 @@ class Engine : public ExecutorSink {
     // Any settled task (one that ran, or one settled without running) may release the next
     // run's depends_on_past instances.
     RecheckPast(run);
-    if (run_states_[run]->done()) FinishRun(run);
+    const bool done = run_states_[run]->done();
+    GiveBuffer(std::move(runnable));
+    GiveBuffer(std::move(settled));
+    if (done) FinishRun(run);
   }
+
+  std::vector<uint32_t> TakeBuffer() {
+    if (spare_.empty()) return {};
+    std::vector<uint32_t> b = std::move(spare_.back());
+    spare_.pop_back();
+    b.clear();
+    return b;
+  }
+  void GiveBuffer(std::vector<uint32_t>&& b) { spare_.push_back(std::move(b)); }
 
   void FinishRun(uint32_t run) {
     RunRecord& r = result_.runs[run];
@@ -507,6 +520,7 @@ class Engine : public ExecutorSink {
   std::vector<uint32_t> prev_run_, next_run_;
   std::vector<std::vector<uint32_t>> waiting_past_;
   std::vector<uint32_t> runnable_, settled_;
+  std::vector<std::vector<uint32_t>> spare_;
   std::vector<sched::Candidate> admitted_;
 };
 

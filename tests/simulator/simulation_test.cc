@@ -114,6 +114,31 @@ TEST(Simulation, ChainTraceMatchesHandComputedTimes) {
   EXPECT_FALSE(r.runs[0].failed);
 }
 
+TEST(Simulation, RetryAndTriggerRulesOnKubernetesTrace) {
+  // Pods: created one per 1 s loop, running 8 s later (no spread). `flaky` fails twice (retry
+  // delay 30 s), `cleanup` runs whatever happens (all_done), `report` needs all successes.
+  Settings s = Deterministic();
+  s.executor = ExecutorKind::kKubernetes;
+  s.pod_start_sigma = 0;
+  auto f = Build(R"PY(
+with DAG('k8s', start_date=START, schedule_interval='@daily') as dag:
+    flaky = BashOperator(task_id='flaky', bash_command='x', retries=1,
+                         retry_delay=timedelta(seconds=30))
+    other = BashOperator(task_id='other', bash_command='x')
+    cleanup = BashOperator(task_id='cleanup', bash_command='x', trigger_rule='all_done')
+    report = BashOperator(task_id='report', bash_command='x')
+    [flaky, other] >> cleanup
+    [flaky, other] >> report
+)PY",
+                 s,
+                 R"({"k8s.flaky": {"median": 10, "failure_rate": 1}, "k8s.other": {"median": 20},
+                     "k8s.cleanup": {"median": 5}})");
+  const SimulationResult r = Simulate(f->workload, 1);
+  testing::ExpectGolden("simulator/retry_trigger_rules_kubernetes.trace",
+                        RenderTrace(f->workload, r));
+  EXPECT_TRUE(r.runs[0].failed);
+}
+
 TEST(Simulation, SameSeedSameResultBitForBit) {
   Settings s = DefaultSettings();
   s.start = At("2025-01-02");
