@@ -1,6 +1,6 @@
 #pragma once
 /// One simulated horizon: a discrete-event replay of the workload's DAG runs through Airflow 2's
-/// scheduler (the `sched` core on a virtual clock) and an executor model, with every random
+/// scheduler (sched::Scheduler on a virtual clock) and an executor model, with every random
 /// choice drawn from one seed. The same workload and seed give the same result, bit for bit.
 
 #include <cstdint>
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sched/dag_run.h"
+#include "sched/scheduler.h"
 #include "simulator/conflict_detector.h"
 #include "simulator/executor_model.h"
 #include "simulator/workload.h"
@@ -31,25 +32,12 @@ struct AttemptRecord {
   double cost = 0;  ///< Fargate cost of this attempt
 };
 
-struct TaskInstanceRecord {
-  uint32_t run = 0;
-  uint32_t task = 0;
-  sched::TiState state = sched::TiState::kNone;
-  int tries = 0;
+/// A task instance as the scheduler left it, and its latest try.
+struct TaskInstanceRecord : sched::TaskInstanceRecord {
   uint32_t last_attempt = kNoAttempt;
-  sched::Millis settled = -1;
 };
 
-struct RunRecord {
-  uint32_t dag = 0;
-  sched::Millis logical_date = 0;
-  sched::Millis run_after = 0;  ///< created (due)
-  sched::Millis start = -1;     ///< RUNNING (after max_active_runs allowed it)
-  sched::Millis end = -1;
-  bool failed = false;
-  bool triggered = false;
-  uint32_t first_ti = 0;
-};
+using RunRecord = sched::RunRecord;
 
 struct UtilisationBucket {
   sched::Millis from = 0;

@@ -426,6 +426,32 @@ with DAG('pods', start_date=START, schedule_interval='@daily') as dag:
   EXPECT_GE(created[4] - created[0], 3'000);  // one pod per 1 s loop
 }
 
+TEST(Simulation, LocalExecutorRunsAtMostItsSlots) {
+  Settings s = Deterministic();
+  s.executor = ExecutorKind::kLocal;
+  s.local_slots = 2;
+  auto f = Build(R"PY(
+with DAG('local', start_date=START, schedule_interval='@daily') as dag:
+    for i in range(5):
+        BashOperator(task_id='t%d' % i, bash_command='x')
+)PY",
+                 s, R"({"operators": {"BashOperator": {"median": 60}}})");
+  const SimulationResult r = Simulate(f->workload, 1);
+  ASSERT_EQ(r.attempts.size(), 5u);
+  int peak = 0;
+  for (const AttemptRecord& a : r.attempts) {
+    int running = 0;
+    for (const AttemptRecord& b : r.attempts) running += b.start <= a.start && a.start < b.end;
+    peak = std::max(peak, running);
+    EXPECT_EQ(r.hosts[a.host], "local");
+  }
+  EXPECT_EQ(peak, 2);
+  // Five one-minute tasks on two slots: three waves.
+  Millis last = 0;
+  for (const AttemptRecord& a : r.attempts) last = std::max(last, a.end);
+  EXPECT_GE(last - r.attempts[0].start, 3 * 60'000);
+}
+
 TEST(Simulation, MwaaAutoscalingAddsWorkersAfterTheDelay) {
   Settings s = Deterministic();
   ApplyMwaaClass(s, *FindMwaaClass("mw1.small"));
