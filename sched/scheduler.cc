@@ -240,15 +240,18 @@ void Scheduler::Finished(uint32_t ti, TiState outcome, Millis now,
                          const std::vector<uint32_t>* follow, bool skip_downstream) {
   now_ = now;
   admission_.Release(CandidateOf(ti));
-  RequestPass(now_);
   const TaskPlan& task = TaskOf(ti);
   if (outcome == TiState::kFailed && ShouldRetry(task, tis_[ti].tries)) {
     tis_[ti].state = TiState::kUpForRetry;
     const Millis delay = RetryDelay(task, tis_[ti].tries, host_.RetryJitter());
     host_.Wake(now_ + delay, {SchedulerEvent::kRetry, ti});
-    return;
+  } else {
+    Settle(ti, outcome, follow, skip_downstream);
   }
-  Settle(ti, outcome, follow, skip_downstream);
+  // The freed slot is offered after the downstream tasks were moved on, as the mini-scheduler
+  // (schedule_after_task_execution) has them scheduled before the executor reports the end:
+  // with no latency, they compete for the slot by priority.
+  RequestPass(now_);
 }
 
 void Scheduler::Settle(uint32_t ti, TiState outcome, const std::vector<uint32_t>* follow,

@@ -52,13 +52,13 @@ struct TaskKeys {
 };
 
 struct SchedulerConfig {
-  std::vector<const DagPlan*> dags;             ///< outlive the scheduler
-  std::vector<std::vector<TaskKeys>> keys;      ///< per DAG, per task
+  std::vector<const DagPlan*> dags;         ///< outlive the scheduler
+  std::vector<std::vector<TaskKeys>> keys;  ///< per DAG, per task
   std::vector<int> pool_slots;
-  int parallelism = 64;                         ///< all schedulers together; 0 unlimited
-  size_t tis_per_pass = 32;                     ///< max_tis_per_query x schedulers
-  Millis busy_loop = 500;                       ///< next pass after one that used its budget
-  Millis stop_creating_runs = 0;                ///< no @continuous run is created after this
+  int parallelism = 64;           ///< all schedulers together; 0 unlimited
+  size_t tis_per_pass = 32;       ///< max_tis_per_query x schedulers
+  Millis busy_loop = 500;         ///< next pass after one that used its budget
+  Millis stop_creating_runs = 0;  ///< no @continuous run is created after this
 };
 
 /// A wake-up the scheduler asked for.
