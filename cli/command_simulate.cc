@@ -88,6 +88,7 @@ sim::Settings SettingsFrom(const po::variables_map& vm, const ir::Project& proje
   if (vm.count("max-workers")) s.autoscaling = s.max_workers > s.workers;
   if (s.max_workers < s.workers) s.max_workers = s.workers;
   positive("worker-concurrency", s.worker_concurrency);
+  if (s.mwaa && !vm.count("parallelism")) sim::FitParallelismToWorkers(s);
   positive("slots", s.local_slots);
   positive("parallelism", s.parallelism);
   positive("schedulers", s.schedulers);
@@ -276,6 +277,15 @@ int RunSimulate(const po::variables_map& vm) {
   std::vector<ir::Diagnostic> diagnostics;
   const sim::Workload workload = sim::BuildWorkload(
       project, settings, durations, Triggers(vm, settings.start), config.footprints, diagnostics);
+  // A replay keeps every task instance and try of the horizon in memory (about 150 bytes each,
+  // per replay running at once): refuse what would not fit rather than fail half-way.
+  constexpr size_t kMaxTaskInstances = 10'000'000;
+  if (workload.task_instances > kMaxTaskInstances) {
+    throw UsageError(fmt::format(
+        "the horizon holds {} task instances; at most {} can be simulated at once: shorten --days "
+        "(or simulate fewer DAGs)",
+        workload.task_instances, kMaxTaskInstances));
+  }
   if (vm.count("durations")) {
     std::vector<std::string> keys;
     for (const sim::WorkloadDag& d : workload.dags)

@@ -33,7 +33,7 @@ constexpr std::array kKinds = {
     KindByName{"SubDagOperator", TaskKind::kSubDag},
 };
 
-TaskKind KindOf(std::string_view class_path, std::string_view name) {
+TaskKind KindFromName(std::string_view class_path, std::string_view name) {
   for (const KindByName& k : kKinds) {
     if (k.class_name == name) return k.kind;
   }
@@ -113,7 +113,7 @@ TaskPlan PlanTask(const ir::Task& t, const std::string& dag_id, const std::strin
   p.source = &t;
   p.operator_class = t.operator_class;
   p.operator_name = t.operator_class.substr(t.operator_class.rfind('.') + 1);
-  p.kind = KindOf(p.operator_class, p.operator_name);
+  p.kind = KindFromName(p.operator_class, p.operator_name);
   SettingReader read(file, t.where, fmt::format("{}.{}", dag_id, t.task_id), diagnostics);
   const ir::Value rule = t.Setting("trigger_rule");
   const std::string rule_name = read.Text(&rule, "trigger_rule", "all_success");
@@ -163,11 +163,18 @@ std::optional<Millis> DateSetting(const ir::Dag& dag, std::string_view name) {
 
 }  // namespace
 
-void ComputePriorities(DagPlan& plan) {
+TaskKind KindOfOperator(std::string_view class_path) {
+  const size_t dot = class_path.rfind('.');
+  return KindFromName(class_path,
+                      dot == std::string_view::npos ? class_path : class_path.substr(dot + 1));
+}
+
+bool ComputePriorities(DagPlan& plan) {
   const size_t n = plan.tasks.size();
   // Relatives as bitsets, filled in topological order (Kahn); tasks on a cycle keep their own
-  // weight only (the parser reports the cycle).
+  // weight only, and the cycle is reported by the return value.
   const size_t words = (n + 63) / 64;
+  size_t ordered = n;
   auto relatives = [&](bool down) {
     std::vector<uint64_t> bits(n * words, 0);
     std::vector<int> pending(n, 0);
@@ -188,6 +195,7 @@ void ComputePriorities(DagPlan& plan) {
         if (--pending[j] == 0) order.push_back(j);
       }
     }
+    ordered = order.size();
     return bits;
   };
   const bool any_down = std::any_of(plan.tasks.begin(), plan.tasks.end(), [](const TaskPlan& t) {
@@ -212,6 +220,8 @@ void ComputePriorities(DagPlan& plan) {
     // Airflow stores the total in a 32-bit column (db_safe_priority).
     t.priority = std::clamp<int64_t>(total, -2147483648LL, 2147483647LL);
   }
+  if (!any_down && !any_up) relatives(true);  // only to find out whether there is a cycle
+  return ordered == n;
 }
 
 std::optional<DagPlan> PlanDag(const ir::Dag& dag, const std::string& file,
@@ -246,7 +256,16 @@ std::optional<DagPlan> PlanDag(const ir::Dag& dag, const std::string& file,
   std::unordered_map<std::string_view, uint32_t> index;
   plan.tasks.reserve(dag.tasks.size());
   for (const ir::Task& t : dag.tasks) {
-    if (!index.emplace(t.task_id, static_cast<uint32_t>(plan.tasks.size())).second) continue;
+    if (!index.emplace(t.task_id, static_cast<uint32_t>(plan.tasks.size())).second) {
+      // Airflow 2 refuses the DAG (DuplicateTaskIdFound): so does the simulation.
+      diagnostics.push_back(ir::MakeDiagnostic(
+          "DP303", file, t.where,
+          fmt::format("DAG {} is not simulated: task_id '{}' is used twice, and Airflow 2 would "
+                      "not load it",
+                      dag.dag_id, t.task_id),
+          "Give every task its own task_id."));
+      return std::nullopt;
+    }
     plan.tasks.push_back(PlanTask(t, dag.dag_id, file, diagnostics));
   }
   for (const ir::Edge& e : dag.edges) {
@@ -258,7 +277,15 @@ std::optional<DagPlan> PlanDag(const ir::Dag& dag, const std::string& file,
     down.push_back(to->second);
     plan.tasks[to->second].upstream.push_back(from->second);
   }
-  ComputePriorities(plan);
+  if (!ComputePriorities(plan)) {
+    diagnostics.push_back(ir::MakeDiagnostic(
+        "DP303", file, dag.where,
+        fmt::format("DAG {} is not simulated: its dependencies form a cycle, and Airflow would "
+                    "not load it",
+                    dag.dag_id),
+        "Remove the dependency that closes the cycle (`dagport inspect` names it)."));
+    return std::nullopt;
+  }
   return plan;
 }
 

@@ -76,6 +76,11 @@ std::optional<DagPlan> PlanDag(const ir::Dag& dag, const std::string& file,
                                std::vector<ir::Diagnostic>& diagnostics);
 
 /// Fills `priority` of every task from its weight rule (Airflow's priority_weight_total).
-void ComputePriorities(DagPlan& plan);
+/// Returns false when the dependencies have a cycle.
+bool ComputePriorities(DagPlan& plan);
+
+/// The kind of an operator class by its path ("...BranchPythonOperator" is a branch); kOther
+/// when the name says nothing. Custom classes are resolved through their bases by the caller.
+TaskKind KindOfOperator(std::string_view class_path);
 
 }  // namespace dagport::sched

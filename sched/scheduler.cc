@@ -145,8 +145,9 @@ void Scheduler::FinishRun(uint32_t run) {
     StartRun(next);
   }
   if (plan.timetable.kind == ScheduleKind::kContinuous && now_ < config_.stop_creating_runs &&
-      !runs_[run].triggered) {
-    RunDue(NewRun(runs_[run].dag, {now_, now_}, false, run));
+      !runs_[run].triggered && !plan.tasks.empty()) {
+    // Through a wake-up, not a call: a run that finishes as it starts must not recurse.
+    AddRun(runs_[run].dag, {now_, now_}, false, run);
   }
 }
 

@@ -103,8 +103,12 @@ std::vector<RunInterval> RunsIn(const Timetable& tt, const RunWindow& w) {
   auto keep = [&](const RunInterval& r) { return r.run_after >= w.from && r.run_after < w.to; };
   switch (tt.kind) {
     case ScheduleKind::kNone: return {};
-    case ScheduleKind::kOnce:
-    case ScheduleKind::kContinuous: {
+    case ScheduleKind::kContinuous:
+      // Always running: the first run of the horizon starts at its start (or at start_date).
+      if (std::max(start, w.from) < to)
+        all.push_back({std::max(start, w.from), std::max(start, w.from)});
+      return all;
+    case ScheduleKind::kOnce: {
       RunInterval r{start, std::max(start, w.from)};
       if (w.switched_on_at_from || (start >= w.from && start < to)) {
         if (r.run_after < w.to) all.push_back(r);

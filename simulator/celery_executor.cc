@@ -24,12 +24,19 @@ class CeleryExecutor : public ExecutorModel {
   void Begin(sched::Millis t) override {
     for (int i = 0; i < std::max(1, s_.workers); ++i) AddWorker(t, t);
     next_check_ = t;
+    ticking_ = s_.autoscaling;
     if (s_.autoscaling) sink_.WakeAt(t);
   }
 
   void Queue(uint32_t attempt, sched::Millis t) override {
     broker_.push_back(attempt);
     Dispatch(t);
+    if (s_.autoscaling && !ticking_) {
+      // The autoscaler went idle with no work in sight (a triggered run came later): re-arm it.
+      ticking_ = true;
+      next_check_ = t;
+      sink_.WakeAt(t);
+    }
   }
 
   void Finished(uint32_t /*attempt*/, uint32_t host, sched::Millis t) override {
@@ -58,7 +65,8 @@ class CeleryExecutor : public ExecutorModel {
     next_check_ = t + Period();
     Autoscale(t);
     UpdatePeak();
-    if (sink_.WorkRemains() || Alive() > s_.workers) sink_.WakeAt(next_check_);
+    ticking_ = sink_.WorkRemains() || Alive() > s_.workers;
+    if (ticking_) sink_.WakeAt(next_check_);
   }
 
   void Close(sched::Millis t) override {
@@ -185,6 +193,7 @@ class CeleryExecutor : public ExecutorModel {
   size_t next_ = 0;
   sched::Millis low_since_ = -1;
   sched::Millis next_check_ = 0;
+  bool ticking_ = false;
 };
 
 }  // namespace

@@ -10,7 +10,7 @@ namespace dagport::simulator {
 namespace {
 
 bool IsBelow(const std::string& dir, const std::string& path) {
-  return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 &&
+  return !dir.empty() && path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 &&
          (path[dir.size()] == '/' || dir.back() == '/');
 }
 

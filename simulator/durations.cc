@@ -177,6 +177,19 @@ DurationModel Durations::For(const std::string& dag_id, const sched::TaskPlan& t
   if (auto it = tasks_.find(dag_id + "." + task.task_id); it != tasks_.end()) return it->second;
   if (auto it = operators_.find(task.operator_name); it != operators_.end()) return it->second;
   if (auto it = operators_.find(task.operator_class); it != operators_.end()) return it->second;
+  // A custom class whose kind is known through its bases takes that kind's default.
+  static constexpr std::array<std::pair<sched::TaskKind, std::string_view>, 4> kByKind = {{
+      {sched::TaskKind::kEmpty, "EmptyOperator"},
+      {sched::TaskKind::kBranch, "Branch"},
+      {sched::TaskKind::kShortCircuit, "ShortCircuitOperator"},
+      {sched::TaskKind::kSensor, "Sensor"},
+  }};
+  for (const auto& [kind, pattern] : kByKind) {
+    if (task.kind != kind) continue;
+    for (const DefaultRow& row : kDefaults) {
+      if (row.pattern == pattern) return FromRow(row, task.operator_name);
+    }
+  }
   const bool installs = task.source != nullptr && task.source->InstallsOnWorker();
   for (const DefaultRow& row : kDefaults) {
     const bool match = row.exact ? task.operator_name == row.pattern

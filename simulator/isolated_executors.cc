@@ -67,7 +67,9 @@ class EcsExecutor : public ExecutorModel {
     const double median = s_.ecs_startup_base_s + s_.ecs_image_mb / s_.ecs_pull_mb_per_s;
     const double startup = std::clamp(random_.LogNormal(median, s_.ecs_sigma), s_.ecs_startup_min_s,
                                       s_.ecs_startup_max_s);
-    sink_.Launch(attempt, kIsolatedHost, now, now + Ms(startup));
+    // Billing starts when the image pull does, after capacity and the network interface.
+    const sched::Millis start = now + Ms(startup);
+    sink_.Launch(attempt, kIsolatedHost, std::min(start, now + Ms(s_.ecs_startup_base_s)), start);
   }
   void Finished(uint32_t, uint32_t, sched::Millis) override {}
   int Capacity() const override { return 0; }

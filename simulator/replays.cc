@@ -5,6 +5,8 @@
 #include <atomic>
 #include <cmath>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <thread>
 #include <tuple>
 
@@ -87,7 +89,8 @@ ReplayDigest Digest(const Workload& w, const SimulationResult& r) {
   Millis first_due = std::numeric_limits<Millis>::max(), last_end = 0;
   for (const RunRecord& run : r.runs) {
     first_due = std::min(first_due, run.run_after);
-    last_end = std::max(last_end, run.end);
+    // A run that never finished lasts until the simulation stopped.
+    last_end = std::max(last_end, run.end >= 0 ? run.end : r.finished_at);
   }
   if (!r.runs.empty()) d.horizon_makespan_s = static_cast<double>(last_end - first_due) / 1000.0;
   return d;
@@ -116,22 +119,6 @@ std::string InstanceName(const Workload& w, const SimulationResult& r, uint32_t 
 SimulationReport RunReplays(const Workload& w, uint64_t seed, int replays, unsigned jobs,
                             SimulationResult* first_out) {
   replays = std::max(1, replays);
-  std::vector<ReplayDigest> digests(static_cast<size_t>(replays));
-  SimulationResult first;
-  std::atomic<int> next{0};
-  auto worker = [&] {
-    for (int i = next++; i < replays; i = next++) {
-      SimulationResult r = Simulate(w, seed + static_cast<uint64_t>(i));
-      digests[static_cast<size_t>(i)] = Digest(w, r);
-      if (i == 0) first = std::move(r);
-    }
-  };
-  const unsigned threads = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(replays)));
-  std::vector<std::thread> pool;
-  for (unsigned i = 1; i < threads; ++i) pool.emplace_back(worker);
-  worker();
-  for (std::thread& t : pool) t.join();
-
   const Settings& s = w.settings;
   SimulationReport rep;
   rep.executor = std::string(ExecutorName(s.executor));
@@ -144,30 +131,26 @@ SimulationReport RunReplays(const Workload& w, uint64_t seed, int replays, unsig
   rep.scheduled_runs = w.scheduled_runs;
   rep.task_instances = w.task_instances;
 
-  // Conflicts: one entry per (resource, instance pair), in the order first seen.
+  // Each replay is folded into the report as soon as the ones before it are (so that the
+  // result does not depend on which thread finished first), then dropped: memory stays
+  // bounded however many replays there are.
   std::map<ConflictKey, size_t> index;
-  for (const ReplayDigest& d : digests) {
+  using GroupKey = std::tuple<std::string, std::string, std::string>;
+  std::map<GroupKey, size_t> groups;
+  std::vector<double> horizon;
+  auto fold = [&](const ReplayDigest& d) {
     std::map<ConflictKey, bool> seen_here;
-    for (const auto& [key, summary] : d.conflicts) {
+    std::map<GroupKey, bool> group_seen_here;
+    for (const auto& [key, c] : d.conflicts) {
       auto [it, added] = index.try_emplace(key, rep.conflicts.size());
-      if (added) rep.conflicts.push_back(summary);
+      if (added) rep.conflicts.push_back(c);
       if (!seen_here[key]) {
         seen_here[key] = true;
         ++rep.conflicts[it->second].replays_seen;
       }
-    }
-  }
-  for (ConflictSummary& c : rep.conflicts)
-    c.probability = static_cast<double>(c.replays_seen) / replays;
-  // Groups: one per (path as written, task pair).
-  using GroupKey = std::tuple<std::string, std::string, std::string>;
-  std::map<GroupKey, size_t> groups;
-  for (const ReplayDigest& d : digests) {
-    std::map<GroupKey, bool> seen_here;
-    for (const auto& [key, c] : d.conflicts) {
       const GroupKey g{c.pattern, c.first_task, c.second_task};
-      auto [it, added] = groups.try_emplace(g, rep.conflict_groups.size());
-      if (added) {
+      auto [git, gadded] = groups.try_emplace(g, rep.conflict_groups.size());
+      if (gadded) {
         ConflictGroup group;
         group.pattern = c.pattern;
         group.first_task = c.first_task;
@@ -176,14 +159,51 @@ SimulationReport RunReplays(const Workload& w, uint64_t seed, int replays, unsig
         group.fix = c.fix;
         rep.conflict_groups.push_back(std::move(group));
       }
-      ConflictGroup& group = rep.conflict_groups[it->second];
+      ConflictGroup& group = rep.conflict_groups[git->second];
       ++group.instances;
-      if (!seen_here[g]) {
-        seen_here[g] = true;
+      if (!group_seen_here[g]) {
+        group_seen_here[g] = true;
         ++group.replays_seen;
       }
     }
-  }
+    horizon.push_back(d.horizon_makespan_s);
+  };
+
+  SimulationResult first;
+  std::mutex mutex;
+  std::vector<std::optional<ReplayDigest>> pending(static_cast<size_t>(replays));
+  size_t next_fold = 0;
+  std::exception_ptr failure;
+  std::atomic<int> next{0};
+  auto worker = [&] {
+    try {
+      for (int i = next++; i < replays; i = next++) {
+        SimulationResult r = Simulate(w, seed + static_cast<uint64_t>(i));
+        ReplayDigest d = Digest(w, r);
+        std::lock_guard<std::mutex> lock(mutex);
+        if (i == 0) first = std::move(r);
+        pending[static_cast<size_t>(i)] = std::move(d);
+        while (next_fold < pending.size() && pending[next_fold]) {
+          fold(*pending[next_fold]);
+          pending[next_fold].reset();
+          ++next_fold;
+        }
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (!failure) failure = std::current_exception();
+      next = replays;  // the other threads stop after their current replay
+    }
+  };
+  const unsigned threads = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(replays)));
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back(worker);
+  worker();
+  for (std::thread& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
+
+  for (ConflictSummary& c : rep.conflicts)
+    c.probability = static_cast<double>(c.replays_seen) / replays;
   for (ConflictGroup& g : rep.conflict_groups) {
     g.probability = static_cast<double>(g.replays_seen) / replays;
     g.per_replay = static_cast<double>(g.instances) / replays;
@@ -200,8 +220,6 @@ SimulationReport RunReplays(const Workload& w, uint64_t seed, int replays, unsig
                      return std::tie(a.first, a.second, a.resource) <
                             std::tie(b.first, b.second, b.resource);
                    });
-  std::vector<double> horizon;
-  for (const ReplayDigest& d : digests) horizon.push_back(d.horizon_makespan_s);
   rep.horizon_makespan_p50_s = Percentile(horizon, 0.5);
   rep.horizon_makespan_p95_s = Percentile(horizon, 0.95);
 
@@ -268,6 +286,7 @@ SimulationReport RunReplays(const Workload& w, uint64_t seed, int replays, unsig
     day.wait_p99_s = Percentile(dw, 0.99);
     const auto& [busy, capacity] = day_util[t];
     day.utilisation = capacity > 0 ? busy / capacity : 0;
+    day.bounded = capacity > 0;
     rep.days.push_back(day);
   }
   rep.utilisation = r.utilisation;

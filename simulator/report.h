@@ -55,6 +55,7 @@ struct DaySummary {
   double makespan_p50_s = 0, makespan_max_s = 0;
   double wait_p50_s = 0, wait_p95_s = 0, wait_p99_s = 0;
   double utilisation = 0;  ///< busy slot time / capacity slot time (0 when unbounded)
+  bool bounded = false;    ///< the executor has a slot limit (utilisation means something)
   int peak_running = 0;
   size_t sla_misses = 0;
   double fargate_cost = 0;

@@ -107,9 +107,8 @@ std::string RenderHtml(const SimulationReport& rep, const Workload& w, const Sim
         "class=\"n\">{}</td></tr>\n",
         sched::FormatDs(d.day), d.runs, d.attempts, Minutes(d.makespan_p50_s),
         Minutes(d.makespan_max_s), Minutes(d.wait_p50_s), Minutes(d.wait_p95_s),
-        Minutes(d.wait_p99_s),
-        d.utilisation > 0 ? fmt::format("{:.0f}%", d.utilisation * 100) : "&ndash;", d.peak_running,
-        d.sla_misses));
+        Minutes(d.wait_p99_s), d.bounded ? fmt::format("{:.0f}%", d.utilisation * 100) : "&ndash;",
+        d.peak_running, d.sla_misses));
   }
   add("</table>\n");
   std::string cost;

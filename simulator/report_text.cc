@@ -65,8 +65,8 @@ std::string RenderText(const SimulationReport& r) {
                      sched::FormatDs(d.day), d.runs, d.attempts, Duration(d.makespan_p50_s),
                      Duration(d.makespan_max_s), Duration(d.wait_p50_s), Duration(d.wait_p95_s),
                      Duration(d.wait_p99_s),
-                     d.utilisation > 0 ? fmt::format("{:.0f}%", d.utilisation * 100) : "-",
-                     d.peak_running, d.sla_misses));
+                     d.bounded ? fmt::format("{:.0f}%", d.utilisation * 100) : "-", d.peak_running,
+                     d.sla_misses));
   }
   line("");
   line(fmt::format("Queue wait (ready to running): p50 {}, p95 {}, p99 {}", Duration(r.wait_p50_s),

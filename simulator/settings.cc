@@ -121,6 +121,12 @@ std::vector<std::string> MwaaClassNames() {
   return names;
 }
 
+void FitParallelismToWorkers(Settings& s) {
+  const int slots = s.max_workers * s.worker_concurrency;
+  const int schedulers = std::max(1, s.schedulers);
+  s.parallelism = std::max(s.parallelism, (slots + schedulers - 1) / schedulers);
+}
+
 void ApplyMwaaClass(Settings& s, const MwaaClass& mwaa) {
   s.mwaa = mwaa;
   s.executor = ExecutorKind::kCelery;
@@ -128,6 +134,9 @@ void ApplyMwaaClass(Settings& s, const MwaaClass& mwaa) {
   s.autoscaling = mwaa.autoscaling;
   s.workers = static_cast<int>(Figure("mwaa", "min_workers"));
   s.max_workers = mwaa.autoscaling ? static_cast<int>(Figure("mwaa", "max_workers")) : s.workers;
+  // MWAA sets core.parallelism so that every worker slot can be used (docs.aws.amazon.com/mwaa
+  // mwaa-autoscaling.html: "hundreds of tasks in parallel"): at least max workers x tasks.
+  FitParallelismToWorkers(s);
 }
 
 void ApplyPrices(Settings& s, const std::string& json_text) {

@@ -90,8 +90,11 @@ Settings DefaultSettings();
 std::optional<MwaaClass> FindMwaaClass(const std::string& name);
 std::vector<std::string> MwaaClassNames();
 
-/// Applies an MWAA class: tasks per worker, autoscaling, its prices.
+/// Applies an MWAA class: tasks per worker, autoscaling, its prices, and a parallelism that
+/// lets every worker slot be used.
 void ApplyMwaaClass(Settings& s, const MwaaClass& mwaa);
+/// Raises parallelism (per scheduler) to at least max_workers x worker_concurrency in total.
+void FitParallelismToWorkers(Settings& s);
 
 /// Overrides prices from a JSON text shaped like the defaults' "prices" section, optionally with
 /// "mwaa": {"mw1.small": {"environment_per_hour": .., "worker_per_hour": ..}}. Throws

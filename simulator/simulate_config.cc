@@ -85,6 +85,7 @@ SimulateConfig ParseSimulateConfig(const std::string& text) {
         ExtraAccess e;
         e.task_key = task;
         e.access.path = a["path"].get<std::string>();
+        if (e.access.path.empty()) Fail(text, task, "a \"path\" must not be empty");
         e.access.mode = a.value("mode", std::string("write"));
         if (!kModes.count(e.access.mode))
           Fail(text, task, "mode must be create, read, write or delete");

@@ -59,8 +59,11 @@ class Engine : public ExecutorSink, public sched::SchedulerHost {
       now_ = e.t;
       Handle(e);
     }
-    Integrate(now_);
-    executor_->Close(now_);
+    // Workers and slots are accounted to the end of the horizon at least (the environment and
+    // its minimum workers are there all along), or to the last event when work ran past it.
+    const Millis end = std::max(now_, w_.end);
+    Integrate(end);
+    executor_->Close(end);
     result_.finished_at = now_;
     result_.peak_workers = executor_->peak_workers;
     result_.worker_seconds = executor_->worker_seconds;
@@ -283,8 +286,9 @@ class Engine : public ExecutorSink, public sched::SchedulerHost {
       const int cpu = wt.duration.cpu.value_or(s_.ecs_cpu);
       const int memory = wt.duration.memory_mib.value_or(s_.ecs_memory_mib);
       const FargateSize size = RoundUpFargate(s_, cpu, memory);
-      const double seconds =
-          std::max(s_.fargate_minimum_s, static_cast<double>(now_ - a.launched) / 1000.0);
+      // Per second, rounded up, with the one-minute minimum.
+      const double seconds = std::max(s_.fargate_minimum_s,
+                                      std::ceil(static_cast<double>(now_ - a.launched) / 1000.0));
       a.cost = seconds / 3600.0 *
                (size.cpu / 1024.0 * s_.fargate_vcpu_hour + size.memory_gb * s_.fargate_gb_hour);
       result_.fargate_cost += a.cost;

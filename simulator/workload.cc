@@ -58,6 +58,26 @@ Workload BuildWorkload(const ir::Project& project, const Settings& settings,
   std::unordered_map<std::string, uint32_t> pool_index{{"default_pool", 0}};
   std::unordered_map<std::string, std::vector<const ExtraAccess*>> extras;
   for (const ExtraAccess& e : extra_accesses) extras[e.task_key].push_back(&e);
+  // Custom operator classes and their bases, so that a subclass of BranchPythonOperator
+  // branches and one of BaseSensorOperator is a sensor.
+  std::unordered_map<std::string, const std::vector<std::string>*> bases;
+  for (const ir::DagFile& file : project.files) {
+    for (const ir::OperatorClass& c : file.operator_classes) bases.try_emplace(c.path, &c.bases);
+  }
+  auto kind_through_bases = [&](const std::string& class_path) {
+    std::vector<std::string> frontier{class_path};
+    for (int depth = 0; depth < 8 && !frontier.empty(); ++depth) {
+      std::vector<std::string> next;
+      for (const std::string& path : frontier) {
+        const sched::TaskKind kind = sched::KindOfOperator(path);
+        if (kind != sched::TaskKind::kOther) return kind;
+        if (auto it = bases.find(path); it != bases.end())
+          next.insert(next.end(), it->second->begin(), it->second->end());
+      }
+      frontier = std::move(next);
+    }
+    return sched::TaskKind::kOther;
+  };
 
   for (const ir::DagFile& file : project.files) {
     for (const ir::Dag& dag : file.recovered_dags) {
@@ -70,6 +90,9 @@ Workload BuildWorkload(const ir::Project& project, const Settings& settings,
       if (!dag.parent_dag.empty()) continue;  // runs inside its SubDagOperator task
       auto plan = sched::PlanDag(dag, file.path, diagnostics);
       if (!plan) continue;
+      for (sched::TaskPlan& t : plan->tasks) {
+        if (t.kind == sched::TaskKind::kOther) t.kind = kind_through_bases(t.operator_class);
+      }
       WorkloadDag wd;
       wd.plan = std::move(*plan);
       w.dags.push_back(std::move(wd));

@@ -156,6 +156,16 @@ TEST(SimulateCli, BadInputIsAClearError) {
   auto unused = RunDagport({"simulate", kSample, "--durations", unknown.string()});
   EXPECT_EQ(unused.exit_code, 0);
   EXPECT_NE(unused.err.find("warning[DP306]"), std::string::npos) << unused.err;
+  const fs::path minutely = dir.Write("dags/minutely.py", R"PY(
+from datetime import datetime
+from airflow import DAG
+from airflow.operators.bash_operator import BashOperator
+with DAG('minutely', start_date=datetime(2020, 1, 1), schedule_interval='* * * * *') as dag:
+    BashOperator(task_id='a', bash_command='true') >> BashOperator(task_id='b', bash_command='true')
+)PY");
+  auto huge = RunDagport({"simulate", minutely.string(), "--days", "3660"});
+  EXPECT_EQ(huge.exit_code, 2);
+  EXPECT_NE(huge.err.find("shorten --days"), std::string::npos) << huge.err;
   auto trigger = RunDagport({"simulate", kSample, "--trigger", "no_such_dag"});
   EXPECT_EQ(trigger.exit_code, 1);
   EXPECT_NE(trigger.err.find("error[DP305]"), std::string::npos) << trigger.err;

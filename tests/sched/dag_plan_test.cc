@@ -386,11 +386,16 @@ TEST(DagPlanDag, EdgesBecomeIndexLists) {
   EXPECT_EQ(plan.tasks[2].downstream, std::vector<uint32_t>{});
 }
 
-TEST(DagPlanDag, DuplicateTaskIdsKeepTheFirst) {
-  DagPlan plan = Plan(MakeDag({MakeTask("a", "x.BashOperator", {{"retries", Value::Int(1)}}),
-                               MakeTask("a", "x.BashOperator", {{"retries", Value::Int(9)}})}));
-  ASSERT_EQ(plan.tasks.size(), 1u);
-  EXPECT_EQ(plan.tasks[0].retries, 1);
+TEST(DagPlanDag, DuplicateTaskIdsAreNotPlanned) {
+  // Airflow 2 raises DuplicateTaskIdFound: the DAG never loads, so it is not simulated.
+  std::vector<ir::Diagnostic> diagnostics;
+  auto plan = PlanDag(MakeDag({MakeTask("a", "x.BashOperator", {{"retries", Value::Int(1)}}),
+                               MakeTask("a", "x.BashOperator", {{"retries", Value::Int(9)}})}),
+                      "dags/example.py", diagnostics);
+  EXPECT_FALSE(plan.has_value());
+  ASSERT_EQ(diagnostics.size(), 1u);
+  EXPECT_EQ(diagnostics[0].code, "DP303");
+  EXPECT_NE(diagnostics[0].message.find("'a' is used twice"), std::string::npos);
 }
 
 // --- priority weights --------------------------------------------------------------------
@@ -507,10 +512,23 @@ TEST(DagPlanPriority, ComputePrioritiesOnAHandBuiltPlan) {
   EXPECT_EQ(plan.tasks[2].priority, 4);
 }
 
-TEST(DagPlanPriority, ACycleDoesNotHang) {
-  DagPlan plan = Plan(MakeDag({MakeTask("a"), MakeTask("b")}, {{"a", "b"}, {"b", "a"}}));
-  EXPECT_GE(Priority(plan, "a"), 1);
-  EXPECT_GE(Priority(plan, "b"), 1);
+TEST(DagPlanPriority, ACycleIsReportedAndNotPlanned) {
+  std::vector<ir::Diagnostic> diagnostics;
+  auto plan = PlanDag(
+      MakeDag({MakeTask("a"), MakeTask("b"), MakeTask("c")}, {{"a", "b"}, {"b", "c"}, {"c", "b"}}),
+      "dags/example.py", diagnostics);
+  EXPECT_FALSE(plan.has_value());
+  ASSERT_EQ(diagnostics.size(), 1u);
+  EXPECT_EQ(diagnostics[0].code, "DP303");
+  EXPECT_NE(diagnostics[0].message.find("cycle"), std::string::npos);
+}
+
+TEST(DagPlanPriority, KindOfOperatorReadsTheClassName) {
+  EXPECT_EQ(KindOfOperator("airflow.operators.python_operator.BranchPythonOperator"),
+            TaskKind::kBranch);
+  EXPECT_EQ(KindOfOperator("airflow.sensors.base_sensor_operator.BaseSensorOperator"),
+            TaskKind::kSensor);
+  EXPECT_EQ(KindOfOperator("plugins.mine.MyOperator"), TaskKind::kOther);
 }
 
 }  // namespace
