@@ -13,6 +13,8 @@ void AddConvertOptions(po::options_description& options);
 int RunConvert(const po::variables_map& vm);
 void AddSimulateOptions(po::options_description& options);
 int RunSimulate(const po::variables_map& vm);
+void AddRunOptions(po::options_description& options);
+int RunRun(const po::variables_map& vm);
 
 const std::array kCommands = {
     CommandSpec{"inspect",
@@ -28,8 +30,8 @@ const std::array kCommands = {
     CommandSpec{"simulate",
                 "replay DAG runs under executor models: conflicts, makespan, queueing, cost",
                 "PATH... [options]", "", AddSimulateOptions, "paths", RunSimulate},
-    CommandSpec{"run", "run converted pipelines locally, every task isolated", "PATH [options]",
-                "the runtime issue", nullptr, "paths", nullptr},
+    CommandSpec{"run", "run a DAG of converted pipelines locally, every task isolated",
+                "PATH [--dag ID] [--date D] [options]", "", AddRunOptions, "paths", RunRun},
     CommandSpec{
         "migrate",
         "inspect, convert and simulate a legacy DAG folder and write the pre-cut-over report",

@@ -226,7 +226,7 @@ void Scheduler::RequestPass(Millis t) {
 }
 
 void Scheduler::Pass() {
-  if (next_pass_ == now_) next_pass_ = kNever;
+  if (next_pass_ <= now_) next_pass_ = kNever;  // a live host handles it a little late
   admitted_.clear();
   const size_t budget = std::max<size_t>(1, config_.tis_per_pass);
   const size_t n = admission_.Admit(budget, admitted_);

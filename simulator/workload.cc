@@ -23,8 +23,8 @@ bool IsGlobal(const std::string& path, const Settings& s) {
 }
 
 CompiledAccess Compile(const ir::HostAccess& a, const Settings& s, bool force_global) {
-  return {PathTemplate(a.path), a.path,     a.mode,
-          a.resource,           a.possible, force_global || IsGlobal(a.path, s)};
+  return {sched::PathTemplate(a.path),        a.path, a.mode, a.resource, a.possible,
+          force_global || IsGlobal(a.path, s)};
 }
 
 }  // namespace

@@ -11,15 +11,15 @@
 #include "ir/diagnostic.h"
 #include "ir/graph.h"
 #include "sched/dag_plan.h"
+#include "sched/template_context.h"
 #include "sched/timetable.h"
 #include "simulator/durations.h"
-#include "simulator/path_template.h"
 #include "simulator/settings.h"
 
 namespace dagport::simulator {
 
 struct CompiledAccess {
-  PathTemplate path;
+  sched::PathTemplate path;
   std::string text;  ///< the path as written
   std::string mode;
   std::string resource;

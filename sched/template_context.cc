@@ -1,4 +1,4 @@
-#include "simulator/path_template.h"
+#include "sched/template_context.h"
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 #include <regex>
 #include <utility>
 
-namespace dagport::simulator {
+namespace dagport::sched {
 
 namespace {
 
@@ -72,35 +72,36 @@ PathTemplate::PathTemplate(const std::string& text) {
     if (part.variable == kText && std::regex_match(expression, m, kDsAddPattern)) {
       part = {kDsAdd, "", std::atoi(m[1].str().c_str())};
     }
+    if (part.variable == kText) unknown_.push_back(part.text);
     parts_.push_back(std::move(part));
     at = close + 2;
   }
 }
 
-std::string PathTemplate::Render(const RenderContext& c) const {
+std::string PathTemplate::Render(const TemplateContext& c) const {
   std::string out;
   for (const Part& p : parts_) {
     switch (p.variable) {
       case kText: out += p.text; break;
-      case kDs: out += sched::FormatDs(c.logical_date); break;
-      case kDsNodash: out += Nodash(sched::FormatDs(c.logical_date)); break;
-      case kTs: out += sched::FormatIso(c.logical_date) + "+00:00"; break;
-      case kTsNodash: out += Nodash(sched::FormatIso(c.logical_date)); break;
-      case kLogicalDate: out += sched::FormatIso(c.logical_date) + "+00:00"; break;
-      case kNextDs: out += sched::FormatDs(c.interval_end); break;
-      case kPrevDs: out += sched::FormatDs(c.logical_date - sched::kDay); break;
-      case kRunId: out += sched::ScheduledRunId(c.logical_date); break;
+      case kDs: out += FormatDs(c.logical_date); break;
+      case kDsNodash: out += Nodash(FormatDs(c.logical_date)); break;
+      case kTs: out += FormatIso(c.logical_date) + "+00:00"; break;
+      case kTsNodash: out += Nodash(FormatIso(c.logical_date)); break;
+      case kLogicalDate: out += FormatIso(c.logical_date) + "+00:00"; break;
+      case kNextDs: out += FormatDs(c.interval_end); break;
+      case kPrevDs: out += FormatDs(c.logical_date - kDay); break;
+      case kRunId: out += c.run_id.empty() ? ScheduledRunId(c.logical_date) : c.run_id; break;
       case kDagId: out += c.dag_id; break;
       case kTaskId: out += c.task_id; break;
       case kTryNumber: out += std::to_string(c.try_number); break;
-      case kDsAdd: out += sched::FormatDs(c.logical_date + p.days * sched::kDay); break;
-      case kIntervalEnd: out += sched::FormatIso(c.interval_end) + "+00:00"; break;
-      case kNextDsNodash: out += Nodash(sched::FormatDs(c.interval_end)); break;
-      case kPrevDsNodash: out += Nodash(sched::FormatDs(c.logical_date - sched::kDay)); break;
-      case kTomorrowDs: out += sched::FormatDs(c.logical_date + sched::kDay); break;
+      case kDsAdd: out += FormatDs(c.logical_date + p.days * kDay); break;
+      case kIntervalEnd: out += FormatIso(c.interval_end) + "+00:00"; break;
+      case kNextDsNodash: out += Nodash(FormatDs(c.interval_end)); break;
+      case kPrevDsNodash: out += Nodash(FormatDs(c.logical_date - kDay)); break;
+      case kTomorrowDs: out += FormatDs(c.logical_date + kDay); break;
     }
   }
   return out;
 }
 
-}  // namespace dagport::simulator
+}  // namespace dagport::sched

@@ -1,0 +1,122 @@
+// `dagport run PATH`: runs one DAG of converted (or legacy) DAG files on this machine, every
+// try in its own sandbox, state in SQLite (docs/runtime.md).
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "cli/command.h"
+#include "cli/common_options.h"
+#include "ir/ir_json.h"
+#include "parser/project_analyzer.h"
+#include "runtime/local_run.h"
+
+namespace dagport::cli {
+
+namespace fs = std::filesystem;
+
+void AddRunOptions(po::options_description& options) {
+  options.add_options()("dag", po::value<std::string>(),
+                        "the dag_id to run (needed when PATH defines several)")(
+      "date", po::value<std::string>(),
+      "the logical date of the run, YYYY-MM-DD[THH:MM] (default: today, midnight UTC)")(
+      "isolation", po::value<std::string>()->default_value("auto"),
+      "auto (the strongest available), bwrap, unshare or process")(
+      "state", po::value<std::string>()->default_value(".dagport/state.sqlite"),
+      "the SQLite state file; running the same DAG and date again continues that run")(
+      "home", po::value<std::string>()->default_value(".dagport"),
+      "where logs/ and work/ are written")(
+      "simulate-unsupported", po::bool_switch(),
+      "mark tasks of operators the runtime cannot run as success (and say so)")(
+      "plugins", po::value<std::vector<std::string>>()->composing(),
+      "an Airflow plugins folder (default: plugins/ inside or beside each folder)");
+  AddAnalysisOptions(options);
+}
+
+int RunRun(const po::variables_map& vm) {
+  if (!vm.count("paths")) throw UsageError("name a DAG file or folder (or an IR JSON file)");
+  const std::vector<std::string> paths = vm["paths"].as<std::vector<std::string>>();
+  ir::Project project;
+  if (paths.size() == 1 && fs::path(paths[0]).extension() == ".json") {
+    throw UsageError("IR JSON input is not supported by `dagport run` yet: name the DAG files");
+  }
+  parser::ProjectOptions options;
+  options.paths = paths;
+  if (vm.count("plugins")) options.plugin_dirs = vm["plugins"].as<std::vector<std::string>>();
+  options.jobs = JobsOption(vm);
+  options.limits.airflow_major = vm.count("airflow") && !vm["airflow"].defaulted()
+                                     ? AirflowMajorOption(vm)
+                                     : 2;  // converted pipelines use Airflow 2's imports
+  parser::AnalyzeProject(options, [&](ir::DagFile&& file, std::string&&) {
+    project.files.push_back(std::move(file));
+  });
+  const ir::Dag* dag = nullptr;
+  std::string file;
+  std::vector<std::string> ids;
+  for (const ir::DagFile& f : project.files) {
+    for (const ir::Dag& d : f.dags) {
+      if (!d.parent_dag.empty()) continue;
+      ids.push_back(d.dag_id);
+      if (vm.count("dag") ? d.dag_id == vm["dag"].as<std::string>() : dag == nullptr) {
+        dag = &d;
+        file = f.path;
+      }
+    }
+  }
+  if (vm.count("dag") && dag == nullptr) {
+    throw UsageError(fmt::format("no DAG '{}' in {} (found: {})", vm["dag"].as<std::string>(),
+                                 fmt::join(paths, " "), fmt::join(ids, ", ")));
+  }
+  if (dag == nullptr) throw UsageError(fmt::format("no DAG in {}", fmt::join(paths, " ")));
+  if (!vm.count("dag") && ids.size() > 1) {
+    throw UsageError(fmt::format("{} define several DAGs: choose one with --dag ({})",
+                                 fmt::join(paths, " "), fmt::join(ids, ", ")));
+  }
+
+  runtime::LocalRunOptions run;
+  run.jobs = JobsOption(vm);
+  if (vm.count("date")) {
+    if (!sched::ParseIsoDate(vm["date"].as<std::string>(), &run.logical_date))
+      throw UsageError("--date takes 2025-01-01 or 2025-01-01T06:00");
+  } else {
+    const sched::Millis now = static_cast<sched::Millis>(time(nullptr)) * 1000;
+    run.logical_date = now / sched::kDay * sched::kDay;
+  }
+  std::string why;
+  auto isolation = runtime::ChooseIsolation(vm["isolation"].as<std::string>(), &why);
+  if (!isolation) throw UsageError(why);
+  run.isolation = *isolation;
+  run.home = vm["home"].as<std::string>();
+  run.simulate_unsupported = vm["simulate-unsupported"].as<bool>();
+  run.progress = &std::cerr;
+  const std::string state_path = vm["state"].as<std::string>();
+  std::error_code ec;
+  if (fs::path(state_path).has_parent_path())
+    fs::create_directories(fs::path(state_path).parent_path(), ec);
+  fs::create_directories(run.home, ec);
+  try {
+    runtime::StateStore state(state_path);
+    std::cerr << fmt::format("dagport run: {} {} ({}), isolation {}, state {}\n", dag->dag_id,
+                             sched::FormatIso(run.logical_date), file,
+                             runtime::IsolationName(run.isolation), state_path);
+    const runtime::LocalRunResult result = runtime::RunLocally(*dag, file, state, run);
+    std::cout << fmt::format("{} {}: {}{}\n", dag->dag_id, result.run_id,
+                             result.success ? "success" : "failed",
+                             result.resumed ? " (continued)" : "");
+    for (const runtime::TaskSummary& t : result.tasks) {
+      std::cout << fmt::format("  {:<32} {:<16} tries {}  {:>7.1f} s  {}\n", t.task_id, t.state,
+                               t.tries, t.seconds, t.note);
+    }
+    std::cout << "logs: " << result.log_dir << "\n";
+    return result.success ? kExitOk : kExitFindings;
+  } catch (const runtime::StateError& e) {
+    std::cerr << "dagport: error: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const std::runtime_error& e) {
+    std::cerr << fmt::format("dagport: error: {}: {}\n", file, e.what());
+    return kExitUsage;
+  }
+}
+
+}  // namespace dagport::cli

@@ -1,0 +1,330 @@
+#include "runtime/local_run.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <ostream>
+#include <queue>
+#include <stdexcept>
+#include <thread>
+
+#include "runtime/task_command.h"
+#include "sched/retry_policy.h"
+#include "sched/scheduler.h"
+
+extern char** environ;
+
+namespace dagport::runtime {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using sched::Millis;
+using sched::TiState;
+
+Millis WallNow() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string LastLine(const std::string& path) {
+  std::ifstream in(path);
+  std::string line, last;
+  while (std::getline(in, line)) {
+    if (!line.empty()) last = line;
+  }
+  return last;
+}
+
+/// The scheduler's host on the real clock: wake-ups in a heap, tries as sandboxed processes.
+class LocalHost : public sched::SchedulerHost {
+ public:
+  LocalHost(const sched::DagPlan& plan, const ir::Dag& dag, StateStore& state,
+            const LocalRunOptions& options, std::string run_id)
+      : plan_(plan), dag_(dag), state_(state), options_(options), run_id_(std::move(run_id)) {
+    for (const StoredTaskInstance& ti : state_.TaskInstances(run_id_)) {
+      if (ti.state == "success") done_before_.emplace(ti.task_id, ti.try_number);
+    }
+    log_dir_ =
+        (fs::path(options_.home) / "logs" / ("dag_id=" + plan_.dag_id) / ("run_id=" + run_id_))
+            .string();
+  }
+
+  void Attach(sched::Scheduler* scheduler) { scheduler_ = scheduler; }
+
+  // sched::SchedulerHost
+  void Wake(Millis t, sched::SchedulerEvent e) override { wakes_.push({t, seq_++, e}); }
+  Millis HopLatency() override { return 0; }
+  uint64_t RetryJitter() override {
+    return static_cast<uint64_t>(WallNow()) * 0x9e3779b97f4a7c15ULL;
+  }
+  void TryReady(uint32_t ti, int try_number) override {
+    tries_[ti] = try_number;
+    const sched::TaskPlan& task = plan_.tasks[ti];
+    if (task.kind == sched::TaskKind::kEmpty) {
+      Note(ti, "success", "set to success by the scheduler (no executor)");
+      state_.SetTaskState(run_id_, task.task_id, "success", try_number);
+    }
+  }
+  void Queue(uint32_t ti) override { Launch(ti); }
+
+  /// Runs until the run finishes.
+  void Loop() {
+    while (scheduler_->unfinished_runs() > 0) {
+      const Millis now = WallNow();
+      while (!wakes_.empty() && wakes_.top().t <= now) {
+        const Wakeup w = wakes_.top();
+        wakes_.pop();
+        scheduler_->Handle(w.event, WallNow());
+      }
+      Reap();
+      Timeouts();
+      if (scheduler_->unfinished_runs() == 0) break;
+      if (running_.empty() && wakes_.empty()) break;  // nothing can move: depends_on_past, ...
+      Millis wait = 50;
+      if (!wakes_.empty()) wait = std::clamp<Millis>(wakes_.top().t - WallNow(), 0, 50);
+      std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+    }
+  }
+
+  std::map<uint32_t, TaskSummary> summaries;
+  const std::string& log_dir() const { return log_dir_; }
+
+ private:
+  struct Wakeup {
+    Millis t;
+    uint64_t seq;
+    sched::SchedulerEvent event;
+    bool operator>(const Wakeup& o) const { return t != o.t ? t > o.t : seq > o.seq; }
+  };
+  struct Running {
+    uint32_t ti;
+    Sandboxed process;
+    Millis started;
+    Millis deadline;  ///< 0: none
+    std::string log;
+    bool push_xcom;
+    std::vector<int> skip_exit_codes;
+    bool timed_out = false;
+  };
+
+  void Note(uint32_t ti, const std::string& state, const std::string& note) {
+    TaskSummary& s = summaries[ti];
+    s.task_id = plan_.tasks[ti].task_id;
+    s.state = state;
+    s.tries = tries_[ti];
+    if (!note.empty()) s.note = note;
+    if (options_.progress != nullptr)
+      *options_.progress << fmt::format("[{}] {}.{} {}{}\n", sched::FormatIso(WallNow()),
+                                        plan_.dag_id, s.task_id, state,
+                                        note.empty() ? "" : " (" + note + ")");
+  }
+
+  void Finish(uint32_t ti, TiState outcome, const std::string& note) {
+    const std::string state(sched::TiStateName(outcome));
+    state_.SetTaskState(
+        run_id_, plan_.tasks[ti].task_id,
+        outcome == TiState::kFailed && sched::ShouldRetry(plan_.tasks[ti], tries_[ti])
+            ? "up_for_retry"
+            : state,
+        tries_[ti]);
+    state_.Event(sched::FormatIso(WallNow()), "task_" + state, run_id_, plan_.tasks[ti].task_id,
+                 note);
+    Note(ti, state, note);
+    // A branch or short-circuit run here has no Python to decide: follow every branch.
+    scheduler_->Finished(ti, outcome, WallNow());
+  }
+
+  void Launch(uint32_t ti) {
+    const sched::TaskPlan& task = plan_.tasks[ti];
+    const int try_number = tries_[ti];
+    if (auto it = done_before_.find(task.task_id); it != done_before_.end()) {
+      Note(ti, "success", "succeeded in an earlier attempt of this run: not run again");
+      scheduler_->Finished(ti, TiState::kSuccess, WallNow());
+      return;
+    }
+    sched::TemplateContext context{plan_.dag_id,          task.task_id, options_.logical_date,
+                                   options_.logical_date, try_number,   run_id_};
+    std::string why;
+    auto command = CommandFor(*task.source, context, &why);
+    if (!command) {
+      if (options_.simulate_unsupported) {
+        Note(ti, "success", "simulated: " + why);
+        state_.SetTaskState(run_id_, task.task_id, "success", try_number);
+        scheduler_->Finished(ti, TiState::kSuccess, WallNow());
+        return;
+      }
+      Finish(ti, TiState::kFailed, why);
+      return;
+    }
+    const fs::path workspace = fs::path(options_.home) / "work" / plan_.dag_id / run_id_ /
+                               task.task_id / fmt::format("try-{}", try_number);
+    const fs::path log = fs::path(log_dir_) / ("task_id=" + task.task_id) /
+                         fmt::format("attempt={}.log", try_number);
+    std::error_code ec;
+    fs::remove_all(workspace, ec);
+    fs::create_directories(workspace, ec);
+    fs::create_directories(log.parent_path(), ec);
+    SandboxSpec spec;
+    spec.argv = command->argv;
+    spec.workspace = fs::absolute(workspace).string();
+    spec.log_path = log.string();
+    spec.env = {"PATH=/usr/local/bin:/usr/bin:/bin",
+                "HOME=" + spec.workspace,
+                "LANG=C.UTF-8",
+                "AIRFLOW_CTX_DAG_ID=" + plan_.dag_id,
+                "AIRFLOW_CTX_TASK_ID=" + task.task_id,
+                "AIRFLOW_CTX_EXECUTION_DATE=" + sched::FormatIso(options_.logical_date) + "+00:00",
+                "AIRFLOW_CTX_DAG_RUN_ID=" + run_id_,
+                fmt::format("AIRFLOW_CTX_TRY_NUMBER={}", try_number)};
+    spec.env.insert(spec.env.end(), command->env.begin(), command->env.end());
+    const std::string start = sched::FormatIso(WallNow());
+    Running r{ti, {}, WallNow(), 0, log.string(), command->push_xcom, command->skip_exit_codes};
+    try {
+      r.process = Start(spec, options_.isolation);
+    } catch (const std::exception& e) {
+      Finish(ti, TiState::kFailed, e.what());
+      return;
+    }
+    if (task.execution_timeout > 0) r.deadline = r.started + task.execution_timeout;
+    state_.SetTaskState(run_id_, task.task_id, "running", try_number);
+    state_.RecordTry(run_id_, task.task_id, try_number, "running", start, "", -1, log.string());
+    state_.Event(start, "task_start", run_id_, task.task_id,
+                 fmt::format("try {} in {}", try_number, IsolationName(options_.isolation)));
+    Note(ti, "running", fmt::format("try {}, log {}", try_number, log.string()));
+    running_.push_back(std::move(r));
+  }
+
+  void Reap() {
+    for (size_t i = 0; i < running_.size();) {
+      int status = 0;
+      const pid_t done = waitpid(running_[i].process.pid, &status, WNOHANG);
+      if (done != running_[i].process.pid) {
+        ++i;
+        continue;
+      }
+      Running r = std::move(running_[i]);
+      running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(i));
+      KillTree(r.process);  // anything it left behind in its group
+      const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      const sched::TaskPlan& task = plan_.tasks[r.ti];
+      TiState outcome = code == 0 ? TiState::kSuccess : TiState::kFailed;
+      std::string note;
+      if (r.timed_out) {
+        note = fmt::format("execution_timeout of {} s: the process tree was killed",
+                           task.execution_timeout / 1000);
+      } else if (code != 0 && std::find(r.skip_exit_codes.begin(), r.skip_exit_codes.end(), code) !=
+                                  r.skip_exit_codes.end()) {
+        outcome = TiState::kSkipped;
+        note = fmt::format("exit code {}: skipped", code);
+      } else if (code != 0) {
+        note = fmt::format("exit code {}, log {}", code, r.log);
+      }
+      const std::string end = sched::FormatIso(WallNow());
+      state_.RecordTry(run_id_, task.task_id, tries_[r.ti],
+                       std::string(sched::TiStateName(outcome)), "", end, code, r.log);
+      if (outcome == TiState::kSuccess && r.push_xcom)
+        state_.SetXcom(run_id_, task.task_id, "return_value", LastLine(r.log));
+      summaries[r.ti].seconds = static_cast<double>(WallNow() - r.started) / 1000.0;
+      Finish(r.ti, outcome, note);
+    }
+  }
+
+  void Timeouts() {
+    const Millis now = WallNow();
+    for (Running& r : running_) {
+      if (r.deadline > 0 && now >= r.deadline && !r.timed_out) {
+        r.timed_out = true;
+        KillTree(r.process);
+      }
+    }
+  }
+
+  const sched::DagPlan& plan_;
+  const ir::Dag& dag_;
+  StateStore& state_;
+  const LocalRunOptions& options_;
+  std::string run_id_;
+  std::string log_dir_;
+  sched::Scheduler* scheduler_ = nullptr;
+  std::priority_queue<Wakeup, std::vector<Wakeup>, std::greater<>> wakes_;
+  uint64_t seq_ = 0;
+  std::map<uint32_t, int> tries_;
+  std::map<std::string, int> done_before_;
+  std::vector<Running> running_;
+};
+
+}  // namespace
+
+LocalRunResult RunLocally(const ir::Dag& dag, const std::string& file, StateStore& state,
+                          const LocalRunOptions& options) {
+  std::vector<ir::Diagnostic> diagnostics;
+  auto plan = sched::PlanDag(dag, file, diagnostics);
+  if (!plan) {
+    throw std::runtime_error(diagnostics.empty() ? "the DAG cannot be run"
+                                                 : diagnostics.back().message);
+  }
+  LocalRunResult result;
+  result.run_id = "manual__" + sched::FormatIso(options.logical_date) + "+00:00";
+  const std::string logical = sched::FormatIso(options.logical_date);
+  if (auto existing = state.FindRun(plan->dag_id, logical)) {
+    result.run_id = existing->run_id;
+    result.resumed = true;
+    state.SetRunState(result.run_id, "running", "");
+  } else {
+    state.CreateRun(
+        {result.run_id, plan->dag_id, logical, "running", sched::FormatIso(WallNow()), ""});
+  }
+  state.Event(sched::FormatIso(WallNow()), result.resumed ? "run_resume" : "run_start",
+              result.run_id, "", fmt::format("isolation {}", IsolationName(options.isolation)));
+
+  LocalHost host(*plan, dag, state, options, result.run_id);
+  sched::SchedulerConfig config;
+  config.dags = {&*plan};
+  std::vector<sched::TaskKeys>& keys = config.keys.emplace_back();
+  std::map<std::string, uint32_t> pools{{"default_pool", 0}};
+  config.pool_slots = {128};
+  for (uint32_t i = 0; i < plan->tasks.size(); ++i) {
+    auto [it, added] = pools.try_emplace(plan->tasks[i].pool, static_cast<uint32_t>(pools.size()));
+    if (added) config.pool_slots.push_back(128);
+    keys.push_back({it->second, i, i});
+  }
+  config.parallelism = static_cast<int>(std::max(1u, options.jobs));
+  config.tis_per_pass = 1024;
+  config.busy_loop = 0;
+  config.stop_creating_runs = 0;
+  sched::Scheduler scheduler(config, host);
+  host.Attach(&scheduler);
+  scheduler.AddRun(0, {options.logical_date, WallNow()}, true, sched::kNone32);
+  host.Loop();
+
+  const sched::RunRecord& run = scheduler.runs().front();
+  result.success = run.end >= 0 && !run.failed;
+  for (uint32_t i = 0; i < plan->tasks.size(); ++i) {
+    TaskSummary s = host.summaries.count(i) ? host.summaries[i] : TaskSummary{};
+    s.task_id = plan->tasks[i].task_id;
+    const sched::TiState st = scheduler.tis()[i].state;
+    s.state = std::string(sched::TiStateName(st));
+    if (st == TiState::kSkipped || st == TiState::kUpstreamFailed || st == TiState::kNone)
+      state.SetTaskState(result.run_id, s.task_id, s.state, s.tries);
+    result.tasks.push_back(s);
+  }
+  const std::string end = sched::FormatIso(WallNow());
+  state.SetRunState(result.run_id,
+                    result.success ? "success" : (run.end >= 0 ? "failed" : "running"), end);
+  state.Event(end, result.success ? "run_success" : "run_failed", result.run_id, "", "");
+  result.log_dir = host.log_dir();
+  return result;
+}
+
+}  // namespace dagport::runtime

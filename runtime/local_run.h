@@ -1,0 +1,47 @@
+#pragma once
+/// One DAG run on this machine: sched::Scheduler on the real clock, every try in its own
+/// sandbox, state in SQLite, logs in Airflow's layout. Running the same DAG and date again
+/// continues the run: tasks that succeeded are not run again.
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+#include "runtime/sandbox.h"
+#include "runtime/state_store.h"
+#include "sched/clock.h"
+
+namespace dagport::runtime {
+
+struct LocalRunOptions {
+  sched::Millis logical_date = 0;
+  unsigned jobs = 4;  ///< tries running at once (parallelism)
+  Isolation isolation = Isolation::kProcess;
+  std::string home;  ///< logs/ and work/ go below it
+  bool simulate_unsupported = false;
+  std::ostream* progress = nullptr;  ///< one line per event; nullptr: quiet
+};
+
+struct TaskSummary {
+  std::string task_id;
+  std::string state;
+  int tries = 0;
+  double seconds = 0;  ///< of the last try
+  std::string note;    ///< why it failed, or "not run again", or "simulated"
+};
+
+struct LocalRunResult {
+  std::string run_id;
+  bool success = false;
+  bool resumed = false;
+  std::vector<TaskSummary> tasks;
+  std::string log_dir;
+};
+
+/// Runs `dag` of `file`; throws std::runtime_error when the DAG cannot be run at all (its
+/// schedule or settings cannot be planned).
+LocalRunResult RunLocally(const ir::Dag& dag, const std::string& file, StateStore& state,
+                          const LocalRunOptions& options);
+
+}  // namespace dagport::runtime

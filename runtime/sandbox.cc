@@ -1,0 +1,166 @@
+#include "runtime/sandbox.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <stdexcept>
+
+namespace dagport::runtime {
+
+namespace {
+
+bool OnPath(const char* program) {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path != nullptr ? path : "/usr/bin:/bin";
+  size_t at = 0;
+  while (at <= dirs.size()) {
+    const size_t colon = dirs.find(':', at);
+    const std::string dir =
+        dirs.substr(at, colon == std::string::npos ? std::string::npos : colon - at);
+    if (!dir.empty() && access((dir + "/" + program).c_str(), X_OK) == 0) return true;
+    if (colon == std::string::npos) break;
+    at = colon + 1;
+  }
+  return false;
+}
+
+/// Whether bwrap can make namespaces here (it cannot in some containers).
+bool BwrapWorks() {
+  static const bool works = [] {
+    if (!OnPath("bwrap")) return false;
+    return std::system(
+               "bwrap --ro-bind / / --dev /dev --unshare-pid --die-with-parent true "
+               ">/dev/null 2>&1") == 0;
+  }();
+  return works;
+}
+
+bool UnshareWorks() {
+  static const bool works = [] {
+    if (!OnPath("unshare")) return false;
+    return std::system("unshare --pid --fork --kill-child true >/dev/null 2>&1") == 0;
+  }();
+  return works;
+}
+
+}  // namespace
+
+std::string_view IsolationName(Isolation i) {
+  switch (i) {
+    case Isolation::kBwrap: return "bwrap";
+    case Isolation::kUnshare: return "unshare";
+    case Isolation::kProcess: return "process";
+  }
+  return "process";
+}
+
+std::optional<Isolation> ChooseIsolation(const std::string& name, std::string* why) {
+  if (name == "auto") {
+    if (BwrapWorks()) return Isolation::kBwrap;
+    if (UnshareWorks()) return Isolation::kUnshare;
+    return Isolation::kProcess;
+  }
+  if (name == "bwrap") {
+    if (BwrapWorks()) return Isolation::kBwrap;
+    *why = "bubblewrap (bwrap) is not installed or cannot create namespaces here";
+    return std::nullopt;
+  }
+  if (name == "unshare") {
+    if (UnshareWorks()) return Isolation::kUnshare;
+    *why = "unshare cannot create a PID namespace here";
+    return std::nullopt;
+  }
+  if (name == "process") return Isolation::kProcess;
+  *why = "--isolation takes auto, bwrap, unshare or process";
+  return std::nullopt;
+}
+
+std::vector<std::string> WrappedArgv(const SandboxSpec& spec, Isolation isolation) {
+  std::vector<std::string> argv;
+  switch (isolation) {
+    case Isolation::kBwrap:
+      argv = {"bwrap",
+              "--ro-bind",
+              "/",
+              "/",
+              "--dev",
+              "/dev",
+              "--proc",
+              "/proc",
+              "--tmpfs",
+              "/tmp",
+              "--bind",
+              spec.workspace,
+              spec.workspace,
+              "--chdir",
+              spec.workspace,
+              "--unshare-pid",
+              "--unshare-ipc",
+              "--unshare-uts",
+              "--die-with-parent",
+              "--new-session"};
+      if (!spec.allow_network) argv.push_back("--unshare-net");
+      for (const std::string& dir : spec.read_only_binds) {
+        argv.insert(argv.end(), {"--ro-bind", dir, dir});
+      }
+      argv.push_back("--");
+      break;
+    case Isolation::kUnshare:
+      argv = {"unshare", "--pid", "--fork", "--kill-child", "--mount-proc"};
+      if (!spec.allow_network) argv.push_back("--net");
+      argv.push_back("--");
+      break;
+    case Isolation::kProcess: break;
+  }
+  argv.insert(argv.end(), spec.argv.begin(), spec.argv.end());
+  return argv;
+}
+
+Sandboxed Start(const SandboxSpec& spec, Isolation isolation) {
+  const std::vector<std::string> args = WrappedArgv(spec, isolation);
+  std::vector<char*> argv;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  std::vector<char*> envp;
+  for (const std::string& e : spec.env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
+  const int log = ::open(spec.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (log < 0) throw std::runtime_error(fmt::format("cannot write the log {}", spec.log_path));
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid < 0) {
+    ::close(log);
+    throw std::runtime_error("cannot start a process (fork failed)");
+  }
+  if (pid == 0) {
+    // Child: its own process group, dies with dagport, output to the log.
+    setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);
+    dup2(log, STDOUT_FILENO);
+    dup2(log, STDERR_FILENO);
+    const int null = ::open("/dev/null", O_RDONLY);
+    if (null >= 0) dup2(null, STDIN_FILENO);
+    if (chdir(spec.workspace.c_str()) != 0) _exit(126);
+    rlimit core{0, 0};
+    setrlimit(RLIMIT_CORE, &core);
+    execvpe(argv[0], argv.data(), envp.data());
+    _exit(127);
+  }
+  setpgid(pid, pid);
+  ::close(log);
+  return {pid};
+}
+
+void KillTree(const Sandboxed& s) {
+  if (s.pid > 0) kill(-s.pid, SIGKILL);
+}
+
+}  // namespace dagport::runtime

@@ -1,0 +1,45 @@
+#pragma once
+/// Where a task's command runs: bubblewrap when present (read-only root, a private writable
+/// workspace, a private /tmp, no network unless allowed, its own PID namespace, dies with
+/// dagport), else `unshare`, else a plain process group. Each try gets its own sandbox; the
+/// whole process tree is killed at its timeout.
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dagport::runtime {
+
+enum class Isolation { kBwrap, kUnshare, kProcess };
+
+std::string_view IsolationName(Isolation i);
+/// "auto" picks the strongest available; nullopt for an unknown name or one not available here
+/// (`why` says which).
+std::optional<Isolation> ChooseIsolation(const std::string& name, std::string* why);
+
+struct SandboxSpec {
+  std::vector<std::string> argv;
+  std::vector<std::string> env;  ///< NAME=value, the whole environment of the command
+  std::string workspace;         ///< writable folder, the working directory
+  std::string log_path;          ///< stdout and stderr go here
+  bool allow_network = false;
+  std::vector<std::string> read_only_binds;  ///< extra folders visible read-only (a venv)
+};
+
+/// A started command.
+struct Sandboxed {
+  pid_t pid = -1;  ///< leader of its own process group
+};
+
+/// Starts the command; throws std::runtime_error when it cannot be started.
+Sandboxed Start(const SandboxSpec& spec, Isolation isolation);
+
+/// Kills the command's whole process group.
+void KillTree(const Sandboxed& s);
+
+/// The argument vector that runs `spec` under `isolation` (exposed for tests).
+std::vector<std::string> WrappedArgv(const SandboxSpec& spec, Isolation isolation);
+
+}  // namespace dagport::runtime

@@ -1,0 +1,74 @@
+#pragma once
+/// The runtime's state in SQLite (WAL): DAG runs, task instances, their tries, XComs and an
+/// append-only event log. Every change is one transaction, so that a `kill -9` at any moment
+/// leaves a state a later `dagport run` continues from. One dagport at a time: a second one on
+/// the same file is refused with a clear message (an exclusive lock on `<file>.lock`).
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace dagport::runtime {
+
+class StateError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct StoredRun {
+  std::string run_id;
+  std::string dag_id;
+  std::string logical_date;  ///< ISO 8601
+  std::string state;         ///< running, success, failed
+  std::string start, end;
+};
+
+struct StoredTaskInstance {
+  std::string task_id;
+  std::string state;  ///< none, scheduled, queued, running, success, failed, skipped, ...
+  int try_number = 0;
+};
+
+class StateStore {
+ public:
+  /// Opens (creating) the state file and takes its lock; throws StateError naming the file.
+  explicit StateStore(const std::string& path);
+  ~StateStore();
+  StateStore(const StateStore&) = delete;
+  StateStore& operator=(const StateStore&) = delete;
+
+  /// The run of `dag_id` at `logical_date`, if one was started before.
+  std::optional<StoredRun> FindRun(const std::string& dag_id, const std::string& logical_date);
+  std::optional<StoredRun> FindRunById(const std::string& run_id);
+  std::vector<StoredRun> Runs();
+  void CreateRun(const StoredRun& run);
+  void SetRunState(const std::string& run_id, const std::string& state, const std::string& when);
+
+  std::vector<StoredTaskInstance> TaskInstances(const std::string& run_id);
+  void SetTaskState(const std::string& run_id, const std::string& task_id, const std::string& state,
+                    int try_number);
+  /// A try: started (end empty) or finished.
+  void RecordTry(const std::string& run_id, const std::string& task_id, int try_number,
+                 const std::string& state, const std::string& start, const std::string& end,
+                 int exit_code, const std::string& log_path);
+  void SetXcom(const std::string& run_id, const std::string& task_id, const std::string& key,
+               const std::string& value);
+  std::optional<std::string> Xcom(const std::string& run_id, const std::string& task_id,
+                                  const std::string& key);
+  /// Appends to the event log.
+  void Event(const std::string& when, const std::string& kind, const std::string& run_id,
+             const std::string& task_id, const std::string& detail);
+  size_t EventCount();
+
+ private:
+  void Exec(const std::string& sql);
+  sqlite3* db_ = nullptr;
+  int lock_fd_ = -1;
+  std::string path_;
+};
+
+}  // namespace dagport::runtime

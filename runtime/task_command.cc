@@ -1,0 +1,72 @@
+#include "runtime/task_command.h"
+
+#include <fmt/format.h>
+
+namespace dagport::runtime {
+
+namespace {
+
+std::string ShortName(const std::string& class_path) {
+  return class_path.substr(class_path.rfind('.') + 1);
+}
+
+/// A templated field's text rendered for the run; nullopt with `why` when it cannot be.
+std::optional<std::string> Render(const ir::Value* v, const char* field,
+                                  const sched::TemplateContext& context, std::string* why) {
+  if (v == nullptr) {
+    *why = fmt::format("{} is not given", field);
+    return std::nullopt;
+  }
+  if (!v->is_text()) {
+    *why = fmt::format("{}={} is not known statically", field, v->ToPython());
+    return std::nullopt;
+  }
+  const sched::PathTemplate t(v->as_text());
+  if (!t.unknown().empty()) {
+    *why = fmt::format("{} uses a template the local runtime cannot render yet: {}", field,
+                       t.unknown().front());
+    return std::nullopt;
+  }
+  return t.Render(context);
+}
+
+}  // namespace
+
+std::optional<TaskCommand> CommandFor(const ir::Task& task, const sched::TemplateContext& context,
+                                      std::string* why) {
+  const std::string name = ShortName(task.operator_class);
+  if (name != "BashOperator") {
+    *why = fmt::format(
+        "{} is not supported by the local runtime yet (BashOperator, "
+        "EmptyOperator and DummyOperator are); --simulate-unsupported marks such "
+        "tasks success",
+        name);
+    return std::nullopt;
+  }
+  auto command = Render(ir::FindArgument(task.effective_arguments, "bash_command"), "bash_command",
+                        context, why);
+  if (!command) return std::nullopt;
+  TaskCommand c;
+  c.argv = {"bash", "-c", *command};
+  c.skip_exit_codes = {99};  // BashOperator's skip_on_exit_code default (Airflow 2.6+)
+  const ir::Value* push = ir::FindArgument(task.effective_arguments, "do_xcom_push");
+  if (push == nullptr) push = ir::FindArgument(task.effective_arguments, "xcom_push");
+  c.push_xcom = push == nullptr || (push->kind() == ir::ValueKind::kBool && push->as_bool());
+  if (const ir::Value* env = ir::FindArgument(task.effective_arguments, "env")) {
+    if (env->kind() != ir::ValueKind::kDict) {
+      *why = fmt::format("env={} is not known statically", env->ToPython());
+      return std::nullopt;
+    }
+    for (const auto& [key, value] : env->entries()) {
+      if (!key.is_text() || !value.is_text()) {
+        *why = fmt::format("env entry {} is not known statically", key.ToPython());
+        return std::nullopt;
+      }
+      const sched::PathTemplate t(value.as_text());
+      c.env.push_back(key.as_text() + "=" + t.Render(context));
+    }
+  }
+  return c;
+}
+
+}  // namespace dagport::runtime

@@ -1,0 +1,205 @@
+// `dagport run` on real DAG files with real processes: isolation (bubblewrap when it works
+// here), retries, skips, timeouts, logs, XCom, state that survives `kill -9`, the state lock.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+#include "tests/test_support.h"
+
+namespace dagport {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::RunDagport;
+using testing::TempDir;
+
+constexpr const char* kDag = R"PY(
+from datetime import datetime, timedelta
+from airflow import DAG
+from airflow.operators.bash import BashOperator
+from airflow.operators.empty import EmptyOperator
+
+with DAG('local', start_date=datetime(2025, 1, 1), schedule='@daily') as dag:
+    start = EmptyOperator(task_id='start')
+    write = BashOperator(task_id='write', bash_command='echo "ds={{ ds }} run={{ run_id }}" > out.txt && cat out.txt')
+    escape = BashOperator(task_id='escape', bash_command='touch /etc/dagport_escape_test; touch $HOME/../escape; test ! -e /etc/dagport_escape_test')
+    skip = BashOperator(task_id='skip', bash_command='exit 99')
+    after_skip = BashOperator(task_id='after_skip', bash_command='true')
+    flaky = BashOperator(task_id='flaky', bash_command='exit 3', retries=1, retry_delay=timedelta(seconds=1))
+    slow = BashOperator(task_id='slow', bash_command='sleep 30', execution_timeout=timedelta(seconds=1))
+    start >> [write, escape, skip, flaky, slow]
+    skip >> after_skip
+)PY";
+
+std::string Log(const fs::path& home, const std::string& task, int attempt) {
+  for (const auto& e : fs::recursive_directory_iterator(home / "logs")) {
+    const std::string p = e.path().string();
+    if (p.find("task_id=" + task + "/") != std::string::npos &&
+        p.ends_with("attempt=" + std::to_string(attempt) + ".log"))
+      return testing::ReadFile(e.path());
+  }
+  return "<no log>";
+}
+
+TEST(RunCli, RunsBashTasksIsolatedWithRetriesSkipsAndTimeouts) {
+  TempDir dir;
+  dir.Write("dags/local.py", kDag);
+  const fs::path home = dir.path() / "home";
+  auto r = RunDagport({"run", (dir.path() / "dags").string(), "--date", "2025-01-02", "--home",
+                       home.string(), "--state", (home / "state.sqlite").string()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // flaky and slow fail the run
+  EXPECT_NE(r.out.find("local manual__2025-01-02T00:00:00+00:00: failed"), std::string::npos)
+      << r.out;
+  auto line = [&](const std::string& task) {
+    const size_t at = r.out.find("  " + task + " ");
+    return at == std::string::npos ? std::string() : r.out.substr(at, r.out.find('\n', at) - at);
+  };
+  EXPECT_NE(line("start").find("success"), std::string::npos) << r.out;
+  EXPECT_NE(line("write").find("success"), std::string::npos) << r.out;
+  EXPECT_NE(line("escape").find("success"), std::string::npos) << Log(home, "escape", 1);
+  EXPECT_NE(line("skip").find("skipped"), std::string::npos);
+  EXPECT_NE(line("after_skip").find("skipped"), std::string::npos);  // all_success sees a skip
+  EXPECT_NE(line("flaky").find("failed"), std::string::npos);
+  EXPECT_NE(line("flaky").find("tries 2"), std::string::npos) << line("flaky");
+  EXPECT_NE(line("slow").find("execution_timeout"), std::string::npos) << line("slow");
+  // Templates rendered, logs in Airflow's layout.
+  EXPECT_NE(Log(home, "write", 1).find("ds=2025-01-02 run=manual__2025-01-02T00:00:00+00:00"),
+            std::string::npos);
+  EXPECT_NE(Log(home, "flaky", 2), "<no log>");
+  EXPECT_FALSE(fs::exists("/etc/dagport_escape_test"));
+}
+
+TEST(RunCli, IsolatedTasksCannotWriteOutsideOrReachTheNetwork) {
+  if (std::system("bwrap --ro-bind / / --dev /dev --unshare-pid true >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "bubblewrap cannot create namespaces here";
+  TempDir dir;
+  dir.Write("dags/cage.py", R"PY(
+from datetime import datetime
+from airflow import DAG
+from airflow.operators.bash import BashOperator
+with DAG('cage', start_date=datetime(2025, 1, 1), schedule=None) as dag:
+    BashOperator(task_id='outside', bash_command='echo x > /var/tmp/dagport_leak_)PY" +
+                                std::to_string(getpid()) + R"PY(')
+    BashOperator(task_id='network', bash_command='exec 3<>/dev/tcp/127.0.0.1/22')
+    BashOperator(task_id='tmp', bash_command='echo x > /tmp/dagport_private && test -e /tmp/dagport_private')
+    BashOperator(task_id='orphan', bash_command='(sleep 61 &) ; echo started')
+)PY");
+  auto r = RunDagport({"run", (dir.path() / "dags").string(), "--date", "2025-01-02", "--isolation",
+                       "bwrap", "--home", (dir.path() / "home").string(), "--state",
+                       (dir.path() / "home/state.sqlite").string()});
+  EXPECT_NE(r.err.find("isolation bwrap"), std::string::npos) << r.err;
+  const fs::path leak = "/var/tmp/dagport_leak_" + std::to_string(getpid());
+  EXPECT_FALSE(fs::exists(leak));
+  fs::remove(leak);
+  EXPECT_NE(r.out.find("  outside "), std::string::npos);
+  auto state_of = [&](const std::string& task) {
+    const size_t at = r.out.find("  " + task + " ");
+    return r.out.substr(at, r.out.find('\n', at) - at);
+  };
+  EXPECT_NE(state_of("outside").find("failed"), std::string::npos) << r.out;
+  EXPECT_NE(state_of("network").find("failed"), std::string::npos) << r.out;
+  EXPECT_NE(state_of("tmp").find("success"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists("/tmp/dagport_private"));  // its /tmp was its own
+  // Nothing the task started outlives it (its own PID namespace).
+  EXPECT_NE(std::system("pgrep -f '[s]leep 61' >/dev/null"), 0);
+}
+
+TEST(RunCli, KillNineThenRunAgainFinishesWithoutRerunningSuccesses) {
+  TempDir dir;
+  dir.Write("dags/crash.py", R"PY(
+from datetime import datetime
+from airflow import DAG
+from airflow.operators.bash import BashOperator
+with DAG('crash', start_date=datetime(2025, 1, 1), schedule=None) as dag:
+    first = BashOperator(task_id='first', bash_command='echo once >> ../../../../counter; true')
+    second = BashOperator(task_id='second', bash_command='sleep 3')
+    first >> second
+)PY");
+  const fs::path home = dir.path() / "home";
+  const std::vector<std::string> args = {"run",         (dir.path() / "dags").string(),
+                                         "--date",      "2025-01-02",
+                                         "--home",      home.string(),
+                                         "--state",     (home / "state.sqlite").string(),
+                                         "--isolation", "process"};
+  // Start dagport, let `first` succeed and `second` start, then kill -9 it.
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    std::vector<char*> argv{const_cast<char*>(DAGPORT_BINARY)};
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    freopen("/dev/null", "w", stdout);
+    freopen("/dev/null", "w", stderr);
+    execv(DAGPORT_BINARY, argv.data());
+    _exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  // Run again: the same DAG and date continue the run.
+  auto r = RunDagport(args);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("(continued)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("not run again"), std::string::npos) << r.out;
+  // `first` wrote its line once: it was not run again.
+  const fs::path counter = home / "work/counter";
+  ASSERT_TRUE(fs::exists(counter)) << r.out;
+  EXPECT_EQ(testing::ReadFile(counter), "once\n");
+}
+
+TEST(RunCli, ASecondRunOnTheSameStateIsRefused) {
+  TempDir dir;
+  dir.Write("dags/wait.py", R"PY(
+from datetime import datetime
+from airflow import DAG
+from airflow.operators.bash import BashOperator
+with DAG('wait', start_date=datetime(2025, 1, 1), schedule=None) as dag:
+    BashOperator(task_id='sleep', bash_command='sleep 2')
+)PY");
+  const std::string state = (dir.path() / "state.sqlite").string();
+  const std::string home = (dir.path() / "home").string();
+  const std::string cmd = std::string(DAGPORT_BINARY) + " run " + (dir.path() / "dags").string() +
+                          " --home " + home + " --state " + state +
+                          " --isolation process >/dev/null 2>&1 &";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  auto second = RunDagport({"run", (dir.path() / "dags").string(), "--home", home, "--state", state,
+                            "--isolation", "process"});
+  EXPECT_EQ(second.exit_code, 2);
+  EXPECT_NE(second.err.find("is in use by another dagport run"), std::string::npos) << second.err;
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+}
+
+TEST(RunCli, UnsupportedOperatorsFailClearlyOrAreSimulated) {
+  TempDir dir;
+  dir.Write("dags/py.py", R"PY(
+from datetime import datetime
+from airflow import DAG
+from airflow.operators.python import PythonOperator
+with DAG('py', start_date=datetime(2025, 1, 1), schedule=None) as dag:
+    PythonOperator(task_id='call', python_callable=print)
+)PY");
+  const std::string home = (dir.path() / "home").string();
+  auto r = RunDagport(
+      {"run", (dir.path() / "dags").string(), "--home", home, "--state", home + "/a.sqlite"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("PythonOperator is not supported by the local runtime yet"),
+            std::string::npos)
+      << r.out;
+  auto s = RunDagport({"run", (dir.path() / "dags").string(), "--home", home, "--state",
+                       home + "/b.sqlite", "--simulate-unsupported"});
+  EXPECT_EQ(s.exit_code, 0) << s.out;
+  EXPECT_NE(s.out.find("simulated:"), std::string::npos) << s.out;
+}
+
+}  // namespace
+}  // namespace dagport

@@ -1,0 +1,112 @@
+// The runtime's pieces without a DAG: the state file and its lock, the sandbox's command line,
+// and what a task runs.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "runtime/sandbox.h"
+#include "runtime/state_store.h"
+#include "runtime/task_command.h"
+#include "tests/test_support.h"
+
+namespace dagport::runtime {
+namespace {
+
+TEST(RuntimeState, KeepsRunsTasksTriesAndXcoms) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "state.sqlite").string();
+  {
+    StateStore s(path);
+    s.CreateRun({"r1", "dag", "2025-01-02T00:00:00", "running", "2025-01-02T00:00:01", ""});
+    s.SetTaskState("r1", "a", "running", 1);
+    s.SetTaskState("r1", "a", "success", 1);
+    s.RecordTry("r1", "a", 1, "success", "t0", "t1", 0, "a.log");
+    s.SetXcom("r1", "a", "return_value", "42");
+    s.Event("t1", "task_success", "r1", "a", "");
+  }
+  StateStore again(path);  // a later dagport reads what the first one wrote
+  auto run = again.FindRun("dag", "2025-01-02T00:00:00");
+  ASSERT_TRUE(run.has_value());
+  EXPECT_EQ(run->run_id, "r1");
+  const auto tis = again.TaskInstances("r1");
+  ASSERT_EQ(tis.size(), 1u);
+  EXPECT_EQ(tis[0].state, "success");
+  EXPECT_EQ(again.Xcom("r1", "a", "return_value"), "42");
+  EXPECT_EQ(again.EventCount(), 1u);
+  EXPECT_FALSE(again.FindRun("dag", "2025-01-03T00:00:00").has_value());
+}
+
+TEST(RuntimeState, ASecondOpenOfTheSameFileIsRefused) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "state.sqlite").string();
+  StateStore first(path);
+  try {
+    StateStore second(path);
+    FAIL() << "the second open should throw";
+  } catch (const StateError& e) {
+    EXPECT_NE(std::string(e.what()).find("in use by another dagport run"), std::string::npos);
+  }
+}
+
+TEST(RuntimeState, NotAStateFileIsAClearError) {
+  testing::TempDir dir;
+  const auto path =
+      dir.Write("junk.sqlite", "this is not a database, just text that is long enough");
+  EXPECT_THROW(StateStore s(path.string()), StateError);
+}
+
+TEST(RuntimeSandbox, BwrapHidesTheNetworkUnlessAllowed) {
+  SandboxSpec spec;
+  spec.argv = {"bash", "-c", "true"};
+  spec.workspace = "/w";
+  auto argv = WrappedArgv(spec, Isolation::kBwrap);
+  auto has = [&](const std::string& a) {
+    return std::find(argv.begin(), argv.end(), a) != argv.end();
+  };
+  EXPECT_TRUE(has("--unshare-net"));
+  EXPECT_TRUE(has("--unshare-pid"));
+  EXPECT_TRUE(has("--die-with-parent"));
+  EXPECT_EQ(argv.back(), "true");
+  spec.allow_network = true;
+  argv = WrappedArgv(spec, Isolation::kBwrap);
+  EXPECT_FALSE(has("--unshare-net"));
+  EXPECT_EQ(WrappedArgv(spec, Isolation::kProcess), spec.argv);
+}
+
+TEST(RuntimeSandbox, UnknownIsolationIsRefused) {
+  std::string why;
+  EXPECT_FALSE(ChooseIsolation("docker", &why).has_value());
+  EXPECT_NE(why.find("auto, bwrap, unshare or process"), std::string::npos);
+  EXPECT_TRUE(ChooseIsolation("process", &why).has_value());
+}
+
+ir::Task Bash(const std::string& command) {
+  ir::Task t;
+  t.task_id = "t";
+  t.operator_class = "airflow.operators.bash.BashOperator";
+  t.effective_arguments = {{"bash_command", ir::Value::Template(command)}};
+  return t;
+}
+
+TEST(RuntimeCommand, RendersTheBashCommand) {
+  std::string why;
+  sched::TemplateContext context{"d", "t", 0, sched::kDay, 1, "manual__x"};
+  auto c = CommandFor(Bash("echo {{ ds }} {{ run_id }}"), context, &why);
+  ASSERT_TRUE(c.has_value()) << why;
+  EXPECT_EQ(c->argv, (std::vector<std::string>{"bash", "-c", "echo 1970-01-01 manual__x"}));
+  EXPECT_EQ(c->skip_exit_codes, std::vector<int>{99});
+}
+
+TEST(RuntimeCommand, RefusesWhatItCannotRender) {
+  std::string why;
+  sched::TemplateContext context{"d", "t", 0, sched::kDay, 1, ""};
+  EXPECT_FALSE(CommandFor(Bash("echo {{ params.region }}"), context, &why).has_value());
+  EXPECT_NE(why.find("{{ params.region }}"), std::string::npos) << why;
+  ir::Task python;
+  python.operator_class = "airflow.operators.python.PythonOperator";
+  EXPECT_FALSE(CommandFor(python, context, &why).has_value());
+  EXPECT_NE(why.find("not supported by the local runtime yet"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace dagport::runtime
