@@ -26,7 +26,12 @@ void AddRunOptions(po::options_description& options) {
       "state", po::value<std::string>()->default_value(".dagport/state.sqlite"),
       "the SQLite state file; running the same DAG and date again continues that run")(
       "home", po::value<std::string>()->default_value(".dagport"),
-      "where logs/ and work/ are written")(
+      "where logs/ and work/ are written")("memory-limit", po::value<size_t>()->default_value(0),
+                                           "address-space limit of each try in MB (0: none)")(
+      "statsd", po::value<std::string>(),
+      "send StatsD metrics (Airflow's names, prefix airflow.) to HOST:PORT over UDP")(
+      "metrics-file", po::value<std::string>(), "keep Prometheus text-format metrics in FILE")(
+      "events-file", po::value<std::string>(), "append one JSON line per event to FILE")(
       "simulate-unsupported", po::bool_switch(),
       "mark tasks of operators the runtime cannot run as success (and say so)")(
       "plugins", po::value<std::vector<std::string>>()->composing(),
@@ -89,6 +94,19 @@ int RunRun(const po::variables_map& vm) {
   run.isolation = *isolation;
   run.home = vm["home"].as<std::string>();
   run.simulate_unsupported = vm["simulate-unsupported"].as<bool>();
+  run.memory_limit_mb = vm["memory-limit"].as<size_t>();
+  std::vector<std::unique_ptr<runtime::RunObserver>> observers;
+  try {
+    if (vm.count("statsd"))
+      observers.push_back(runtime::MakeStatsdObserver(vm["statsd"].as<std::string>()));
+    if (vm.count("metrics-file"))
+      observers.push_back(runtime::MakePrometheusFile(vm["metrics-file"].as<std::string>()));
+    if (vm.count("events-file"))
+      observers.push_back(runtime::MakeJsonLinesFile(vm["events-file"].as<std::string>()));
+  } catch (const std::runtime_error& e) {
+    throw UsageError(e.what());
+  }
+  for (auto& o : observers) run.observers.push_back(o.get());
   run.progress = &std::cerr;
   const std::string state_path = vm["state"].as<std::string>();
   std::error_code ec;

@@ -15,6 +15,10 @@ void AddSimulateOptions(po::options_description& options);
 int RunSimulate(const po::variables_map& vm);
 void AddRunOptions(po::options_description& options);
 int RunRun(const po::variables_map& vm);
+void AddRunsOptions(po::options_description& options);
+int RunRuns(const po::variables_map& vm);
+void AddLogsOptions(po::options_description& options);
+int RunLogs(const po::variables_map& vm);
 
 const std::array kCommands = {
     CommandSpec{"inspect",
@@ -32,6 +36,11 @@ const std::array kCommands = {
                 "PATH... [options]", "", AddSimulateOptions, "paths", RunSimulate},
     CommandSpec{"run", "run a DAG of converted pipelines locally, every task isolated",
                 "PATH [--dag ID] [--date D] [options]", "", AddRunOptions, "paths", RunRun},
+    CommandSpec{"runs", "list the runs `dagport run` recorded, or show one",
+                "[list | show RUN_ID] [--state FILE]", "", AddRunsOptions, "paths", RunRuns},
+    CommandSpec{"logs", "print the log of a task's try from a `dagport run`",
+                "RUN_ID TASK_ID [--attempt N] [--follow] [--state FILE]", "", AddLogsOptions,
+                "paths", RunLogs},
     CommandSpec{
         "migrate",
         "inspect, convert and simulate a legacy DAG folder and write the pre-cut-over report",

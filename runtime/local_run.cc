@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "runtime/secret_mask.h"
 #include "runtime/task_command.h"
 #include "sched/retry_policy.h"
 #include "sched/scheduler.h"
@@ -116,6 +117,7 @@ class LocalHost : public sched::SchedulerHost {
     bool push_xcom;
     std::vector<int> skip_exit_codes;
     bool timed_out = false;
+    std::vector<std::string> secrets;  ///< masked in the log when the try ends
   };
 
   void Note(uint32_t ti, const std::string& state, const std::string& note) {
@@ -141,6 +143,12 @@ class LocalHost : public sched::SchedulerHost {
     state_.Event(sched::FormatIso(WallNow()), "task_" + state, run_id_, plan_.tasks[ti].task_id,
                  note);
     Note(ti, state, note);
+    const std::string reported =
+        outcome == TiState::kFailed && sched::ShouldRetry(plan_.tasks[ti], tries_[ti])
+            ? "up_for_retry"
+            : state;
+    for (RunObserver* o : options_.observers)
+      o->TaskFinished(plan_.dag_id, plan_.tasks[ti].task_id, reported, summaries[ti].seconds);
     // A branch or short-circuit run here has no Python to decide: follow every branch.
     scheduler_->Finished(ti, outcome, WallNow());
   }
@@ -179,6 +187,7 @@ class LocalHost : public sched::SchedulerHost {
     spec.argv = command->argv;
     spec.workspace = fs::absolute(workspace).string();
     spec.log_path = log.string();
+    spec.memory_limit_mb = options_.memory_limit_mb;
     spec.env = {"PATH=/usr/local/bin:/usr/bin:/bin",
                 "HOME=" + spec.workspace,
                 "LANG=C.UTF-8",
@@ -189,7 +198,15 @@ class LocalHost : public sched::SchedulerHost {
                 fmt::format("AIRFLOW_CTX_TRY_NUMBER={}", try_number)};
     spec.env.insert(spec.env.end(), command->env.begin(), command->env.end());
     const std::string start = sched::FormatIso(WallNow());
-    Running r{ti, {}, WallNow(), 0, log.string(), command->push_xcom, command->skip_exit_codes};
+    Running r{ti,
+              {},
+              WallNow(),
+              0,
+              log.string(),
+              command->push_xcom,
+              command->skip_exit_codes,
+              false,
+              SecretValues(command->env)};
     try {
       r.process = Start(spec, options_.isolation);
     } catch (const std::exception& e) {
@@ -202,6 +219,8 @@ class LocalHost : public sched::SchedulerHost {
     state_.Event(start, "task_start", run_id_, task.task_id,
                  fmt::format("try {} in {}", try_number, IsolationName(options_.isolation)));
     Note(ti, "running", fmt::format("try {}, log {}", try_number, log.string()));
+    for (RunObserver* o : options_.observers)
+      o->TaskStarted(plan_.dag_id, task.task_id, try_number);
     running_.push_back(std::move(r));
   }
 
@@ -217,6 +236,7 @@ class LocalHost : public sched::SchedulerHost {
       running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(i));
       KillTree(r.process);  // anything it left behind in its group
       const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      MaskFile(r.log, r.secrets);
       const sched::TaskPlan& task = plan_.tasks[r.ti];
       TiState outcome = code == 0 ? TiState::kSuccess : TiState::kFailed;
       std::string note;
@@ -324,6 +344,9 @@ LocalRunResult RunLocally(const ir::Dag& dag, const std::string& file, StateStor
                     result.success ? "success" : (run.end >= 0 ? "failed" : "running"), end);
   state.Event(end, result.success ? "run_success" : "run_failed", result.run_id, "", "");
   result.log_dir = host.log_dir();
+  for (RunObserver* o : options.observers)
+    o->RunFinished(plan->dag_id, result.run_id, result.success,
+                   static_cast<double>(WallNow() - run.start) / 1000.0);
   return result;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "runtime/run_observer.h"
 #include "runtime/sandbox.h"
 #include "runtime/state_store.h"
 #include "sched/clock.h"
@@ -20,7 +21,9 @@ struct LocalRunOptions {
   Isolation isolation = Isolation::kProcess;
   std::string home;  ///< logs/ and work/ go below it
   bool simulate_unsupported = false;
-  std::ostream* progress = nullptr;  ///< one line per event; nullptr: quiet
+  size_t memory_limit_mb = 0;           ///< per try (RLIMIT_AS); 0 none
+  std::ostream* progress = nullptr;     ///< one line per event; nullptr: quiet
+  std::vector<RunObserver*> observers;  ///< metrics and event files
 };
 
 struct TaskSummary {

@@ -151,6 +151,11 @@ Sandboxed Start(const SandboxSpec& spec, Isolation isolation) {
     if (chdir(spec.workspace.c_str()) != 0) _exit(126);
     rlimit core{0, 0};
     setrlimit(RLIMIT_CORE, &core);
+    if (spec.memory_limit_mb > 0) {
+      const rlim_t bytes = static_cast<rlim_t>(spec.memory_limit_mb) * 1024 * 1024;
+      rlimit memory{bytes, bytes};
+      setrlimit(RLIMIT_AS, &memory);
+    }
     execvpe(argv[0], argv.data(), envp.data());
     _exit(127);
   }

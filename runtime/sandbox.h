@@ -26,6 +26,7 @@ struct SandboxSpec {
   std::string log_path;          ///< stdout and stderr go here
   bool allow_network = false;
   std::vector<std::string> read_only_binds;  ///< extra folders visible read-only (a venv)
+  size_t memory_limit_mb = 0;  ///< address-space limit of the command (RLIMIT_AS); 0 none
 };
 
 /// A started command.

@@ -69,7 +69,23 @@ StoredRun ReadRun(const Statement& s) {
 
 }  // namespace
 
-StateStore::StateStore(const std::string& path) : path_(path) {
+StateStore::StateStore(const std::string& path, Mode mode) : path_(path) {
+  if (mode == Mode::kReadOnly) {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+      sqlite3_close(db_);
+      db_ = nullptr;
+      throw StateError(fmt::format("cannot read the state file {}: does it exist?", path));
+    }
+    sqlite3_busy_timeout(db_, 5000);
+    try {
+      Exec("SELECT COUNT(*) FROM dag_runs");
+    } catch (const StateError&) {
+      sqlite3_close(db_);
+      db_ = nullptr;
+      throw StateError(fmt::format("{} is not a dagport state file", path));
+    }
+    return;
+  }
   lock_fd_ = ::open((path + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (lock_fd_ < 0) throw StateError(fmt::format("cannot open the lock file {}.lock", path));
   if (flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
@@ -172,6 +188,19 @@ std::vector<StoredTaskInstance> StateStore::TaskInstances(const std::string& run
   std::vector<StoredTaskInstance> tis;
   while (s.Step()) tis.push_back({s.Text(0), s.Text(1), static_cast<int>(s.Int(2))});
   return tis;
+}
+
+std::vector<StateStore::StoredTry> StateStore::Tries(const std::string& run_id) {
+  Statement s(db_,
+              "SELECT task_id, try_number, state, start, end, exit_code, log_path FROM tries "
+              "WHERE run_id = ? ORDER BY start, task_id, try_number");
+  s.Bind(run_id);
+  std::vector<StoredTry> tries;
+  while (s.Step()) {
+    tries.push_back({s.Text(0), static_cast<int>(s.Int(1)), s.Text(2), s.Text(3), s.Text(4),
+                     static_cast<int>(s.Int(5)), s.Text(6)});
+  }
+  return tries;
 }
 
 void StateStore::SetTaskState(const std::string& run_id, const std::string& task_id,

@@ -35,8 +35,10 @@ struct StoredTaskInstance {
 
 class StateStore {
  public:
+  enum class Mode { kReadWrite, kReadOnly };
   /// Opens (creating) the state file and takes its lock; throws StateError naming the file.
-  explicit StateStore(const std::string& path);
+  /// Read-only opens take no lock (WAL lets them read while a run writes) and create nothing.
+  explicit StateStore(const std::string& path, Mode mode = Mode::kReadWrite);
   ~StateStore();
   StateStore(const StateStore&) = delete;
   StateStore& operator=(const StateStore&) = delete;
@@ -49,6 +51,14 @@ class StateStore {
   void SetRunState(const std::string& run_id, const std::string& state, const std::string& when);
 
   std::vector<StoredTaskInstance> TaskInstances(const std::string& run_id);
+  struct StoredTry {
+    std::string task_id;
+    int try_number = 0;
+    std::string state, start, end;
+    int exit_code = -1;
+    std::string log_path;
+  };
+  std::vector<StoredTry> Tries(const std::string& run_id);
   void SetTaskState(const std::string& run_id, const std::string& task_id, const std::string& state,
                     int try_number);
   /// A try: started (end empty) or finished.

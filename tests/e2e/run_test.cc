@@ -179,6 +179,43 @@ with DAG('wait', start_date=datetime(2025, 1, 1), schedule=None) as dag:
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));
 }
 
+TEST(RunCli, MetricsEventsMaskingAndTheRunsAndLogsCommands) {
+  TempDir dir;
+  dir.Write("dags/m.py", R"PY(
+from datetime import datetime
+from airflow import DAG
+from airflow.operators.bash import BashOperator
+with DAG('metrics', start_date=datetime(2025, 1, 1), schedule=None) as dag:
+    BashOperator(task_id='a', bash_command='echo token is $API_TOKEN and $PLAIN',
+                 env={'API_TOKEN': 'supersecretvalue', 'PLAIN': 'visible'})
+)PY");
+  const fs::path home = dir.path() / "home";
+  const std::string state = (home / "state.sqlite").string();
+  auto r = RunDagport({"run", (dir.path() / "dags").string(), "--date", "2025-01-02", "--home",
+                       home.string(), "--state", state, "--metrics-file",
+                       (dir.path() / "m.prom").string(), "--events-file",
+                       (dir.path() / "e.jsonl").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::string prom = testing::ReadFile(dir.path() / "m.prom");
+  EXPECT_NE(
+      prom.find(
+          "dagport_task_finished_total{dag_id=\"metrics\",task_id=\"a\",state=\"success\"} 1"),
+      std::string::npos)
+      << prom;
+  const std::string events = testing::ReadFile(dir.path() / "e.jsonl");
+  EXPECT_NE(events.find("\"event\":\"run_finish\""), std::string::npos) << events;
+  // The secret is masked in the log; the plain value is not.
+  auto logs = RunDagport({"logs", "manual__2025-01-02T00:00:00+00:00", "a", "--state", state});
+  ASSERT_EQ(logs.exit_code, 0) << logs.err;
+  EXPECT_EQ(logs.out, "token is *** and visible\n");
+  auto runs = RunDagport({"runs", "list", "--state", state});
+  EXPECT_NE(runs.out.find("manual__2025-01-02T00:00:00+00:00"), std::string::npos) << runs.out;
+  auto show = RunDagport({"runs", "show", "manual__2025-01-02T00:00:00+00:00", "--state", state});
+  EXPECT_NE(show.out.find("a try 1: success"), std::string::npos) << show.out;
+  auto missing = RunDagport({"runs", "show", "nope", "--state", state});
+  EXPECT_EQ(missing.exit_code, 2);
+}
+
 TEST(RunCli, UnsupportedOperatorsFailClearlyOrAreSimulated) {
   TempDir dir;
   dir.Write("dags/py.py", R"PY(
