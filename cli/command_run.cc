@@ -95,6 +95,16 @@ int RunRun(const po::variables_map& vm) {
   run.home = vm["home"].as<std::string>();
   run.simulate_unsupported = vm["simulate-unsupported"].as<bool>();
   run.memory_limit_mb = vm["memory-limit"].as<size_t>();
+  // Callables import from the DAG's folder and the plugins folders, as Airflow's sys.path has.
+  run.python_path.push_back(fs::absolute(fs::path(file).parent_path()).string());
+  for (const std::string& p : paths) {
+    std::error_code dir_ec;
+    const fs::path folder = fs::is_directory(p, dir_ec) ? fs::path(p) : fs::path(p).parent_path();
+    for (const fs::path& plugins : {folder / "plugins", folder.parent_path() / "plugins"}) {
+      if (fs::is_directory(plugins, dir_ec))
+        run.python_path.push_back(fs::absolute(plugins).string());
+    }
+  }
   std::vector<std::unique_ptr<runtime::RunObserver>> observers;
   try {
     if (vm.count("statsd"))

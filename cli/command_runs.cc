@@ -33,7 +33,8 @@ int RunRuns(const po::variables_map& vm) {
   std::vector<std::string> args;
   if (vm.count("paths")) args = vm["paths"].as<std::vector<std::string>>();
   const std::string verb = args.empty() ? "list" : args[0];
-  if (verb != "list" && verb != "show") throw UsageError("use `dagport runs list` or `dagport runs show RUN_ID`");
+  if (verb != "list" && verb != "show")
+    throw UsageError("use `dagport runs list` or `dagport runs show RUN_ID`");
   if (verb == "show" && args.size() != 2) throw UsageError("`dagport runs show` takes one RUN_ID");
   try {
     runtime::StateStore state = Open(vm);
@@ -49,8 +50,8 @@ int RunRuns(const po::variables_map& vm) {
     const std::string& run_id = args[1];
     auto run = state.FindRunById(run_id);
     if (!run) {
-      std::cerr << fmt::format("dagport: error: no run '{}' in {} (`dagport runs list`)\n",
-                               run_id, vm["state"].as<std::string>());
+      std::cerr << fmt::format("dagport: error: no run '{}' in {} (`dagport runs list`)\n", run_id,
+                               vm["state"].as<std::string>());
       return kExitUsage;
     }
     std::cout << fmt::format("{} {}: {} (logical date {}, {} to {})\n", run->dag_id, run->run_id,
@@ -60,8 +61,8 @@ int RunRuns(const po::variables_map& vm) {
       std::cout << fmt::format("  {:<32} {:<16} tries {}\n", ti.task_id, ti.state, ti.try_number);
     }
     for (const runtime::StateStore::StoredTry& t : state.Tries(run_id)) {
-      std::cout << fmt::format("    {} try {}: {} {} -> {} exit {}  {}\n", t.task_id,
-                               t.try_number, t.state, t.start, t.end, t.exit_code, t.log_path);
+      std::cout << fmt::format("    {} try {}: {} {} -> {} exit {}  {}\n", t.task_id, t.try_number,
+                               t.state, t.start, t.end, t.exit_code, t.log_path);
     }
     return kExitOk;
   } catch (const runtime::StateError& e) {

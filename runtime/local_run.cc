@@ -11,11 +11,14 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <queue>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
+#include "runtime/python_task.h"
 #include "runtime/secret_mask.h"
 #include "runtime/task_command.h"
 #include "sched/retry_policy.h"
@@ -62,6 +65,7 @@ class LocalHost : public sched::SchedulerHost {
   }
 
   void Attach(sched::Scheduler* scheduler) { scheduler_ = scheduler; }
+  void SetPythonRunner(std::string runner) { runner_ = std::move(runner); }
 
   // sched::SchedulerHost
   void Wake(Millis t, sched::SchedulerEvent e) override { wakes_.push({t, seq_++, e}); }
@@ -118,6 +122,7 @@ class LocalHost : public sched::SchedulerHost {
     std::vector<int> skip_exit_codes;
     bool timed_out = false;
     std::vector<std::string> secrets;  ///< masked in the log when the try ends
+    std::string xcom_file;             ///< a Python callable's return value (JSON)
   };
 
   void Note(uint32_t ti, const std::string& state, const std::string& note) {
@@ -132,7 +137,8 @@ class LocalHost : public sched::SchedulerHost {
                                         note.empty() ? "" : " (" + note + ")");
   }
 
-  void Finish(uint32_t ti, TiState outcome, const std::string& note) {
+  void Finish(uint32_t ti, TiState outcome, const std::string& note,
+              const std::vector<uint32_t>* follow = nullptr, bool skip_downstream = false) {
     const std::string state(sched::TiStateName(outcome));
     state_.SetTaskState(
         run_id_, plan_.tasks[ti].task_id,
@@ -149,8 +155,7 @@ class LocalHost : public sched::SchedulerHost {
             : state;
     for (RunObserver* o : options_.observers)
       o->TaskFinished(plan_.dag_id, plan_.tasks[ti].task_id, reported, summaries[ti].seconds);
-    // A branch or short-circuit run here has no Python to decide: follow every branch.
-    scheduler_->Finished(ti, outcome, WallNow());
+    scheduler_->Finished(ti, outcome, WallNow(), follow, skip_downstream);
   }
 
   void Launch(uint32_t ti) {
@@ -164,7 +169,19 @@ class LocalHost : public sched::SchedulerHost {
     sched::TemplateContext context{plan_.dag_id,          task.task_id, options_.logical_date,
                                    options_.logical_date, try_number,   run_id_};
     std::string why;
-    auto command = CommandFor(*task.source, context, &why);
+    const fs::path workspace_dir = fs::path(options_.home) / "work" / plan_.dag_id / run_id_ /
+                                   task.task_id / fmt::format("try-{}", try_number);
+    const std::string xcom_file = fs::absolute(workspace_dir).string() + "/.dagport_xcom.json";
+    std::optional<TaskCommand> command;
+    if (IsPythonOperator(task.operator_name)) {
+      auto call = PythonCallFor(*task.source, plan_.file, options_.python_path, runner_, context,
+                                xcom_file, &why);
+      if (call) {
+        command = TaskCommand{call->argv, call->env, false, {}};
+      }
+    } else {
+      command = CommandFor(*task.source, context, &why);
+    }
     if (!command) {
       if (options_.simulate_unsupported) {
         Note(ti, "success", "simulated: " + why);
@@ -175,8 +192,7 @@ class LocalHost : public sched::SchedulerHost {
       Finish(ti, TiState::kFailed, why);
       return;
     }
-    const fs::path workspace = fs::path(options_.home) / "work" / plan_.dag_id / run_id_ /
-                               task.task_id / fmt::format("try-{}", try_number);
+    const fs::path& workspace = workspace_dir;
     const fs::path log = fs::path(log_dir_) / ("task_id=" + task.task_id) /
                          fmt::format("attempt={}.log", try_number);
     std::error_code ec;
@@ -188,6 +204,13 @@ class LocalHost : public sched::SchedulerHost {
     spec.workspace = fs::absolute(workspace).string();
     spec.log_path = log.string();
     spec.memory_limit_mb = options_.memory_limit_mb;
+    if (IsPythonOperator(task.operator_name)) {
+      // The callable's code and dagport's Python support, read-only (they may be under /tmp,
+      // which the sandbox replaces with its own).
+      spec.read_only_binds = options_.python_path;
+      spec.read_only_binds.push_back(fs::path(runner_).parent_path().string());
+      spec.read_only_binds.push_back(fs::absolute(fs::path(plan_.file).parent_path()).string());
+    }
     spec.env = {"PATH=/usr/local/bin:/usr/bin:/bin",
                 "HOME=" + spec.workspace,
                 "LANG=C.UTF-8",
@@ -206,7 +229,8 @@ class LocalHost : public sched::SchedulerHost {
               command->push_xcom,
               command->skip_exit_codes,
               false,
-              SecretValues(command->env)};
+              SecretValues(command->env),
+              IsPythonOperator(task.operator_name) ? xcom_file : ""};
     try {
       r.process = Start(spec, options_.isolation);
     } catch (const std::exception& e) {
@@ -255,8 +279,38 @@ class LocalHost : public sched::SchedulerHost {
                        std::string(sched::TiStateName(outcome)), "", end, code, r.log);
       if (outcome == TiState::kSuccess && r.push_xcom)
         state_.SetXcom(run_id_, task.task_id, "return_value", LastLine(r.log));
+      std::vector<uint32_t> follow;
+      bool skip_downstream = false;
+      if (outcome == TiState::kSuccess && !r.xcom_file.empty()) {
+        // The callable's return value: the XCom, and what a branch or short-circuit decided.
+        std::ifstream in(r.xcom_file);
+        std::stringstream text;
+        text << in.rdbuf();
+        state_.SetXcom(run_id_, task.task_id, "return_value", text.str());
+        const nlohmann::json value = nlohmann::json::parse(text.str(), nullptr, false);
+        if (task.kind == sched::TaskKind::kBranch) {
+          std::vector<std::string> ids;
+          if (value.is_string()) ids.push_back(value.get<std::string>());
+          if (value.is_array()) {
+            for (const auto& v : value)
+              if (v.is_string()) ids.push_back(v.get<std::string>());
+          }
+          for (uint32_t d : task.downstream) {
+            if (std::find(ids.begin(), ids.end(), plan_.tasks[d].task_id) != ids.end())
+              follow.push_back(d);
+          }
+          note =
+              ids.empty() ? "follows no branch" : fmt::format("follows {}", fmt::join(ids, ", "));
+        } else if (task.kind == sched::TaskKind::kShortCircuit) {
+          skip_downstream = value.is_discarded() || value.is_null() || value == false ||
+                            value == 0 || (value.is_string() && value.get<std::string>().empty()) ||
+                            ((value.is_array() || value.is_object()) && value.empty());
+          if (skip_downstream) note = "condition false: downstream tasks skipped";
+        }
+      }
       summaries[r.ti].seconds = static_cast<double>(WallNow() - r.started) / 1000.0;
-      Finish(r.ti, outcome, note);
+      const bool branch = task.kind == sched::TaskKind::kBranch && outcome == TiState::kSuccess;
+      Finish(r.ti, outcome, note, branch ? &follow : nullptr, skip_downstream);
     }
   }
 
@@ -277,6 +331,7 @@ class LocalHost : public sched::SchedulerHost {
   std::string run_id_;
   std::string log_dir_;
   sched::Scheduler* scheduler_ = nullptr;
+  std::string runner_;
   std::priority_queue<Wakeup, std::vector<Wakeup>, std::greater<>> wakes_;
   uint64_t seq_ = 0;
   std::map<uint32_t, int> tries_;
@@ -309,6 +364,7 @@ LocalRunResult RunLocally(const ir::Dag& dag, const std::string& file, StateStor
               result.run_id, "", fmt::format("isolation {}", IsolationName(options.isolation)));
 
   LocalHost host(*plan, dag, state, options, result.run_id);
+  host.SetPythonRunner(InstallPythonSupport((fs::path(options.home) / "support").string()));
   sched::SchedulerConfig config;
   config.dags = {&*plan};
   std::vector<sched::TaskKeys>& keys = config.keys.emplace_back();

@@ -24,6 +24,8 @@ struct LocalRunOptions {
   size_t memory_limit_mb = 0;           ///< per try (RLIMIT_AS); 0 none
   std::ostream* progress = nullptr;     ///< one line per event; nullptr: quiet
   std::vector<RunObserver*> observers;  ///< metrics and event files
+  /// Folders Python callables import from (the DAG folder, plugins).
+  std::vector<std::string> python_path;
 };
 
 struct TaskSummary {

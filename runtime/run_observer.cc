@@ -28,8 +28,8 @@ class StatsdObserver : public RunObserver {
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_DGRAM;
     addrinfo* found = nullptr;
-    if (getaddrinfo(host_port.substr(0, colon).c_str(), host_port.substr(colon + 1).c_str(),
-                    &hints, &found) != 0 ||
+    if (getaddrinfo(host_port.substr(0, colon).c_str(), host_port.substr(colon + 1).c_str(), &hints,
+                    &found) != 0 ||
         found == nullptr)
       throw std::runtime_error("cannot resolve the StatsD address " + host_port);
     fd_ = socket(found->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -107,15 +107,17 @@ class PrometheusFile : public RunObserver {
     out += "# TYPE dagport_task_finished_total counter\n";
     for (const auto& [key, n] : finished_) {
       const auto& [dag, task, state] = key;
-      out += fmt::format("dagport_task_finished_total{{dag_id=\"{}\",task_id=\"{}\",state=\"{}\"}} {}\n",
-                         Label(dag), Label(task), Label(state), n);
+      out += fmt::format(
+          "dagport_task_finished_total{{dag_id=\"{}\",task_id=\"{}\",state=\"{}\"}} {}\n",
+          Label(dag), Label(task), Label(state), n);
     }
     out += "# HELP dagport_task_duration_seconds How long tries of tasks ran.\n";
     out += "# TYPE dagport_task_duration_seconds summary\n";
     for (const auto& [key, d] : durations_) {
       const auto& [dag, task] = key;
-      out += fmt::format("dagport_task_duration_seconds_sum{{dag_id=\"{}\",task_id=\"{}\"}} {:.3f}\n",
-                         Label(dag), Label(task), d.first);
+      out +=
+          fmt::format("dagport_task_duration_seconds_sum{{dag_id=\"{}\",task_id=\"{}\"}} {:.3f}\n",
+                      Label(dag), Label(task), d.first);
       out += fmt::format("dagport_task_duration_seconds_count{{dag_id=\"{}\",task_id=\"{}\"}} {}\n",
                          Label(dag), Label(task), d.second);
     }
@@ -148,13 +150,19 @@ class JsonLinesFile : public RunObserver {
   }
   void TaskFinished(const std::string& dag, const std::string& task, const std::string& state,
                     double seconds) override {
-    Emit({{"event", "task_finish"}, {"dag_id", dag}, {"task_id", task}, {"state", state},
+    Emit({{"event", "task_finish"},
+          {"dag_id", dag},
+          {"task_id", task},
+          {"state", state},
           {"seconds", seconds}});
   }
   void RunFinished(const std::string& dag, const std::string& run_id, bool success,
                    double seconds) override {
-    Emit({{"event", "run_finish"}, {"dag_id", dag}, {"run_id", run_id},
-          {"state", success ? "success" : "failed"}, {"seconds", seconds}});
+    Emit({{"event", "run_finish"},
+          {"dag_id", dag},
+          {"run_id", run_id},
+          {"state", success ? "success" : "failed"},
+          {"seconds", seconds}});
   }
 
  private:

@@ -11,7 +11,8 @@ namespace dagport::runtime {
 class RunObserver {
  public:
   virtual ~RunObserver() = default;
-  virtual void TaskStarted(const std::string& dag_id, const std::string& task_id, int try_number) = 0;
+  virtual void TaskStarted(const std::string& dag_id, const std::string& task_id,
+                           int try_number) = 0;
   /// state: success, failed, skipped, up_for_retry.
   virtual void TaskFinished(const std::string& dag_id, const std::string& task_id,
                             const std::string& state, double seconds) = 0;

@@ -14,9 +14,8 @@ namespace {
 
 // airflow/utils/log/secrets_masker.py DEFAULT_SENSITIVE_FIELDS (2.10).
 constexpr std::array<std::string_view, 12> kSensitive = {
-    "access_token", "api_key",    "apikey",       "authorization", "passphrase", "passwd",
-    "password",     "private_key", "secret",      "token",         "keyfile_dict",
-    "service_account"};
+    "access_token", "api_key",     "apikey", "authorization", "passphrase",   "passwd",
+    "password",     "private_key", "secret", "token",         "keyfile_dict", "service_account"};
 
 }  // namespace
 

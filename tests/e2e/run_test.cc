@@ -216,20 +216,68 @@ with DAG('metrics', start_date=datetime(2025, 1, 1), schedule=None) as dag:
   EXPECT_EQ(missing.exit_code, 2);
 }
 
+TEST(RunCli, PythonCallablesRunWithTheirArgumentsAndDecideBranches) {
+  TempDir dir;
+  dir.Write("dags/helpers.py", "def shout(word):\n    return word.upper()\n");
+  dir.Write("dags/py.py", R"PY(
+from datetime import datetime
+from airflow import DAG
+from airflow.models import Variable
+from airflow.operators.python_operator import PythonOperator, BranchPythonOperator, ShortCircuitOperator
+from airflow.operators.bash_operator import BashOperator
+from helpers import shout
+
+def hello(name, **context):
+    print("hello", shout(name), context["ds"], Variable.get("region", default_var="eu"))
+    return {"greeted": name}
+
+def pick(**context):
+    return "left"
+
+def never():
+    return False
+
+with DAG('py', start_date=datetime(2025, 1, 1), schedule_interval=None) as dag:
+    h = PythonOperator(task_id='hello', python_callable=hello, op_kwargs={'name': 'world'},
+                       provide_context=True)
+    b = BranchPythonOperator(task_id='pick', python_callable=pick)
+    left = BashOperator(task_id='left', bash_command='echo left')
+    right = BashOperator(task_id='right', bash_command='echo right')
+    gate = ShortCircuitOperator(task_id='gate', python_callable=never)
+    after = BashOperator(task_id='after_gate', bash_command='echo never')
+    h >> b >> [left, right]
+    h >> gate >> after
+)PY");
+  const fs::path home = dir.path() / "home";
+  auto r = RunDagport({"run", (dir.path() / "dags").string(), "--dag", "py", "--date", "2025-01-02",
+                       "--home", home.string(), "--state", (home / "s.sqlite").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(Log(home, "hello", 1).find("hello WORLD 2025-01-02 eu"), std::string::npos)
+      << Log(home, "hello", 1);
+  auto line = [&](const std::string& task) {
+    const size_t at = r.out.find("  " + task + " ");
+    return at == std::string::npos ? std::string() : r.out.substr(at, r.out.find('\n', at) - at);
+  };
+  EXPECT_NE(line("pick").find("follows left"), std::string::npos) << r.out;
+  EXPECT_NE(line("left").find("success"), std::string::npos) << r.out;
+  EXPECT_NE(line("right").find("skipped"), std::string::npos) << r.out;
+  EXPECT_NE(line("after_gate").find("skipped"), std::string::npos) << r.out;
+}
+
 TEST(RunCli, UnsupportedOperatorsFailClearlyOrAreSimulated) {
   TempDir dir;
   dir.Write("dags/py.py", R"PY(
 from datetime import datetime
 from airflow import DAG
-from airflow.operators.python import PythonOperator
+from airflow.providers.postgres.operators.postgres import PostgresOperator
 with DAG('py', start_date=datetime(2025, 1, 1), schedule=None) as dag:
-    PythonOperator(task_id='call', python_callable=print)
+    PostgresOperator(task_id='call', sql='select 1')
 )PY");
   const std::string home = (dir.path() / "home").string();
   auto r = RunDagport(
       {"run", (dir.path() / "dags").string(), "--home", home, "--state", home + "/a.sqlite"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.out.find("PythonOperator is not supported by the local runtime yet"),
+  EXPECT_NE(r.out.find("PostgresOperator is not supported by the local runtime yet"),
             std::string::npos)
       << r.out;
   auto s = RunDagport({"run", (dir.path() / "dags").string(), "--home", home, "--state",

@@ -102,9 +102,9 @@ TEST(RuntimeCommand, RefusesWhatItCannotRender) {
   sched::TemplateContext context{"d", "t", 0, sched::kDay, 1, ""};
   EXPECT_FALSE(CommandFor(Bash("echo {{ params.region }}"), context, &why).has_value());
   EXPECT_NE(why.find("{{ params.region }}"), std::string::npos) << why;
-  ir::Task python;
-  python.operator_class = "airflow.operators.python.PythonOperator";
-  EXPECT_FALSE(CommandFor(python, context, &why).has_value());
+  ir::Task sql;
+  sql.operator_class = "airflow.providers.postgres.operators.postgres.PostgresOperator";
+  EXPECT_FALSE(CommandFor(sql, context, &why).has_value());
   EXPECT_NE(why.find("not supported by the local runtime yet"), std::string::npos);
 }
 

@@ -1,0 +1,291 @@
+#include "runtime/python_task.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+namespace dagport::runtime {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// The stand-in `airflow` package: enough of Airflow for a DAG file to be imported.
+constexpr const char* kAirflowStub = R"PY("""A stand-in for Apache Airflow, shipped with dagport (docs/runtime.md).
+
+`dagport run` imports a DAG file with it to call one of its callables. Every `airflow.*` module
+exists and every name in it is a permissive class, so that DAG and operator definitions import
+without Airflow installed; a few names behave as in Airflow: `Variable.get` reads
+`AIRFLOW_VAR_<KEY>` from the environment, `days_ago` and `apply_defaults` work.
+"""
+import datetime as _dt
+import importlib.abc
+import importlib.machinery
+import json as _json
+import os as _os
+import sys as _sys
+import types as _types
+
+
+class _Anything(object):
+    def __init__(self, *args, **kwargs):
+        self.args = args
+        self.kwargs = kwargs
+        self.task_id = kwargs.get("task_id")
+
+    def __call__(self, *args, **kwargs):
+        return _Anything()
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _Anything()
+
+    def __rshift__(self, other):
+        return other
+
+    def __rrshift__(self, other):
+        return self
+
+    def __lshift__(self, other):
+        return other
+
+    def __rlshift__(self, other):
+        return self
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def __iter__(self):
+        return iter(())
+
+    def __class_getitem__(cls, item):
+        return cls
+
+
+class BaseOperator(_Anything):
+    template_fields = ()
+
+
+class Variable(object):
+    @staticmethod
+    def get(key, default_var=None, deserialize_json=False):
+        value = _os.environ.get("AIRFLOW_VAR_" + key.upper())
+        if value is None:
+            if default_var is not None:
+                return default_var
+            raise KeyError("Variable %s does not exist (set AIRFLOW_VAR_%s)" % (key, key.upper()))
+        return _json.loads(value) if deserialize_json else value
+
+
+def apply_defaults(func):
+    return func
+
+
+def days_ago(n, hour=0, minute=0, second=0, microsecond=0):
+    today = _dt.datetime.utcnow().replace(hour=hour, minute=minute, second=second,
+                                          microsecond=microsecond)
+    return today - _dt.timedelta(days=n)
+
+
+_SPECIAL = {"BaseOperator": BaseOperator, "Variable": Variable, "apply_defaults": apply_defaults,
+            "days_ago": days_ago, "DAG": _Anything}
+
+
+class _StubModule(_types.ModuleType):
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        value = _SPECIAL.get(name) or type(name, (BaseOperator,), {})
+        setattr(self, name, value)
+        return value
+
+
+class _StubFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    def find_spec(self, fullname, path, target=None):
+        if fullname.startswith("airflow."):
+            return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+        return None
+
+    def create_module(self, spec):
+        module = _StubModule(spec.name)
+        module.__path__ = []
+        return module
+
+    def exec_module(self, module):
+        pass
+
+
+_sys.meta_path.insert(0, _StubFinder())
+for _name, _value in _SPECIAL.items():
+    globals()[_name] = _value
+
+
+def __getattr__(name):
+    if name.startswith("__"):
+        raise AttributeError(name)
+    return type(name, (BaseOperator,), {})
+)PY";
+
+/// Imports the callable's file and calls it as Airflow 2's PythonOperator does.
+constexpr const char* kRunner = R"PY("""Runs one python_callable for `dagport run` (docs/runtime.md)."""
+import datetime
+import importlib.util
+import inspect
+import json
+import os
+import sys
+
+call = json.loads(os.environ["DAGPORT_CALL"])
+sys.path[:0] = call["python_path"] + [call["support"]]
+spec = importlib.util.spec_from_file_location("dagport_task_module", call["file"])
+module = importlib.util.module_from_spec(spec)
+sys.modules["dagport_task_module"] = module
+spec.loader.exec_module(module)
+target = module
+for part in call["callable"].split("."):
+    target = getattr(target, part)
+
+ctx = call["context"]
+logical = datetime.datetime.fromisoformat(ctx["logical_date"])
+context = dict(ctx)
+context.update({"logical_date": logical, "execution_date": logical, "params": call["params"],
+                "templates_dict": call.get("templates_dict")})
+kwargs = dict(call["op_kwargs"])
+params = inspect.signature(target).parameters
+if any(p.kind == inspect.Parameter.VAR_KEYWORD for p in params.values()):
+    for key, value in context.items():
+        kwargs.setdefault(key, value)
+else:
+    for key, value in context.items():
+        if key in params and key not in kwargs:
+            kwargs[key] = value
+result = target(*call["op_args"], **kwargs)
+with open(call["xcom_file"], "w") as out:
+    json.dump(result, out, default=str)
+print("Returned value was: %r" % (result,))
+)PY";
+
+/// A statically known value as plain JSON (strings rendered); false when it is not known.
+bool ToJson(const ir::Value& v, const sched::TemplateContext& context, nlohmann::json* out) {
+  using K = ir::ValueKind;
+  switch (v.kind()) {
+    case K::kNone: *out = nullptr; return true;
+    case K::kBool: *out = v.as_bool(); return true;
+    case K::kInt: *out = v.as_int(); return true;
+    case K::kFloat: *out = v.as_float(); return true;
+    case K::kString:
+    case K::kTemplate:
+    case K::kCron: *out = sched::PathTemplate(v.as_text()).Render(context); return true;
+    case K::kList:
+    case K::kTuple: {
+      *out = nlohmann::json::array();
+      for (const ir::Value& item : v.items()) {
+        nlohmann::json j;
+        if (!ToJson(item, context, &j)) return false;
+        out->push_back(j);
+      }
+      return true;
+    }
+    case K::kDict: {
+      *out = nlohmann::json::object();
+      for (const auto& [key, value] : v.entries()) {
+        nlohmann::json j;
+        if (!key.is_text() || !ToJson(value, context, &j)) return false;
+        (*out)[key.as_text()] = j;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+bool IsPythonOperator(const std::string& name) {
+  return name == "PythonOperator" || name == "BranchPythonOperator" ||
+         name == "ShortCircuitOperator";
+}
+
+std::string InstallPythonSupport(const std::string& support_dir) {
+  const fs::path dir = fs::path(support_dir);
+  std::error_code ec;
+  fs::create_directories(dir / "airflow", ec);
+  auto write = [&](const fs::path& path, const char* text) {
+    const fs::path tmp = path.string() + ".tmp";
+    {
+      std::ofstream out(tmp, std::ios::trunc);
+      out << text;
+      if (!out.flush()) throw std::runtime_error("cannot write " + path.string());
+    }
+    fs::rename(tmp, path, ec);
+    if (ec) throw std::runtime_error("cannot write " + path.string());
+  };
+  write(dir / "airflow" / "__init__.py", kAirflowStub);
+  write(dir / "dagport_python_runner.py", kRunner);
+  return fs::absolute(dir / "dagport_python_runner.py").string();
+}
+
+std::optional<PythonCall> PythonCallFor(const ir::Task& task, const std::string& dag_file,
+                                        const std::vector<std::string>& python_path,
+                                        const std::string& runner,
+                                        const sched::TemplateContext& context,
+                                        const std::string& xcom_file, std::string* why) {
+  const ir::Value* callable = ir::FindArgument(task.effective_arguments, "python_callable");
+  if (callable == nullptr || callable->kind() != ir::ValueKind::kCallable) {
+    *why = fmt::format("python_callable={} is not a function dagport can find statically",
+                       callable == nullptr ? "None" : callable->ToPython());
+    return std::nullopt;
+  }
+  const ir::CallableRef& ref = callable->callable();
+  if (ref.name.empty() || ref.name.find("lambda") != std::string::npos || ref.name == "<lambda>") {
+    *why = "python_callable is a lambda: only named functions can be imported and run";
+    return std::nullopt;
+  }
+  nlohmann::json call;
+  call["file"] = fs::absolute(ref.file.empty() ? dag_file : ref.file).string();
+  call["callable"] = ref.name;
+  call["python_path"] = python_path;
+  call["support"] = fs::path(runner).parent_path().string();
+  call["xcom_file"] = xcom_file;
+  auto field = [&](const char* name, nlohmann::json fallback, nlohmann::json* out) {
+    const ir::Value* v = ir::FindArgument(task.effective_arguments, name);
+    if (v == nullptr || v->is_none()) {
+      *out = std::move(fallback);
+      return true;
+    }
+    if (ToJson(*v, context, out)) return true;
+    *why = fmt::format("{}={} is not known statically", name, v->ToPython());
+    return false;
+  };
+  if (!field("op_args", nlohmann::json::array(), &call["op_args"]) ||
+      !field("op_kwargs", nlohmann::json::object(), &call["op_kwargs"]) ||
+      !field("params", nlohmann::json::object(), &call["params"]) ||
+      !field("templates_dict", nullptr, &call["templates_dict"]))
+    return std::nullopt;
+  const std::string ds = sched::FormatDs(context.logical_date);
+  std::string ds_nodash = ds;
+  ds_nodash.erase(std::remove(ds_nodash.begin(), ds_nodash.end(), '-'), ds_nodash.end());
+  call["context"] = {{"ds", ds},
+                     {"ds_nodash", ds_nodash},
+                     {"ts", sched::FormatIso(context.logical_date) + "+00:00"},
+                     {"logical_date", sched::FormatIso(context.logical_date) + "+00:00"},
+                     {"run_id", context.run_id},
+                     {"dag_id", std::string(context.dag_id)},
+                     {"task_id", std::string(context.task_id)},
+                     {"try_number", context.try_number}};
+  PythonCall c;
+  c.argv = {"python3", runner};
+  c.env = {"DAGPORT_CALL=" + call.dump(), "PYTHONDONTWRITEBYTECODE=1"};
+  return c;
+}
+
+}  // namespace dagport::runtime

@@ -1,0 +1,38 @@
+#pragma once
+/// PythonOperator (and BranchPythonOperator, ShortCircuitOperator) callables run by the local
+/// runtime: an isolated `python3` imports the file that defines the callable, with a stand-in
+/// `airflow` package shipped with dagport (every `airflow.*` name exists; `Variable.get` reads
+/// `AIRFLOW_VAR_<KEY>`), and calls it with its op_args/op_kwargs and the template context, as
+/// Airflow 2 does. Its return value, as JSON, is the task's XCom.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+#include "sched/template_context.h"
+
+namespace dagport::runtime {
+
+/// Writes the stand-in package and the runner below `support_dir` (idempotent); returns the
+/// runner's path. Throws std::runtime_error when it cannot write them.
+std::string InstallPythonSupport(const std::string& support_dir);
+
+struct PythonCall {
+  std::vector<std::string> argv;  ///< python3 runner.py ... (the runner reads DAGPORT_CALL)
+  std::vector<std::string> env;
+};
+
+/// The call of `task`'s python_callable; nullopt with `why` when it cannot be made (the
+/// callable or its arguments are not known statically). `dag_file` is the file the DAG is in;
+/// `python_path` the folders to import from (the DAG folder, plugins).
+std::optional<PythonCall> PythonCallFor(const ir::Task& task, const std::string& dag_file,
+                                        const std::vector<std::string>& python_path,
+                                        const std::string& runner,
+                                        const sched::TemplateContext& context,
+                                        const std::string& xcom_file, std::string* why);
+
+/// The operator classes run this way.
+bool IsPythonOperator(const std::string& class_name);
+
+}  // namespace dagport::runtime
