@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "cli/command.h"
 #include "cli/common_options.h"
@@ -21,6 +22,8 @@ void AddRunOptions(po::options_description& options) {
                         "the dag_id to run (needed when PATH defines several)")(
       "date", po::value<std::string>(),
       "the logical date of the run, YYYY-MM-DD[THH:MM] (default: today, midnight UTC)")(
+      "resume", po::value<std::string>(),
+      "continue the run RUN_ID of the state file (its DAG and date); successes are not run again")(
       "isolation", po::value<std::string>()->default_value("auto"),
       "auto (the strongest available), bwrap, unshare or process")(
       "state", po::value<std::string>()->default_value(".dagport/state.sqlite"),
@@ -56,6 +59,24 @@ int RunRun(const po::variables_map& vm) {
   parser::AnalyzeProject(options, [&](ir::DagFile&& file, std::string&&) {
     project.files.push_back(std::move(file));
   });
+  // --resume RUN_ID: the DAG and the date come from the state file.
+  std::optional<runtime::StoredRun> resumed;
+  if (vm.count("resume")) {
+    if (vm.count("date")) throw UsageError("--resume takes the date from the run: drop --date");
+    try {
+      runtime::StateStore peek(vm["state"].as<std::string>(), runtime::StateStore::Mode::kReadOnly);
+      resumed = peek.FindRunById(vm["resume"].as<std::string>());
+    } catch (const runtime::StateError& e) {
+      throw UsageError(e.what());
+    }
+    if (!resumed) {
+      throw UsageError(fmt::format("no run '{}' in {} (`dagport runs list`)",
+                                   vm["resume"].as<std::string>(), vm["state"].as<std::string>()));
+    }
+  }
+  const std::string wanted = resumed           ? resumed->dag_id
+                             : vm.count("dag") ? vm["dag"].as<std::string>()
+                                               : "";
   const ir::Dag* dag = nullptr;
   std::string file;
   std::vector<std::string> ids;
@@ -63,25 +84,28 @@ int RunRun(const po::variables_map& vm) {
     for (const ir::Dag& d : f.dags) {
       if (!d.parent_dag.empty()) continue;
       ids.push_back(d.dag_id);
-      if (vm.count("dag") ? d.dag_id == vm["dag"].as<std::string>() : dag == nullptr) {
+      if (!wanted.empty() ? d.dag_id == wanted : dag == nullptr) {
         dag = &d;
         file = f.path;
       }
     }
   }
-  if (vm.count("dag") && dag == nullptr) {
-    throw UsageError(fmt::format("no DAG '{}' in {} (found: {})", vm["dag"].as<std::string>(),
-                                 fmt::join(paths, " "), fmt::join(ids, ", ")));
+  if (!wanted.empty() && dag == nullptr) {
+    throw UsageError(fmt::format("no DAG '{}' in {} (found: {})", wanted, fmt::join(paths, " "),
+                                 fmt::join(ids, ", ")));
   }
   if (dag == nullptr) throw UsageError(fmt::format("no DAG in {}", fmt::join(paths, " ")));
-  if (!vm.count("dag") && ids.size() > 1) {
+  if (wanted.empty() && ids.size() > 1) {
     throw UsageError(fmt::format("{} define several DAGs: choose one with --dag ({})",
                                  fmt::join(paths, " "), fmt::join(ids, ", ")));
   }
 
   runtime::LocalRunOptions run;
   run.jobs = JobsOption(vm);
-  if (vm.count("date")) {
+  if (resumed) {
+    if (!sched::ParseIsoDate(resumed->logical_date, &run.logical_date))
+      throw UsageError("the state file holds an unreadable date for " + resumed->run_id);
+  } else if (vm.count("date")) {
     if (!sched::ParseIsoDate(vm["date"].as<std::string>(), &run.logical_date))
       throw UsageError("--date takes 2025-01-01 or 2025-01-01T06:00");
   } else {

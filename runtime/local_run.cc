@@ -162,8 +162,20 @@ class LocalHost : public sched::SchedulerHost {
     const sched::TaskPlan& task = plan_.tasks[ti];
     const int try_number = tries_[ti];
     if (auto it = done_before_.find(task.task_id); it != done_before_.end()) {
-      Note(ti, "success", "succeeded in an earlier attempt of this run: not run again");
-      scheduler_->Finished(ti, TiState::kSuccess, WallNow());
+      // Not run again; a branch or short-circuit decides again from its stored return value.
+      std::vector<uint32_t> follow;
+      bool skip_downstream = false;
+      std::string note = "succeeded in an earlier attempt of this run: not run again";
+      if (task.kind == sched::TaskKind::kBranch || task.kind == sched::TaskKind::kShortCircuit) {
+        std::string decided;
+        Decide(task, state_.Xcom(run_id_, task.task_id, "return_value").value_or("null"), &follow,
+               &skip_downstream, &decided);
+        if (!decided.empty()) note += "; " + decided;
+      }
+      Note(ti, "success", note);
+      scheduler_->Finished(ti, TiState::kSuccess, WallNow(),
+                           task.kind == sched::TaskKind::kBranch ? &follow : nullptr,
+                           skip_downstream);
       return;
     }
     sched::TemplateContext context{plan_.dag_id,          task.task_id, options_.logical_date,
@@ -248,6 +260,31 @@ class LocalHost : public sched::SchedulerHost {
     running_.push_back(std::move(r));
   }
 
+  /// What a branch (the task ids it returned) or a short-circuit (a falsy value) decided, from
+  /// the callable's JSON return value.
+  void Decide(const sched::TaskPlan& task, const std::string& json, std::vector<uint32_t>* follow,
+              bool* skip_downstream, std::string* note) const {
+    const nlohmann::json value = nlohmann::json::parse(json, nullptr, false);
+    if (task.kind == sched::TaskKind::kBranch) {
+      std::vector<std::string> ids;
+      if (value.is_string()) ids.push_back(value.get<std::string>());
+      if (value.is_array()) {
+        for (const auto& v : value)
+          if (v.is_string()) ids.push_back(v.get<std::string>());
+      }
+      for (uint32_t d : task.downstream) {
+        if (std::find(ids.begin(), ids.end(), plan_.tasks[d].task_id) != ids.end())
+          follow->push_back(d);
+      }
+      *note = ids.empty() ? "follows no branch" : fmt::format("follows {}", fmt::join(ids, ", "));
+    } else if (task.kind == sched::TaskKind::kShortCircuit) {
+      *skip_downstream = value.is_discarded() || value.is_null() || value == false || value == 0 ||
+                         (value.is_string() && value.get<std::string>().empty()) ||
+                         ((value.is_array() || value.is_object()) && value.empty());
+      if (*skip_downstream) *note = "condition false: downstream tasks skipped";
+    }
+  }
+
   void Reap() {
     for (size_t i = 0; i < running_.size();) {
       int status = 0;
@@ -287,26 +324,7 @@ class LocalHost : public sched::SchedulerHost {
         std::stringstream text;
         text << in.rdbuf();
         state_.SetXcom(run_id_, task.task_id, "return_value", text.str());
-        const nlohmann::json value = nlohmann::json::parse(text.str(), nullptr, false);
-        if (task.kind == sched::TaskKind::kBranch) {
-          std::vector<std::string> ids;
-          if (value.is_string()) ids.push_back(value.get<std::string>());
-          if (value.is_array()) {
-            for (const auto& v : value)
-              if (v.is_string()) ids.push_back(v.get<std::string>());
-          }
-          for (uint32_t d : task.downstream) {
-            if (std::find(ids.begin(), ids.end(), plan_.tasks[d].task_id) != ids.end())
-              follow.push_back(d);
-          }
-          note =
-              ids.empty() ? "follows no branch" : fmt::format("follows {}", fmt::join(ids, ", "));
-        } else if (task.kind == sched::TaskKind::kShortCircuit) {
-          skip_downstream = value.is_discarded() || value.is_null() || value == false ||
-                            value == 0 || (value.is_string() && value.get<std::string>().empty()) ||
-                            ((value.is_array() || value.is_object()) && value.empty());
-          if (skip_downstream) note = "condition false: downstream tasks skipped";
-        }
+        Decide(task, text.str(), &follow, &skip_downstream, &note);
       }
       summaries[r.ti].seconds = static_cast<double>(WallNow() - r.started) / 1000.0;
       const bool branch = task.kind == sched::TaskKind::kBranch && outcome == TiState::kSuccess;

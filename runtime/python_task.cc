@@ -15,7 +15,8 @@ namespace fs = std::filesystem;
 namespace {
 
 /// The stand-in `airflow` package: enough of Airflow for a DAG file to be imported.
-constexpr const char* kAirflowStub = R"PY("""A stand-in for Apache Airflow, shipped with dagport (docs/runtime.md).
+constexpr const char* kAirflowStub =
+    R"PY("""A stand-in for Apache Airflow, shipped with dagport (docs/runtime.md).
 
 `dagport run` imports a DAG file with it to call one of its callables. Every `airflow.*` module
 exists and every name in it is a permissive class, so that DAG and operator definitions import
@@ -135,7 +136,8 @@ def __getattr__(name):
 )PY";
 
 /// Imports the callable's file and calls it as Airflow 2's PythonOperator does.
-constexpr const char* kRunner = R"PY("""Runs one python_callable for `dagport run` (docs/runtime.md)."""
+constexpr const char* kRunner =
+    R"PY("""Runs one python_callable for `dagport run` (docs/runtime.md)."""
 import datetime
 import importlib.util
 import inspect
@@ -203,8 +205,7 @@ bool ToJson(const ir::Value& v, const sched::TemplateContext& context, nlohmann:
       }
       return true;
     }
-    default:
-      return false;
+    default: return false;
   }
 }
 

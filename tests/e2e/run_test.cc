@@ -262,6 +262,15 @@ with DAG('py', start_date=datetime(2025, 1, 1), schedule_interval=None) as dag:
   EXPECT_NE(line("left").find("success"), std::string::npos) << r.out;
   EXPECT_NE(line("right").find("skipped"), std::string::npos) << r.out;
   EXPECT_NE(line("after_gate").find("skipped"), std::string::npos) << r.out;
+  // Continued by its id: nothing runs again, and the branch decides as it did.
+  r = RunDagport({"run", (dir.path() / "dags").string(), "--resume",
+                  "manual__2025-01-02T00:00:00+00:00", "--home", home.string(), "--state",
+                  (home / "s.sqlite").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("(continued)"), std::string::npos) << r.out;
+  EXPECT_NE(line("pick").find("not run again; follows left"), std::string::npos) << r.out;
+  EXPECT_NE(line("right").find("skipped"), std::string::npos) << r.out;
+  EXPECT_EQ(Log(home, "left", 2), "<no log>");
 }
 
 TEST(RunCli, UnsupportedOperatorsFailClearlyOrAreSimulated) {
