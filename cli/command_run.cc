@@ -142,6 +142,7 @@ int RunRun(const po::variables_map& vm) {
   }
   for (auto& o : observers) run.observers.push_back(o.get());
   run.progress = &std::cerr;
+  run.live_status = isatty(STDERR_FILENO) != 0;  // plain lines when piped
   const std::string state_path = vm["state"].as<std::string>();
   std::error_code ec;
   if (fs::path(state_path).has_parent_path())

@@ -131,10 +131,23 @@ class LocalHost : public sched::SchedulerHost {
     s.state = state;
     s.tries = tries_[ti];
     if (!note.empty()) s.note = note;
-    if (options_.progress != nullptr)
+    if (options_.progress == nullptr) return;
+    if (!options_.live_status) {
       *options_.progress << fmt::format("[{}] {}.{} {}{}\n", sched::FormatIso(WallNow()),
                                         plan_.dag_id, s.task_id, state,
                                         note.empty() ? "" : " (" + note + ")");
+      return;
+    }
+    // One line, rewritten in place (ninja style): how far the run is, and the latest event.
+    size_t done = 0, running = 0, failed = 0;
+    for (const auto& [_, t] : summaries) {
+      if (t.state == "running") ++running;
+      if (t.state == "success" || t.state == "skipped" || t.state == "failed") ++done;
+      if (t.state == "failed") ++failed;
+    }
+    *options_.progress << fmt::format("\r\x1b[K[{}/{} done, {} running, {} failed] {} {}", done,
+                                      plan_.tasks.size(), running, failed, s.task_id, state)
+                       << std::flush;
   }
 
   void Finish(uint32_t ti, TiState outcome, const std::string& note,
@@ -401,6 +414,7 @@ LocalRunResult RunLocally(const ir::Dag& dag, const std::string& file, StateStor
   host.Attach(&scheduler);
   scheduler.AddRun(0, {options.logical_date, WallNow()}, true, sched::kNone32);
   host.Loop();
+  if (options.live_status && options.progress != nullptr) *options.progress << "\n";
 
   const sched::RunRecord& run = scheduler.runs().front();
   result.success = run.end >= 0 && !run.failed;

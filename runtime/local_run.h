@@ -23,6 +23,7 @@ struct LocalRunOptions {
   bool simulate_unsupported = false;
   size_t memory_limit_mb = 0;           ///< per try (RLIMIT_AS); 0 none
   std::ostream* progress = nullptr;     ///< one line per event; nullptr: quiet
+  bool live_status = false;             ///< one status line rewritten in place instead (a terminal)
   std::vector<RunObserver*> observers;  ///< metrics and event files
   /// Folders Python callables import from (the DAG folder, plugins).
   std::vector<std::string> python_path;
