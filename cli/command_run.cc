@@ -65,7 +65,16 @@ int RunRun(const po::variables_map& vm) {
     if (vm.count("date")) throw UsageError("--resume takes the date from the run: drop --date");
     try {
       runtime::StateStore peek(vm["state"].as<std::string>(), runtime::StateStore::Mode::kReadOnly);
-      resumed = peek.FindRunById(vm["resume"].as<std::string>());
+      std::vector<runtime::StoredRun> runs = peek.FindRunsById(vm["resume"].as<std::string>());
+      if (vm.count("dag")) {
+        std::erase_if(runs, [&](const runtime::StoredRun& r) {
+          return r.dag_id != vm["dag"].as<std::string>();
+        });
+      }
+      if (runs.size() > 1)
+        throw UsageError("several DAGs have a run " + vm["resume"].as<std::string>() +
+                         ": choose one with --dag");
+      if (runs.size() == 1) resumed = runs[0];
     } catch (const runtime::StateError& e) {
       throw UsageError(e.what());
     }
@@ -120,10 +129,13 @@ int RunRun(const po::variables_map& vm) {
   run.simulate_unsupported = vm["simulate-unsupported"].as<bool>();
   run.memory_limit_mb = vm["memory-limit"].as<size_t>();
   // Callables import from the DAG's folder and the plugins folders, as Airflow's sys.path has.
-  run.python_path.push_back(fs::absolute(fs::path(file).parent_path()).string());
+  run.python_path.push_back(fs::absolute(file).parent_path().string());
   for (const std::string& p : paths) {
     std::error_code dir_ec;
-    const fs::path folder = fs::is_directory(p, dir_ec) ? fs::path(p) : fs::path(p).parent_path();
+    const fs::path path = fs::absolute(p).lexically_normal();
+    const fs::path folder = fs::is_directory(path, dir_ec)
+                                ? (path.filename().empty() ? path.parent_path() : path)
+                                : path.parent_path();
     for (const fs::path& plugins : {folder / "plugins", folder.parent_path() / "plugins"}) {
       if (fs::is_directory(plugins, dir_ec))
         run.python_path.push_back(fs::absolute(plugins).string());

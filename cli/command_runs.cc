@@ -5,6 +5,7 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "cli/command.h"
@@ -16,7 +17,30 @@ namespace {
 
 void AddStateOption(po::options_description& options) {
   options.add_options()("state", po::value<std::string>()->default_value(".dagport/state.sqlite"),
-                        "the state file `dagport run` wrote");
+                        "the state file `dagport run` wrote")(
+      "dag", po::value<std::string>(), "the DAG of the run (when several DAGs have that run id)");
+}
+
+/// The run RUN_ID (of --dag, when given); nullopt after printing why.
+std::optional<runtime::StoredRun> FindRun(runtime::StateStore& state, const po::variables_map& vm,
+                                          const std::string& run_id) {
+  std::vector<runtime::StoredRun> runs = state.FindRunsById(run_id);
+  if (vm.count("dag")) {
+    std::erase_if(
+        runs, [&](const runtime::StoredRun& r) { return r.dag_id != vm["dag"].as<std::string>(); });
+  }
+  if (runs.size() == 1) return runs[0];
+  if (runs.empty()) {
+    std::cerr << fmt::format("dagport: error: no run '{}' in {} (`dagport runs list`)\n", run_id,
+                             vm["state"].as<std::string>());
+  } else {
+    std::vector<std::string> dags;
+    for (const auto& r : runs) dags.push_back(r.dag_id);
+    std::cerr << fmt::format(
+        "dagport: error: several DAGs have a run '{}' ({}): choose with --dag\n", run_id,
+        fmt::join(dags, ", "));
+  }
+  return std::nullopt;
 }
 
 runtime::StateStore Open(const po::variables_map& vm) {
@@ -48,19 +72,15 @@ int RunRuns(const po::variables_map& vm) {
       return kExitOk;
     }
     const std::string& run_id = args[1];
-    auto run = state.FindRunById(run_id);
-    if (!run) {
-      std::cerr << fmt::format("dagport: error: no run '{}' in {} (`dagport runs list`)\n", run_id,
-                               vm["state"].as<std::string>());
-      return kExitUsage;
-    }
+    auto run = FindRun(state, vm, run_id);
+    if (!run) return kExitUsage;
     std::cout << fmt::format("{} {}: {} (logical date {}, {} to {})\n", run->dag_id, run->run_id,
                              run->state, run->logical_date, run->start,
                              run->end.empty() ? "now" : run->end);
-    for (const runtime::StoredTaskInstance& ti : state.TaskInstances(run_id)) {
+    for (const runtime::StoredTaskInstance& ti : state.TaskInstances(run->key())) {
       std::cout << fmt::format("  {:<32} {:<16} tries {}\n", ti.task_id, ti.state, ti.try_number);
     }
-    for (const runtime::StateStore::StoredTry& t : state.Tries(run_id)) {
+    for (const runtime::StateStore::StoredTry& t : state.Tries(run->key())) {
       std::cout << fmt::format("    {} try {}: {} {} -> {} exit {}  {}\n", t.task_id, t.try_number,
                                t.state, t.start, t.end, t.exit_code, t.log_path);
     }
@@ -83,9 +103,11 @@ int RunLogs(const po::variables_map& vm) {
   if (args.size() != 2) throw UsageError("`dagport logs` takes RUN_ID TASK_ID");
   try {
     runtime::StateStore state = Open(vm);
+    const auto run = FindRun(state, vm, args[0]);
+    if (!run) return kExitUsage;
     auto find = [&]() -> std::optional<runtime::StateStore::StoredTry> {
       std::optional<runtime::StateStore::StoredTry> found;
-      for (const auto& t : state.Tries(args[0])) {
+      for (const auto& t : state.Tries(run->key())) {
         if (t.task_id != args[1]) continue;
         if (vm.count("attempt") ? t.try_number == vm["attempt"].as<int>()
                                 : (!found || t.try_number > found->try_number))

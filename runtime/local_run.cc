@@ -55,9 +55,16 @@ class LocalHost : public sched::SchedulerHost {
  public:
   LocalHost(const sched::DagPlan& plan, const ir::Dag& dag, StateStore& state,
             const LocalRunOptions& options, std::string run_id)
-      : plan_(plan), dag_(dag), state_(state), options_(options), run_id_(std::move(run_id)) {
-    for (const StoredTaskInstance& ti : state_.TaskInstances(run_id_)) {
-      if (ti.state == "success") done_before_.emplace(ti.task_id, ti.try_number);
+      : plan_(plan),
+        dag_(dag),
+        state_(state),
+        options_(options),
+        run_id_(std::move(run_id)),
+        key_(plan.dag_id + "/" + run_id_) {
+    for (const StoredTaskInstance& ti : state_.TaskInstances(key_)) {
+      if (ti.state == "success" || ti.state == "skipped")
+        done_before_.emplace(ti.task_id, ti.state);
+      previous_tries_[ti.task_id] = ti.try_number;
     }
     log_dir_ =
         (fs::path(options_.home) / "logs" / ("dag_id=" + plan_.dag_id) / ("run_id=" + run_id_))
@@ -74,11 +81,14 @@ class LocalHost : public sched::SchedulerHost {
     return static_cast<uint64_t>(WallNow()) * 0x9e3779b97f4a7c15ULL;
   }
   void TryReady(uint32_t ti, int try_number) override {
-    tries_[ti] = try_number;
+    // A continued run keeps counting the tries of the runs before (attempt=N.log, as Airflow).
+    const auto before = previous_tries_.find(plan_.tasks[ti].task_id);
+    const int earlier = before == previous_tries_.end() ? 0 : before->second;
+    tries_[ti] = done_before_.count(plan_.tasks[ti].task_id) ? earlier : earlier + try_number;
     const sched::TaskPlan& task = plan_.tasks[ti];
     if (task.kind == sched::TaskKind::kEmpty) {
       Note(ti, "success", "set to success by the scheduler (no executor)");
-      state_.SetTaskState(run_id_, task.task_id, "success", try_number);
+      state_.SetTaskState(key_, task.task_id, "success", try_number);
     }
   }
   void Queue(uint32_t ti) override { Launch(ti); }
@@ -151,24 +161,17 @@ class LocalHost : public sched::SchedulerHost {
   }
 
   void Finish(uint32_t ti, TiState outcome, const std::string& note,
-              const std::vector<uint32_t>* follow = nullptr, bool skip_downstream = false) {
-    const std::string state(sched::TiStateName(outcome));
-    state_.SetTaskState(
-        run_id_, plan_.tasks[ti].task_id,
-        outcome == TiState::kFailed && sched::ShouldRetry(plan_.tasks[ti], tries_[ti])
-            ? "up_for_retry"
-            : state,
-        tries_[ti]);
-    state_.Event(sched::FormatIso(WallNow()), "task_" + state, run_id_, plan_.tasks[ti].task_id,
-                 note);
+              const std::vector<uint32_t>* follow = nullptr, bool skip_downstream = false,
+              bool retryable = true) {
+    const bool retry = outcome == TiState::kFailed && retryable &&
+                       sched::ShouldRetry(plan_.tasks[ti], scheduler_->tis()[ti].tries);
+    const std::string state = retry ? "up_for_retry" : std::string(sched::TiStateName(outcome));
+    state_.SetTaskState(key_, plan_.tasks[ti].task_id, state, tries_[ti]);
+    state_.Event(sched::FormatIso(WallNow()), "task_" + state, key_, plan_.tasks[ti].task_id, note);
     Note(ti, state, note);
-    const std::string reported =
-        outcome == TiState::kFailed && sched::ShouldRetry(plan_.tasks[ti], tries_[ti])
-            ? "up_for_retry"
-            : state;
     for (RunObserver* o : options_.observers)
-      o->TaskFinished(plan_.dag_id, plan_.tasks[ti].task_id, reported, summaries[ti].seconds);
-    scheduler_->Finished(ti, outcome, WallNow(), follow, skip_downstream);
+      o->TaskFinished(plan_.dag_id, plan_.tasks[ti].task_id, state, summaries[ti].seconds);
+    scheduler_->Finished(ti, outcome, WallNow(), follow, skip_downstream, retryable);
   }
 
   void Launch(uint32_t ti) {
@@ -178,15 +181,17 @@ class LocalHost : public sched::SchedulerHost {
       // Not run again; a branch or short-circuit decides again from its stored return value.
       std::vector<uint32_t> follow;
       bool skip_downstream = false;
-      std::string note = "succeeded in an earlier attempt of this run: not run again";
+      const bool skipped = it->second == "skipped";
+      std::string note = skipped ? "skipped in an earlier attempt of this run: not run again"
+                                 : "succeeded in an earlier attempt of this run: not run again";
       if (task.kind == sched::TaskKind::kBranch || task.kind == sched::TaskKind::kShortCircuit) {
         std::string decided;
-        Decide(task, state_.Xcom(run_id_, task.task_id, "return_value").value_or("null"), &follow,
+        Decide(task, state_.Xcom(key_, task.task_id, "return_value").value_or("null"), &follow,
                &skip_downstream, &decided);
         if (!decided.empty()) note += "; " + decided;
       }
-      Note(ti, "success", note);
-      scheduler_->Finished(ti, TiState::kSuccess, WallNow(),
+      Note(ti, skipped ? "skipped" : "success", note);
+      scheduler_->Finished(ti, skipped ? TiState::kSkipped : TiState::kSuccess, WallNow(),
                            task.kind == sched::TaskKind::kBranch ? &follow : nullptr,
                            skip_downstream);
       return;
@@ -202,7 +207,7 @@ class LocalHost : public sched::SchedulerHost {
       auto call = PythonCallFor(*task.source, plan_.file, options_.python_path, runner_, context,
                                 xcom_file, &why);
       if (call) {
-        command = TaskCommand{call->argv, call->env, false, {}};
+        command = TaskCommand{call->argv, call->env, false, {99}};  // AirflowSkipException
       }
     } else {
       command = CommandFor(*task.source, context, &why);
@@ -210,11 +215,11 @@ class LocalHost : public sched::SchedulerHost {
     if (!command) {
       if (options_.simulate_unsupported) {
         Note(ti, "success", "simulated: " + why);
-        state_.SetTaskState(run_id_, task.task_id, "success", try_number);
+        state_.SetTaskState(key_, task.task_id, "success", try_number);
         scheduler_->Finished(ti, TiState::kSuccess, WallNow());
         return;
       }
-      Finish(ti, TiState::kFailed, why);
+      Finish(ti, TiState::kFailed, why, nullptr, false, /*retryable=*/false);
       return;
     }
     const fs::path& workspace = workspace_dir;
@@ -234,7 +239,7 @@ class LocalHost : public sched::SchedulerHost {
       // which the sandbox replaces with its own).
       spec.read_only_binds = options_.python_path;
       spec.read_only_binds.push_back(fs::path(runner_).parent_path().string());
-      spec.read_only_binds.push_back(fs::absolute(fs::path(plan_.file).parent_path()).string());
+      spec.read_only_binds.push_back(fs::absolute(plan_.file).parent_path().string());
     }
     spec.env = {"PATH=/usr/local/bin:/usr/bin:/bin",
                 "HOME=" + spec.workspace,
@@ -244,6 +249,15 @@ class LocalHost : public sched::SchedulerHost {
                 "AIRFLOW_CTX_EXECUTION_DATE=" + sched::FormatIso(options_.logical_date) + "+00:00",
                 "AIRFLOW_CTX_DAG_RUN_ID=" + run_id_,
                 fmt::format("AIRFLOW_CTX_TRY_NUMBER={}", try_number)};
+    // Airflow reads Variables and Connections from AIRFLOW_VAR_* and AIRFLOW_CONN_*: pass those
+    // of dagport's environment on (secret-looking ones are masked in the log).
+    std::vector<std::string> passed;
+    for (char** e = environ; *e != nullptr; ++e) {
+      const std::string entry(*e);
+      if (entry.starts_with("AIRFLOW_VAR_") || entry.starts_with("AIRFLOW_CONN_"))
+        passed.push_back(entry);
+    }
+    spec.env.insert(spec.env.end(), passed.begin(), passed.end());
     spec.env.insert(spec.env.end(), command->env.begin(), command->env.end());
     const std::string start = sched::FormatIso(WallNow());
     Running r{ti,
@@ -259,13 +273,13 @@ class LocalHost : public sched::SchedulerHost {
     try {
       r.process = Start(spec, options_.isolation);
     } catch (const std::exception& e) {
-      Finish(ti, TiState::kFailed, e.what());
+      Finish(ti, TiState::kFailed, e.what(), nullptr, false, /*retryable=*/false);
       return;
     }
     if (task.execution_timeout > 0) r.deadline = r.started + task.execution_timeout;
-    state_.SetTaskState(run_id_, task.task_id, "running", try_number);
-    state_.RecordTry(run_id_, task.task_id, try_number, "running", start, "", -1, log.string());
-    state_.Event(start, "task_start", run_id_, task.task_id,
+    state_.SetTaskState(key_, task.task_id, "running", try_number);
+    state_.RecordTry(key_, task.task_id, try_number, "running", start, "", -1, log.string());
+    state_.Event(start, "task_start", key_, task.task_id,
                  fmt::format("try {} in {}", try_number, IsolationName(options_.isolation)));
     Note(ti, "running", fmt::format("try {}, log {}", try_number, log.string()));
     for (RunObserver* o : options_.observers)
@@ -325,10 +339,10 @@ class LocalHost : public sched::SchedulerHost {
         note = fmt::format("exit code {}, log {}", code, r.log);
       }
       const std::string end = sched::FormatIso(WallNow());
-      state_.RecordTry(run_id_, task.task_id, tries_[r.ti],
-                       std::string(sched::TiStateName(outcome)), "", end, code, r.log);
+      state_.RecordTry(key_, task.task_id, tries_[r.ti], std::string(sched::TiStateName(outcome)),
+                       "", end, code, r.log);
       if (outcome == TiState::kSuccess && r.push_xcom)
-        state_.SetXcom(run_id_, task.task_id, "return_value", LastLine(r.log));
+        state_.SetXcom(key_, task.task_id, "return_value", LastLine(r.log));
       std::vector<uint32_t> follow;
       bool skip_downstream = false;
       if (outcome == TiState::kSuccess && !r.xcom_file.empty()) {
@@ -336,7 +350,7 @@ class LocalHost : public sched::SchedulerHost {
         std::ifstream in(r.xcom_file);
         std::stringstream text;
         text << in.rdbuf();
-        state_.SetXcom(run_id_, task.task_id, "return_value", text.str());
+        state_.SetXcom(key_, task.task_id, "return_value", text.str());
         Decide(task, text.str(), &follow, &skip_downstream, &note);
       }
       summaries[r.ti].seconds = static_cast<double>(WallNow() - r.started) / 1000.0;
@@ -360,13 +374,15 @@ class LocalHost : public sched::SchedulerHost {
   StateStore& state_;
   const LocalRunOptions& options_;
   std::string run_id_;
+  std::string key_;  ///< the run's key in the state file: dag_id/run_id
   std::string log_dir_;
   sched::Scheduler* scheduler_ = nullptr;
   std::string runner_;
   std::priority_queue<Wakeup, std::vector<Wakeup>, std::greater<>> wakes_;
   uint64_t seq_ = 0;
   std::map<uint32_t, int> tries_;
-  std::map<std::string, int> done_before_;
+  std::map<std::string, std::string> done_before_;  ///< task id -> success or skipped
+  std::map<std::string, int> previous_tries_;
   std::vector<Running> running_;
 };
 
@@ -386,13 +402,14 @@ LocalRunResult RunLocally(const ir::Dag& dag, const std::string& file, StateStor
   if (auto existing = state.FindRun(plan->dag_id, logical)) {
     result.run_id = existing->run_id;
     result.resumed = true;
-    state.SetRunState(result.run_id, "running", "");
+    state.SetRunState(*existing, "running", "");
   } else {
     state.CreateRun(
         {result.run_id, plan->dag_id, logical, "running", sched::FormatIso(WallNow()), ""});
   }
+  const StoredRun stored{result.run_id, plan->dag_id, logical, "", "", ""};
   state.Event(sched::FormatIso(WallNow()), result.resumed ? "run_resume" : "run_start",
-              result.run_id, "", fmt::format("isolation {}", IsolationName(options.isolation)));
+              stored.key(), "", fmt::format("isolation {}", IsolationName(options.isolation)));
 
   LocalHost host(*plan, dag, state, options, result.run_id);
   host.SetPythonRunner(InstallPythonSupport((fs::path(options.home) / "support").string()));
@@ -423,14 +440,21 @@ LocalRunResult RunLocally(const ir::Dag& dag, const std::string& file, StateStor
     s.task_id = plan->tasks[i].task_id;
     const sched::TiState st = scheduler.tis()[i].state;
     s.state = std::string(sched::TiStateName(st));
+    if (run.end < 0 && !sched::IsSettled(st)) {
+      // Nothing more could happen: say why instead of leaving the task waiting.
+      s.note = plan->tasks[i].pool_slots > 128
+                   ? fmt::format("never queued: pool_slots {} exceed its pool's 128 slots",
+                                 plan->tasks[i].pool_slots)
+                   : "never ran: an upstream task or the pool did not let it";
+    }
     if (st == TiState::kSkipped || st == TiState::kUpstreamFailed || st == TiState::kNone)
-      state.SetTaskState(result.run_id, s.task_id, s.state, s.tries);
+      state.SetTaskState(stored.key(), s.task_id, s.state, s.tries);
     result.tasks.push_back(s);
   }
   const std::string end = sched::FormatIso(WallNow());
-  state.SetRunState(result.run_id,
-                    result.success ? "success" : (run.end >= 0 ? "failed" : "running"), end);
-  state.Event(end, result.success ? "run_success" : "run_failed", result.run_id, "", "");
+  // A run that cannot go on is failed, as Airflow's deadlock check fails it.
+  state.SetRunState(stored, result.success ? "success" : "failed", end);
+  state.Event(end, result.success ? "run_success" : "run_failed", stored.key(), "", "");
   result.log_dir = host.log_dir();
   for (RunObserver* o : options.observers)
     o->RunFinished(plan->dag_id, result.run_id, result.success,

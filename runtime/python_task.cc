@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -32,18 +35,43 @@ import sys as _sys
 import types as _types
 
 
-class _Anything(object):
+_state = {"importing": True}
+
+
+def _refuse(what):
+    raise RuntimeError(
+        "%s is part of dagport's stand-in for Airflow: a task run by `dagport run` cannot use it "
+        "(docs/runtime.md)" % what)
+
+
+class _Meta(type):
+    def __getattr__(cls, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if not _state["importing"]:
+            _refuse("%s.%s" % (cls.__name__, name))
+        return _Anything()
+
+
+class _Anything(object, metaclass=_Meta):
     def __init__(self, *args, **kwargs):
+        if not _state["importing"] and type(self) is not _Anything and \
+                not issubclass(type(self), BaseOperator):
+            _refuse(type(self).__name__)
         self.args = args
         self.kwargs = kwargs
         self.task_id = kwargs.get("task_id")
 
     def __call__(self, *args, **kwargs):
+        if not _state["importing"]:
+            _refuse(type(self).__name__)
         return _Anything()
 
     def __getattr__(self, name):
         if name.startswith("__"):
             raise AttributeError(name)
+        if not _state["importing"]:
+            _refuse("%s.%s" % (type(self).__name__, name))
         return _Anything()
 
     def __rshift__(self, other):
@@ -67,20 +95,28 @@ class _Anything(object):
     def __iter__(self):
         return iter(())
 
-    def __class_getitem__(cls, item):
-        return cls
-
 
 class BaseOperator(_Anything):
     template_fields = ()
 
 
+class AirflowException(Exception):
+    pass
+
+
+class AirflowSkipException(AirflowException):
+    pass
+
+
+_NO_DEFAULT = object()
+
+
 class Variable(object):
     @staticmethod
-    def get(key, default_var=None, deserialize_json=False):
+    def get(key, default_var=_NO_DEFAULT, deserialize_json=False):
         value = _os.environ.get("AIRFLOW_VAR_" + key.upper())
         if value is None:
-            if default_var is not None:
+            if default_var is not _NO_DEFAULT:
                 return default_var
             raise KeyError("Variable %s does not exist (set AIRFLOW_VAR_%s)" % (key, key.upper()))
         return _json.loads(value) if deserialize_json else value
@@ -97,14 +133,27 @@ def days_ago(n, hour=0, minute=0, second=0, microsecond=0):
 
 
 _SPECIAL = {"BaseOperator": BaseOperator, "Variable": Variable, "apply_defaults": apply_defaults,
-            "days_ago": days_ago, "DAG": _Anything}
+            "days_ago": days_ago, "DAG": _Anything, "AirflowException": AirflowException,
+            "AirflowSkipException": AirflowSkipException}
+
+
+def _name(module_name, name):
+    """What `from <module> import <name>` gives: a known name, a submodule for a lower-case
+    name, an exception class, or a permissive class."""
+    if name in _SPECIAL:
+        return _SPECIAL[name]
+    if name[:1].islower():
+        return importlib.import_module(module_name + "." + name)
+    if name.endswith("Exception") or name.endswith("Error"):
+        return type(name, (AirflowException,), {})
+    return type(name, (BaseOperator,), {})
 
 
 class _StubModule(_types.ModuleType):
     def __getattr__(self, name):
         if name.startswith("__"):
             raise AttributeError(name)
-        value = _SPECIAL.get(name) or type(name, (BaseOperator,), {})
+        value = _name(self.__name__, name)
         setattr(self, name, value)
         return value
 
@@ -125,14 +174,14 @@ class _StubFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
 
 _sys.meta_path.insert(0, _StubFinder())
-for _name, _value in _SPECIAL.items():
-    globals()[_name] = _value
+for _special, _value in _SPECIAL.items():
+    globals()[_special] = _value
 
 
 def __getattr__(name):
     if name.startswith("__"):
         raise AttributeError(name)
-    return type(name, (BaseOperator,), {})
+    return _name(__name__, name)
 )PY";
 
 /// Imports the callable's file and calls it as Airflow 2's PythonOperator does.
@@ -151,6 +200,8 @@ spec = importlib.util.spec_from_file_location("dagport_task_module", call["file"
 module = importlib.util.module_from_spec(spec)
 sys.modules["dagport_task_module"] = module
 spec.loader.exec_module(module)
+import airflow  # the stand-in: from now on its objects refuse to be used
+airflow._state["importing"] = False
 target = module
 for part in call["callable"].split("."):
     target = getattr(target, part)
@@ -169,14 +220,21 @@ else:
     for key, value in context.items():
         if key in params and key not in kwargs:
             kwargs[key] = value
-result = target(*call["op_args"], **kwargs)
+try:
+    result = target(*call["op_args"], **kwargs)
+except Exception as error:
+    if type(error).__name__ == "AirflowSkipException":
+        print("Skipping: %s" % (error,))
+        sys.exit(99)
+    raise
 with open(call["xcom_file"], "w") as out:
     json.dump(result, out, default=str)
 print("Returned value was: %r" % (result,))
 )PY";
 
 /// A statically known value as plain JSON (strings rendered); false when it is not known.
-bool ToJson(const ir::Value& v, const sched::TemplateContext& context, nlohmann::json* out) {
+bool ToJson(const ir::Value& v, const sched::TemplateContext& context, nlohmann::json* out,
+            std::string* unknown) {
   using K = ir::ValueKind;
   switch (v.kind()) {
     case K::kNone: *out = nullptr; return true;
@@ -185,13 +243,21 @@ bool ToJson(const ir::Value& v, const sched::TemplateContext& context, nlohmann:
     case K::kFloat: *out = v.as_float(); return true;
     case K::kString:
     case K::kTemplate:
-    case K::kCron: *out = sched::PathTemplate(v.as_text()).Render(context); return true;
+    case K::kCron: {
+      const sched::PathTemplate t(v.as_text());
+      if (!t.unknown().empty()) {
+        *unknown = t.unknown().front();
+        return false;
+      }
+      *out = t.Render(context);
+      return true;
+    }
     case K::kList:
     case K::kTuple: {
       *out = nlohmann::json::array();
       for (const ir::Value& item : v.items()) {
         nlohmann::json j;
-        if (!ToJson(item, context, &j)) return false;
+        if (!ToJson(item, context, &j, unknown)) return false;
         out->push_back(j);
       }
       return true;
@@ -200,13 +266,34 @@ bool ToJson(const ir::Value& v, const sched::TemplateContext& context, nlohmann:
       *out = nlohmann::json::object();
       for (const auto& [key, value] : v.entries()) {
         nlohmann::json j;
-        if (!key.is_text() || !ToJson(value, context, &j)) return false;
+        if (!key.is_text() || !ToJson(value, context, &j, unknown)) return false;
         (*out)[key.as_text()] = j;
       }
       return true;
     }
     default: return false;
   }
+}
+
+/// The python3 dagport itself would run (its PATH), as an absolute path: the sandbox's PATH
+/// must not pick another interpreter with other packages.
+std::string Python3() {
+  static const std::string python = [] {
+    const char* path = std::getenv("PATH");
+    std::string dirs = path != nullptr ? path : "/usr/bin:/bin";
+    size_t at = 0;
+    while (at <= dirs.size()) {
+      const size_t colon = dirs.find(':', at);
+      const std::string dir =
+          dirs.substr(at, colon == std::string::npos ? std::string::npos : colon - at);
+      const std::string candidate = dir + "/python3";
+      if (!dir.empty() && access(candidate.c_str(), X_OK) == 0) return candidate;
+      if (colon == std::string::npos) break;
+      at = colon + 1;
+    }
+    return std::string("python3");
+  }();
+  return python;
 }
 
 }  // namespace
@@ -247,7 +334,7 @@ std::optional<PythonCall> PythonCallFor(const ir::Task& task, const std::string&
     return std::nullopt;
   }
   const ir::CallableRef& ref = callable->callable();
-  if (ref.name.empty() || ref.name.find("lambda") != std::string::npos || ref.name == "<lambda>") {
+  if (ref.name.empty() || ref.name == "<lambda>" || ref.name == "lambda") {
     *why = "python_callable is a lambda: only named functions can be imported and run";
     return std::nullopt;
   }
@@ -263,8 +350,12 @@ std::optional<PythonCall> PythonCallFor(const ir::Task& task, const std::string&
       *out = std::move(fallback);
       return true;
     }
-    if (ToJson(*v, context, out)) return true;
-    *why = fmt::format("{}={} is not known statically", name, v->ToPython());
+    std::string unknown;
+    if (ToJson(*v, context, out, &unknown)) return true;
+    *why = unknown.empty()
+               ? fmt::format("{} is not known statically (a value dagport cannot compute)", name)
+               : fmt::format("{} uses a template the local runtime cannot render yet: {}", name,
+                             unknown);
     return false;
   };
   if (!field("op_args", nlohmann::json::array(), &call["op_args"]) ||
@@ -284,7 +375,7 @@ std::optional<PythonCall> PythonCallFor(const ir::Task& task, const std::string&
                      {"task_id", std::string(context.task_id)},
                      {"try_number", context.try_number}};
   PythonCall c;
-  c.argv = {"python3", runner};
+  c.argv = {Python3(), runner};
   c.env = {"DAGPORT_CALL=" + call.dump(), "PYTHONDONTWRITEBYTECODE=1"};
   return c;
 }

@@ -1,5 +1,6 @@
 #include "runtime/run_observer.h"
 
+#include <fcntl.h>
 #include <netdb.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -142,9 +143,12 @@ class PrometheusFile : public RunObserver {
 
 class JsonLinesFile : public RunObserver {
  public:
-  explicit JsonLinesFile(const std::string& path) : out_(path, std::ios::app) {
-    if (!out_) throw std::runtime_error("cannot write the events file " + path);
+  explicit JsonLinesFile(const std::string& path) {
+    // Close-on-exec, so that no task inherits it.
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw std::runtime_error("cannot write the events file " + path);
   }
+  ~JsonLinesFile() override { ::close(fd_); }
   void TaskStarted(const std::string& dag, const std::string& task, int try_number) override {
     Emit({{"event", "task_start"}, {"dag_id", dag}, {"task_id", task}, {"try", try_number}});
   }
@@ -172,10 +176,10 @@ class JsonLinesFile : public RunObserver {
                          .count();
     nlohmann::ordered_json line = {{"time_ms", now}};
     line.update(j);
-    out_ << line.dump() << "\n";
-    out_.flush();
+    const std::string text = line.dump() + "\n";
+    [[maybe_unused]] const ssize_t n = ::write(fd_, text.data(), text.size());
   }
-  std::ofstream out_;
+  int fd_ = -1;
 };
 
 }  // namespace

@@ -31,13 +31,17 @@ bool OnPath(const char* program) {
   return false;
 }
 
-/// Whether bwrap can make namespaces here (it cannot in some containers).
+/// Whether bwrap can make namespaces here with the arguments a task gets (it cannot in some
+/// containers, where mounting /proc fails).
 bool BwrapWorks() {
   static const bool works = [] {
     if (!OnPath("bwrap")) return false;
-    return std::system(
-               "bwrap --ro-bind / / --dev /dev --unshare-pid --die-with-parent true "
-               ">/dev/null 2>&1") == 0;
+    SandboxSpec probe;
+    probe.argv = {"true"};
+    probe.workspace = "/";
+    std::string command;
+    for (const std::string& a : WrappedArgv(probe, Isolation::kBwrap)) command += "'" + a + "' ";
+    return std::system((command + ">/dev/null 2>&1").c_str()) == 0;
   }();
   return works;
 }
@@ -85,33 +89,22 @@ std::optional<Isolation> ChooseIsolation(const std::string& name, std::string* w
 std::vector<std::string> WrappedArgv(const SandboxSpec& spec, Isolation isolation) {
   std::vector<std::string> argv;
   switch (isolation) {
-    case Isolation::kBwrap:
-      argv = {"bwrap",
-              "--ro-bind",
-              "/",
-              "/",
-              "--dev",
-              "/dev",
-              "--proc",
-              "/proc",
-              "--tmpfs",
-              "/tmp",
-              "--bind",
-              spec.workspace,
-              spec.workspace,
-              "--chdir",
-              spec.workspace,
-              "--unshare-pid",
-              "--unshare-ipc",
-              "--unshare-uts",
-              "--die-with-parent",
-              "--new-session"};
+    case Isolation::kBwrap: {
+      // Read-only root; private /tmp, /run and /var/tmp (no host sockets such as
+      // /run/docker.sock); no capabilities, even as root (no remounting the root writable).
+      argv = {"bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"};
+      for (const char* dir : {"/tmp", "/run", "/var/tmp"})
+        argv.insert(argv.end(), {"--tmpfs", dir});
+      argv.insert(argv.end(), {"--cap-drop", "ALL", "--unshare-pid", "--unshare-ipc",
+                               "--unshare-uts", "--die-with-parent", "--new-session"});
       if (!spec.allow_network) argv.push_back("--unshare-net");
-      for (const std::string& dir : spec.read_only_binds) {
+      // Read-only folders first: the writable workspace may lie below one of them.
+      for (const std::string& dir : spec.read_only_binds)
         argv.insert(argv.end(), {"--ro-bind", dir, dir});
-      }
-      argv.push_back("--");
+      argv.insert(argv.end(),
+                  {"--bind", spec.workspace, spec.workspace, "--chdir", spec.workspace, "--"});
       break;
+    }
     case Isolation::kUnshare:
       argv = {"unshare", "--pid", "--fork", "--kill-child", "--mount-proc"};
       if (!spec.allow_network) argv.push_back("--net");
@@ -148,6 +141,8 @@ Sandboxed Start(const SandboxSpec& spec, Isolation isolation) {
     dup2(log, STDERR_FILENO);
     const int null = ::open("/dev/null", O_RDONLY);
     if (null >= 0) dup2(null, STDIN_FILENO);
+    // Nothing of dagport's (the state file, an events file) reaches the task.
+    for (int fd = 3; fd < 1024; ++fd) ::close(fd);
     if (chdir(spec.workspace.c_str()) != 0) _exit(126);
     rlimit core{0, 0};
     setrlimit(RLIMIT_CORE, &core);

@@ -12,8 +12,9 @@ namespace {
 
 constexpr const char* kSchema = R"SQL(
 CREATE TABLE IF NOT EXISTS dag_runs (
-  run_id TEXT PRIMARY KEY, dag_id TEXT NOT NULL, logical_date TEXT NOT NULL,
-  state TEXT NOT NULL, start TEXT, end TEXT, UNIQUE (dag_id, logical_date));
+  run_id TEXT NOT NULL, dag_id TEXT NOT NULL, logical_date TEXT NOT NULL,
+  state TEXT NOT NULL, start TEXT, end TEXT, PRIMARY KEY (dag_id, run_id),
+  UNIQUE (dag_id, logical_date));
 CREATE TABLE IF NOT EXISTS task_instances (
   run_id TEXT NOT NULL, task_id TEXT NOT NULL, state TEXT NOT NULL, try_number INTEGER NOT NULL,
   PRIMARY KEY (run_id, task_id));
@@ -142,13 +143,14 @@ std::optional<StoredRun> StateStore::FindRun(const std::string& dag_id,
   return ReadRun(s);
 }
 
-std::optional<StoredRun> StateStore::FindRunById(const std::string& run_id) {
+std::vector<StoredRun> StateStore::FindRunsById(const std::string& run_id) {
   Statement s(db_,
               "SELECT run_id, dag_id, logical_date, state, start, end FROM dag_runs "
-              "WHERE run_id = ?");
+              "WHERE run_id = ? ORDER BY dag_id");
   s.Bind(run_id);
-  if (!s.Step()) return std::nullopt;
-  return ReadRun(s);
+  std::vector<StoredRun> runs;
+  while (s.Step()) runs.push_back(ReadRun(s));
+  return runs;
 }
 
 std::vector<StoredRun> StateStore::Runs() {
@@ -173,10 +175,10 @@ void StateStore::CreateRun(const StoredRun& run) {
   s.Step();
 }
 
-void StateStore::SetRunState(const std::string& run_id, const std::string& state,
+void StateStore::SetRunState(const StoredRun& run, const std::string& state,
                              const std::string& when) {
-  Statement s(db_, "UPDATE dag_runs SET state = ?, end = ? WHERE run_id = ?");
-  s.Bind(state).Bind(when).Bind(run_id);
+  Statement s(db_, "UPDATE dag_runs SET state = ?, end = ? WHERE dag_id = ? AND run_id = ?");
+  s.Bind(state).Bind(when).Bind(run.dag_id).Bind(run.run_id);
   s.Step();
 }
 

@@ -20,7 +20,9 @@ class StateError : public std::runtime_error {
 };
 
 struct StoredRun {
-  std::string run_id;
+  std::string run_id;  ///< Airflow's run id: unique within its DAG
+  /// The key of its task instances, tries, XComs and events: "dag_id/run_id".
+  std::string key() const { return dag_id + "/" + run_id; }
   std::string dag_id;
   std::string logical_date;  ///< ISO 8601
   std::string state;         ///< running, success, failed
@@ -45,10 +47,11 @@ class StateStore {
 
   /// The run of `dag_id` at `logical_date`, if one was started before.
   std::optional<StoredRun> FindRun(const std::string& dag_id, const std::string& logical_date);
-  std::optional<StoredRun> FindRunById(const std::string& run_id);
+  /// The runs with this run_id (one per DAG at most).
+  std::vector<StoredRun> FindRunsById(const std::string& run_id);
   std::vector<StoredRun> Runs();
   void CreateRun(const StoredRun& run);
-  void SetRunState(const std::string& run_id, const std::string& state, const std::string& when);
+  void SetRunState(const StoredRun& run, const std::string& state, const std::string& when);
 
   std::vector<StoredTaskInstance> TaskInstances(const std::string& run_id);
   struct StoredTry {

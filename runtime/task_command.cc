@@ -54,12 +54,12 @@ std::optional<TaskCommand> CommandFor(const ir::Task& task, const sched::Templat
   c.push_xcom = push == nullptr || (push->kind() == ir::ValueKind::kBool && push->as_bool());
   if (const ir::Value* env = ir::FindArgument(task.effective_arguments, "env")) {
     if (env->kind() != ir::ValueKind::kDict) {
-      *why = fmt::format("env={} is not known statically", env->ToPython());
+      *why = "env is not known statically (a value dagport cannot compute)";
       return std::nullopt;
     }
     for (const auto& [key, value] : env->entries()) {
       if (!key.is_text() || !value.is_text()) {
-        *why = fmt::format("env entry {} is not known statically", key.ToPython());
+        *why = "an entry of env is not known statically (a value dagport cannot compute)";
         return std::nullopt;
       }
       const sched::PathTemplate t(value.as_text());

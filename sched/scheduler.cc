@@ -238,11 +238,12 @@ void Scheduler::Pass() {
 }
 
 void Scheduler::Finished(uint32_t ti, TiState outcome, Millis now,
-                         const std::vector<uint32_t>* follow, bool skip_downstream) {
+                         const std::vector<uint32_t>* follow, bool skip_downstream,
+                         bool retryable) {
   now_ = now;
   admission_.Release(CandidateOf(ti));
   const TaskPlan& task = TaskOf(ti);
-  if (outcome == TiState::kFailed && ShouldRetry(task, tis_[ti].tries)) {
+  if (outcome == TiState::kFailed && retryable && ShouldRetry(task, tis_[ti].tries)) {
     tis_[ti].state = TiState::kUpForRetry;
     const Millis delay = RetryDelay(task, tis_[ti].tries, host_.RetryJitter());
     host_.Wake(now_ + delay, {SchedulerEvent::kRetry, ti});

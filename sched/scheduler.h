@@ -96,8 +96,10 @@ class Scheduler {
   /// The running try of `ti` ended. A branch task that succeeded follows `follow` (its direct
   /// downstream tasks); a short-circuit task that succeeded skips its descendants when
   /// `skip_downstream` is set.
+  /// A failure that another try cannot change (`retryable` false) is not retried.
   void Finished(uint32_t ti, TiState outcome, Millis now,
-                const std::vector<uint32_t>* follow = nullptr, bool skip_downstream = false);
+                const std::vector<uint32_t>* follow = nullptr, bool skip_downstream = false,
+                bool retryable = true);
 
   const std::vector<RunRecord>& runs() const { return runs_; }
   const std::vector<TaskInstanceRecord>& tis() const { return tis_; }

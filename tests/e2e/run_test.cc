@@ -86,8 +86,9 @@ from datetime import datetime
 from airflow import DAG
 from airflow.operators.bash import BashOperator
 with DAG('cage', start_date=datetime(2025, 1, 1), schedule=None) as dag:
-    BashOperator(task_id='outside', bash_command='echo x > /var/tmp/dagport_leak_)PY" +
+    BashOperator(task_id='outside', bash_command='mount -o remount,bind,rw / 2>/dev/null; echo x > /var/cache/dagport_leak_)PY" +
                                 std::to_string(getpid()) + R"PY(')
+    BashOperator(task_id='host_socket', bash_command='test -z "$(ls -A /run)"')
     BashOperator(task_id='network', bash_command='exec 3<>/dev/tcp/127.0.0.1/22')
     BashOperator(task_id='tmp', bash_command='echo x > /tmp/dagport_private && test -e /tmp/dagport_private')
     BashOperator(task_id='orphan', bash_command='(sleep 61 &) ; echo started')
@@ -96,7 +97,7 @@ with DAG('cage', start_date=datetime(2025, 1, 1), schedule=None) as dag:
                        "bwrap", "--home", (dir.path() / "home").string(), "--state",
                        (dir.path() / "home/state.sqlite").string()});
   EXPECT_NE(r.err.find("isolation bwrap"), std::string::npos) << r.err;
-  const fs::path leak = "/var/tmp/dagport_leak_" + std::to_string(getpid());
+  const fs::path leak = "/var/cache/dagport_leak_" + std::to_string(getpid());
   EXPECT_FALSE(fs::exists(leak));
   fs::remove(leak);
   EXPECT_NE(r.out.find("  outside "), std::string::npos);
@@ -107,6 +108,7 @@ with DAG('cage', start_date=datetime(2025, 1, 1), schedule=None) as dag:
   EXPECT_NE(state_of("outside").find("failed"), std::string::npos) << r.out;
   EXPECT_NE(state_of("network").find("failed"), std::string::npos) << r.out;
   EXPECT_NE(state_of("tmp").find("success"), std::string::npos) << r.out;
+  EXPECT_NE(state_of("host_socket").find("success"), std::string::npos) << r.out;  // own /run
   EXPECT_FALSE(fs::exists("/tmp/dagport_private"));  // its /tmp was its own
   // Nothing the task started outlives it (its own PID namespace).
   EXPECT_NE(std::system("pgrep -f '[s]leep 61' >/dev/null"), 0);
@@ -271,6 +273,46 @@ with DAG('py', start_date=datetime(2025, 1, 1), schedule_interval=None) as dag:
   EXPECT_NE(line("pick").find("not run again; follows left"), std::string::npos) << r.out;
   EXPECT_NE(line("right").find("skipped"), std::string::npos) << r.out;
   EXPECT_EQ(Log(home, "left", 2), "<no log>");
+}
+
+TEST(RunCli, TheStandInAirflowCoversCommonImportsAndRefusesRealWork) {
+  TempDir dir;
+  dir.Write("dags/p.py", R"PY(
+from datetime import datetime
+from airflow import models
+from airflow.utils.trigger_rule import TriggerRule
+from airflow.hooks.base_hook import BaseHook
+from airflow.exceptions import AirflowSkipException
+from airflow.operators.python_operator import PythonOperator
+from airflow.models import Variable
+import airflow
+
+def skipper():
+    raise AirflowSkipException("nothing to do")
+
+def var():
+    print(Variable.get("region"), Variable.get("missing", default_var=None))
+
+def hook():
+    BaseHook.get_connection("pg")
+
+with models.DAG('p', start_date=airflow.utils.dates.days_ago(2), schedule_interval=None) as dag:
+    PythonOperator(task_id='skipper', python_callable=skipper, trigger_rule=TriggerRule.ALL_DONE)
+    PythonOperator(task_id='var', python_callable=var)
+    PythonOperator(task_id='hook', python_callable=hook)
+)PY");
+  const fs::path home = dir.path() / "home";
+  auto r = RunDagport(
+      {"run", (dir.path() / "dags").string(), "--date", "2025-01-02", "--home", home.string(),
+       "--state", (home / "s.sqlite").string(), "--events-file", (dir.path() / "e.jsonl").string()},
+      {}, {"AIRFLOW_VAR_REGION=us"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(Log(home, "skipper", 1).find("Skipping: nothing to do"), std::string::npos);
+  EXPECT_NE(r.out.find("exit code 99: skipped"), std::string::npos) << r.out;
+  EXPECT_NE(Log(home, "var", 1).find("us None"), std::string::npos) << Log(home, "var", 1);
+  EXPECT_NE(Log(home, "hook", 1).find("BaseHook.get_connection is part of dagport's stand-in"),
+            std::string::npos)
+      << Log(home, "hook", 1);
 }
 
 TEST(RunCli, UnsupportedOperatorsFailClearlyOrAreSimulated) {
