@@ -1,5 +1,7 @@
 #include "runtime/python_task.h"
 
+#include "runtime/sandbox.h"
+
 #include <fmt/format.h>
 
 #include <unistd.h>
@@ -279,19 +281,8 @@ bool ToJson(const ir::Value& v, const sched::TemplateContext& context, nlohmann:
 /// must not pick another interpreter with other packages.
 std::string Python3() {
   static const std::string python = [] {
-    const char* path = std::getenv("PATH");
-    std::string dirs = path != nullptr ? path : "/usr/bin:/bin";
-    size_t at = 0;
-    while (at <= dirs.size()) {
-      const size_t colon = dirs.find(':', at);
-      const std::string dir =
-          dirs.substr(at, colon == std::string::npos ? std::string::npos : colon - at);
-      const std::string candidate = dir + "/python3";
-      if (!dir.empty() && access(candidate.c_str(), X_OK) == 0) return candidate;
-      if (colon == std::string::npos) break;
-      at = colon + 1;
-    }
-    return std::string("python3");
+    const std::string found = FindOnPath("python3");
+    return found.empty() ? std::string("python3") : found;
   }();
   return python;
 }

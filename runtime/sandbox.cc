@@ -17,18 +17,7 @@ namespace dagport::runtime {
 namespace {
 
 bool OnPath(const char* program) {
-  const char* path = std::getenv("PATH");
-  std::string dirs = path != nullptr ? path : "/usr/bin:/bin";
-  size_t at = 0;
-  while (at <= dirs.size()) {
-    const size_t colon = dirs.find(':', at);
-    const std::string dir =
-        dirs.substr(at, colon == std::string::npos ? std::string::npos : colon - at);
-    if (!dir.empty() && access((dir + "/" + program).c_str(), X_OK) == 0) return true;
-    if (colon == std::string::npos) break;
-    at = colon + 1;
-  }
-  return false;
+  return !FindOnPath(program).empty();
 }
 
 /// Whether bwrap can make namespaces here with the arguments a task gets (it cannot in some
@@ -55,6 +44,22 @@ bool UnshareWorks() {
 }
 
 }  // namespace
+
+std::string FindOnPath(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  const std::string dirs = path != nullptr ? path : "/usr/bin:/bin";
+  size_t at = 0;
+  while (at <= dirs.size()) {
+    const size_t colon = dirs.find(':', at);
+    const std::string dir =
+        dirs.substr(at, colon == std::string::npos ? std::string::npos : colon - at);
+    const std::string candidate = dir + "/" + program;
+    if (!dir.empty() && access(candidate.c_str(), X_OK) == 0) return candidate;
+    if (colon == std::string::npos) break;
+    at = colon + 1;
+  }
+  return {};
+}
 
 std::string_view IsolationName(Isolation i) {
   switch (i) {

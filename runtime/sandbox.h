@@ -15,6 +15,8 @@ namespace dagport::runtime {
 enum class Isolation { kBwrap, kUnshare, kProcess };
 
 std::string_view IsolationName(Isolation i);
+/// The absolute path of `program` on dagport's PATH; empty when it is not there.
+std::string FindOnPath(const std::string& program);
 /// "auto" picks the strongest available; nullopt for an unknown name or one not available here
 /// (`why` says which).
 std::optional<Isolation> ChooseIsolation(const std::string& name, std::string* why);
