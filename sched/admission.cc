@@ -136,21 +136,11 @@ size_t AdmissionQueue::Admit(size_t max_count, std::vector<Candidate>& admitted)
   return count;
 }
 
-void AdmissionQueue::WakeDag(uint32_t dag) {
-  std::vector<uint32_t> waiting = std::move(waiting_dag_[dag]);
-  waiting_dag_[dag].clear();
-  for (uint32_t g : waiting) {
-    if (groups_[g].where != Where::kWaitDag) continue;
-    groups_[g].where = Where::kIdle;
-    Place(g);
-  }
-}
-
-void AdmissionQueue::WakePool(uint32_t pool) {
-  std::vector<uint32_t> waiting = std::move(waiting_pool_[pool]);
-  waiting_pool_[pool].clear();
-  for (uint32_t g : waiting) {
-    if (groups_[g].where != Where::kWaitPool) continue;
+void AdmissionQueue::Wake(std::vector<uint32_t>& waiting, Where from) {
+  std::vector<uint32_t> groups = std::move(waiting);
+  waiting.clear();
+  for (uint32_t g : groups) {
+    if (groups_[g].where != from) continue;  // moved on since it was listed
     groups_[g].where = Where::kIdle;
     Place(g);
   }
@@ -164,8 +154,8 @@ void AdmissionQueue::Release(const Candidate& c) {
   pool_used_[c.pool] -= c.pool_slots;
   if (c.task_limit > 0) --task_active_[c.task];
   if (c.run_task_limit > 0) --run_task_active_[Key(c.run, c.task)];
-  if (dag_was_full && !DagFull(c.dag)) WakeDag(c.dag);
-  if (pool_was_full && PoolOpen(c.pool) > 0) WakePool(c.pool);
+  if (dag_was_full && !DagFull(c.dag)) Wake(waiting_dag_[c.dag], Where::kWaitDag);
+  if (pool_was_full && PoolOpen(c.pool) > 0) Wake(waiting_pool_[c.pool], Where::kWaitPool);
 }
 
 }  // namespace dagport::sched

@@ -87,8 +87,8 @@ class AdmissionQueue {
   void Unlist(uint32_t g);
   bool DagFull(uint32_t dag) const;
   int PoolOpen(uint32_t pool) const;
-  void WakeDag(uint32_t dag);
-  void WakePool(uint32_t pool);
+  /// Puts the groups of `waiting` (a DAG's or a pool's list) back where they belong.
+  void Wake(std::vector<uint32_t>& waiting, Where from);
 
   AdmissionLimits limits_;
   std::vector<Group> groups_;

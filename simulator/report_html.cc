@@ -39,12 +39,6 @@ std::string Colour(const std::string& key) {
   return fmt::format("hsl({},55%,58%)", h % 360);
 }
 
-std::string Minutes(double s) {
-  if (s < 120) return Seconds(s) + " s";
-  if (s < 7200) return fmt::format("{:.1f} min", s / 60);
-  return fmt::format("{:.1f} h", s / 3600);
-}
-
 constexpr const char* kStyle = R"(
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#1d232a}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
@@ -90,7 +84,7 @@ std::string RenderHtml(const SimulationReport& rep, const Workload& w, const Sim
           c.probability * 100, Escape(c.resource),
           c.possible ? " <span class=\"muted\">(path not fully known)</span>" : "", Escape(c.first),
           Escape(c.first_mode), Escape(c.second), Escape(c.second_mode), Escape(c.host),
-          Minutes(static_cast<double>(c.to - c.from) / 1000.0), Escape(c.fix)));
+          HumanDuration(static_cast<double>(c.to - c.from) / 1000.0), Escape(c.fix)));
     }
     add("</table>\n");
   }
@@ -105,10 +99,11 @@ std::string RenderHtml(const SimulationReport& rep, const Workload& w, const Sim
         "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td "
         "class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td "
         "class=\"n\">{}</td></tr>\n",
-        sched::FormatDs(d.day), d.runs, d.attempts, Minutes(d.makespan_p50_s),
-        Minutes(d.makespan_max_s), Minutes(d.wait_p50_s), Minutes(d.wait_p95_s),
-        Minutes(d.wait_p99_s), d.bounded ? fmt::format("{:.0f}%", d.utilisation * 100) : "&ndash;",
-        d.peak_running, d.sla_misses));
+        sched::FormatDs(d.day), d.runs, d.attempts, HumanDuration(d.makespan_p50_s),
+        HumanDuration(d.makespan_max_s), HumanDuration(d.wait_p50_s), HumanDuration(d.wait_p95_s),
+        HumanDuration(d.wait_p99_s),
+        d.bounded ? fmt::format("{:.0f}%", d.utilisation * 100) : "&ndash;", d.peak_running,
+        d.sla_misses));
   }
   add("</table>\n");
   std::string cost;
@@ -124,8 +119,8 @@ std::string RenderHtml(const SimulationReport& rep, const Workload& w, const Sim
                              : "unknown");
   }
   add(fmt::format(
-      "<p>Queue wait p50 {}, p95 {}, p99 {}{}{}</p>\n", Minutes(rep.wait_p50_s),
-      Minutes(rep.wait_p95_s), Minutes(rep.wait_p99_s),
+      "<p>Queue wait p50 {}, p95 {}, p99 {}{}{}</p>\n", HumanDuration(rep.wait_p50_s),
+      HumanDuration(rep.wait_p95_s), HumanDuration(rep.wait_p99_s),
       rep.executor == "celery" ? fmt::format(" &middot; peak workers {}, {:.1f} worker-hours",
                                              rep.peak_workers, rep.worker_hours)
                                : "",
@@ -176,8 +171,8 @@ std::string RenderHtml(const SimulationReport& rep, const Workload& w, const Sim
                     "font-size=\"11\" text-anchor=\"end\">{}</text>",
                     height + 22, sched::FormatIso(rep.start), width + 50, height + 22,
                     sched::FormatIso(rep.start + static_cast<sched::Millis>(n) * rep.bucket)));
-    add("</svg></div>\n<p class=\"muted\">Blue: running tasks (mean per " + Minutes(bucket_s) +
-        "); dashed: executor slots.</p>\n");
+    add("</svg></div>\n<p class=\"muted\">Blue: running tasks (mean per " +
+        HumanDuration(bucket_s) + "); dashed: executor slots.</p>\n");
   }
 
   // Gantt chart: one row per host (Celery, local) or per DAG (isolated executors).

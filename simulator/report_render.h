@@ -23,5 +23,7 @@ std::string RenderTrace(const Workload& workload, const SimulationResult& result
 
 /// Seconds with at most one decimal: "3.4", "120".
 std::string Seconds(double s);
+/// A duration for people: "42 s", "3.5 min", "2.1 h".
+std::string HumanDuration(double s);
 
 }  // namespace dagport::simulator

@@ -13,13 +13,13 @@ std::string Seconds(double s) {
   return fmt::format("{:.1f}", r);
 }
 
-namespace {
-
-std::string Duration(double s) {
+std::string HumanDuration(double s) {
   if (s < 120) return Seconds(s) + " s";
   if (s < 7200) return fmt::format("{:.1f} min", s / 60);
   return fmt::format("{:.1f} h", s / 3600);
 }
+
+namespace {
 
 std::string Money(double v, const std::string& currency) {
   return fmt::format("{:.2f} {}", v, currency);
@@ -51,7 +51,7 @@ std::string RenderText(const SimulationReport& r) {
       line(fmt::format("          e.g. {} and {} on {}, overlapping {}",
                        e.first.substr(e.first.find('@') + 1),
                        e.second.substr(e.second.find('@') + 1), e.host,
-                       Duration(static_cast<double>(e.to - e.from) / 1000.0)));
+                       HumanDuration(static_cast<double>(e.to - e.from) / 1000.0)));
       line(fmt::format("          fix: {}", g.fix));
     }
   }
@@ -62,20 +62,21 @@ std::string RenderText(const SimulationReport& r) {
                    "sla"));
   for (const DaySummary& d : r.days) {
     line(fmt::format("  {:<10} {:>5} {:>6} {:>9} {:>9} {:>8} {:>8} {:>8} {:>6} {:>5} {:>4}",
-                     sched::FormatDs(d.day), d.runs, d.attempts, Duration(d.makespan_p50_s),
-                     Duration(d.makespan_max_s), Duration(d.wait_p50_s), Duration(d.wait_p95_s),
-                     Duration(d.wait_p99_s),
+                     sched::FormatDs(d.day), d.runs, d.attempts, HumanDuration(d.makespan_p50_s),
+                     HumanDuration(d.makespan_max_s), HumanDuration(d.wait_p50_s),
+                     HumanDuration(d.wait_p95_s), HumanDuration(d.wait_p99_s),
                      d.bounded ? fmt::format("{:.0f}%", d.utilisation * 100) : "-", d.peak_running,
                      d.sla_misses));
   }
   line("");
-  line(fmt::format("Queue wait (ready to running): p50 {}, p95 {}, p99 {}", Duration(r.wait_p50_s),
-                   Duration(r.wait_p95_s), Duration(r.wait_p99_s)));
+  line(fmt::format("Queue wait (ready to running): p50 {}, p95 {}, p99 {}",
+                   HumanDuration(r.wait_p50_s), HumanDuration(r.wait_p95_s),
+                   HumanDuration(r.wait_p99_s)));
   if (r.replays > 1) {
-    line(
-        fmt::format("Span of the horizon's work (first run due to last run end) over replays: "
-                    "p50 {}, p95 {}",
-                    Duration(r.horizon_makespan_p50_s), Duration(r.horizon_makespan_p95_s)));
+    line(fmt::format(
+        "Span of the horizon's work (first run due to last run end) over replays: "
+        "p50 {}, p95 {}",
+        HumanDuration(r.horizon_makespan_p50_s), HumanDuration(r.horizon_makespan_p95_s)));
   }
   if (r.executor == "celery") {
     line(fmt::format("Workers: peak {}, {:.1f} worker-hours", r.peak_workers, r.worker_hours));

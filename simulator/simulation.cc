@@ -223,9 +223,11 @@ class Engine : public ExecutorSink, public sched::SchedulerHost {
     AttemptRecord& a = result_.attempts[attempt];
     const uint32_t ti = a.ti;
     a.start = now_;
-    if (static_cast<size_t>((now_ - w_.start) / result_.bucket) < result_.utilisation.size())
-      result_.utilisation[(now_ - w_.start) / result_.bucket].peak_running =
-          std::max(result_.utilisation[(now_ - w_.start) / result_.bucket].peak_running, running_);
+    const size_t bucket = static_cast<size_t>((now_ - w_.start) / result_.bucket);
+    if (bucket < result_.utilisation.size()) {
+      int& peak = result_.utilisation[bucket].peak_running;
+      peak = std::max(peak, running_);
+    }
     const sched::TaskPlan& task = scheduler_.TaskOf(ti);
     const WorkloadTask& wt = TaskOf(ti);
     Millis duration = std::max<Millis>(0, Ms(wt.duration.Sample(random_)));
