@@ -17,7 +17,7 @@ namespace po = boost::program_options;
 enum ExitCode : int {
   kExitOk = 0,        ///< success
   kExitFindings = 1,  ///< findings at or above --fail-on, or a failed task
-  kExitUsage = 2,     ///< usage or I/O error, or a command that is not available yet
+  kExitUsage = 2,     ///< usage or I/O error
 };
 
 /// A mistake in how dagport was called; reported with a pointer to `--help`.
@@ -29,8 +29,7 @@ class UsageError : public std::runtime_error {
 struct CommandSpec {
   std::string_view name;
   std::string_view summary;
-  std::string_view usage;              ///< "PATH... [options]"
-  std::string_view unavailable_until;  ///< non-empty: the issue that will bring the command
+  std::string_view usage;  ///< "PATH... [options]"
   void (*add_options)(po::options_description& options);
   std::string_view positional_name;  ///< name of the positional arguments' option, or empty
   int (*run)(const po::variables_map& vm);

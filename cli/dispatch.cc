@@ -17,8 +17,7 @@ void PrintOverview(std::ostream& out) {
          " - move Airflow 1.x DAGs to Airflow 2 (MWAA) with every task isolated\n\n"
          "Usage: dagport COMMAND [options]\n\nCommands:\n";
   for (const CommandSpec& c : Commands()) {
-    out << fmt::format("  {:<10}{}{}\n", c.name, c.summary,
-                       c.unavailable_until.empty() ? "" : " (not available yet)");
+    out << fmt::format("  {:<10}{}\n", c.name, c.summary);
   }
   out << "\nOptions:\n  -h, --help    this overview; `dagport COMMAND --help` for a command\n"
          "  --version     print the version\n\n"
@@ -74,17 +73,8 @@ int RunCommand(const CommandSpec& c, const std::vector<std::string>& args) {
   }
   if (vm.count("help")) {
     std::cout << fmt::format("Usage: dagport {} {}\n\n{}\n", c.name, c.usage, c.summary);
-    if (!c.unavailable_until.empty()) {
-      std::cout << fmt::format("\nNot available yet: it arrives with {}.\n", c.unavailable_until);
-    }
     std::cout << "\n" << visible;
     return kExitOk;
-  }
-  if (!c.unavailable_until.empty()) {
-    std::cerr << fmt::format("dagport {}: not available yet in dagport " DAGPORT_VERSION
-                             " (it arrives with {})\n",
-                             c.name, c.unavailable_until);
-    return kExitUsage;
   }
   return c.run(vm);
 }

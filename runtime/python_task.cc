@@ -186,6 +186,63 @@ def __getattr__(name):
     return _name(__name__, name)
 )PY";
 
+/// A minimal pendulum for converted DAG files (the converter writes `pendulum.datetime(...)`
+/// for days_ago()), on sys.path after the system's packages: the real one wins when installed.
+constexpr const char* kPendulumStandIn =
+    R"PY("""A stand-in for pendulum, shipped with dagport for `dagport run` (docs/runtime.md).
+
+Used only when the real pendulum is not installed: it covers what DAG files call while they
+are imported (datetime, duration, timezone, now, today, parse), on the standard library.
+"""
+import datetime as _dt
+
+UTC = _dt.timezone.utc
+
+
+def timezone(name):
+    if name in ("UTC", "utc", "Etc/UTC", "GMT"):
+        return UTC
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+def _zone(tz):
+    return timezone(tz) if isinstance(tz, str) else (tz or UTC)
+
+
+class DateTime(_dt.datetime):
+    def add(self, **kwargs):
+        return self + _dt.timedelta(**kwargs)
+
+    def subtract(self, **kwargs):
+        return self - _dt.timedelta(**kwargs)
+
+
+def datetime(year, month=1, day=1, hour=0, minute=0, second=0, microsecond=0, tz="UTC", **_):
+    return DateTime(year, month, day, hour, minute, second, microsecond, tzinfo=_zone(tz))
+
+
+def duration(**kwargs):
+    return _dt.timedelta(**kwargs)
+
+
+def now(tz="UTC"):
+    n = _dt.datetime.now(_zone(tz))
+    return DateTime(n.year, n.month, n.day, n.hour, n.minute, n.second, n.microsecond, n.tzinfo)
+
+
+def today(tz="UTC"):
+    n = now(tz)
+    return datetime(n.year, n.month, n.day, tz=n.tzinfo)
+
+
+def parse(text, tz="UTC"):
+    d = _dt.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    return DateTime(d.year, d.month, d.day, d.hour, d.minute, d.second, d.microsecond,
+                    d.tzinfo or _zone(tz))
+)PY";
+
 /// Imports the callable's file and calls it as Airflow 2's PythonOperator does.
 constexpr const char* kRunner =
     R"PY("""Runs one python_callable for `dagport run` (docs/runtime.md)."""
@@ -198,6 +255,7 @@ import sys
 
 call = json.loads(os.environ["DAGPORT_CALL"])
 sys.path[:0] = call["python_path"] + [call["support"]]
+sys.path.append(os.path.join(call["support"], "fallback"))  # pendulum, when not installed
 spec = importlib.util.spec_from_file_location("dagport_task_module", call["file"])
 module = importlib.util.module_from_spec(spec)
 sys.modules["dagport_task_module"] = module
@@ -298,6 +356,7 @@ std::string InstallPythonSupport(const std::string& support_dir) {
   const fs::path dir = fs::path(support_dir);
   std::error_code ec;
   fs::create_directories(dir / "airflow", ec);
+  fs::create_directories(dir / "fallback" / "pendulum", ec);
   auto write = [&](const fs::path& path, const char* text) {
     const fs::path tmp = path.string() + ".tmp";
     {
@@ -310,6 +369,7 @@ std::string InstallPythonSupport(const std::string& support_dir) {
   };
   write(dir / "airflow" / "__init__.py", kAirflowStub);
   write(dir / "dagport_python_runner.py", kRunner);
+  write(dir / "fallback" / "pendulum" / "__init__.py", kPendulumStandIn);
   return fs::absolute(dir / "dagport_python_runner.py").string();
 }
 

@@ -117,7 +117,8 @@ std::string InstanceName(const Workload& w, const SimulationResult& r, uint32_t 
 }
 
 SimulationReport RunReplays(const Workload& w, uint64_t seed, int replays, unsigned jobs,
-                            SimulationResult* first_out) {
+                            SimulationResult* first_out,
+                            const std::function<void(int done)>& progress) {
   replays = std::max(1, replays);
   const Settings& s = w.settings;
   SimulationReport rep;
@@ -173,6 +174,7 @@ SimulationReport RunReplays(const Workload& w, uint64_t seed, int replays, unsig
   std::mutex mutex;
   std::vector<std::optional<ReplayDigest>> pending(static_cast<size_t>(replays));
   size_t next_fold = 0;
+  int done = 0;
   std::exception_ptr failure;
   std::atomic<int> next{0};
   auto worker = [&] {
@@ -188,6 +190,7 @@ SimulationReport RunReplays(const Workload& w, uint64_t seed, int replays, unsig
           pending[next_fold].reset();
           ++next_fold;
         }
+        if (progress) progress(++done);
       }
     } catch (...) {
       std::lock_guard<std::mutex> lock(mutex);

@@ -4,6 +4,7 @@
 /// and cost of the first replay (the trace the CSV, HTML and WfFormat outputs show).
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -92,8 +93,11 @@ struct SimulationReport {
 
 /// Runs `replays` simulations with seeds seed, seed+1, ... on `jobs` threads and builds the
 /// report. `first` receives the first replay's full result (for CSV, HTML and WfFormat).
+/// `progress`, when set, is called with the number of replays done after each one (from the
+/// thread that finished it, one call at a time).
 SimulationReport RunReplays(const Workload& workload, uint64_t seed, int replays, unsigned jobs,
-                            SimulationResult* first);
+                            SimulationResult* first,
+                            const std::function<void(int done)>& progress = {});
 
 /// "dag_id.task_id@run_id" of a task instance of `result`.
 std::string InstanceName(const Workload& w, const SimulationResult& result, uint32_t ti);

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "ir/xml_escape.h"
 #include "simulator/report_render.h"
 
 namespace dagport::simulator {
@@ -18,19 +19,7 @@ namespace {
 constexpr size_t kMaxBars = 20000;
 
 std::string Escape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
+  return ir::EscapeXml(s);
 }
 
 std::string Colour(const std::string& key) {

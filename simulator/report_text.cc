@@ -94,8 +94,14 @@ std::string RenderText(const SimulationReport& r) {
                                               : "unknown (no public price; use --prices)";
     std::string workers = r.mwaa_worker_cost ? Money(*r.mwaa_worker_cost, r.currency)
                                              : "unknown (no public price; use --prices)";
-    line(fmt::format("Cost: MWAA environment {}, additional workers {} (prices as of {})", env,
-                     workers, r.prices_as_of));
+    line(fmt::format(
+        "Cost: MWAA environment {}, additional workers {}{} (prices as of {})", env, workers,
+        r.fargate_cost > 0 ? ", Fargate " + Money(r.fargate_cost, r.currency) + " for ECS tasks"
+                           : "",
+        r.prices_as_of));
+  } else if (r.fargate_cost > 0) {
+    line(fmt::format("Cost: Fargate {} for ECS tasks (prices {} as of {})",
+                     Money(r.fargate_cost, r.currency), r.currency, r.prices_as_of));
   }
   if (r.never_queued > 0) {
     line(fmt::format("{} task instances were never queued: pool_slots larger than their pool",

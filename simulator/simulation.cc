@@ -286,13 +286,19 @@ class Engine : public ExecutorSink, public sched::SchedulerHost {
       if (a.host != kIsolatedHost) detector_.End(a.host, attempt);
       if (global_host_ != kIsolatedHost) detector_.End(global_host_, attempt);
     }
-    if (s_.executor == ExecutorKind::kEcs) {
+    // Fargate bills every try under the ECS executor, and under the others the tries of ECS
+    // run-task operators, whose container starts (capacity and network interface first) once
+    // the operator runs on its worker.
+    const bool ecs_executor = s_.executor == ExecutorKind::kEcs;
+    if (ecs_executor || wt.on_fargate) {
       const int cpu = wt.duration.cpu.value_or(s_.ecs_cpu);
       const int memory = wt.duration.memory_mib.value_or(s_.ecs_memory_mib);
       const FargateSize size = RoundUpFargate(s_, cpu, memory);
+      const Millis billed_from =
+          ecs_executor ? a.launched : std::min(now_, a.start + Ms(s_.ecs_startup_base_s));
       // Per second, rounded up, with the one-minute minimum.
       const double seconds = std::max(s_.fargate_minimum_s,
-                                      std::ceil(static_cast<double>(now_ - a.launched) / 1000.0));
+                                      std::ceil(static_cast<double>(now_ - billed_from) / 1000.0));
       a.cost = seconds / 3600.0 *
                (size.cpu / 1024.0 * s_.fargate_vcpu_hour + size.memory_gb * s_.fargate_gb_hour);
       result_.fargate_cost += a.cost;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <optional>
 #include <unordered_map>
 
 namespace dagport::simulator {
@@ -64,19 +65,42 @@ Workload BuildWorkload(const ir::Project& project, const Settings& settings,
   for (const ir::DagFile& file : project.files) {
     for (const ir::OperatorClass& c : file.operator_classes) bases.try_emplace(c.path, &c.bases);
   }
-  auto kind_through_bases = [&](const std::string& class_path) {
+  // The first answer `test` gives for the class or one of its ancestors (breadth first), else
+  // `otherwise`.
+  auto through_bases = [&](const std::string& class_path, auto test, auto otherwise) {
+    using Answer = decltype(otherwise);
     std::vector<std::string> frontier{class_path};
     for (int depth = 0; depth < 8 && !frontier.empty(); ++depth) {
       std::vector<std::string> next;
       for (const std::string& path : frontier) {
-        const sched::TaskKind kind = sched::KindOfOperator(path);
-        if (kind != sched::TaskKind::kOther) return kind;
+        if (auto answer = test(path)) return Answer{*answer};
         if (auto it = bases.find(path); it != bases.end())
           next.insert(next.end(), it->second->begin(), it->second->end());
       }
       frontier = std::move(next);
     }
-    return sched::TaskKind::kOther;
+    return otherwise;
+  };
+  auto kind_through_bases = [&](const std::string& class_path) {
+    return through_bases(
+        class_path,
+        [](const std::string& path) -> std::optional<sched::TaskKind> {
+          const sched::TaskKind kind = sched::KindOfOperator(path);
+          if (kind != sched::TaskKind::kOther) return kind;
+          return std::nullopt;
+        },
+        sched::TaskKind::kOther);
+  };
+  auto on_fargate = [&](const std::string& class_path) {
+    return through_bases(
+        class_path,
+        [](const std::string& path) -> std::optional<bool> {
+          const std::string_view name = std::string_view(path).substr(path.rfind('.') + 1);
+          if (name == "EcsRunTaskOperator" || name == "ECSOperator" || name == "EcsOperator")
+            return true;
+          return std::nullopt;
+        },
+        false);
   };
 
   for (const ir::DagFile& file : project.files) {
@@ -144,6 +168,7 @@ Workload BuildWorkload(const ir::Project& project, const Settings& settings,
       }
       wt.pool = pool->second;
       wt.installs_on_worker = t.source->InstallsOnWorker();
+      wt.on_fargate = on_fargate(t.operator_class);
       for (const ir::HostAccess& a : t.source->footprint) {
         if (a.unique) continue;
         wt.footprint.push_back(Compile(a, settings, false));

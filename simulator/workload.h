@@ -35,6 +35,10 @@ struct WorkloadTask {
   uint32_t global_index = 0;  ///< across all DAGs (per-task limits)
   uint64_t tie = 0;           ///< (dag_id, task_id) rank: the deterministic tie-break
   int trigger_dag = -1;       ///< TriggerDagRunOperator: index of the DAG it triggers
+  /// An ECS run-task operator (EcsRunTaskOperator, ECSOperator, or a subclass such as the
+  /// converter's ContainerTaskOperator): under Celery it holds a worker slot while its container
+  /// runs on Fargate, which is billed.
+  bool on_fargate = false;
 };
 
 struct WorkloadDag {

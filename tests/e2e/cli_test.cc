@@ -46,15 +46,6 @@ TEST(Cli, EveryCommandHasHelp) {
   }
 }
 
-TEST(Cli, CommandsNotYetAvailableSaySoAndExit2) {
-  for (const char* c : {"migrate"}) {
-    auto r = RunDagport({c, "x"});
-    EXPECT_EQ(r.exit_code, 2) << c;
-    EXPECT_NE(r.err.find("not available yet"), std::string::npos) << c << ": " << r.err;
-    EXPECT_TRUE(r.out.empty()) << c;
-  }
-}
-
 TEST(Cli, UnknownOptionIsAUsageError) {
   auto r = RunDagport({"convert", "--no-such-option"});
   EXPECT_EQ(r.exit_code, 2);

@@ -315,6 +315,30 @@ with models.DAG('p', start_date=airflow.utils.dates.days_ago(2), schedule_interv
       << Log(home, "hook", 1);
 }
 
+TEST(RunCli, ConvertedFilesImportPendulumWithoutItInstalled) {
+  TempDir dir;
+  dir.Write("dags/c.py", R"PY(
+import pendulum
+from airflow import DAG
+from airflow.operators.python import PythonOperator
+
+def span(**context):
+    start = pendulum.datetime(2025, 1, 1, tz="UTC")
+    later = pendulum.parse("2025-01-02T00:00:00Z").add(hours=1)
+    print("span", (later - start).total_seconds(), pendulum.duration(days=1).total_seconds())
+    return (later - start).total_seconds()
+
+with DAG('c', start_date=pendulum.datetime(2024, 12, 31, tz="UTC"), schedule=None) as dag:
+    PythonOperator(task_id='span', python_callable=span)
+)PY");
+  const fs::path home = dir.path() / "home";
+  auto r = RunDagport({"run", (dir.path() / "dags").string(), "--date", "2025-01-02", "--home",
+                       home.string(), "--state", (home / "s.sqlite").string()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err << Log(home, "span", 1);
+  EXPECT_NE(Log(home, "span", 1).find("span 90000.0 86400.0"), std::string::npos)
+      << Log(home, "span", 1);
+}
+
 TEST(RunCli, UnsupportedOperatorsFailClearlyOrAreSimulated) {
   TempDir dir;
   dir.Write("dags/py.py", R"PY(

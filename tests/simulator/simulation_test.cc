@@ -536,6 +536,38 @@ with DAG('custom_branch', start_date=START, schedule_interval='@daily') as dag:
               (r.tis[first + 2].state == TiState::kSkipped));
 }
 
+TEST(Simulation, EcsOperatorUnderCeleryHoldsASlotAndBillsFargate) {
+  auto f =
+      Build(R"PY(
+from airflow.contrib.operators.ecs_operator import ECSOperator
+from airflow.models import BaseOperator
+
+class ContainerTask(ECSOperator):
+    pass
+
+class Plain(BaseOperator):
+    pass
+
+with DAG('mixed', start_date=START, schedule_interval='@daily') as dag:
+    ContainerTask(task_id='boxed', task_definition='t', cluster='c', overrides={}) >> Plain(task_id='plain')
+)PY",
+            Deterministic(), R"({"mixed.boxed": {"median": 300}, "mixed.plain": {"median": 300}})");
+  ASSERT_EQ(f->workload.dags.size(), 1u);
+  EXPECT_EQ(f->workload.dags[0].plan.tasks[1].kind, sched::TaskKind::kOther);
+  EXPECT_TRUE(f->workload.dags[0].tasks[0].on_fargate);
+  EXPECT_FALSE(f->workload.dags[0].tasks[1].on_fargate);
+  const SimulationResult r = Simulate(f->workload, 1);
+  const auto boxed = AttemptsOf(f->workload, r, "mixed.boxed");
+  const auto plain = AttemptsOf(f->workload, r, "mixed.plain");
+  ASSERT_EQ(boxed.size(), 1u);
+  ASSERT_EQ(plain.size(), 1u);
+  EXPECT_NE(boxed[0].host, kIsolatedHost);  // the operator waits on a Celery worker
+  EXPECT_GT(boxed[0].end - boxed[0].start, 60 * 1000);
+  EXPECT_GT(boxed[0].cost, 0.0);
+  EXPECT_EQ(plain[0].cost, 0.0);
+  EXPECT_NEAR(r.fargate_cost, boxed[0].cost, 1e-12);
+}
+
 TEST(Simulation, ContinuousDagWithoutTasksEnds) {
   Settings s = Deterministic();
   s.switched_on_at_start = true;

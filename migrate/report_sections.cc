@@ -1,0 +1,89 @@
+// Sections shared by the Markdown and HTML reports.
+#include "migrate/report_sections.h"
+
+#include <fmt/format.h>
+
+#include "converters/unified_diff.h"
+#include "migrate/scenarios.h"
+#include "simulator/report_render.h"
+
+namespace dagport::migrate {
+
+std::vector<MetricRow> ScenarioRows(const Migration& m) {
+  std::vector<MetricRow> rows;
+  auto row = [&](std::string name, auto value) {
+    MetricRow r{std::move(name), {}};
+    for (const Scenario& s : m.scenarios) r.values.push_back(value(s, s.report));
+    rows.push_back(std::move(r));
+  };
+  using Report = simulator::SimulationReport;
+  using simulator::HumanDuration;
+  row("Executor", [](const Scenario&, const Report& r) {
+    return r.mwaa_class.empty() ? r.executor : fmt::format("{} (MWAA {})", r.executor, r.mwaa_class);
+  });
+  row("Task instances", [](const Scenario&, const Report& r) {
+    return fmt::format("{} in {} runs", r.task_instances, r.scheduled_runs);
+  });
+  row("Conflicts (pairs of tasks)", [](const Scenario&, const Report& r) {
+    if (r.conflict_groups.empty()) return std::string("none");
+    return fmt::format("{} (most likely in {:.0f}% of replays)", r.conflict_groups.size(),
+                       r.conflict_groups.front().probability * 100);
+  });
+  row("Span of the day's work, p50 / p95", [](const Scenario&, const Report& r) {
+    return HumanDuration(r.horizon_makespan_p50_s) + " / " + HumanDuration(r.horizon_makespan_p95_s);
+  });
+  row("Queue wait p50 / p95 / p99", [](const Scenario&, const Report& r) {
+    return HumanDuration(r.wait_p50_s) + " / " + HumanDuration(r.wait_p95_s) + " / " +
+           HumanDuration(r.wait_p99_s);
+  });
+  row("Peak Celery workers", [](const Scenario&, const Report& r) {
+    return r.executor == "celery" ? fmt::format("{} ({:.1f} worker-hours)", r.peak_workers,
+                                                r.worker_hours)
+                                  : std::string("-");
+  });
+  const int days = std::max(1, m.options.days);
+  row("Cost per day", [](const Scenario& s, const Report& r) {
+    return Money(s.cost_per_day, r.currency);
+  });
+  row("Cost per month (30 days)", [](const Scenario& s, const Report& r) {
+    return Money(s.cost_per_day ? std::optional<double>(*s.cost_per_day * 30) : std::nullopt,
+                 r.currency);
+  });
+  row("Of which Fargate, per day", [&](const Scenario&, const Report& r) {
+    return Money(r.fargate_cost / days, r.currency);
+  });
+  row("Cost counts", [](const Scenario& s, const Report&) { return s.cost_note; });
+  return rows;
+}
+
+FileDiff DiffOf(const Migration& m, const std::string& file) {
+  FileDiff out;
+  for (const auto& f : m.conversion.files) {
+    if (RelativeTo(m.options.legacy_dir, f.input) != file) continue;
+    if (f.status != converters::airflow2::FileStatus::kConverted) return out;
+    const std::string diff = converters::UnifiedDiff(f.original, f.converted, file);
+    size_t lines = 0, pos = 0;
+    while (pos < diff.size() && lines < kMaxDiffLines) {
+      const size_t eol = diff.find('\n', pos);
+      pos = eol == std::string::npos ? diff.size() : eol + 1;
+      ++lines;
+    }
+    out.text = diff.substr(0, pos);
+    for (size_t i = pos; i < diff.size(); ++i) out.omitted += diff[i] == '\n';
+    return out;
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> ContainerFilesOf(const Migration& m,
+                                                                  const std::string& id) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const std::string folder = "containers/env-" + id + "/";
+  for (const auto& [path, text] : m.conversion.container_files) {
+    if (!path.starts_with(folder) || path.ends_with("dagport-entrypoint")) continue;
+    out.emplace_back(path, text);
+  }
+  return out;
+}
+
+}  // namespace dagport::migrate
