@@ -1,6 +1,7 @@
 // `dagport migrate LEGACY_DIR -o OUT`: inspect, convert and simulate a legacy DAG folder and
 // write the pre-cut-over report (docs/migrate.md).
 #include <fmt/format.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include "ir/diagnostic_render.h"
 #include "migrate/migration.h"
 #include "migrate/report.h"
+#include "sched/clock.h"
 #include "simulator/settings.h"
 
 namespace dagport::cli {
@@ -38,9 +40,21 @@ class ProgressBar {
     } else {
       line = fmt::format("[{}] {:<8} {} files  {}", "dagport migrate", p.stage, p.done, p.what);
     }
-    if (line.size() > 100) line = line.substr(0, 97) + "...";
+    const size_t width = Width();
+    if (line.size() > width) {
+      size_t cut = width - 3;
+      while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+      line = line.substr(0, cut) + "...";
+    }
     std::cerr << "\r\033[K" << line << std::flush;
     shown_ = true;
+  }
+
+  /// The terminal's width (80 when unknown), so that the line never wraps.
+  static size_t Width() {
+    winsize ws{};
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) return ws.ws_col - 1;
+    return 79;
   }
 
   void Clear() {
@@ -101,13 +115,15 @@ int RunMigrate(const po::variables_map& vm) {
   options.output = vm["output"].as<std::string>();
   std::error_code ec;
   if (!fs::is_directory(options.legacy_dir, ec))
-    throw UsageError(fmt::format("'{}' is not a folder: name the legacy DAG folder (the one "
-                                 "holding dags/ and plugins/, or the DAG folder itself)",
-                                 options.legacy_dir));
+    throw UsageError(
+        fmt::format("'{}' is not a folder: name the legacy DAG folder (the one "
+                    "holding dags/ and plugins/, or the DAG folder itself)",
+                    options.legacy_dir));
   if (Inside(options.output, options.legacy_dir) || Inside(options.legacy_dir, options.output))
-    throw UsageError(fmt::format("the output folder {} overlaps the legacy folder {}: choose "
-                                 "one outside it",
-                                 options.output, options.legacy_dir));
+    throw UsageError(
+        fmt::format("the output folder {} overlaps the legacy folder {}: choose "
+                    "one outside it",
+                    options.output, options.legacy_dir));
   const std::string version = vm["airflow-version"].as<std::string>();
   auto parsed = converters::airflow2::AirflowVersion::Parse(version);
   if (!parsed || !converters::airflow2::Api::Get().IsTarget(*parsed)) {
@@ -135,9 +151,11 @@ int RunMigrate(const po::variables_map& vm) {
   if (vm.count("durations")) options.durations = vm["durations"].as<std::string>();
   if (vm.count("days-ago-from")) {
     options.days_ago_from = vm["days-ago-from"].as<std::string>();
-    int y, m, d;
-    if (std::sscanf(options.days_ago_from.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3)
-      throw UsageError("--days-ago-from takes a date as YYYY-MM-DD");
+    sched::Millis day = 0;
+    if (!sched::ParseIsoDate(options.days_ago_from, &day) ||
+        sched::FormatDs(day) != options.days_ago_from)
+      throw UsageError("--days-ago-from takes a date as YYYY-MM-DD, not '" + options.days_ago_from +
+                       "'");
   }
   const std::string fail_on = vm["fail-on"].as<std::string>();
   if (fail_on != "blocked" && fail_on != "review" && fail_on != "never")
@@ -151,19 +169,23 @@ int RunMigrate(const po::variables_map& vm) {
       m = migrate::RunMigration(options, [&](const migrate::Progress& p) { bar.Show(p); });
     } catch (const std::runtime_error& e) {
       bar.Clear();
-      std::cerr << "dagport migrate: " << e.what() << (std::string(e.what()).ends_with('\n') ? "" : "\n");
+      std::cerr << "dagport migrate: " << e.what()
+                << (std::string(e.what()).ends_with('\n') ? "" : "\n");
       return kExitUsage;
     }
   }
   const fs::path out(options.output);
   const nlohmann::ordered_json json = migrate::RenderJson(m);
+  // A path that is not UTF-8 is written with U+FFFD in its place rather than failing the report.
+  const std::string json_text =
+      json.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
   try {
-    converters::WriteFileAtomically((out / "report.json").string(), json.dump(2) + "\n");
+    converters::WriteFileAtomically((out / "report.json").string(), json_text);
     converters::WriteFileAtomically((out / "report.md").string(), migrate::RenderMarkdown(m));
     converters::WriteFileAtomically((out / "report.html").string(), migrate::RenderHtml(m));
   } catch (const std::exception& e) {
-    std::cerr << fmt::format("dagport migrate: cannot write the report in {}: {}\n",
-                             options.output, e.what());
+    std::cerr << fmt::format("dagport migrate: cannot write the report in {}: {}\n", options.output,
+                             e.what());
     return kExitUsage;
   }
   ir::SourceLineCache lines;
@@ -181,10 +203,13 @@ int RunMigrate(const po::variables_map& vm) {
     std::cerr << ir::RenderText(located, lines.AsLookup(),
                                 {.color = ColorOption(vm, STDERR_FILENO)});
     std::cout << migrate::RenderSummary(m);
+    if (m.dags.empty())
+      std::cerr << fmt::format("dagport migrate: no DAG found in {}\n", options.legacy_dir);
+    const fs::path dags = fs::is_directory(out / "dags", ec) ? out / "dags" : out;
     std::cout << fmt::format("Report: {} (also report.md, report.json); converted DAGs in {}\n",
-                             (out / "report.html").string(), (out / "dags").string());
+                             (out / "report.html").string(), dags.string());
   } else {
-    std::cout << json.dump(2) << "\n";
+    std::cout << json_text;
   }
   const migrate::ReadinessTotals totals = migrate::TotalsOf(m);
   if (fail_on == "blocked" && totals.blocked > 0) return kExitFindings;

@@ -104,6 +104,10 @@ constexpr std::array kCodes = {
         "DP127", kError, "Invalid cron expression",
         "A DAG's schedule is a string that is neither an Airflow preset nor a valid cron "
         "expression; DagBag refuses the DAG."},
+    DiagnosticCode{"DP128", kError, "DAG id defined in two files",
+                   "Two files of the folder define DAGs with the same dag_id; Airflow 2's DagBag "
+                   "loads the first and refuses the other (AirflowDagDuplicatedIdException). "
+                   "Give each DAG its own id."},
     DiagnosticCode{"DP150", kError, "Cycle in DAG",
                    "The dependencies form a cycle; Airflow refuses the DAG with "
                    "AirflowDagCycleException. Remove one of the dependencies in the cycle."},

@@ -47,7 +47,6 @@ constexpr std::string_view kStyle =
 
 // --- Text -------------------------------------------------------------------------------------
 
-
 /// At most `max_chars` code points of UTF-8 `s`, the last one an ellipsis when cut.
 std::string Truncate(std::string_view s, size_t max_chars) {
   size_t chars = 0;

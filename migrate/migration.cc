@@ -4,10 +4,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <set>
 #include <stdexcept>
+
+#include <nlohmann/json.hpp>
 
 #include "converters/atomic_file.h"
 #include "migrate/readiness.h"
@@ -56,8 +59,9 @@ containers::ContainerConfig LoadContainers(const std::string& path, containers::
     if (!loaded) {
       std::string message;
       for (const ir::Diagnostic& d : diagnostics) {
-        message += fmt::format("{}:{}:{}: {}{}\n", d.file.empty() ? path : d.file, d.where.line,
-                               d.where.column, d.message, d.hint.empty() ? "" : " (" + d.hint + ")");
+        message +=
+            fmt::format("{}:{}:{}: {}{}\n", d.file.empty() ? path : d.file, d.where.line,
+                        d.where.column, d.message, d.hint.empty() ? "" : " (" + d.hint + ")");
       }
       throw std::runtime_error(message.empty() ? path + ": invalid configuration" : message);
     }
@@ -97,13 +101,14 @@ simulator::Durations LoadDurations(const std::string& path) {
   }
 }
 
-ir::Project Analyze(const std::string& path, int airflow_major, unsigned jobs,
-                    std::vector<ir::Diagnostic>& diagnostics, const ProgressFn& progress,
-                    const char* stage) {
+ir::Project Analyze(const std::string& path, int airflow_major, const std::string& today,
+                    unsigned jobs, std::vector<ir::Diagnostic>& diagnostics,
+                    const ProgressFn& progress, const char* stage) {
   parser::ProjectOptions options;
   options.paths = {path};
   options.jobs = jobs;
   options.limits.airflow_major = airflow_major;
+  options.limits.today = today;
   ir::Project project;
   size_t done = 0;
   parser::ProjectSummary summary =
@@ -114,6 +119,44 @@ ir::Project Analyze(const std::string& path, int airflow_major, unsigned jobs,
   project.plugins = std::move(summary.plugins);
   diagnostics.insert(diagnostics.end(), summary.diagnostics.begin(), summary.diagnostics.end());
   return project;
+}
+
+/// Today in UTC, YYYY-MM-DD.
+std::string Today() {
+  const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  const std::chrono::year_month_day ymd{now};
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+}
+
+/// The output folder must be new, empty, or an earlier `dagport migrate` output (its
+/// report.json says so), which is removed: what the converted scenario simulates must be
+/// exactly what this conversion wrote.
+void PrepareOutput(const std::string& output) {
+  std::error_code ec;
+  const fs::path out(output);
+  if (!fs::exists(out, ec)) return;
+  if (!fs::is_directory(out, ec))
+    throw std::runtime_error(fmt::format("the output {} is a file: name a folder", output));
+  if (fs::directory_iterator(out, ec) == fs::directory_iterator()) return;
+  bool earlier = false;
+  try {
+    const auto report =
+        nlohmann::json::parse(converters::ReadFileBytes((out / "report.json").string()));
+    earlier = report.value("schema", "") == "dagport.migration/1";
+  } catch (const std::exception&) {
+    earlier = false;
+  }
+  if (!earlier) {
+    throw std::runtime_error(fmt::format(
+        "the output folder {} is not empty and holds no earlier dagport migrate output: "
+        "choose a new folder (dagport migrate replaces an earlier output of its own)",
+        output));
+  }
+  fs::remove_all(out, ec);
+  if (ec)
+    throw std::runtime_error(
+        fmt::format("cannot replace the earlier output {}: {}", output, ec.message()));
 }
 
 }  // namespace
@@ -127,12 +170,17 @@ Migration RunMigration(const MigrateOptions& options, const ProgressFn& progress
   const simulator::SimulateConfig simulate_config = LoadSimulateConfig(m.config_path);
   const simulator::Durations durations = LoadDurations(options.durations);
 
+  // days_ago(n) counts back from one day for the inspection and the conversion alike, so that
+  // the legacy and the converted DAGs start on the same dates.
+  if (m.options.days_ago_from.empty()) m.options.days_ago_from = Today();
+  const std::string& today = m.options.days_ago_from;
+  PrepareOutput(options.output);
+
   // 1. Inspect the legacy folder with Airflow 1.10's import semantics.
   std::vector<ir::Diagnostic> walk;
-  m.legacy = Analyze(options.legacy_dir, 1, options.jobs, walk, progress, "inspect");
+  m.legacy = Analyze(options.legacy_dir, 1, today, options.jobs, walk, progress, "inspect");
 
   // 2. Convert it, with the container tasks, into the output folder.
-  if (progress) progress({"convert", 0, 1, options.legacy_dir});
   airflow2::ProjectOptions convert;
   convert.paths = {options.legacy_dir};
   convert.output = options.output;
@@ -140,27 +188,38 @@ Migration RunMigration(const MigrateOptions& options, const ProgressFn& progress
   convert.keep_texts = true;  // the report shows each file's diff
   convert.jobs = options.jobs;
   convert.convert.target = options.airflow_version;
-  convert.convert.today = options.days_ago_from;
+  convert.convert.today = today;
+  convert.progress = [&](size_t done, size_t total, const std::string& file) {
+    if (progress) progress({"convert", done, total, file});
+  };
   convert.containers = container_config;
   m.conversion = airflow2::ConvertProject(convert);
-  if (progress) progress({"convert", 1, 1, options.output});
 
   // 3. Simulate the three scenarios; the converted folder is analysed as Airflow 2 code.
   std::vector<ir::Diagnostic> converted_walk;
-  const ir::Project converted =
-      Analyze(options.output, 2, options.jobs, converted_walk, progress, "analyse");
-  m.scenarios = SimulateScenarios(m.legacy, converted, m.conversion.container_plan,
-                                  simulate_config, durations, options, m.diagnostics, progress);
+  m.converted =
+      Analyze(options.output, 2, today, options.jobs, converted_walk, progress, "analyse");
+  std::vector<ir::Diagnostic> simulation;
+  m.scenarios = SimulateScenarios(m.legacy, m.converted, m.conversion.container_plan,
+                                  simulate_config, durations, m.options, simulation, progress);
 
-  // 4. Judge each DAG, and say what changed between the scenarios.
-  for (const ir::Diagnostic& d : walk) m.diagnostics.push_back(d);
+  // 4. Judge each DAG, and say what changed between the scenarios. The simulation repeats a
+  // finding for the legacy and the converted DAGs (a pool without a size): keep it once.
+  m.project_findings = walk;
+  std::set<std::pair<std::string, std::string>> said;
+  for (const ir::Diagnostic& d : simulation)
+    if (said.emplace(d.code, d.message).second) m.project_findings.push_back(d);
   JudgeDags(m);
   m.changes = DescribeChanges(m);
-  for (ir::Diagnostic& d : m.diagnostics) {
-    const std::string legacy = RelativeTo(options.legacy_dir, d.file);
-    const std::string out = RelativeTo(options.output, d.file);
-    d.file = legacy != d.file ? legacy : out != d.file ? "OUT/" + out : d.file;
-  }
+  auto relative = [&](std::vector<ir::Diagnostic>& found) {
+    for (ir::Diagnostic& d : found) {
+      const std::string legacy = RelativeTo(options.legacy_dir, d.file);
+      const std::string out = RelativeTo(options.output, d.file);
+      d.file = legacy != d.file ? legacy : out != d.file ? "OUT/" + out : d.file;
+    }
+  };
+  relative(m.diagnostics);
+  relative(m.project_findings);
   return m;
 }
 

@@ -91,6 +91,7 @@ struct Migration {
   MigrateOptions options;
   std::string config_path;  ///< the dagport.json read; empty when none
   ir::Project legacy;
+  ir::Project converted;  ///< the output folder analysed with Airflow 2's semantics
   converters::airflow2::ProjectResult conversion;
   std::vector<DagReport> dags;  ///< by file, then as the file defines them
   std::vector<Scenario> scenarios;
@@ -101,10 +102,21 @@ struct Migration {
   std::vector<ir::Diagnostic> diagnostics;
   /// The findings of files that hold no DAG (helper modules, plugins), by file.
   std::vector<std::pair<std::string, std::vector<ir::Diagnostic>>> shared_files;
+  /// Findings about no file in particular, or from walking the folder and simulating (pools
+  /// without a size, DAGs not simulated, .airflowignore patterns), each once.
+  std::vector<ir::Diagnostic> project_findings;
+
+  Migration() = default;
+  Migration(Migration&&) = default;
+  Migration& operator=(Migration&&) = default;
+  // DagReport::legacy points into `legacy`: a copy would point into the original.
+  Migration(const Migration&) = delete;
+  Migration& operator=(const Migration&) = delete;
 };
 
 /// Runs the workflow. Throws std::runtime_error for a configuration that cannot be read (the
-/// message names the file, line and column).
+/// message names the file, line and column), or an output folder that holds something other
+/// than an earlier `dagport migrate` output (which is replaced).
 Migration RunMigration(const MigrateOptions& options, const ProgressFn& progress = {});
 
 /// `path` relative to the legacy folder when it is inside it, else as it is.

@@ -27,21 +27,44 @@ auto Identity(const ir::Diagnostic& d) {
 /// Errors first, then warnings, then notes; by place within each.
 bool ReasonOrder(const ir::Diagnostic& a, const ir::Diagnostic& b) {
   if (a.severity != b.severity) return a.severity > b.severity;
-  return std::tie(a.file, a.where.line, a.where.column, a.code) <
-         std::tie(b.file, b.where.line, b.where.column, b.code);
+  const bool a_known = a.where.known(), b_known = b.where.known();  // a file-wide one last
+  return std::tie(a.file, b_known, a.where.line, a.where.column, a.code) <
+         std::tie(b.file, a_known, b.where.line, b.where.column, b.code);
 }
 
 bool Within(uint32_t line, const ir::SourceRange& r) {
   return r.known() && line >= r.line && line <= std::max(r.line, r.end_line);
 }
 
-/// Whether `d` (of the DAG's file) is about `dag`: its line is in one of the DAG's tasks or in
-/// the DAG's own call. A finding about none of the file's DAGs is about all of them.
-bool About(const ir::Diagnostic& d, const ir::Dag& dag) {
+/// Whether `d`'s line is in the DAG's own call, one of its tasks' calls or its dependencies.
+bool OnLinesOf(const ir::Diagnostic& d, const ir::Dag& dag) {
   if (Within(d.where.line, dag.where)) return true;
   for (const ir::Task& t : dag.tasks)
     if (Within(d.where.line, t.where)) return true;
+  for (const ir::Edge& e : dag.edges)
+    if (Within(d.where.line, e.where)) return true;
   return false;
+}
+
+/// Whether the message names the DAG ("cycle in DAG 'etl': ...").
+bool Names(const ir::Diagnostic& d, const ir::Dag& dag) {
+  return d.message.find("'" + dag.dag_id + "'") != std::string::npos;
+}
+
+/// Whether finding `d` of `file` concerns `dag`. In a file with one DAG, all of its findings
+/// do. With several, a finding concerns the DAGs whose lines it is on, else the DAGs its
+/// message names, else (an import, a module-level statement) every DAG of the file.
+bool Concerns(const ir::Diagnostic& d, const ir::Dag& dag, const ir::DagFile& file) {
+  if (file.dags.size() + file.recovered_dags.size() <= 1) return true;
+  std::vector<const ir::Dag*> all;
+  for (const ir::Dag& other : file.dags) all.push_back(&other);
+  for (const ir::Dag& other : file.recovered_dags) all.push_back(&other);
+  auto any = [&](auto test) {
+    return std::any_of(all.begin(), all.end(), [&](const ir::Dag* o) { return test(d, *o); });
+  };
+  if (d.where.known() && any(OnLinesOf)) return OnLinesOf(d, dag);
+  if (any(Names)) return Names(d, dag);
+  return true;
 }
 
 /// Whether "dag_id.task_id" names a task of `dag`.
@@ -66,14 +89,22 @@ void JudgeDags(Migration& m) {
   auto add = [&](const ir::Diagnostic& d) {
     if (seen.emplace(Identity(d)).second) m.diagnostics.push_back(d);
   };
-  // The simulation's findings come first in m.diagnostics; the same finding (a pool without a
-  // size) from the legacy and the converted DAGs is kept once.
-  std::set<std::pair<std::string, std::string>> said;
-  std::vector<ir::Diagnostic> simulation = std::move(m.diagnostics);
-  m.diagnostics.clear();
-  for (const ir::Diagnostic& d : simulation)
-    if (said.emplace(d.code, d.message).second) add(d);
+  for (const ir::Diagnostic& d : m.project_findings) add(d);
   for (const ir::Diagnostic& d : m.conversion.diagnostics) add(d);
+
+  // What the converted files still get wrong when analysed as Airflow 2 code (an import that
+  // fails because a helper module could not be converted), by file relative to the output.
+  std::map<std::string, std::vector<ir::Diagnostic>> converted_errors;
+  for (const ir::DagFile& file : m.converted.files) {
+    for (const ir::Diagnostic& d : file.diagnostics) {
+      if (d.severity == ir::Severity::kError)
+        converted_errors[RelativeTo(m.options.output, file.path)].push_back(d);
+    }
+  }
+  // dag_ids defined in more than one file: Airflow 2 loads one of them.
+  std::map<std::string, std::set<std::string>> files_of;
+  for (const ir::DagFile& file : m.legacy.files)
+    for (const ir::Dag& dag : file.dags) files_of[dag.dag_id].insert(Key(file.path));
 
   const std::vector<simulator::ConflictGroup>* before = nullptr;
   const std::vector<simulator::ConflictGroup>* after = nullptr;
@@ -82,12 +113,33 @@ void JudgeDags(Migration& m) {
     after = &m.scenarios[2].report.conflict_groups;
   }
 
+  std::set<std::string> unreadable;  // DAG files from which no DAG could be read
   for (const ir::DagFile& file : m.legacy.files) {
     auto it = results.find(Key(file.path));
     const airflow2::FileResult* result = it == results.end() ? nullptr : it->second;
-    std::vector<ir::Diagnostic> found = file.diagnostics;
-    if (result != nullptr)
-      found.insert(found.end(), result->diagnostics.begin(), result->diagnostics.end());
+    std::vector<ir::Diagnostic> found;
+    {
+      std::set<std::tuple<std::string, std::string, uint32_t, uint32_t, std::string>> in_file;
+      auto take = [&](const ir::Diagnostic& d) {
+        if (in_file.emplace(Identity(d)).second) found.push_back(d);
+      };
+      for (const ir::Diagnostic& d : file.diagnostics) take(d);
+      if (result != nullptr)
+        for (const ir::Diagnostic& d : result->diagnostics) take(d);
+      // The converted file's own errors, when its original had none of that kind.
+      auto it2 = converted_errors.find(RelativeTo(root, file.path));
+      if (it2 != converted_errors.end()) {
+        for (ir::Diagnostic d : it2->second) {
+          const bool known = std::any_of(found.begin(), found.end(), [&](const ir::Diagnostic& f) {
+            return f.code == d.code && f.where.line == d.where.line;
+          });
+          if (known) continue;
+          d.message = "converted: " + d.message;
+          d.file = file.path;
+          take(d);
+        }
+      }
+    }
     for (const ir::Diagnostic& d : found) add(d);
 
     auto judge = [&](const ir::Dag& dag, bool recovered) {
@@ -105,16 +157,23 @@ void JudgeDags(Migration& m) {
       for (const ir::Task& t : dag.tasks)
         operators.insert(t.operator_class.substr(t.operator_class.rfind('.') + 1));
       r.operators.assign(operators.begin(), operators.end());
-      const size_t dags_in_file = file.dags.size() + file.recovered_dags.size();
       for (const ir::Diagnostic& d : found) {
-        const bool about_another =
-            dags_in_file > 1 && d.where.known() && !About(d, dag) &&
-            std::any_of(file.dags.begin(), file.dags.end(),
-                        [&](const ir::Dag& other) { return &other != &dag && About(d, other); });
-        if (about_another) continue;
+        if (!Concerns(d, dag, file)) continue;
         ir::Diagnostic reason = d;
         reason.file = RelativeTo(root, reason.file);
         r.reasons.push_back(std::move(reason));
+      }
+      if (auto dup = files_of.find(dag.dag_id);
+          !recovered && dup != files_of.end() && dup->second.size() > 1) {
+        std::vector<std::string> others;
+        for (const std::string& f : dup->second)
+          if (f != Key(file.path)) others.push_back(RelativeTo(root, f));
+        r.reasons.push_back(ir::MakeDiagnostic(
+            "DP128", r.file, dag.where,
+            fmt::format("dag_id '{}' is also defined in {}: Airflow 2 loads only one of them",
+                        dag.dag_id, fmt::join(others, ", ")),
+            "Give each DAG its own id."));
+        add(r.reasons.back());
       }
       std::set<std::string> environments;
       for (const auto& t : m.conversion.container_plan.tasks) {
@@ -131,13 +190,13 @@ void JudgeDags(Migration& m) {
         for (const simulator::ConflictGroup& g : *after) {
           if (!involves(g)) continue;
           ++r.conflicts_converted;
-          const ir::Task* task = dag.FindTask(
-              std::string_view(OfDag(g.first_task, dag) ? g.first_task : g.second_task)
-                  .substr(dag.dag_id.size() + 1));
+          const ir::Task* task =
+              dag.FindTask(std::string_view(OfDag(g.first_task, dag) ? g.first_task : g.second_task)
+                               .substr(dag.dag_id.size() + 1));
           ir::Diagnostic reason = ir::MakeDiagnostic(
               "DP310", r.file, task ? task->where : dag.where,
-              fmt::format("converted, {} and {} still share {} ({:.0f}% of replays)",
-                          g.first_task, g.second_task, g.pattern, g.probability * 100),
+              fmt::format("converted, {} and {} still share {} ({:.0f}% of replays)", g.first_task,
+                          g.second_task, g.pattern, g.probability * 100),
               g.fix);
           reason.severity = ir::Severity::kWarning;
           r.reasons.push_back(std::move(reason));
@@ -158,10 +217,50 @@ void JudgeDags(Migration& m) {
     };
     for (const ir::Dag& dag : file.dags) judge(dag, false);
     for (const ir::Dag& dag : file.recovered_dags) judge(dag, true);
+    // A file that looks like a DAG file (DagBag's test) from which no DAG could be read, with an
+    // error: Airflow loads nothing from it either. It is listed with the DAGs, blocked.
+    const bool failed = result != nullptr && (result->status == airflow2::FileStatus::kSkipped ||
+                                              result->status == airflow2::FileStatus::kFailed);
+    const bool has_error = std::any_of(found.begin(), found.end(), [](const ir::Diagnostic& d) {
+      return d.severity == ir::Severity::kError;
+    });
+    if (file.dags.empty() && file.recovered_dags.empty() && (failed || has_error)) {
+      DagReport r;
+      r.file = RelativeTo(root, file.path);
+      r.readiness = Readiness::kBlocked;
+      r.file_status = result ? std::string(airflow2::StatusName(result->status)) : "not converted";
+      for (ir::Diagnostic d : found) {
+        d.file = RelativeTo(root, d.file);
+        r.reasons.push_back(std::move(d));
+      }
+      std::sort(r.reasons.begin(), r.reasons.end(), ReasonOrder);
+      unreadable.insert(Key(file.path));
+      m.dags.push_back(std::move(r));
+    }
+  }
+
+  // A sub-DAG runs inside its parent's SubDagOperator: it is no readier than its parent.
+  std::map<std::string, Readiness> state_of;
+  for (const DagReport& r : m.dags)
+    if (!r.dag_id.empty()) state_of.emplace(r.dag_id, r.readiness);
+  for (DagReport& r : m.dags) {
+    auto parent = state_of.find(r.parent_dag);
+    if (r.parent_dag.empty() || parent == state_of.end() || parent->second <= r.readiness) continue;
+    ir::Diagnostic note = ir::MakeDiagnostic(
+        "DP204", r.file, r.where,
+        fmt::format("runs inside {}'s SubDagOperator, which {}: they migrate together",
+                    r.parent_dag,
+                    parent->second == Readiness::kBlocked ? "is blocked" : "needs review"),
+        "Fix the parent DAG's findings; rewriting the sub-DAG as a TaskGroup of the parent "
+        "removes it.");
+    note.severity =
+        parent->second == Readiness::kBlocked ? ir::Severity::kError : ir::Severity::kWarning;
+    r.reasons.insert(r.reasons.begin(), std::move(note));
+    r.readiness = parent->second;
   }
 
   // Files without DAGs (helper modules, plugins) whose conversion found something.
-  std::set<std::string> dag_files;
+  std::set<std::string> dag_files = unreadable;
   for (const ir::DagFile& file : m.legacy.files)
     if (!file.dags.empty() || !file.recovered_dags.empty()) dag_files.insert(Key(file.path));
   for (const airflow2::FileResult& f : m.conversion.files) {

@@ -64,10 +64,10 @@ std::string Badge(Readiness r) {
   return fmt::format("<span class=\"badge {0}\">{0}</span>", name);
 }
 
-/// An id usable as a fragment for a DAG's section.
-std::string Anchor(const std::string& dag_id) {
-  std::string out = "dag-";
-  for (char c : dag_id) {
+/// An id usable as a fragment for a DAG's section (a file's, for a file without a DAG).
+std::string Anchor(const DagReport& d) {
+  std::string out = d.dag_id.empty() ? "file-" : "dag-";
+  for (char c : d.dag_id.empty() ? d.file : d.dag_id) {
     const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     out += plain || c == '-' || c == '_' ? std::string(1, c) : fmt::format(".{:02x}", c & 0xff);
   }
@@ -137,9 +137,11 @@ void Header(const Migration& m, std::string& out) {
     const std::string& currency = m.scenarios[2].report.currency;
     card(EscapeXml(Money(m.scenarios[2].cost_per_day, currency)), "per day converted on MWAA");
   }
-  out += "</div><nav><a href=\"#scenarios\">Scenarios</a><a href=\"#readiness\">Readiness</a>"
-         "<a href=\"#dags\">DAGs</a><a href=\"#containers\">Containers</a>";
-  if (!m.shared_files.empty()) out += "<a href=\"#shared\">Shared files</a>";
+  out +=
+      "</div><nav><a href=\"#scenarios\">Scenarios</a><a href=\"#readiness\">Readiness</a>"
+      "<a href=\"#dags\">DAGs</a><a href=\"#containers\">Containers</a>";
+  if (!m.shared_files.empty()) out += "<a href=\"#shared\">Files without DAGs</a>";
+  if (!m.project_findings.empty()) out += "<a href=\"#findings\">Project findings</a>";
   out += "</nav></header>";
 }
 
@@ -162,10 +164,11 @@ void ScenariosSection(const Migration& m, std::string& out) {
     out += "<h3>Conflicts: " + EscapeXml(s.title) +
            "</h3><table><tr><th>tasks</th><th>path</th><th>replays</th><th>fix</th></tr>";
     for (const simulator::ConflictGroup& g : s.report.conflict_groups) {
-      out += fmt::format("<tr><td>{} and {}</td><td><code>{}</code></td><td>{:.0f}%</td><td>{}"
-                         "</td></tr>",
-                         EscapeXml(g.first_task), EscapeXml(g.second_task), EscapeXml(g.pattern),
-                         g.probability * 100, EscapeXml(g.fix));
+      out += fmt::format(
+          "<tr><td>{} and {}</td><td><code>{}</code></td><td>{:.0f}%</td><td>{}"
+          "</td></tr>",
+          EscapeXml(g.first_task), EscapeXml(g.second_task), EscapeXml(g.pattern),
+          g.probability * 100, EscapeXml(g.fix));
     }
     out += "</table>";
   }
@@ -173,16 +176,17 @@ void ScenariosSection(const Migration& m, std::string& out) {
 }
 
 void ReadinessSection(const Migration& m, std::string& out) {
-  out += "<section id=\"readiness\"><h2>Readiness</h2><table><tr><th>DAG</th><th>file</th>"
-         "<th>readiness</th><th>tasks</th><th>container tasks</th><th>conflicts on MWAA → "
-         "converted</th><th>reasons</th></tr>";
+  out +=
+      "<section id=\"readiness\"><h2>Readiness</h2><table><tr><th>DAG</th><th>file</th>"
+      "<th>readiness</th><th>tasks</th><th>container tasks</th><th>conflicts on MWAA → "
+      "converted</th><th>reasons</th></tr>";
   for (const DagReport& d : m.dags) {
     out += fmt::format(
         "<tr><td><a href=\"#{}\">{}</a></td><td><code>{}:{}</code></td><td>{}</td><td>{}</td>"
         "<td>{}</td><td>{} → {}</td><td>{}</td></tr>",
-        Anchor(d.dag_id), EscapeXml(d.dag_id), EscapeXml(d.file), d.where.line,
-        Badge(d.readiness), d.tasks, d.container_tasks.size(), d.conflicts_mwaa,
-        d.conflicts_converted, d.reasons.size());
+        Anchor(d), EscapeXml(DisplayName(d)), EscapeXml(d.file), d.where.line, Badge(d.readiness),
+        d.tasks, d.container_tasks.size(), d.conflicts_mwaa, d.conflicts_converted,
+        d.reasons.size());
   }
   out += "</table></section>";
 }
@@ -196,19 +200,23 @@ void DagsSection(const Migration& m, std::string& out) {
       in_conflict.insert(g.second_task);
     }
   }
-  out += "<section id=\"dags\"><h2>DAGs</h2><p class=\"legend muted\"><span><i class=\"swatch\" "
-         "style=\"background:#ddf4ff;border-color:#0969da\"></i>container task</span><span><i class=\"swatch\" "
-         "style=\"border:2px solid #b42318\"></i>in a conflict on MWAA before conversion</span>"
-         "</p>";
+  out +=
+      "<section id=\"dags\"><h2>DAGs</h2><p class=\"legend muted\"><span><i class=\"swatch\" "
+      "style=\"background:#ddf4ff;border-color:#0969da\"></i>container task</span><span><i "
+      "class=\"swatch\" "
+      "style=\"border:2px solid #b42318\"></i>in a conflict on MWAA before conversion</span>"
+      "</p>";
   std::set<std::string> diffed;
   for (const DagReport& d : m.dags) {
-    out += fmt::format("<article class=\"dag\" id=\"{}\"><h3>{} {}</h3>", Anchor(d.dag_id),
-                       EscapeXml(d.dag_id), Badge(d.readiness));
-    out += fmt::format(
-        "<p class=\"muted\"><code>{}:{}</code> ({}) · schedule <code>{}</code> · {} tasks, {} "
-        "dependencies · {}</p>",
-        EscapeXml(d.file), d.where.line, EscapeXml(d.file_status), EscapeXml(d.schedule), d.tasks,
-        d.edges, EscapeXml(fmt::format("{}", fmt::join(d.operators, ", "))));
+    out += fmt::format("<article class=\"dag\" id=\"{}\"><h3>{} {}</h3>", Anchor(d),
+                       EscapeXml(DisplayName(d)), Badge(d.readiness));
+    if (!d.dag_id.empty()) {
+      out += fmt::format(
+          "<p class=\"muted\"><code>{}:{}</code> ({}) · schedule <code>{}</code> · {} tasks, {} "
+          "dependencies · {}</p>",
+          EscapeXml(d.file), d.where.line, EscapeXml(d.file_status), EscapeXml(d.schedule), d.tasks,
+          d.edges, EscapeXml(fmt::format("{}", fmt::join(d.operators, ", "))));
+    }
     out += Reasons(d.reasons);
     if (d.legacy != nullptr) {
       ir::SvgOptions svg;
@@ -244,8 +252,9 @@ void ContainersSection(const Migration& m, std::string& out) {
     out += "<p class=\"muted\">No task became a container task.</p></section>";
     return;
   }
-  out += "<table><tr><th>id</th><th>Python</th><th>requirements</th><th>CPU / memory</th>"
-         "<th>tasks</th></tr>";
+  out +=
+      "<table><tr><th>id</th><th>Python</th><th>requirements</th><th>CPU / memory</th>"
+      "<th>tasks</th></tr>";
   for (const auto& [id, e] : environments) {
     out += fmt::format(
         "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{} / {} MiB</td><td>{}</td></tr>",
@@ -279,11 +288,18 @@ std::string RenderHtml(const Migration& m) {
   DagsSection(m, out);
   ContainersSection(m, out);
   if (!m.shared_files.empty()) {
-    out += "<section id=\"shared\"><h2>Shared files</h2><p class=\"muted\">Helper modules and "
-           "plugins without DAGs of their own.</p>";
+    out +=
+        "<section id=\"shared\"><h2>Files without DAGs</h2><p class=\"muted\">Helper "
+        "modules and plugins, with what their conversion found.</p>";
     for (const auto& [file, reasons] : m.shared_files)
       out += "<h3><code>" + EscapeXml(file) + "</code></h3>" + Reasons(reasons);
     out += "</section>";
+  }
+  if (!m.project_findings.empty()) {
+    out +=
+        "<section id=\"findings\"><h2>Project findings</h2><p class=\"muted\">From walking "
+        "the folder and simulating it.</p>" +
+        Reasons(m.project_findings) + "</section>";
   }
   out += "</main></body></html>\n";
   return out;

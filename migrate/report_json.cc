@@ -63,8 +63,8 @@ Json ScenarioJson(const Scenario& s, int days) {
       {"cost",
        {{"currency", r.currency},
         {"per_day", OptionalMoney(s.cost_per_day)},
-        {"per_month",
-         OptionalMoney(s.cost_per_day ? std::optional<double>(*s.cost_per_day * 30) : std::nullopt)},
+        {"per_month", OptionalMoney(s.cost_per_day ? std::optional<double>(*s.cost_per_day * 30)
+                                                   : std::nullopt)},
         {"fargate_per_day", Round(r.fargate_cost / days)},
         {"note", s.cost_note}}}};
 }
@@ -79,14 +79,15 @@ Json RenderJson(const Migration& m) {
   out["schema"] = kMigrationSchema;
   out["dagport_version"] = DAGPORT_VERSION;
   out["legacy_dir"] = o.legacy_dir;
-  out["settings"] = {{"airflow_version", o.airflow_version.ToString()},
-                     {"containers", converters::containers::TargetName(o.target)},
-                     {"mwaa_class", o.mwaa_class},
-                     {"days", o.days},
-                     {"replays", o.replays},
-                     {"seed", o.seed},
-                     {"start", m.scenarios.empty() ? std::string()
-                                                   : sched::FormatIso(m.scenarios[0].report.start)}};
+  out["settings"] = {
+      {"airflow_version", o.airflow_version.ToString()},
+      {"containers", converters::containers::TargetName(o.target)},
+      {"mwaa_class", o.mwaa_class},
+      {"days", o.days},
+      {"replays", o.replays},
+      {"seed", o.seed},
+      {"start",
+       m.scenarios.empty() ? std::string() : sched::FormatIso(m.scenarios[0].report.start)}};
   out["totals"] = {{"dags", t.dags},
                    {"ready", t.ready},
                    {"review", t.review},
@@ -111,20 +112,21 @@ Json RenderJson(const Migration& m) {
   for (const DagReport& d : m.dags) {
     Json reasons = Json::array();
     for (const ir::Diagnostic& r : d.reasons) reasons.push_back(DiagnosticJson(r));
-    dags.push_back({{"dag_id", d.dag_id},
-                    {"file", d.file},
-                    {"line", d.where.line},
-                    {"readiness", ReadinessName(d.readiness)},
-                    {"file_status", d.file_status},
-                    {"parent_dag", d.parent_dag.empty() ? Json(nullptr) : Json(d.parent_dag)},
-                    {"schedule", d.schedule},
-                    {"tasks", d.tasks},
-                    {"edges", d.edges},
-                    {"operators", d.operators},
-                    {"container_tasks", d.container_tasks},
-                    {"environments", d.environments},
-                    {"conflicts", {{"mwaa", d.conflicts_mwaa}, {"converted", d.conflicts_converted}}},
-                    {"reasons", reasons}});
+    dags.push_back(
+        {{"dag_id", d.dag_id.empty() ? Json(nullptr) : Json(d.dag_id)},
+         {"file", d.file},
+         {"line", d.where.line},
+         {"readiness", ReadinessName(d.readiness)},
+         {"file_status", d.file_status},
+         {"parent_dag", d.parent_dag.empty() ? Json(nullptr) : Json(d.parent_dag)},
+         {"schedule", d.schedule},
+         {"tasks", d.tasks},
+         {"edges", d.edges},
+         {"operators", d.operators},
+         {"container_tasks", d.container_tasks},
+         {"environments", d.environments},
+         {"conflicts", {{"mwaa", d.conflicts_mwaa}, {"converted", d.conflicts_converted}}},
+         {"reasons", reasons}});
   }
   out["dags"] = dags;
   Json shared = Json::array();
@@ -134,6 +136,9 @@ Json RenderJson(const Migration& m) {
     shared.push_back({{"file", file}, {"reasons", reasons}});
   }
   out["shared_files"] = shared;
+  Json project = Json::array();
+  for (const ir::Diagnostic& d : m.project_findings) project.push_back(DiagnosticJson(d));
+  out["project_findings"] = project;
   Json environments = Json::array();
   for (const auto& [id, e] : m.conversion.container_plan.environments) {
     environments.push_back({{"id", id},

@@ -19,7 +19,8 @@ std::vector<MetricRow> ScenarioRows(const Migration& m) {
   using Report = simulator::SimulationReport;
   using simulator::HumanDuration;
   row("Executor", [](const Scenario&, const Report& r) {
-    return r.mwaa_class.empty() ? r.executor : fmt::format("{} (MWAA {})", r.executor, r.mwaa_class);
+    return r.mwaa_class.empty() ? r.executor
+                                : fmt::format("{} (MWAA {})", r.executor, r.mwaa_class);
   });
   row("Task instances", [](const Scenario&, const Report& r) {
     return fmt::format("{} in {} runs", r.task_instances, r.scheduled_runs);
@@ -29,31 +30,34 @@ std::vector<MetricRow> ScenarioRows(const Migration& m) {
     return fmt::format("{} (most likely in {:.0f}% of replays)", r.conflict_groups.size(),
                        r.conflict_groups.front().probability * 100);
   });
-  row("Span of the day's work, p50 / p95", [](const Scenario&, const Report& r) {
-    return HumanDuration(r.horizon_makespan_p50_s) + " / " + HumanDuration(r.horizon_makespan_p95_s);
+  row("Span of the horizon's work, p50 / p95", [](const Scenario&, const Report& r) {
+    return HumanDuration(r.horizon_makespan_p50_s) + " / " +
+           HumanDuration(r.horizon_makespan_p95_s);
   });
-  row("Queue wait p50 / p95 / p99", [](const Scenario&, const Report& r) {
+  row("Queue wait p50 / p95 / p99 (first replay)", [](const Scenario&, const Report& r) {
     return HumanDuration(r.wait_p50_s) + " / " + HumanDuration(r.wait_p95_s) + " / " +
            HumanDuration(r.wait_p99_s);
   });
-  row("Peak Celery workers", [](const Scenario&, const Report& r) {
-    return r.executor == "celery" ? fmt::format("{} ({:.1f} worker-hours)", r.peak_workers,
-                                                r.worker_hours)
-                                  : std::string("-");
+  row("Peak Celery workers (first replay)", [](const Scenario&, const Report& r) {
+    return r.executor == "celery"
+               ? fmt::format("{} ({:.1f} worker-hours)", r.peak_workers, r.worker_hours)
+               : std::string("-");
   });
   const int days = std::max(1, m.options.days);
-  row("Cost per day", [](const Scenario& s, const Report& r) {
-    return Money(s.cost_per_day, r.currency);
-  });
+  row("Cost per day (first replay)",
+      [](const Scenario& s, const Report& r) { return Money(s.cost_per_day, r.currency); });
   row("Cost per month (30 days)", [](const Scenario& s, const Report& r) {
     return Money(s.cost_per_day ? std::optional<double>(*s.cost_per_day * 30) : std::nullopt,
                  r.currency);
   });
-  row("Of which Fargate, per day", [&](const Scenario&, const Report& r) {
-    return Money(r.fargate_cost / days, r.currency);
-  });
+  row("Of which Fargate, per day",
+      [&](const Scenario&, const Report& r) { return Money(r.fargate_cost / days, r.currency); });
   row("Cost counts", [](const Scenario& s, const Report&) { return s.cost_note; });
   return rows;
+}
+
+std::string DisplayName(const DagReport& d) {
+  return d.dag_id.empty() ? d.file + " (no DAG could be read)" : d.dag_id;
 }
 
 FileDiff DiffOf(const Migration& m, const std::string& file) {

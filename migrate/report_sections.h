@@ -16,6 +16,9 @@ struct MetricRow {
 };
 std::vector<MetricRow> ScenarioRows(const Migration& m);
 
+/// The DAG's id, or for a DAG file from which no DAG could be read, the file.
+std::string DisplayName(const DagReport& d);
+
 struct FileDiff {
   std::string text;    ///< unified diff, at most kMaxDiffLines lines
   size_t omitted = 0;  ///< lines left out

@@ -53,13 +53,13 @@ sim::Settings OnMwaa(sim::Settings s, const std::string& mwaa_class) {
   return s;
 }
 
-/// The horizon's cost per day when every part has a price.
-void Cost(Scenario& scenario, int days) {
+/// The horizon's cost per day when every part has a price. `unpriced` names a part without
+/// one (the pods of container tasks on Kubernetes).
+void Cost(Scenario& scenario, int days, const std::string& unpriced) {
   const sim::SimulationReport& r = scenario.report;
   const std::string fargate =
       r.fargate_cost > 0
-          ? fmt::format("Fargate {} a day for ECS tasks",
-                        Money(r.fargate_cost / days, r.currency))
+          ? fmt::format("Fargate {} a day for ECS tasks", Money(r.fargate_cost / days, r.currency))
           : std::string();
   if (r.executor == "kubernetes") {
     scenario.cost_note = "the Kubernetes cluster's cost is not modelled" +
@@ -70,26 +70,43 @@ void Cost(Scenario& scenario, int days) {
     scenario.cost_note = "MWAA class without a public price (dagport simulate --prices)";
     return;
   }
-  scenario.cost_per_day =
-      (*r.mwaa_environment_cost + *r.mwaa_worker_cost + r.fargate_cost) / days;
-  scenario.cost_note = fmt::format("MWAA environment {}, additional workers {}",
-                                   Money(*r.mwaa_environment_cost / days, r.currency),
-                                   Money(*r.mwaa_worker_cost / days, r.currency)) +
-                       (fargate.empty() ? std::string() : ", " + fargate) + " (per day)";
+  const std::string parts = fmt::format("MWAA environment {}, additional workers {}",
+                                        Money(*r.mwaa_environment_cost / days, r.currency),
+                                        Money(*r.mwaa_worker_cost / days, r.currency)) +
+                            (fargate.empty() ? std::string() : ", " + fargate) + " (per day)";
+  if (!unpriced.empty()) {
+    scenario.cost_note = parts + "; " + unpriced + " not modelled";
+    return;
+  }
+  scenario.cost_per_day = (*r.mwaa_environment_cost + *r.mwaa_worker_cost + r.fargate_cost) / days;
+  scenario.cost_note = parts;
 }
+
+/// CPU units and MiB of each container task ("dag_id.task_id"): its image's size.
+using Sizes = std::map<std::string, std::pair<int, int>>;
 
 Scenario Simulate(std::string key, std::string title, std::string description,
                   const ir::Project& project, const sim::Settings& settings,
                   const sim::Durations& durations, const std::vector<sim::ExtraAccess>& extras,
-                  const MigrateOptions& options, std::vector<ir::Diagnostic>& diagnostics,
-                  const ProgressFn& progress, size_t index) {
+                  const Sizes& sizes, const MigrateOptions& options,
+                  std::vector<ir::Diagnostic>& diagnostics, const ProgressFn& progress,
+                  size_t index) {
   Scenario scenario;
   scenario.key = std::move(key);
   scenario.title = std::move(title);
   scenario.description = std::move(description);
   std::vector<ir::Diagnostic> found;
-  const sim::Workload workload =
-      sim::BuildWorkload(project, settings, durations, {}, extras, found);
+  sim::Workload workload = sim::BuildWorkload(project, settings, durations, {}, extras, found);
+  // A container task is billed at its image's size unless the durations file gives one.
+  for (sim::WorkloadDag& dag : workload.dags) {
+    for (size_t i = 0; i < dag.tasks.size(); ++i) {
+      auto it = sizes.find(dag.plan.dag_id + "." + dag.plan.tasks[i].task_id);
+      if (it == sizes.end()) continue;
+      sim::DurationModel& d = dag.tasks[i].duration;
+      if (!d.cpu && it->second.first > 0) d.cpu = it->second.first;
+      if (!d.memory_mib && it->second.second > 0) d.memory_mib = it->second.second;
+    }
+  }
   // Each scenario reports the same DAG-level findings; keep the first scenario's of each kind
   // (the legacy ones) and the converted scenario's own.
   for (ir::Diagnostic& d : found) {
@@ -102,7 +119,12 @@ Scenario Simulate(std::string key, std::string title, std::string description,
   };
   scenario.report =
       sim::RunReplays(workload, options.seed, options.replays, options.jobs, nullptr, step);
-  Cost(scenario, options.days);
+  const bool pods = index == 2 && options.target != converters::containers::Target::kEcs;
+  Cost(scenario, options.days,
+       pods ? std::string(options.target == converters::containers::Target::kKubernetes
+                              ? "the container tasks' Kubernetes pods"
+                              : "the container tasks' Docker hosts")
+            : std::string());
   return scenario;
 }
 
@@ -122,35 +144,40 @@ std::vector<Scenario> SimulateScenarios(const ir::Project& legacy, const ir::Pro
   // A container task no longer touches the worker's disk: the accesses the configuration adds
   // for it stay only when they are global (an S3 key, a declared shared resource).
   std::set<std::string> container_tasks;
-  for (const auto& t : plan.tasks) container_tasks.insert(t.dag_id + "." + t.task_id);
+  Sizes sizes;
+  for (const auto& t : plan.tasks) {
+    const std::string key = t.dag_id + "." + t.task_id;
+    container_tasks.insert(key);
+    if (auto e = plan.environments.find(t.environment); e != plan.environments.end())
+      sizes[key] = {e->second.cpu, e->second.memory};
+  }
   std::vector<sim::ExtraAccess> converted_extras;
   for (const sim::ExtraAccess& e : config.footprints) {
     if (e.global || !container_tasks.count(e.task_key)) converted_extras.push_back(e);
   }
   const std::string target(converters::containers::TargetName(options.target));
-  const std::string operators = options.target == converters::containers::Target::kEcs
-                                    ? "ECS Fargate"
-                                    : options.target == converters::containers::Target::kKubernetes
-                                          ? "Kubernetes pods"
-                                          : "Docker containers";
+  const std::string operators =
+      options.target == converters::containers::Target::kEcs          ? "ECS Fargate"
+      : options.target == converters::containers::Target::kKubernetes ? "Kubernetes pods"
+                                                                      : "Docker containers";
   std::vector<Scenario> out;
   out.push_back(Simulate("kubernetes", "Legacy DAGs on Kubernetes",
                          "Airflow 1.x on the Kubernetes executor: every task in its own pod, "
                          "with its own disk (where the DAGs come from).",
-                         legacy, kubernetes, durations, config.footprints, options, diagnostics,
+                         legacy, kubernetes, durations, config.footprints, {}, options, diagnostics,
                          progress, 0));
   out.push_back(Simulate(
       "mwaa", "Legacy DAGs lifted and shifted onto MWAA",
       fmt::format("The same DAGs on MWAA {} (Celery): several tasks share each worker and its "
                   "disk.",
                   options.mwaa_class),
-      legacy, mwaa, durations, config.footprints, options, diagnostics, progress, 1));
+      legacy, mwaa, durations, config.footprints, {}, options, diagnostics, progress, 1));
   out.push_back(Simulate(
       "converted", "Converted DAGs on MWAA with container tasks",
       fmt::format("The converted DAGs on MWAA {}: the virtualenv-operator tasks run in their "
                   "own containers ({}); the rest stay on the Celery workers.",
                   options.mwaa_class, operators),
-      converted, mwaa, durations, converted_extras, options, diagnostics, progress, 2));
+      converted, mwaa, durations, converted_extras, sizes, options, diagnostics, progress, 2));
   return out;
 }
 
@@ -182,8 +209,8 @@ std::vector<std::string> DescribeChanges(const Migration& m) {
   const sim::SimulationReport& conv = m.scenarios[2].report;
   const MigrateOptions& o = m.options;
   out.push_back(fmt::format(
-      "Each scenario replays {} day{} from {} {} time{} (seeds {} to {}), with the same task "
-      "durations.",
+      "Each scenario replays {} day{} from {} {} time{} with the same seeds ({} to {}); "
+      "conflicts are counted over every replay, waits, workers and costs come from the first.",
       o.days, o.days == 1 ? "" : "s", sched::FormatIso(k8s.start), o.replays,
       o.replays == 1 ? "" : "s", o.seed, o.seed + static_cast<uint64_t>(o.replays) - 1));
 
@@ -209,14 +236,14 @@ std::vector<std::string> DescribeChanges(const Migration& m) {
   if (plan.tasks.empty()) {
     out.push_back("No task was turned into a container task.");
   } else if (conv.conflict_groups.empty()) {
-    out.push_back(fmt::format(
-        "Converted, the {} virtualenv-operator task{} run in their own containers ({} "
-        "environment{}): no conflict is left{}.",
-        plan.tasks.size(), plan.tasks.size() == 1 ? "" : "s", plan.environments.size(),
-        plan.environments.size() == 1 ? "" : "s",
-        mwaa.conflict_groups.empty()
-            ? ""
-            : fmt::format(" (there were {} on MWAA)", mwaa.conflict_groups.size())));
+    out.push_back(
+        fmt::format("Converted, the {} virtualenv-operator task{} run in their own containers ({} "
+                    "environment{}): no conflict is left{}.",
+                    plan.tasks.size(), plan.tasks.size() == 1 ? "" : "s", plan.environments.size(),
+                    plan.environments.size() == 1 ? "" : "s",
+                    mwaa.conflict_groups.empty()
+                        ? ""
+                        : fmt::format(" (there were {} on MWAA)", mwaa.conflict_groups.size())));
   } else {
     out.push_back(fmt::format(
         "Converted, the {} virtualenv-operator task{} run in their own containers, but {} "
@@ -230,25 +257,34 @@ std::vector<std::string> DescribeChanges(const Migration& m) {
 
   out.push_back(fmt::format(
       "Queue wait p95 (ready to running): {} on Kubernetes (the pod start-up), {} on MWAA (a "
-      "free worker slot; autoscaling adds workers after a few minutes), {} converted (the ECS "
-      "operators hold a worker slot while their container runs).",
+      "free worker slot; autoscaling adds workers after a few minutes), {} converted (the "
+      "container operators hold a worker slot while their container runs).",
       sim::HumanDuration(k8s.wait_p95_s), sim::HumanDuration(mwaa.wait_p95_s),
       sim::HumanDuration(conv.wait_p95_s)));
-  out.push_back(fmt::format(
-      "Peak Celery workers: {} lifted and shifted, {} converted ({:.1f} and {:.1f} "
-      "worker-hours).",
-      mwaa.peak_workers, conv.peak_workers, mwaa.worker_hours, conv.worker_hours));
+  if (o.target == converters::containers::Target::kDocker && !plan.tasks.empty()) {
+    out.push_back(
+        "MWAA workers have no Docker daemon: the DockerOperator tasks need a docker_url of a "
+        "Docker host the workers can reach (its cost is not modelled).");
+  }
+  out.push_back(
+      fmt::format("Peak Celery workers: {} lifted and shifted, {} converted ({:.1f} and {:.1f} "
+                  "worker-hours).",
+                  mwaa.peak_workers, conv.peak_workers, mwaa.worker_hours, conv.worker_hours));
   const Scenario& before = m.scenarios[1];
   const Scenario& after = m.scenarios[2];
   if (before.cost_per_day && after.cost_per_day) {
+    const double difference = *after.cost_per_day - *before.cost_per_day;
+    const double fargate = (conv.fargate_cost - mwaa.fargate_cost) / std::max(1, o.days);
+    auto signed_money = [&](double v) { return (v > 0 ? "+" : "") + Money(v, conv.currency); };
     out.push_back(fmt::format(
-        "Cost per day: {} lifted and shifted, {} converted ({} per 30-day month); the "
-        "difference is {}{}.",
+        "Cost per day: {} lifted and shifted, {} converted ({} per 30-day month), {}{}.",
         Money(before.cost_per_day, mwaa.currency), Money(after.cost_per_day, conv.currency),
-        Money(*after.cost_per_day * 30, conv.currency),
-        after.cost_per_day > before.cost_per_day ? "+" : "",
-        Money(*after.cost_per_day - *before.cost_per_day, conv.currency),
-        conv.fargate_cost > mwaa.fargate_cost ? ", mostly Fargate for the container tasks" : ""));
+        Money(*after.cost_per_day * 30, conv.currency), signed_money(difference),
+        fargate > 0 ? fmt::format(" ({} Fargate for the container tasks, {} MWAA workers)",
+                                  signed_money(fargate), signed_money(difference - fargate))
+                    : ""));
+  } else if (!after.cost_note.empty()) {
+    out.push_back("Cost converted: " + after.cost_note + ".");
   }
   return out;
 }

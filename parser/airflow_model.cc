@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "ir/civil_time.h"
 #include "parser/airflow_names.h"
 #include "parser/library_calls.h"
 #include "parser/module_loader.h"
@@ -170,6 +171,43 @@ Val CrossDownstream(Evaluator& ev, CallArgs& args, TSNode node, Frame& frame) {
   if (!ev.Iterate(*from, ups, node, frame)) ups = {*from};
   for (const Val& up : ups) AddDependencies(ev, up, *to, node, frame);
   return None();
+}
+
+/// Airflow 1.10's `days_ago(n, hour=0, minute=0, second=0, microsecond=0)` on `today`
+/// (YYYY-MM-DD): midnight UTC of today (or the given time), n days back. nullopt when today is
+/// not given or an argument is not a known integer.
+std::optional<Val> DaysAgo(const std::string& today, const CallArgs& args) {
+  int y = 0, m = 0, d = 0;
+  if (today.size() != 10 || std::sscanf(today.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3)
+    return std::nullopt;
+  static constexpr std::array<std::string_view, 5> kNames = {"n", "hour", "minute", "second",
+                                                             "microsecond"};
+  int64_t values[5] = {0, 0, 0, 0, 0};
+  bool given[5] = {};
+  for (size_t i = 0; i < args.positional.size(); ++i) {
+    if (i >= kNames.size() || !Is(args.positional[i], Kind::kInt)) return std::nullopt;
+    values[i] = args.positional[i]->i;
+    given[i] = true;
+  }
+  for (const auto& [name, v] : args.keywords) {
+    const auto it = std::find(kNames.begin(), kNames.end(), name);
+    if (it == kNames.end() || !Is(v, Kind::kInt)) return std::nullopt;
+    values[it - kNames.begin()] = v->i;
+    given[it - kNames.begin()] = true;
+  }
+  if (!given[0] || values[1] < 0 || values[1] > 23 || values[2] < 0 || values[2] > 59 ||
+      values[3] < 0 || values[3] > 59 || values[4] < 0 || values[4] > 999999 ||
+      values[0] < -1000000 || values[0] > 1000000)
+    return std::nullopt;
+  ir::Datetime midnight{y,
+                        m,
+                        d,
+                        static_cast<int>(values[1]),
+                        static_cast<int>(values[2]),
+                        static_cast<int>(values[3]),
+                        static_cast<int>(values[4]),
+                        "UTC"};
+  return Datetime(ir::AddMicros(midnight, -values[0] * 86'400'000'000LL));
 }
 
 }  // namespace
@@ -469,6 +507,7 @@ Val CallExternal(Evaluator& ev, const Val& callee, CallArgs& args, TSNode node, 
   if (airflow && name == "cross_downstream") return CrossDownstream(ev, args, node, frame);
   if (Val result = CallLibrary(ev, path, args, node, frame)) return result;
   if (airflow && name == "days_ago") {
+    if (std::optional<Val> date = DaysAgo(ev.limits().today, args)) return *date;
     return ev.Unknown(node, frame, "days_ago() is relative to the day the file is parsed");
   }
   if (airflow && (EndsWith(path, "Variable.get") || EndsWith(path, "Variable.get_val"))) {

@@ -31,6 +31,10 @@ struct EvaluationLimits {
   /// Whose import semantics to follow: Airflow 1.10 (1; DagBag as legacy folders ran) or 2
   /// (converted code): under 1.10, Airflow 2 modules and unknown 1.x package names do not import.
   int airflow_major = 1;  ///< values allocated per file (about 300 bytes each)
+  /// The day the files are taken to be parsed on (YYYY-MM-DD, UTC), which `days_ago(n)`
+  /// counts back from, as Airflow evaluates it when it parses the file; empty: `days_ago` is
+  /// not known statically.
+  std::string today;
 };
 
 /// Positional and keyword arguments of a call, with the nodes they came from.

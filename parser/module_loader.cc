@@ -200,6 +200,22 @@ ModuleState* LoadModule(Evaluator& ev, const std::string& name, const ModuleLoad
   module->tree = ev.loader().Tree(found.path, ev.diagnostics);
   InitModuleGlobals(module);
   if (module->tree == nullptr) return module;
+  if (ts_node_has_error(module->tree->root())) {
+    // Python raises SyntaxError when it imports the module: the importing file fails too.
+    const std::vector<ir::Diagnostic> errors = module->tree->SyntaxErrors(found.path, 1);
+    const std::string where =
+        errors.empty()
+            ? found.path
+            : fmt::format("{}:{}:{}", found.path, errors[0].where.line, errors[0].where.column);
+    ev.modules.erase(name);
+    ev.FailImportIfCertain(
+        "DP125", node, frame,
+        fmt::format("importing '{}' raises SyntaxError ({}), so Airflow loads nothing from "
+                    "this file",
+                    name, where),
+        "fix the syntax error in the imported module");
+    return module;
+  }
   ev.RunModule(module);
   return module;
 }

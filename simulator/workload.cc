@@ -12,6 +12,19 @@ namespace dagport::simulator {
 
 namespace {
 
+/// Whether an ECS run-task operator's task runs on Fargate: `launch_type='FARGATE'`, a
+/// capacity provider strategy, or dagport's ContainerTaskOperator (always Fargate). Airflow's
+/// operators default to the EC2 launch type, whose instances are not billed per task.
+bool LaunchesOnFargate(const sched::TaskPlan& t) {
+  if (t.operator_name == "ContainerTaskOperator") return true;
+  const ir::Value* launch = ir::FindArgument(t.source->effective_arguments, "launch_type");
+  if (launch != nullptr && launch->kind() == ir::ValueKind::kString)
+    return launch->as_text() == "FARGATE";
+  const ir::Value* providers =
+      ir::FindArgument(t.source->effective_arguments, "capacity_provider_strategy");
+  return providers != nullptr && !providers->is_none();
+}
+
 bool IsGlobal(const std::string& path, const Settings& s) {
   if (path.starts_with("s3://") || path.starts_with("s3a://") || path.starts_with("gs://"))
     return true;
@@ -161,14 +174,15 @@ Workload BuildWorkload(const ir::Project& project, const Settings& settings,
               "DP304", plan.file, t.source->where,
               fmt::format("pool '{}' of {}.{} has no size; simulated with {} slots", t.pool,
                           plan.dag_id, t.task_id, settings.default_pool_slots),
-              "Give the pool's slots with --pool NAME=SLOTS."));
+              "Give the pool's slots with --pool NAME=SLOTS, or in dagport.json (\"simulate\": "
+              "{\"pools\": ...})."));
         }
         w.pool_slots.push_back(it == settings.pools.end() ? settings.default_pool_slots
                                                           : it->second);
       }
       wt.pool = pool->second;
       wt.installs_on_worker = t.source->InstallsOnWorker();
-      wt.on_fargate = on_fargate(t.operator_class);
+      wt.on_fargate = on_fargate(t.operator_class) && LaunchesOnFargate(t);
       for (const ir::HostAccess& a : t.source->footprint) {
         if (a.unique) continue;
         wt.footprint.push_back(Compile(a, settings, false));

@@ -277,6 +277,7 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
         return pass;
       },
       [&](size_t i, FirstPass&& pass) {
+        if (options.progress) options.progress(i + 1, inputs.size(), inputs[i].path.string());
         FileResult& file = pass.file;
         result.providers.insert(file.providers.begin(), file.providers.end());
         result.container_plan.Merge(std::move(pass.plan));

@@ -31,6 +31,9 @@ struct ProjectOptions {
   /// Rewrite virtualenv-operator tasks into container tasks (converters/containers) with this
   /// configuration; nullopt: leave them as they are.
   std::optional<containers::ContainerConfig> containers;
+  /// Called on the calling thread after each file is converted (files done, files in all, the
+  /// file), for a progress display. Optional.
+  std::function<void(size_t done, size_t total, const std::string& file)> progress;
 };
 
 enum class FileStatus {

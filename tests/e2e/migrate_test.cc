@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -21,9 +22,9 @@ using testing::TempDir;
 /// Runs migrate on the sample from the source folder (so that the report names it
 /// `samples/legacy_dags`), with fixed dates and seeds.
 testing::CommandResult Migrate(const fs::path& out, std::vector<std::string> extra = {}) {
-  std::vector<std::string> args = {"migrate",         "samples/legacy_dags", "-o",
-                                   out.string(),      "--days-ago-from",     "2025-01-01",
-                                   "--replays",       "8"};
+  std::vector<std::string> args = {
+      "migrate",         "samples/legacy_dags", "-o",        out.string(),
+      "--days-ago-from", "2025-01-01",          "--replays", "8"};
   args.insert(args.end(), extra.begin(), extra.end());
   return RunDagport(args, testing::SourceDir());
 }
@@ -48,9 +49,9 @@ TEST(MigrateCli, WritesTheConvertedTreeAndTheThreeScenarios) {
   const fs::path out = dir.path() / "out";
   auto r = Migrate(out);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const char* f : {"dags/pricing_daily_scoring.py", "plugins/dagport_container.py",
-                        "containers/manifest.json", "containers/build.sh", "requirements.txt",
-                        "report.html", "report.md", "report.json"}) {
+  for (const char* f :
+       {"dags/pricing_daily_scoring.py", "plugins/dagport_container.py", "containers/manifest.json",
+        "containers/build.sh", "requirements.txt", "report.html", "report.md", "report.json"}) {
     EXPECT_TRUE(fs::exists(out / f)) << f;
   }
   const json j = json::parse(testing::ReadFile(out / "report.json"));
@@ -71,8 +72,7 @@ TEST(MigrateCli, WritesTheConvertedTreeAndTheThreeScenarios) {
   // Every DAG has a readiness, and the totals add up.
   const json& totals = j["totals"];
   EXPECT_EQ(totals["dags"], j["dags"].size());
-  EXPECT_EQ(totals["ready"].get<int>() + totals["review"].get<int>() +
-                totals["blocked"].get<int>(),
+  EXPECT_EQ(totals["ready"].get<int>() + totals["review"].get<int>() + totals["blocked"].get<int>(),
             totals["dags"].get<int>());
   bool container_dag = false;
   for (const json& d : j["dags"]) {
@@ -91,8 +91,8 @@ TEST(MigrateCli, WritesTheConvertedTreeAndTheThreeScenarios) {
   EXPECT_TRUE(container_dag);
   EXPECT_FALSE(j["changes"].empty());
   const std::string md = testing::ReadFile(out / "report.md");
-  for (const char* heading : {"## Scenarios", "### What changed and why", "## Readiness",
-                              "## DAGs", "## Container environments", "```diff"}) {
+  for (const char* heading : {"## Scenarios", "### What changed and why", "## Readiness", "## DAGs",
+                              "## Container environments", "```diff"}) {
     EXPECT_NE(md.find(heading), std::string::npos) << heading;
   }
   EXPECT_NE(r.out.find("Report: "), std::string::npos);
@@ -100,9 +100,104 @@ TEST(MigrateCli, WritesTheConvertedTreeAndTheThreeScenarios) {
 
 TEST(MigrateCli, FailOnBlockedGatesCi) {
   TempDir dir;
-  auto r = Migrate(dir.path() / "out", {"--fail-on", "blocked"});
-  const json j = json::parse(testing::ReadFile(dir.path() / "out" / "report.json"));
-  EXPECT_EQ(r.exit_code, j["totals"]["blocked"].get<int>() > 0 ? 1 : 0) << r.err;
+  // The sample has one blocked DAG (a TriggerDagRunOperator python_callable Airflow 2 refuses).
+  auto blocked = Migrate(dir.path() / "a", {"--fail-on", "blocked"});
+  EXPECT_EQ(blocked.exit_code, 1) << blocked.err;
+  const json j = json::parse(testing::ReadFile(dir.path() / "a" / "report.json"));
+  EXPECT_EQ(j["totals"]["blocked"], 1);
+  auto never = Migrate(dir.path() / "b");
+  EXPECT_EQ(never.exit_code, 0) << never.err;
+  auto bad = Migrate(dir.path() / "c", {"--fail-on", "warning"});
+  EXPECT_EQ(bad.exit_code, 2);
+}
+
+TEST(MigrateCli, ReplacesItsOwnEarlierOutputAndNothingElse) {
+  TempDir dir;
+  const fs::path legacy = dir.path() / "legacy";
+  fs::create_directories(legacy);
+  fs::copy(testing::SourceDir() / "samples/legacy_dags", legacy, fs::copy_options::recursive);
+  const fs::path out = dir.path() / "out";
+  auto first = RunDagport({"migrate", legacy.string(), "-o", out.string(), "--replays", "2",
+                           "--days-ago-from", "2025-01-01"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  // A DAG file removed from the legacy folder disappears from the converted scenario too.
+  fs::remove(legacy / "dags" / "pricing_competitor_prices.py");
+  auto second = RunDagport({"migrate", legacy.string(), "-o", out.string(), "--replays", "2",
+                            "--days-ago-from", "2025-01-01"});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_FALSE(fs::exists(out / "dags" / "pricing_competitor_prices.py"));
+  const json j = json::parse(testing::ReadFile(out / "report.json"));
+  EXPECT_EQ(j["scenarios"][1]["dags"], j["scenarios"][2]["dags"]);
+  EXPECT_EQ(j["scenarios"][1]["task_instances"], j["scenarios"][2]["task_instances"]);
+  // A folder that is not an earlier output is never replaced.
+  const fs::path other = dir.path() / "other";
+  const fs::path keep = dir.Write("other/keep.txt", "mine");
+  auto refused = RunDagport({"migrate", legacy.string(), "-o", other.string()});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("not empty"), std::string::npos) << refused.err;
+  EXPECT_TRUE(fs::exists(keep));
+}
+
+TEST(MigrateCli, FindingsGoToTheDagTheyAreAbout) {
+  TempDir dir;
+  dir.Write("legacy/dags/two.py", R"PY(
+from datetime import datetime
+from airflow import DAG
+from airflow.operators.bash_operator import BashOperator
+
+good = DAG('good_one', start_date=datetime(2024, 1, 1), schedule_interval='@daily')
+BashOperator(task_id='hello', bash_command='echo hi', dag=good)
+
+cyclic = DAG('cyclic_one', start_date=datetime(2024, 1, 1), schedule_interval='@daily')
+c1 = BashOperator(task_id='c1', bash_command='true', dag=cyclic)
+c2 = BashOperator(task_id='c2', bash_command='true', dag=cyclic)
+c1 >> c2 >> c1
+)PY");
+  dir.Write("legacy/dags/copy.py", R"PY(
+from datetime import datetime
+from airflow import DAG
+from airflow.operators.bash_operator import BashOperator
+
+with DAG('good_one', start_date=datetime(2024, 1, 1), schedule_interval='@daily') as dag:
+    BashOperator(task_id='other', bash_command='echo <b>&"quoted"', dag=dag)
+)PY");
+  const fs::path out = dir.path() / "out";
+  auto r = RunDagport({"migrate", (dir.path() / "legacy").string(), "-o", out.string(), "--replays",
+                       "2", "--days-ago-from", "2025-01-01"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = json::parse(testing::ReadFile(out / "report.json"));
+  int cyclic = 0, good = 0;
+  for (const json& d : j["dags"]) {
+    std::vector<std::string> codes;
+    for (const json& reason : d["reasons"]) codes.push_back(reason["code"]);
+    if (d["dag_id"] == "cyclic_one") {
+      ++cyclic;
+      EXPECT_EQ(d["readiness"], "blocked");
+      EXPECT_EQ(std::count(codes.begin(), codes.end(), "DP150"), 1) << d.dump(2);
+    }
+    if (d["dag_id"] == "good_one") {
+      ++good;
+      // Defined in two files: Airflow 2 refuses one of them; no cycle finding here.
+      EXPECT_EQ(d["readiness"], "blocked") << d.dump(2);
+      EXPECT_EQ(std::count(codes.begin(), codes.end(), "DP128"), 1) << d.dump(2);
+      EXPECT_EQ(std::count(codes.begin(), codes.end(), "DP150"), 0) << d.dump(2);
+    }
+  }
+  EXPECT_EQ(cyclic, 1);
+  EXPECT_EQ(good, 2);
+}
+
+TEST(MigrateCli, MarkdownAndHtmlEscapeWhatTheyQuote) {
+  TempDir dir;
+  const fs::path out = dir.path() / "out";
+  ASSERT_EQ(Migrate(out).exit_code, 0);
+  // The sample's DP205 message quotes '/<table>': raw, it would start an HTML table.
+  const std::string md = testing::ReadFile(out / "report.md");
+  EXPECT_EQ(md.find("'/<table>'"), std::string::npos);
+  EXPECT_NE(md.find("'/&lt;table&gt;'"), std::string::npos);
+  const std::string html = testing::ReadFile(out / "report.html");
+  EXPECT_EQ(html.find("'/<table>'"), std::string::npos);
+  EXPECT_NE(html.find("/&lt;table&gt;"), std::string::npos);
 }
 
 TEST(MigrateCli, HtmlRendersInHeadlessChromium) {
@@ -120,10 +215,11 @@ TEST(MigrateCli, HtmlRendersInHeadlessChromium) {
   EXPECT_EQ(text.find("url(http"), std::string::npos);
   EXPECT_EQ(text.find("@import"), std::string::npos);
   EXPECT_EQ(text.find("src="), std::string::npos);
-  const std::string flags = " --headless --no-sandbox --disable-gpu --no-first-run "
-                            "--disable-background-networking --disable-component-update "
-                            "--disable-sync --hide-scrollbars --user-data-dir=" +
-                            (dir.path() / "profile").string();
+  const std::string flags =
+      " --headless --no-sandbox --disable-gpu --no-first-run "
+      "--disable-background-networking --disable-component-update "
+      "--disable-sync --hide-scrollbars --user-data-dir=" +
+      (dir.path() / "profile").string();
   const fs::path dom = dir.path() / "dom.html";
   const fs::path log = dir.path() / "chromium.log";
   const std::string dump = std::string(chromium) + flags +
@@ -131,8 +227,8 @@ TEST(MigrateCli, HtmlRendersInHeadlessChromium) {
                            " > " + dom.string() + " 2> " + log.string();
   ASSERT_EQ(std::system(dump.c_str()), 0);
   const std::string rendered = testing::ReadFile(dom);
-  for (const char* id : {"id=\"scenarios\"", "id=\"readiness\"", "id=\"dags\"",
-                         "id=\"containers\"", "id=\"dag-pricing_competitor_prices\""}) {
+  for (const char* id : {"id=\"scenarios\"", "id=\"readiness\"", "id=\"dags\"", "id=\"containers\"",
+                         "id=\"dag-pricing_competitor_prices\""}) {
     EXPECT_NE(rendered.find(id), std::string::npos) << id;
   }
   const json j = json::parse(testing::ReadFile(out / "report.json"));
@@ -141,19 +237,23 @@ TEST(MigrateCli, HtmlRendersInHeadlessChromium) {
     ++articles;
   for (size_t p = 0; (p = rendered.find("<div class=\"graph\"><svg", p)) != std::string::npos; ++p)
     ++graphs;
+  size_t with_dag = 0;
+  for (const json& d : j["dags"]) with_dag += !d["dag_id"].is_null();
   EXPECT_EQ(articles, j["dags"].size());
-  EXPECT_EQ(graphs, j["dags"].size());
+  EXPECT_EQ(graphs, with_dag);
   // No console message from the page (errors, failed loads).
   const std::string console = testing::ReadFile(log);
   EXPECT_EQ(console.find("CONSOLE"), std::string::npos) << console;
   EXPECT_EQ(console.find("Failed to load resource"), std::string::npos) << console;
   // A screenshot, kept as a test artefact in the build folder (test-artifacts/).
-  const fs::path artefacts = fs::path(DAGPORT_BINARY).parent_path().parent_path() / "test-artifacts";
+  const fs::path artefacts =
+      fs::path(DAGPORT_BINARY).parent_path().parent_path() / "test-artifacts";
   fs::create_directories(artefacts);
   const fs::path png = artefacts / "migrate-report.png";
   fs::remove(png);
-  const std::string shot = std::string(chromium) + flags + " --window-size=1280,2000 --screenshot=" +
-                           png.string() + " file://" + html.string() + " > /dev/null 2>&1";
+  const std::string shot = std::string(chromium) + flags +
+                           " --window-size=1280,2000 --screenshot=" + png.string() + " file://" +
+                           html.string() + " > /dev/null 2>&1";
   ASSERT_EQ(std::system(shot.c_str()), 0);
   ASSERT_TRUE(fs::exists(png));
   EXPECT_GT(fs::file_size(png), 10000u);
@@ -181,6 +281,10 @@ TEST(MigrateCli, BadInputIsAClearError) {
       {"migrate", legacy.string(), "-o", (dir.path() / "o").string(), "--mwaa-class", "big"});
   EXPECT_EQ(mwaa.exit_code, 2);
   EXPECT_NE(mwaa.err.find("mw1.small"), std::string::npos) << mwaa.err;
+  auto date = RunDagport({"migrate", legacy.string(), "-o", (dir.path() / "o").string(),
+                          "--days-ago-from", "2025-02-31"});
+  EXPECT_EQ(date.exit_code, 2);
+  EXPECT_NE(date.err.find("--days-ago-from takes a date"), std::string::npos) << date.err;
   dir.Write("legacy/dagport.json", "{\n  \"simulate\": {\"pools\": {\"p\": \"x\"}}\n}\n");
   auto config = RunDagport({"migrate", legacy.string(), "-o", (dir.path() / "o").string()});
   EXPECT_EQ(config.exit_code, 2);
@@ -188,7 +292,7 @@ TEST(MigrateCli, BadInputIsAClearError) {
   EXPECT_FALSE(fs::exists(dir.path() / "o" / "report.json"));
 }
 
-TEST(MigrateCli, AFileThatCannotBeReadIsReportedNotDropped) {
+TEST(MigrateCli, AFileThatCannotBeReadIsBlockedNotDropped) {
   TempDir dir;
   dir.Write("legacy/dags/good.py", R"PY(
 from datetime import datetime
@@ -199,22 +303,28 @@ with DAG('good', start_date=datetime(2024, 1, 1), schedule_interval='@daily') as
 )PY");
   dir.Write("legacy/dags/broken.py", "from airflow import DAG\ndag = DAG('broken'\n");
   const fs::path out = dir.path() / "out";
-  auto r = RunDagport({"migrate", (dir.path() / "legacy").string(), "-o", out.string(),
-                       "--replays", "2", "--fail-on", "blocked"});
+  auto r = RunDagport({"migrate", (dir.path() / "legacy").string(), "-o", out.string(), "--replays",
+                       "2", "--fail-on", "blocked"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
   const json j = json::parse(testing::ReadFile(out / "report.json"));
   EXPECT_EQ(j["totals"]["files"]["skipped"], 1);
-  bool broken_listed = false;
-  for (const json& d : j["dags"]) broken_listed |= d["file"] == "dags/broken.py";
-  for (const json& f : j["shared_files"]) broken_listed |= f["file"] == "dags/broken.py";
-  EXPECT_TRUE(broken_listed) << j.dump(2);
-  bool good = false;
+  EXPECT_EQ(j["totals"]["blocked"], 1);
+  bool broken = false, good = false;
   for (const json& d : j["dags"]) {
-    if (d["dag_id"] != "good") continue;
-    good = true;
-    EXPECT_EQ(d["readiness"], "ready") << d.dump(2);
+    if (d["file"] == "dags/broken.py") {
+      broken = true;
+      EXPECT_TRUE(d["dag_id"].is_null());
+      EXPECT_EQ(d["readiness"], "blocked");
+      EXPECT_FALSE(d["reasons"].empty());
+    }
+    if (d["dag_id"] == "good") {
+      good = true;
+      EXPECT_EQ(d["readiness"], "ready") << d.dump(2);
+    }
   }
+  EXPECT_TRUE(broken) << j.dump(2);
   EXPECT_TRUE(good);
-  EXPECT_EQ(r.exit_code, j["totals"]["blocked"].get<int>() > 0 ? 1 : 0);
+  for (const json& f : j["shared_files"]) EXPECT_NE(f["file"], "dags/broken.py");
 }
 
 }  // namespace

@@ -2483,3 +2483,65 @@ b.set_upstream(a)
 
 }  // namespace
 }  // namespace dagport::parser
+
+namespace dagport::parser {
+namespace {
+
+TEST(EvaluatorDaysAgo, CountsBackFromTheGivenToday) {
+  const std::string source = std::string(R"PY(
+from airflow import DAG
+from airflow.utils.dates import days_ago
+a = DAG("a", start_date=days_ago(2))
+b = DAG("b", start_date=days_ago(1, hour=6, minute=30))
+c = DAG("c", start_date=days_ago(0))
+)PY");
+  ModuleLoader loader({}, {});
+  EvaluationLimits limits;
+  limits.today = "2025-03-01";
+  const ir::DagFile file = AnalyzeSource("d.py", source, loader, limits).file;
+  ASSERT_EQ(file.dags.size(), 3u);
+  auto start = [&](size_t i) { return file.dags[i].Setting("start_date").ToPython(); };
+  EXPECT_EQ(start(0), "datetime(2025, 2, 27, tzinfo='UTC')") << start(0);
+  EXPECT_EQ(start(1), "datetime(2025, 2, 28, 6, 30, tzinfo='UTC')") << start(1);
+  EXPECT_EQ(start(2), "datetime(2025, 3, 1, tzinfo='UTC')") << start(2);
+  // Without a day, days_ago stays unknown: it depends on when Airflow parses the file.
+  EvaluationLimits unknown;
+  const ir::DagFile later = AnalyzeSource("d.py", source, loader, unknown).file;
+  ASSERT_EQ(later.dags.size(), 3u);
+  EXPECT_NE(later.dags[0].Setting("start_date").kind(), ir::ValueKind::kDatetime);
+}
+
+}  // namespace
+}  // namespace dagport::parser
+
+namespace dagport::parser {
+namespace {
+
+TEST(EvaluatorImports, ALocalModuleWithASyntaxErrorFailsTheImportingFile) {
+  testing::TempDir dir;
+  dir.Write("dags/common/__init__.py", "");
+  dir.Write("dags/common/util.py",
+            "from airflow.operators.bash_operator import BashOperator\n"
+            "def make(dag):\n    return BashOperator(task_id='x', dag=dag\n");
+  const std::string source = R"PY(
+from datetime import datetime
+from airflow import DAG
+from common.util import make
+dag = DAG('uses_helper', start_date=datetime(2024, 1, 1))
+make(dag)
+)PY";
+  ModuleLoader loader({(dir.path() / "dags").string()}, {});
+  EvaluationLimits limits;
+  const ir::DagFile file =
+      AnalyzeSource((dir.path() / "dags/d.py").string(), source, loader, limits).file;
+  EXPECT_TRUE(file.dags.empty());
+  bool reported = false;
+  for (const ir::Diagnostic& d : file.diagnostics) {
+    reported |= d.code == "DP125" && d.message.find("common.util") != std::string::npos &&
+                d.message.find("SyntaxError") != std::string::npos && d.where.line == 4;
+  }
+  EXPECT_TRUE(reported);
+}
+
+}  // namespace
+}  // namespace dagport::parser

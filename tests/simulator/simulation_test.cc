@@ -537,8 +537,8 @@ with DAG('custom_branch', start_date=START, schedule_interval='@daily') as dag:
 }
 
 TEST(Simulation, EcsOperatorUnderCeleryHoldsASlotAndBillsFargate) {
-  auto f =
-      Build(R"PY(
+  auto f = Build(
+      R"PY(
 from airflow.contrib.operators.ecs_operator import ECSOperator
 from airflow.models import BaseOperator
 
@@ -549,13 +549,16 @@ class Plain(BaseOperator):
     pass
 
 with DAG('mixed', start_date=START, schedule_interval='@daily') as dag:
-    ContainerTask(task_id='boxed', task_definition='t', cluster='c', overrides={}) >> Plain(task_id='plain')
+    ContainerTask(task_id='boxed', task_definition='t', cluster='c', overrides={}, launch_type='FARGATE') >> Plain(task_id='plain')
+    ECSOperator(task_id='on_ec2', task_definition='t', cluster='c', overrides={})
 )PY",
-            Deterministic(), R"({"mixed.boxed": {"median": 300}, "mixed.plain": {"median": 300}})");
+      Deterministic(),
+      R"({"mixed.boxed": {"median": 300}, "mixed.plain": {"median": 300}, "mixed.on_ec2": {"median": 300}})");
   ASSERT_EQ(f->workload.dags.size(), 1u);
   EXPECT_EQ(f->workload.dags[0].plan.tasks[1].kind, sched::TaskKind::kOther);
   EXPECT_TRUE(f->workload.dags[0].tasks[0].on_fargate);
   EXPECT_FALSE(f->workload.dags[0].tasks[1].on_fargate);
+  EXPECT_FALSE(f->workload.dags[0].tasks[2].on_fargate);  // the EC2 launch type, the default
   const SimulationResult r = Simulate(f->workload, 1);
   const auto boxed = AttemptsOf(f->workload, r, "mixed.boxed");
   const auto plain = AttemptsOf(f->workload, r, "mixed.plain");
@@ -565,6 +568,7 @@ with DAG('mixed', start_date=START, schedule_interval='@daily') as dag:
   EXPECT_GT(boxed[0].end - boxed[0].start, 60 * 1000);
   EXPECT_GT(boxed[0].cost, 0.0);
   EXPECT_EQ(plain[0].cost, 0.0);
+  EXPECT_EQ(AttemptsOf(f->workload, r, "mixed.on_ec2")[0].cost, 0.0);
   EXPECT_NEAR(r.fargate_cost, boxed[0].cost, 1e-12);
 }
 
