@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -105,6 +106,8 @@ struct Migration {
   /// Findings about no file in particular, or from walking the folder and simulating (pools
   /// without a size, DAGs not simulated, .airflowignore patterns), each once.
   std::vector<ir::Diagnostic> project_findings;
+  /// Index into conversion.files by path relative to the legacy folder.
+  std::map<std::string, size_t> file_index;
 
   Migration() = default;
   Migration(Migration&&) = default;

@@ -83,7 +83,11 @@ std::string ScheduleText(const ir::Dag& dag) {
 void JudgeDags(Migration& m) {
   const std::string& root = m.options.legacy_dir;
   std::map<std::string, const airflow2::FileResult*> results;
-  for (const airflow2::FileResult& f : m.conversion.files) results[Key(f.input)] = &f;
+  for (size_t i = 0; i < m.conversion.files.size(); ++i) {
+    const airflow2::FileResult& f = m.conversion.files[i];
+    results[Key(f.input)] = &f;
+    m.file_index[RelativeTo(root, f.input)] = i;
+  }
 
   std::set<std::tuple<std::string, std::string, uint32_t, uint32_t, std::string>> seen;
   auto add = [&](const ir::Diagnostic& d) {
@@ -106,12 +110,28 @@ void JudgeDags(Migration& m) {
   for (const ir::DagFile& file : m.legacy.files)
     for (const ir::Dag& dag : file.dags) files_of[dag.dag_id].insert(Key(file.path));
 
-  const std::vector<simulator::ConflictGroup>* before = nullptr;
-  const std::vector<simulator::ConflictGroup>* after = nullptr;
+  // The conflict groups of each scenario by the dag_ids their tasks may belong to (every prefix
+  // of "dag_id.task_id" before a dot: dag_ids may hold dots), so that each DAG looks up only
+  // its own.
+  using GroupIndex = std::map<std::string, std::vector<const simulator::ConflictGroup*>>;
+  auto index_groups = [](const std::vector<simulator::ConflictGroup>& groups) {
+    GroupIndex index;
+    for (const simulator::ConflictGroup& g : groups) {
+      std::set<std::string> prefixes;
+      for (const std::string* key : {&g.first_task, &g.second_task})
+        for (size_t dot = key->find('.'); dot != std::string::npos; dot = key->find('.', dot + 1))
+          prefixes.insert(key->substr(0, dot));
+      for (const std::string& prefix : prefixes) index[prefix].push_back(&g);
+    }
+    return index;
+  };
+  GroupIndex before, after;
   if (m.scenarios.size() == 3) {
-    before = &m.scenarios[1].report.conflict_groups;
-    after = &m.scenarios[2].report.conflict_groups;
+    before = index_groups(m.scenarios[1].report.conflict_groups);
+    after = index_groups(m.scenarios[2].report.conflict_groups);
   }
+  std::map<std::string, std::vector<const converters::containers::ContainerTask*>> containers_of;
+  for (const auto& t : m.conversion.container_plan.tasks) containers_of[t.dag_id].push_back(&t);
 
   std::set<std::string> unreadable;  // DAG files from which no DAG could be read
   for (const ir::DagFile& file : m.legacy.files) {
@@ -176,18 +196,25 @@ void JudgeDags(Migration& m) {
         add(r.reasons.back());
       }
       std::set<std::string> environments;
-      for (const auto& t : m.conversion.container_plan.tasks) {
-        if (t.dag_id != dag.dag_id) continue;
-        r.container_tasks.push_back(t.task_id);
-        if (!t.environment.empty()) environments.insert(t.environment);
+      if (auto c = containers_of.find(dag.dag_id); c != containers_of.end()) {
+        for (const auto* t : c->second) {
+          r.container_tasks.push_back(t->task_id);
+          if (!t->environment.empty()) environments.insert(t->environment);
+        }
       }
       r.environments.assign(environments.begin(), environments.end());
       auto involves = [&](const simulator::ConflictGroup& g) {
         return OfDag(g.first_task, dag) || OfDag(g.second_task, dag);
       };
-      if (before) r.conflicts_mwaa = std::count_if(before->begin(), before->end(), involves);
-      if (after) {
-        for (const simulator::ConflictGroup& g : *after) {
+      static const std::vector<const simulator::ConflictGroup*> kNone;
+      auto groups_of = [&](const GroupIndex& index) -> const auto& {
+        auto found_groups = index.find(dag.dag_id);
+        return found_groups == index.end() ? kNone : found_groups->second;
+      };
+      for (const simulator::ConflictGroup* g : groups_of(before)) r.conflicts_mwaa += involves(*g);
+      {
+        for (const simulator::ConflictGroup* group : groups_of(after)) {
+          const simulator::ConflictGroup& g = *group;
           if (!involves(g)) continue;
           ++r.conflicts_converted;
           const ir::Task* task =

@@ -207,7 +207,9 @@ void DagsSection(const Migration& m, std::string& out) {
       "style=\"border:2px solid #b42318\"></i>in a conflict on MWAA before conversion</span>"
       "</p>";
   std::set<std::string> diffed;
-  for (const DagReport& d : m.dags) {
+  size_t left_out = 0;
+  for (const DagReport* section : DagSections(m, &left_out)) {
+    const DagReport& d = *section;
     out += fmt::format("<article class=\"dag\" id=\"{}\"><h3>{} {}</h3>", Anchor(d),
                        EscapeXml(DisplayName(d)), Badge(d.readiness));
     if (!d.dag_id.empty()) {
@@ -241,6 +243,12 @@ void DagsSection(const Migration& m, std::string& out) {
                "</details>";
     }
     out += "</article>";
+  }
+  if (left_out > 0) {
+    out += fmt::format(
+        "<p class=\"muted\">{} more DAGs (ready ones last) have no section here, to keep this "
+        "page light: each is in the readiness table above, and in report.json and report.md.</p>",
+        left_out);
   }
   out += "</section>";
 }

@@ -126,7 +126,9 @@ std::string RenderMarkdown(const Migration& m) {
 
   out += "\n## DAGs\n";
   std::set<std::string> diffed;
-  for (const DagReport& d : m.dags) {
+  size_t left_out = 0;
+  for (const DagReport* section : DagSections(m, &left_out)) {
+    const DagReport& d = *section;
     out +=
         "\n### " + Code(DisplayName(d)) + " — " + std::string(ReadinessName(d.readiness)) + "\n\n";
     if (!d.dag_id.empty()) {
@@ -150,6 +152,12 @@ std::string RenderMarkdown(const Migration& m) {
         out += fence + "\n\n</details>\n";
       }
     }
+  }
+  if (left_out > 0) {
+    out += fmt::format(
+        "\n{} more DAGs (ready ones last) have no section here: see the readiness table and "
+        "report.json.\n",
+        left_out);
   }
   if (!m.shared_files.empty()) {
     out += "\n## Files without DAGs\n";

@@ -62,8 +62,8 @@ std::string DisplayName(const DagReport& d) {
 
 FileDiff DiffOf(const Migration& m, const std::string& file) {
   FileDiff out;
-  for (const auto& f : m.conversion.files) {
-    if (RelativeTo(m.options.legacy_dir, f.input) != file) continue;
+  if (auto it = m.file_index.find(file); it != m.file_index.end()) {
+    const auto& f = m.conversion.files[it->second];
     if (f.status != converters::airflow2::FileStatus::kConverted) return out;
     const std::string diff = converters::UnifiedDiff(f.original, f.converted, file);
     size_t lines = 0, pos = 0;
@@ -76,6 +76,16 @@ FileDiff DiffOf(const Migration& m, const std::string& file) {
     for (size_t i = pos; i < diff.size(); ++i) out.omitted += diff[i] == '\n';
     return out;
   }
+  return out;
+}
+
+std::vector<const DagReport*> DagSections(const Migration& m, size_t* left_out) {
+  std::vector<const DagReport*> out;
+  for (Readiness r : {Readiness::kBlocked, Readiness::kReview, Readiness::kReady})
+    for (const DagReport& d : m.dags)
+      if (d.readiness == r) out.push_back(&d);
+  *left_out = out.size() > kMaxDagSections ? out.size() - kMaxDagSections : 0;
+  if (out.size() > kMaxDagSections) out.resize(kMaxDagSections);
   return out;
 }
 

@@ -27,6 +27,13 @@ inline constexpr size_t kMaxDiffLines = 400;
 /// The diff of the conversion of `file` (relative to the legacy folder); empty when unchanged.
 FileDiff DiffOf(const Migration& m, const std::string& file);
 
+/// The DAGs that get a section of their own (graph, reasons, diff): blocked first, then to
+/// review, then ready, at most kMaxDagSections (a browser stays responsive on a folder of
+/// thousands of DAGs; every DAG is in the readiness table and report.json). `left_out`
+/// receives how many were left out.
+inline constexpr size_t kMaxDagSections = 300;
+std::vector<const DagReport*> DagSections(const Migration& m, size_t* left_out);
+
 /// The files the container conversion wrote for environment `id` (Dockerfile, task
 /// definition or pod spec, requirements), as (path, text).
 std::vector<std::pair<std::string, std::string>> ContainerFilesOf(const Migration& m,

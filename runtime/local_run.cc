@@ -116,6 +116,24 @@ class LocalHost : public sched::SchedulerHost {
   const std::string& log_dir() const { return log_dir_; }
 
  private:
+  /// The params templates see: the DAG's, then the task's own (which win), as Airflow merges
+  /// them. False with `why` when one is not known statically.
+  bool Params(const ir::Task& task, nlohmann::ordered_json* out, std::string* why) const {
+    *out = nlohmann::ordered_json::object();
+    for (const ir::Value* v : {ir::FindArgument(dag_.arguments, "params"),
+                               ir::FindArgument(task.effective_arguments, "params")}) {
+      if (v == nullptr || v->is_none()) continue;
+      nlohmann::ordered_json j;
+      std::string reason;
+      if (!ValueToJson(*v, nullptr, &j, &reason) || !j.is_object()) {
+        *why = "params: " + (reason.empty() ? std::string("not a dict") : reason);
+        return false;
+      }
+      for (auto it = j.begin(); it != j.end(); ++it) (*out)[it.key()] = it.value();
+    }
+    return true;
+  }
+
   struct Wakeup {
     Millis t;
     uint64_t seq;
@@ -196,21 +214,36 @@ class LocalHost : public sched::SchedulerHost {
                            skip_downstream);
       return;
     }
-    sched::TemplateContext context{plan_.dag_id,          task.task_id, options_.logical_date,
-                                   options_.logical_date, try_number,   run_id_};
+    TemplateEnvironment env;
+    env.context = {plan_.dag_id,          task.task_id, options_.logical_date,
+                   options_.logical_date, try_number,   run_id_};
     std::string why;
+    if (!Params(*task.source, &env.params, &why)) {
+      Finish(ti, TiState::kFailed, why, nullptr, false, /*retryable=*/false);
+      return;
+    }
+    env.variable = [](const std::string& name) -> std::optional<std::string> {
+      std::string variable = "AIRFLOW_VAR_";
+      for (char c : name)
+        variable += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      const char* value = std::getenv(variable.c_str());
+      return value ? std::optional<std::string>(value) : std::nullopt;
+    };
+    env.xcom = [this](const std::string& task_id, const std::string& key) {
+      return state_.Xcom(key_, task_id, key);
+    };
     const fs::path workspace_dir = fs::path(options_.home) / "work" / plan_.dag_id / run_id_ /
                                    task.task_id / fmt::format("try-{}", try_number);
     const std::string xcom_file = fs::absolute(workspace_dir).string() + "/.dagport_xcom.json";
     std::optional<TaskCommand> command;
     if (IsPythonOperator(task.operator_name)) {
-      auto call = PythonCallFor(*task.source, plan_.file, options_.python_path, runner_, context,
+      auto call = PythonCallFor(*task.source, plan_.file, options_.python_path, runner_, env,
                                 xcom_file, &why);
       if (call) {
         command = TaskCommand{call->argv, call->env, false, {99}};  // AirflowSkipException
       }
     } else {
-      command = CommandFor(*task.source, context, &why);
+      command = CommandFor(*task.source, env, &why);
     }
     if (!command) {
       if (options_.simulate_unsupported) {

@@ -292,49 +292,6 @@ with open(call["xcom_file"], "w") as out:
 print("Returned value was: %r" % (result,))
 )PY";
 
-/// A statically known value as plain JSON (strings rendered); false when it is not known.
-bool ToJson(const ir::Value& v, const sched::TemplateContext& context, nlohmann::json* out,
-            std::string* unknown) {
-  using K = ir::ValueKind;
-  switch (v.kind()) {
-    case K::kNone: *out = nullptr; return true;
-    case K::kBool: *out = v.as_bool(); return true;
-    case K::kInt: *out = v.as_int(); return true;
-    case K::kFloat: *out = v.as_float(); return true;
-    case K::kString:
-    case K::kTemplate:
-    case K::kCron: {
-      const sched::PathTemplate t(v.as_text());
-      if (!t.unknown().empty()) {
-        *unknown = t.unknown().front();
-        return false;
-      }
-      *out = t.Render(context);
-      return true;
-    }
-    case K::kList:
-    case K::kTuple: {
-      *out = nlohmann::json::array();
-      for (const ir::Value& item : v.items()) {
-        nlohmann::json j;
-        if (!ToJson(item, context, &j, unknown)) return false;
-        out->push_back(j);
-      }
-      return true;
-    }
-    case K::kDict: {
-      *out = nlohmann::json::object();
-      for (const auto& [key, value] : v.entries()) {
-        nlohmann::json j;
-        if (!key.is_text() || !ToJson(value, context, &j, unknown)) return false;
-        (*out)[key.as_text()] = j;
-      }
-      return true;
-    }
-    default: return false;
-  }
-}
-
 /// The python3 dagport itself would run (its PATH), as an absolute path: the sandbox's PATH
 /// must not pick another interpreter with other packages.
 std::string Python3() {
@@ -375,9 +332,9 @@ std::string InstallPythonSupport(const std::string& support_dir) {
 
 std::optional<PythonCall> PythonCallFor(const ir::Task& task, const std::string& dag_file,
                                         const std::vector<std::string>& python_path,
-                                        const std::string& runner,
-                                        const sched::TemplateContext& context,
+                                        const std::string& runner, const TemplateEnvironment& env,
                                         const std::string& xcom_file, std::string* why) {
+  const sched::TemplateContext& context = env.context;
   const ir::Value* callable = ir::FindArgument(task.effective_arguments, "python_callable");
   if (callable == nullptr || callable->kind() != ir::ValueKind::kCallable) {
     *why = fmt::format("python_callable={} is not a function dagport can find statically",
@@ -401,19 +358,20 @@ std::optional<PythonCall> PythonCallFor(const ir::Task& task, const std::string&
       *out = std::move(fallback);
       return true;
     }
-    std::string unknown;
-    if (ToJson(*v, context, out, &unknown)) return true;
-    *why = unknown.empty()
-               ? fmt::format("{} is not known statically (a value dagport cannot compute)", name)
-               : fmt::format("{} uses a template the local runtime cannot render yet: {}", name,
-                             unknown);
+    nlohmann::ordered_json j;
+    std::string reason;
+    if (ValueToJson(*v, &env, &j, &reason)) {
+      *out = nlohmann::json::parse(j.dump());
+      return true;
+    }
+    *why = fmt::format("{}: {}", name, reason);
     return false;
   };
   if (!field("op_args", nlohmann::json::array(), &call["op_args"]) ||
       !field("op_kwargs", nlohmann::json::object(), &call["op_kwargs"]) ||
-      !field("params", nlohmann::json::object(), &call["params"]) ||
       !field("templates_dict", nullptr, &call["templates_dict"]))
     return std::nullopt;
+  call["params"] = nlohmann::json::parse(env.params.dump());
   const std::string ds = sched::FormatDs(context.logical_date);
   std::string ds_nodash = ds;
   ds_nodash.erase(std::remove(ds_nodash.begin(), ds_nodash.end(), '-'), ds_nodash.end());

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "runtime/jinja_template.h"
 #include "sched/template_context.h"
 
 namespace dagport::runtime {
@@ -28,8 +29,7 @@ struct PythonCall {
 /// `python_path` the folders to import from (the DAG folder, plugins).
 std::optional<PythonCall> PythonCallFor(const ir::Task& task, const std::string& dag_file,
                                         const std::vector<std::string>& python_path,
-                                        const std::string& runner,
-                                        const sched::TemplateContext& context,
+                                        const std::string& runner, const TemplateEnvironment& env,
                                         const std::string& xcom_file, std::string* why);
 
 /// The operator classes run this way.

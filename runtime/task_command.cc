@@ -12,7 +12,7 @@ std::string ShortName(const std::string& class_path) {
 
 /// A templated field's text rendered for the run; nullopt with `why` when it cannot be.
 std::optional<std::string> Render(const ir::Value* v, const char* field,
-                                  const sched::TemplateContext& context, std::string* why) {
+                                  const TemplateEnvironment& env, std::string* why) {
   if (v == nullptr) {
     *why = fmt::format("{} is not given", field);
     return std::nullopt;
@@ -21,18 +21,15 @@ std::optional<std::string> Render(const ir::Value* v, const char* field,
     *why = fmt::format("{}={} is not known statically", field, v->ToPython());
     return std::nullopt;
   }
-  const sched::PathTemplate t(v->as_text());
-  if (!t.unknown().empty()) {
-    *why = fmt::format("{} uses a template the local runtime cannot render yet: {}", field,
-                       t.unknown().front());
-    return std::nullopt;
-  }
-  return t.Render(context);
+  std::string reason;
+  std::optional<std::string> text = RenderTemplate(v->as_text(), env, &reason);
+  if (!text) *why = fmt::format("{}: {}", field, reason);
+  return text;
 }
 
 }  // namespace
 
-std::optional<TaskCommand> CommandFor(const ir::Task& task, const sched::TemplateContext& context,
+std::optional<TaskCommand> CommandFor(const ir::Task& task, const TemplateEnvironment& env,
                                       std::string* why) {
   const std::string name = ShortName(task.operator_class);
   if (name != "BashOperator") {
@@ -43,8 +40,8 @@ std::optional<TaskCommand> CommandFor(const ir::Task& task, const sched::Templat
         name);
     return std::nullopt;
   }
-  auto command = Render(ir::FindArgument(task.effective_arguments, "bash_command"), "bash_command",
-                        context, why);
+  auto command =
+      Render(ir::FindArgument(task.effective_arguments, "bash_command"), "bash_command", env, why);
   if (!command) return std::nullopt;
   TaskCommand c;
   c.argv = {"bash", "-c", *command};
@@ -52,18 +49,19 @@ std::optional<TaskCommand> CommandFor(const ir::Task& task, const sched::Templat
   const ir::Value* push = ir::FindArgument(task.effective_arguments, "do_xcom_push");
   if (push == nullptr) push = ir::FindArgument(task.effective_arguments, "xcom_push");
   c.push_xcom = push == nullptr || (push->kind() == ir::ValueKind::kBool && push->as_bool());
-  if (const ir::Value* env = ir::FindArgument(task.effective_arguments, "env")) {
-    if (env->kind() != ir::ValueKind::kDict) {
+  if (const ir::Value* variables = ir::FindArgument(task.effective_arguments, "env")) {
+    if (variables->kind() != ir::ValueKind::kDict) {
       *why = "env is not known statically (a value dagport cannot compute)";
       return std::nullopt;
     }
-    for (const auto& [key, value] : env->entries()) {
+    for (const auto& [key, value] : variables->entries()) {
       if (!key.is_text() || !value.is_text()) {
         *why = "an entry of env is not known statically (a value dagport cannot compute)";
         return std::nullopt;
       }
-      const sched::PathTemplate t(value.as_text());
-      c.env.push_back(key.as_text() + "=" + t.Render(context));
+      auto rendered = Render(&value, "env", env, why);
+      if (!rendered) return std::nullopt;
+      c.env.push_back(key.as_text() + "=" + *rendered);
     }
   }
   return c;

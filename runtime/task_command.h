@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "ir/graph.h"
-#include "sched/template_context.h"
+#include "runtime/jinja_template.h"
 
 namespace dagport::runtime {
 
@@ -21,7 +21,7 @@ struct TaskCommand {
 
 /// The command of `task` for this run; nullopt with `why` set when the runtime cannot run it
 /// (an operator it does not support, a template it cannot render, a value not known statically).
-std::optional<TaskCommand> CommandFor(const ir::Task& task, const sched::TemplateContext& context,
+std::optional<TaskCommand> CommandFor(const ir::Task& task, const TemplateEnvironment& env,
                                       std::string* why);
 
 }  // namespace dagport::runtime

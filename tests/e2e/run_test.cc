@@ -339,6 +339,50 @@ with DAG('c', start_date=pendulum.datetime(2024, 12, 31, tz="UTC"), schedule=Non
       << Log(home, "span", 1);
 }
 
+TEST(RunCli, TemplatesSeeParamsVariablesMacrosAndXcoms) {
+  TempDir dir;
+  dir.Write("dags/t.py", R"PY(
+from datetime import datetime
+from airflow import DAG
+from airflow.operators.bash import BashOperator
+from airflow.operators.python import PythonOperator
+
+def report(rows, table, **context):
+    print("report", rows, table, context["params"]["table"])
+    return int(rows) * 2
+
+with DAG('t', start_date=datetime(2025, 1, 1), schedule='@daily',
+         params={'table': 'orders', 'limit': 5}) as dag:
+    count = BashOperator(task_id='count', bash_command='echo starting; echo 21')
+    use = BashOperator(
+        task_id='use',
+        bash_command='echo "rows={{ ti.xcom_pull(task_ids=\'count\') }} '
+                     'table={{ params.table }} limit={{ params.limit * 2 }} '
+                     'region={{ var.value.region }} week_ago={{ macros.ds_add(ds, -7) }} '
+                     'month={{ logical_date.strftime(\'%Y%m\') }} try={{ ti.try_number }}"',
+        params={'limit': 50},
+    )
+    py = PythonOperator(task_id='py', python_callable=report,
+                        op_kwargs={'rows': "{{ ti.xcom_pull(task_ids='count') }}",
+                                   'table': '{{ params.table | upper }}'})
+    bad = BashOperator(task_id='bad', bash_command='{% for x in [1] %}echo {{ x }}{% endfor %}')
+    count >> [use, py, bad]
+)PY");
+  const fs::path home = dir.path() / "home";
+  auto r = RunDagport({"run", (dir.path() / "dags").string(), "--date", "2025-01-08", "--home",
+                       home.string(), "--state", (home / "s.sqlite").string()},
+                      {}, {"AIRFLOW_VAR_REGION=eu-west-1"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // `bad` fails, with the reason
+  EXPECT_NE(Log(home, "use", 1)
+                .find("rows=21 table=orders limit=100 region=eu-west-1 "
+                      "week_ago=2025-01-01 month=202501 try=1"),
+            std::string::npos)
+      << Log(home, "use", 1);
+  EXPECT_NE(Log(home, "py", 1).find("report 21 ORDERS orders"), std::string::npos)
+      << Log(home, "py", 1);
+  EXPECT_NE(r.out.find("Jinja statement"), std::string::npos) << r.out;
+}
+
 TEST(RunCli, UnsupportedOperatorsFailClearlyOrAreSimulated) {
   TempDir dir;
   dir.Write("dags/py.py", R"PY(

@@ -90,21 +90,25 @@ ir::Task Bash(const std::string& command) {
 
 TEST(RuntimeCommand, RendersTheBashCommand) {
   std::string why;
-  sched::TemplateContext context{"d", "t", 0, sched::kDay, 1, "manual__x"};
-  auto c = CommandFor(Bash("echo {{ ds }} {{ run_id }}"), context, &why);
+  TemplateEnvironment env;
+  env.context = {"d", "t", 0, sched::kDay, 1, "manual__x"};
+  env.params = {{"region", "eu"}};
+  auto c = CommandFor(Bash("echo {{ ds }} {{ run_id }} {{ params.region }}"), env, &why);
   ASSERT_TRUE(c.has_value()) << why;
-  EXPECT_EQ(c->argv, (std::vector<std::string>{"bash", "-c", "echo 1970-01-01 manual__x"}));
+  EXPECT_EQ(c->argv, (std::vector<std::string>{"bash", "-c", "echo 1970-01-01 manual__x eu"}));
   EXPECT_EQ(c->skip_exit_codes, std::vector<int>{99});
 }
 
 TEST(RuntimeCommand, RefusesWhatItCannotRender) {
   std::string why;
-  sched::TemplateContext context{"d", "t", 0, sched::kDay, 1, ""};
-  EXPECT_FALSE(CommandFor(Bash("echo {{ params.region }}"), context, &why).has_value());
+  TemplateEnvironment env;
+  env.context = {"d", "t", 0, sched::kDay, 1, ""};
+  EXPECT_FALSE(CommandFor(Bash("echo {{ params.region }}"), env, &why).has_value());
   EXPECT_NE(why.find("{{ params.region }}"), std::string::npos) << why;
+  EXPECT_NE(why.find("has no key 'region'"), std::string::npos) << why;
   ir::Task sql;
   sql.operator_class = "airflow.providers.postgres.operators.postgres.PostgresOperator";
-  EXPECT_FALSE(CommandFor(sql, context, &why).has_value());
+  EXPECT_FALSE(CommandFor(sql, env, &why).has_value());
   EXPECT_NE(why.find("not supported by the local runtime yet"), std::string::npos);
 }
 

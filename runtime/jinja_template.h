@@ -1,0 +1,55 @@
+#pragma once
+/// Airflow's Jinja templates as DAG files use them, rendered by the local runtime for every
+/// templated field it runs (a bash_command, an env value, a PythonOperator's op_kwargs and
+/// templates_dict):
+///
+///   {{ ds }}, {{ ts_nodash }}, {{ logical_date.strftime('%Y/%m') }}, {{ macros.ds_add(ds, -1) }},
+///   {{ macros.ds_format(ds, '%Y-%m-%d', '%d/%m/%Y') }}, {{ params.table }},
+///   {{ var.value.bucket }}, {{ var.json.cfg.region }}, {{ var.value.get('x', 'default') }},
+///   {{ ti.xcom_pull(task_ids='extract') }}, {{ ti.try_number }}, {{ dag.dag_id }},
+///   {{ dag_run.conf.get('date', ds) }}, {{ 'a' ~ ds }}, {{ x | upper }}, {{ x | default('y') }}
+///
+/// Expressions: literals (strings, numbers, True/False/None, lists), names of the context,
+/// attribute and item access, calls of the context's functions and methods, filters, `~`, `+`
+/// and `-`, comparisons and `a if c else b`. `{# comments #}` are dropped and `{{-`/`-}}` trim
+/// whitespace, as in Jinja. Anything else (a name the context does not have, a `{% ... %}`
+/// statement, an unknown filter or method) is an error naming it: the task fails with the
+/// reason instead of running with a half-rendered command.
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ir/value.h"
+#include "sched/template_context.h"
+
+namespace dagport::runtime {
+
+struct TemplateEnvironment {
+  sched::TemplateContext context;
+  /// The DAG's params, then the task's (in the order they are written, as Python keeps them).
+  nlohmann::ordered_json params = nlohmann::ordered_json::object();
+  nlohmann::ordered_json conf = nlohmann::ordered_json::object();  ///< dag_run.conf
+  /// An Airflow Variable's value (AIRFLOW_VAR_<NAME>), or nullopt when it is not set.
+  std::function<std::optional<std::string>(const std::string& name)> variable;
+  /// The JSON text of an XCom of this run (task_id, key), or nullopt when there is none.
+  std::function<std::optional<std::string>(const std::string& task_id, const std::string& key)>
+      xcom;
+};
+
+/// The rendered text, or nullopt with `why` saying which expression could not be rendered.
+std::optional<std::string> RenderTemplate(std::string_view text, const TemplateEnvironment& env,
+                                          std::string* why);
+
+/// A statically known IR value as JSON, its strings rendered with `env` (or kept as they are
+/// when `env` is null); false with `why` when a part is not known statically or a template
+/// cannot be rendered.
+bool ValueToJson(const ir::Value& value, const TemplateEnvironment* env,
+                 nlohmann::ordered_json* out, std::string* why);
+
+/// A Python-like `str()` of a JSON value ("None", "True", "['a', 1]").
+std::string PythonStr(const nlohmann::ordered_json& value);
+
+}  // namespace dagport::runtime
