@@ -126,14 +126,13 @@ bool Truthy(const Val& v) {
 std::string VariableText(const TemplateEnvironment& env, const std::string& name) {
   std::optional<std::string> value = env.variable ? env.variable(name) : std::nullopt;
   if (!value)
-    throw TemplateError(fmt::format("the Airflow Variable '{}' is not set (set AIRFLOW_VAR_{})",
-                                    name, [&] {
-                                      std::string upper;
-                                      for (char c : name)
-                                        upper += static_cast<char>(std::toupper(
-                                            static_cast<unsigned char>(c)));
-                                      return upper;
-                                    }()));
+    throw TemplateError(
+        fmt::format("the Airflow Variable '{}' is not set (set AIRFLOW_VAR_{})", name, [&] {
+          std::string upper;
+          for (char c : name)
+            upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+          return upper;
+        }()));
   return *value;
 }
 
@@ -209,9 +208,7 @@ class Evaluator {
 
  private:
   const Token& Peek() const { return tokens_[pos_]; }
-  bool IsOp(std::string_view op) const {
-    return Peek().kind == Token::kOp && Peek().text == op;
-  }
+  bool IsOp(std::string_view op) const { return Peek().kind == Token::kOp && Peek().text == op; }
   bool IsName(std::string_view name) const {
     return Peek().kind == Token::kName && Peek().text == name;
   }
@@ -503,8 +500,8 @@ class Evaluator {
     if (name == "ti" || name == "task_instance") return Val::Object("ti");
     for (const char* object : {"dag", "task", "dag_run", "macros", "var"})
       if (name == object) return Val::Object(name);
-    throw TemplateError(fmt::format("'{}' is not in the template context the local runtime has",
-                                    name));
+    throw TemplateError(
+        fmt::format("'{}' is not in the template context the local runtime has", name));
   }
 
   Val Attribute(const Val& v, const std::string& name) {
@@ -512,10 +509,10 @@ class Evaluator {
     if (v.kind == Val::kDate) {
       if (name == "year" || name == "month" || name == "day" || name == "hour" ||
           name == "minute" || name == "second") {
-        const char* format = name == "year"    ? "%Y"
-                             : name == "month" ? "%m"
-                             : name == "day"   ? "%d"
-                             : name == "hour"  ? "%H"
+        const char* format = name == "year"     ? "%Y"
+                             : name == "month"  ? "%m"
+                             : name == "day"    ? "%d"
+                             : name == "hour"   ? "%H"
                              : name == "minute" ? "%M"
                                                 : "%S";
         return Val::Data(std::stoll(Strftime(v.date, format)));
@@ -602,12 +599,13 @@ class Evaluator {
                                          Plain(*days).get<int64_t>() * sched::kDay));
       }
       if (m == "ds_format") {
-        return Val::Data(Strftime(Strptime(text(0, "ds"), text(1, "input_format")),
-                                  text(2, "output_format")));
+        return Val::Data(
+            Strftime(Strptime(text(0, "ds"), text(1, "input_format")), text(2, "output_format")));
       }
-      throw TemplateError(fmt::format("macros.{} is not one the local runtime has (ds_add, "
-                                      "ds_format)",
-                                      m));
+      throw TemplateError(
+          fmt::format("macros.{} is not one the local runtime has (ds_add, "
+                      "ds_format)",
+                      m));
     }
     if (self.kind == Val::kDate) {
       if (m == "strftime") return Val::Data(Strftime(self.date, text(0, "format")));
@@ -712,8 +710,8 @@ class Evaluator {
         return Val::Data(out);
       }
     }
-    throw TemplateError(fmt::format("{}.{}() is not supported by the local runtime",
-                                    PythonRepr(d), m));
+    throw TemplateError(
+        fmt::format("{}.{}() is not supported by the local runtime", PythonRepr(d), m));
   }
 
   static std::string Trim(std::string s) {
@@ -825,8 +823,7 @@ std::string PythonStr(const Json& v) {
   return out + "}";
 }
 
-bool ValueToJson(const ir::Value& v, const TemplateEnvironment* env, Json* out,
-                 std::string* why) {
+bool ValueToJson(const ir::Value& v, const TemplateEnvironment* env, Json* out, std::string* why) {
   using K = ir::ValueKind;
   switch (v.kind()) {
     case K::kNone: *out = nullptr; return true;
@@ -869,8 +866,8 @@ bool ValueToJson(const ir::Value& v, const TemplateEnvironment* env, Json* out,
       return true;
     }
     default:
-      *why = fmt::format("{} is not known statically (a value dagport cannot compute)",
-                         v.ToPython());
+      *why =
+          fmt::format("{} is not known statically (a value dagport cannot compute)", v.ToPython());
       return false;
   }
 }

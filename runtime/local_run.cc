@@ -1,6 +1,8 @@
 #include "runtime/local_run.h"
 
+#include <poll.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -108,8 +110,21 @@ class LocalHost : public sched::SchedulerHost {
       if (running_.empty() && wakes_.empty()) break;  // nothing can move: depends_on_past, ...
       Millis wait = 50;
       if (!wakes_.empty()) wait = std::clamp<Millis>(wakes_.top().t - WallNow(), 0, 50);
-      std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+      WaitForAnExit(wait);
     }
+  }
+
+  /// Sleeps up to `wait` ms, waking as soon as a running try's process exits.
+  void WaitForAnExit(Millis wait) {
+    std::vector<pollfd> fds;
+    for (const Running& r : running_)
+      if (r.exited.fd() >= 0) fds.push_back({r.exited.fd(), POLLIN, 0});
+    if (!fds.empty() && fds.size() == running_.size()) {
+      ::poll(fds.data(), fds.size(), static_cast<int>(wait));
+      return;
+    }
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(running_.empty() ? wait : std::min<Millis>(wait, 5)));
   }
 
   std::map<uint32_t, TaskSummary> summaries;
@@ -140,9 +155,31 @@ class LocalHost : public sched::SchedulerHost {
     sched::SchedulerEvent event;
     bool operator>(const Wakeup& o) const { return t != o.t ? t > o.t : seq > o.seq; }
   };
+  /// A pidfd (Linux 5.3+): readable when the process exits, so that the loop wakes at once
+  /// instead of polling. -1 when the kernel has none (the loop then sleeps in short steps).
+  class PidFd {
+   public:
+    explicit PidFd(pid_t pid) : fd_(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0))) {}
+    PidFd(PidFd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+    PidFd& operator=(PidFd&& o) noexcept {
+      std::swap(fd_, o.fd_);
+      return *this;
+    }
+    PidFd(const PidFd&) = delete;
+    PidFd& operator=(const PidFd&) = delete;
+    ~PidFd() {
+      if (fd_ >= 0) ::close(fd_);
+    }
+    int fd() const { return fd_; }
+
+   private:
+    int fd_;
+  };
+
   struct Running {
     uint32_t ti;
     Sandboxed process;
+    PidFd exited;
     Millis started;
     Millis deadline;  ///< 0: none
     std::string log;
@@ -236,9 +273,15 @@ class LocalHost : public sched::SchedulerHost {
                                    task.task_id / fmt::format("try-{}", try_number);
     const std::string xcom_file = fs::absolute(workspace_dir).string() + "/.dagport_xcom.json";
     std::optional<TaskCommand> command;
+    std::optional<PythonCall> call;
     if (IsPythonOperator(task.operator_name)) {
-      auto call = PythonCallFor(*task.source, plan_.file, options_.python_path, runner_, env,
-                                xcom_file, &why);
+      nlohmann::json xcoms = nlohmann::json::object();
+      for (const StateStore::StoredXcom& x : state_.Xcoms(key_)) {
+        const nlohmann::json value = nlohmann::json::parse(x.value, nullptr, false);
+        xcoms[x.task_id][x.key] = value.is_discarded() ? nlohmann::json(x.value) : value;
+      }
+      call = PythonCallFor(*task.source, plan_.file, options_.python_path, runner_, env, xcoms,
+                           xcom_file, &why);
       if (call) {
         command = TaskCommand{call->argv, call->env, false, {99}};  // AirflowSkipException
       }
@@ -262,6 +305,15 @@ class LocalHost : public sched::SchedulerHost {
     fs::remove_all(workspace, ec);
     fs::create_directories(workspace, ec);
     fs::create_directories(log.parent_path(), ec);
+    if (call) {
+      std::ofstream out(call->call_file, std::ios::trunc);
+      out << call->call_json;
+      if (!out.flush()) {
+        Finish(ti, TiState::kFailed, "cannot write " + call->call_file, nullptr, false,
+               /*retryable=*/false);
+        return;
+      }
+    }
     SandboxSpec spec;
     spec.argv = command->argv;
     spec.workspace = fs::absolute(workspace).string();
@@ -295,6 +347,7 @@ class LocalHost : public sched::SchedulerHost {
     const std::string start = sched::FormatIso(WallNow());
     Running r{ti,
               {},
+              PidFd(-1),
               WallNow(),
               0,
               log.string(),
@@ -305,6 +358,7 @@ class LocalHost : public sched::SchedulerHost {
               IsPythonOperator(task.operator_name) ? xcom_file : ""};
     try {
       r.process = Start(spec, options_.isolation);
+      r.exited = PidFd(r.process.pid);
     } catch (const std::exception& e) {
       Finish(ti, TiState::kFailed, e.what(), nullptr, false, /*retryable=*/false);
       return;
@@ -385,6 +439,13 @@ class LocalHost : public sched::SchedulerHost {
         text << in.rdbuf();
         state_.SetXcom(key_, task.task_id, "return_value", text.str());
         Decide(task, text.str(), &follow, &skip_downstream, &note);
+        // What it pushed with ti.xcom_push(key, value).
+        std::ifstream pushed_in(fs::path(r.xcom_file).parent_path() / ".dagport_xcom_pushed.json");
+        const nlohmann::json pushed = nlohmann::json::parse(pushed_in, nullptr, false);
+        if (pushed.is_object()) {
+          for (auto it = pushed.begin(); it != pushed.end(); ++it)
+            state_.SetXcom(key_, task.task_id, it.key(), it.value().dump());
+        }
       }
       summaries[r.ti].seconds = static_cast<double>(WallNow() - r.started) / 1000.0;
       const bool branch = task.kind == sched::TaskKind::kBranch && outcome == TiState::kSuccess;

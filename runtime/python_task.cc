@@ -253,7 +253,8 @@ import json
 import os
 import sys
 
-call = json.loads(os.environ["DAGPORT_CALL"])
+with open(os.environ["DAGPORT_CALL_FILE"]) as f:
+    call = json.load(f)
 sys.path[:0] = call["python_path"] + [call["support"]]
 sys.path.append(os.path.join(call["support"], "fallback"))  # pendulum, when not installed
 spec = importlib.util.spec_from_file_location("dagport_task_module", call["file"])
@@ -268,9 +269,39 @@ for part in call["callable"].split("."):
 
 ctx = call["context"]
 logical = datetime.datetime.fromisoformat(ctx["logical_date"])
+
+
+class TaskInstance:
+    """The `ti` of the context: its ids, and XComs of this run (dagport's stand-in)."""
+
+    def __init__(self):
+        self.dag_id = ctx["dag_id"]
+        self.task_id = ctx["task_id"]
+        self.run_id = ctx["run_id"]
+        self.try_number = ctx["try_number"]
+        self.execution_date = self.logical_date = logical
+        self.pushed = {}
+
+    def xcom_pull(self, task_ids=None, dag_id=None, key="return_value", include_prior_dates=False,
+                  **_):
+        if dag_id not in (None, self.dag_id) or include_prior_dates:
+            raise RuntimeError("xcom_pull of another DAG or of earlier runs is not supported "
+                               "by dagport run")
+        if task_ids is None:
+            raise RuntimeError("xcom_pull() without task_ids is not supported by dagport run")
+        if isinstance(task_ids, str):
+            return call["xcoms"].get(task_ids, {}).get(key)
+        return [call["xcoms"].get(t, {}).get(key) for t in task_ids]
+
+    def xcom_push(self, key, value, **_):
+        json.dumps(value)  # Airflow 2 stores XComs as JSON: refuse what is not
+        self.pushed[key] = value
+
+
+ti = TaskInstance()
 context = dict(ctx)
 context.update({"logical_date": logical, "execution_date": logical, "params": call["params"],
-                "templates_dict": call.get("templates_dict")})
+                "templates_dict": call.get("templates_dict"), "ti": ti, "task_instance": ti})
 kwargs = dict(call["op_kwargs"])
 params = inspect.signature(target).parameters
 if any(p.kind == inspect.Parameter.VAR_KEYWORD for p in params.values()):
@@ -287,6 +318,9 @@ except Exception as error:
         print("Skipping: %s" % (error,))
         sys.exit(99)
     raise
+finally:
+    with open(call["pushed_file"], "w") as out:
+        json.dump(ti.pushed, out)
 with open(call["xcom_file"], "w") as out:
     json.dump(result, out, default=str)
 print("Returned value was: %r" % (result,))
@@ -333,7 +367,8 @@ std::string InstallPythonSupport(const std::string& support_dir) {
 std::optional<PythonCall> PythonCallFor(const ir::Task& task, const std::string& dag_file,
                                         const std::vector<std::string>& python_path,
                                         const std::string& runner, const TemplateEnvironment& env,
-                                        const std::string& xcom_file, std::string* why) {
+                                        const nlohmann::json& xcoms, const std::string& xcom_file,
+                                        std::string* why) {
   const sched::TemplateContext& context = env.context;
   const ir::Value* callable = ir::FindArgument(task.effective_arguments, "python_callable");
   if (callable == nullptr || callable->kind() != ir::ValueKind::kCallable) {
@@ -352,6 +387,9 @@ std::optional<PythonCall> PythonCallFor(const ir::Task& task, const std::string&
   call["python_path"] = python_path;
   call["support"] = fs::path(runner).parent_path().string();
   call["xcom_file"] = xcom_file;
+  call["xcoms"] = xcoms;
+  const std::string folder = fs::path(xcom_file).parent_path().string();
+  call["pushed_file"] = folder + "/.dagport_xcom_pushed.json";
   auto field = [&](const char* name, nlohmann::json fallback, nlohmann::json* out) {
     const ir::Value* v = ir::FindArgument(task.effective_arguments, name);
     if (v == nullptr || v->is_none()) {
@@ -385,7 +423,10 @@ std::optional<PythonCall> PythonCallFor(const ir::Task& task, const std::string&
                      {"try_number", context.try_number}};
   PythonCall c;
   c.argv = {Python3(), runner};
-  c.env = {"DAGPORT_CALL=" + call.dump(), "PYTHONDONTWRITEBYTECODE=1"};
+  c.call_file = folder + "/.dagport_call.json";
+  c.call_json = call.dump();
+  c.pushed_file = call["pushed_file"];
+  c.env = {"DAGPORT_CALL_FILE=" + c.call_file, "PYTHONDONTWRITEBYTECODE=1"};
   return c;
 }
 

@@ -5,6 +5,7 @@
 /// `AIRFLOW_VAR_<KEY>`), and calls it with its op_args/op_kwargs and the template context, as
 /// Airflow 2 does. Its return value, as JSON, is the task's XCom.
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,17 +21,23 @@ namespace dagport::runtime {
 std::string InstallPythonSupport(const std::string& support_dir);
 
 struct PythonCall {
-  std::vector<std::string> argv;  ///< python3 runner.py ... (the runner reads DAGPORT_CALL)
+  std::vector<std::string> argv;  ///< python3 runner.py (the runner reads DAGPORT_CALL_FILE)
   std::vector<std::string> env;
+  std::string call_file;  ///< the call (JSON) to write before the try starts
+  std::string call_json;
+  std::string pushed_file;  ///< where the runner writes what the callable xcom_push-ed
 };
 
 /// The call of `task`'s python_callable; nullopt with `why` when it cannot be made (the
 /// callable or its arguments are not known statically). `dag_file` is the file the DAG is in;
-/// `python_path` the folders to import from (the DAG folder, plugins).
+/// `python_path` the folders to import from (the DAG folder, plugins); `xcoms` the run's XComs
+/// so far ({task_id: {key: value}}), which the callable's `ti.xcom_pull` reads. The call is
+/// written beside `xcom_file` (a file, not the environment: XComs can be large).
 std::optional<PythonCall> PythonCallFor(const ir::Task& task, const std::string& dag_file,
                                         const std::vector<std::string>& python_path,
                                         const std::string& runner, const TemplateEnvironment& env,
-                                        const std::string& xcom_file, std::string* why);
+                                        const nlohmann::json& xcoms, const std::string& xcom_file,
+                                        std::string* why);
 
 /// The operator classes run this way.
 bool IsPythonOperator(const std::string& class_name);

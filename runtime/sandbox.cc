@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -147,7 +148,9 @@ Sandboxed Start(const SandboxSpec& spec, Isolation isolation) {
     const int null = ::open("/dev/null", O_RDONLY);
     if (null >= 0) dup2(null, STDIN_FILENO);
     // Nothing of dagport's (the state file, an events file) reaches the task.
-    for (int fd = 3; fd < 1024; ++fd) ::close(fd);
+    if (::syscall(SYS_close_range, 3U, ~0U, 0U) != 0) {  // Linux < 5.9: one by one
+      for (int fd = 3; fd < 1024; ++fd) ::close(fd);
+    }
     if (chdir(spec.workspace.c_str()) != 0) _exit(126);
     rlimit core{0, 0};
     setrlimit(RLIMIT_CORE, &core);

@@ -251,6 +251,14 @@ std::optional<std::string> StateStore::Xcom(const std::string& run_id, const std
   return s.Text(0);
 }
 
+std::vector<StateStore::StoredXcom> StateStore::Xcoms(const std::string& run_id) {
+  std::vector<StoredXcom> out;
+  Statement s(db_, "SELECT task_id, key, value FROM xcom WHERE run_id = ? ORDER BY task_id, key");
+  s.Bind(run_id);
+  while (s.Step()) out.push_back({s.Text(0), s.Text(1), s.Text(2)});
+  return out;
+}
+
 void StateStore::Event(const std::string& when, const std::string& kind, const std::string& run_id,
                        const std::string& task_id, const std::string& detail) {
   Statement s(db_, "INSERT INTO events (at, kind, run_id, task_id, detail) VALUES (?, ?, ?, ?, ?)");

@@ -72,6 +72,11 @@ class StateStore {
                const std::string& value);
   std::optional<std::string> Xcom(const std::string& run_id, const std::string& task_id,
                                   const std::string& key);
+  struct StoredXcom {
+    std::string task_id, key, value;  ///< value: JSON text
+  };
+  /// Every XCom of the run, by task and key.
+  std::vector<StoredXcom> Xcoms(const std::string& run_id);
   /// Appends to the event log.
   void Event(const std::string& when, const std::string& kind, const std::string& run_id,
              const std::string& task_id, const std::string& detail);

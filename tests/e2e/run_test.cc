@@ -383,6 +383,40 @@ with DAG('t', start_date=datetime(2025, 1, 1), schedule='@daily',
   EXPECT_NE(r.out.find("Jinja statement"), std::string::npos) << r.out;
 }
 
+TEST(RunCli, CallablesPushAndPullXcoms) {
+  TempDir dir;
+  dir.Write("dags/x.py", R"PY(
+from datetime import datetime
+from airflow import DAG
+from airflow.operators.bash import BashOperator
+from airflow.operators.python import PythonOperator
+
+def produce(ti, **_):
+    ti.xcom_push(key='path', value='/data/x.csv')
+    return {'rows': 3}
+
+def consume(**context):
+    ti = context['ti']
+    print('got', ti.xcom_pull(task_ids='produce')['rows'], ti.xcom_pull(task_ids='produce', key='path'),
+          ti.xcom_pull(task_ids=['produce', 'nothing'], key='path'), ti.task_id, ti.try_number)
+
+with DAG('x', start_date=datetime(2025, 1, 1), schedule=None) as dag:
+    p = PythonOperator(task_id='produce', python_callable=produce)
+    c = PythonOperator(task_id='consume', python_callable=consume)
+    b = BashOperator(task_id='bash', bash_command='echo "path={{ ti.xcom_pull(task_ids=\'produce\', key=\'path\') }}"')
+    p >> [c, b]
+)PY");
+  const fs::path home = dir.path() / "home";
+  auto r = RunDagport({"run", (dir.path() / "dags").string(), "--date", "2025-01-02", "--home",
+                       home.string(), "--state", (home / "s.sqlite").string()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err << Log(home, "consume", 1);
+  EXPECT_NE(Log(home, "consume", 1).find("got 3 /data/x.csv ['/data/x.csv', None] consume 1"),
+            std::string::npos)
+      << Log(home, "consume", 1);
+  EXPECT_NE(Log(home, "bash", 1).find("path=/data/x.csv"), std::string::npos)
+      << Log(home, "bash", 1);
+}
+
 TEST(RunCli, UnsupportedOperatorsFailClearlyOrAreSimulated) {
   TempDir dir;
   dir.Write("dags/py.py", R"PY(

@@ -23,8 +23,7 @@ TemplateEnvironment Env() {
     auto it = vars.find(name);
     return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
   };
-  env.xcom = [](const std::string& task_id,
-                const std::string& key) -> std::optional<std::string> {
+  env.xcom = [](const std::string& task_id, const std::string& key) -> std::optional<std::string> {
     if (task_id == "extract" && key == "return_value") return R"({"rows": 42, "file": "a.csv"})";
     if (task_id == "count" && key == "return_value") return "7";
     if (task_id == "extract" && key == "path") return R"("/tmp/x")";
