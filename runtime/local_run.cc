@@ -22,6 +22,7 @@
 
 #include "runtime/python_task.h"
 #include "runtime/secret_mask.h"
+#include "runtime/sensor.h"
 #include "runtime/task_command.h"
 #include "sched/retry_policy.h"
 #include "sched/scheduler.h"
@@ -106,10 +107,20 @@ class LocalHost : public sched::SchedulerHost {
       }
       Reap();
       Timeouts();
+      for (size_t i = 0; i < pokes_.size();) {
+        if (pokes_[i].first > WallNow()) {
+          ++i;
+          continue;
+        }
+        const uint32_t ti = pokes_[i].second;
+        pokes_.erase(pokes_.begin() + static_cast<std::ptrdiff_t>(i));
+        Launch(ti);
+      }
       if (scheduler_->unfinished_runs() == 0) break;
-      if (running_.empty() && wakes_.empty()) break;  // nothing can move: depends_on_past, ...
+      if (running_.empty() && wakes_.empty() && pokes_.empty()) break;  // depends_on_past, ...
       Millis wait = 50;
       if (!wakes_.empty()) wait = std::clamp<Millis>(wakes_.top().t - WallNow(), 0, 50);
+      for (const auto& [at, _] : pokes_) wait = std::clamp<Millis>(at - WallNow(), 0, wait);
       WaitForAnExit(wait);
     }
   }
@@ -175,6 +186,34 @@ class LocalHost : public sched::SchedulerHost {
    private:
     int fd_;
   };
+
+  /// A sensor's poke did not see its condition: poke again after poke_interval, or end it
+  /// when its timeout has passed since the first poke (skipped with soft_fail).
+  void PokeAgain(uint32_t ti, const std::string& seen) {
+    const SensorSpec& sensor = sensors_.at(ti);
+    const Millis waited = WallNow() - first_poke_.at(ti);
+    if (waited > sensor.timeout) {  // as Airflow: checked after each poke that did not see it
+      EndSensor(ti, sensor.soft_fail ? TiState::kSkipped : TiState::kFailed,
+                fmt::format("sensor timed out after {:.0f} s{}: {}", waited / 1000.0,
+                            sensor.soft_fail ? " (soft_fail: skipped)" : "", seen));
+      return;
+    }
+    pokes_.emplace_back(WallNow() + sensor.poke_interval, ti);
+    Note(ti, "running",
+         fmt::format("poked: {}; next poke in {:.0f} s", seen, sensor.poke_interval / 1000.0));
+  }
+
+  /// A sensor's end: a timeout is not retried (AirflowSensorTimeout), a failure may be.
+  void EndSensor(uint32_t ti, TiState outcome, const std::string& note) {
+    const bool timed_out = note.starts_with("sensor timed out");
+    sensors_.erase(ti);
+    first_poke_.erase(ti);
+    Finish(ti, outcome, note, nullptr, false, /*retryable=*/!timed_out);
+  }
+
+  std::map<uint32_t, SensorSpec> sensors_;          ///< sensors poking, by task instance
+  std::map<uint32_t, Millis> first_poke_;           ///< when each one first poked
+  std::vector<std::pair<Millis, uint32_t>> pokes_;  ///< pokes due: (when, task instance)
 
   struct Running {
     uint32_t ti;
@@ -274,7 +313,27 @@ class LocalHost : public sched::SchedulerHost {
     const std::string xcom_file = fs::absolute(workspace_dir).string() + "/.dagport_xcom.json";
     std::optional<TaskCommand> command;
     std::optional<PythonCall> call;
-    if (IsPythonOperator(task.operator_name)) {
+    std::optional<SensorSpec> sensor;
+    if (task.kind == sched::TaskKind::kSensor) {
+      sensor = SensorFor(*task.source, task.operator_name, &why);
+      if (sensor) {
+        sensors_.insert_or_assign(ti, *sensor);
+        first_poke_.try_emplace(ti, WallNow());
+      }
+    }
+    if (sensor && sensor->in_process()) {
+      std::string seen;
+      switch (PokeInProcess(*sensor, state_, env, WallNow(), &seen)) {
+        case PokeResult::kMet: EndSensor(ti, TiState::kSuccess, seen); return;
+        case PokeResult::kFailed: EndSensor(ti, TiState::kFailed, seen); return;
+        case PokeResult::kNotYet: PokeAgain(ti, seen); return;
+      }
+    }
+    if (task.kind == sched::TaskKind::kSensor && !sensor) {
+      // not a sensor the runtime runs: `why` says so
+    } else if (sensor && sensor->kind != SensorSpec::Kind::kPython) {
+      command = SensorCommand(*task.source, *sensor, env, &why);
+    } else if (IsPythonOperator(task.operator_name) || sensor) {
       nlohmann::json xcoms = nlohmann::json::object();
       for (const StateStore::StoredXcom& x : state_.Xcoms(key_)) {
         const nlohmann::json value = nlohmann::json::parse(x.value, nullptr, false);
@@ -285,7 +344,7 @@ class LocalHost : public sched::SchedulerHost {
       if (call) {
         command = TaskCommand{call->argv, call->env, false, {99}};  // AirflowSkipException
       }
-    } else {
+    } else if (task.kind != sched::TaskKind::kSensor) {
       command = CommandFor(*task.source, env, &why);
     }
     if (!command) {
@@ -319,7 +378,7 @@ class LocalHost : public sched::SchedulerHost {
     spec.workspace = fs::absolute(workspace).string();
     spec.log_path = log.string();
     spec.memory_limit_mb = options_.memory_limit_mb;
-    if (IsPythonOperator(task.operator_name)) {
+    if (call) {
       // The callable's code and dagport's Python support, read-only (they may be under /tmp,
       // which the sandbox replaces with its own).
       spec.read_only_binds = options_.python_path;
@@ -355,7 +414,7 @@ class LocalHost : public sched::SchedulerHost {
               command->skip_exit_codes,
               false,
               SecretValues(command->env),
-              IsPythonOperator(task.operator_name) ? xcom_file : ""};
+              call ? xcom_file : ""};
     try {
       r.process = Start(spec, options_.isolation);
       r.exited = PidFd(r.process.pid);
@@ -424,6 +483,28 @@ class LocalHost : public sched::SchedulerHost {
         note = fmt::format("exit code {}: skipped", code);
       } else if (code != 0) {
         note = fmt::format("exit code {}, log {}", code, r.log);
+      }
+      if (auto sensor = sensors_.find(r.ti); sensor != sensors_.end() && !r.timed_out) {
+        // A poke: exit code 0 (and for a PythonSensor, a truthy return value) means the
+        // condition holds; a BashSensor's other exit codes mean "not yet", a PythonSensor's
+        // exception fails it.
+        bool met = code == 0;
+        if (sensor->second.kind == SensorSpec::Kind::kPython && code == 0) {
+          std::ifstream in(r.xcom_file);
+          const nlohmann::json value = nlohmann::json::parse(in, nullptr, false);
+          met = !value.is_discarded() && !value.is_null() && value != false && value != 0 &&
+                !(value.is_string() && value.get<std::string>().empty()) &&
+                !((value.is_array() || value.is_object()) && value.empty());
+        }
+        const bool python_error = sensor->second.kind == SensorSpec::Kind::kPython && code != 0;
+        if (!met && !python_error) {
+          PokeAgain(r.ti, fmt::format("not yet (exit code {})", code));
+          continue;
+        }
+        if (met) {
+          sensors_.erase(r.ti);
+          first_poke_.erase(r.ti);
+        }
       }
       const std::string end = sched::FormatIso(WallNow());
       state_.RecordTry(key_, task.task_id, tries_[r.ti], std::string(sched::TiStateName(outcome)),

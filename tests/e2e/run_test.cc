@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -415,6 +416,97 @@ with DAG('x', start_date=datetime(2025, 1, 1), schedule=None) as dag:
       << Log(home, "consume", 1);
   EXPECT_NE(Log(home, "bash", 1).find("path=/data/x.csv"), std::string::npos)
       << Log(home, "bash", 1);
+}
+
+TEST(RunCli, SensorsPokeUntilTheirConditionOrTheirTimeout) {
+  TempDir dir;
+  const fs::path present = dir.Write("data/ready.csv", "x\n");
+  dir.Write("dags/up.py", R"PY(
+from datetime import datetime
+from airflow import DAG
+from airflow.operators.bash import BashOperator
+with DAG('up', start_date=datetime(2025, 1, 1), schedule='@daily') as dag:
+    BashOperator(task_id='export', bash_command='true')
+)PY");
+  dir.Write("dags/down.py", R"PY(
+from datetime import datetime, timedelta
+from airflow import DAG
+from airflow.operators.bash import BashOperator
+from airflow.sensors.bash import BashSensor
+from airflow.sensors.filesystem import FileSensor
+from airflow.sensors.python import PythonSensor
+from airflow.sensors.external_task import ExternalTaskSensor
+from airflow.sensors.time_delta import TimeDeltaSensor
+from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
+
+def ready(**context):
+    return context['ds'] == '2025-01-02'
+
+def never():
+    return False
+
+with DAG('down', start_date=datetime(2025, 1, 1), schedule='@daily') as dag:
+    upstream = ExternalTaskSensor(task_id='wait_up', external_dag_id='up', external_task_id='export',
+                                  poke_interval=1, timeout=5)
+    missing_dag = ExternalTaskSensor(task_id='wait_missing', external_dag_id='nope', poke_interval=1,
+                                     timeout=1, soft_fail=True)
+    file_ok = FileSensor(task_id='file_ok', filepath='FILE_PRESENT', poke_interval=1, timeout=5)
+    file_glob = FileSensor(task_id='file_glob', filepath='FILE_DIR/*.csv', poke_interval=1, timeout=5)
+    bash_ok = BashSensor(task_id='bash_ok', bash_command='test {{ ds }} = 2025-01-02', poke_interval=1)
+    bash_never = BashSensor(task_id='bash_never', bash_command='exit 1', poke_interval=1, timeout=2,
+                            retries=3)
+    py_ok = PythonSensor(task_id='py_ok', python_callable=ready, poke_interval=1)
+    py_never = PythonSensor(task_id='py_never', python_callable=never, poke_interval=1, timeout=1,
+                            soft_fail=True)
+    later = TimeDeltaSensor(task_id='later', delta=timedelta(minutes=5), poke_interval=1)
+    s3 = S3KeySensor(task_id='s3', bucket_key='s3://b/k')
+    done = BashOperator(task_id='done', bash_command='echo all waited', trigger_rule='all_done')
+    [upstream, missing_dag, file_ok, file_glob, bash_ok, bash_never, py_ok, py_never, later, s3] >> done
+)PY");
+  // The file paths are known only now.
+  std::string down = testing::ReadFile(dir.path() / "dags" / "down.py");
+  down.replace(down.find("FILE_PRESENT"), 12, present.string());
+  down.replace(down.find("FILE_DIR"), 8, present.parent_path().string());
+  testing::WriteFile(dir.path() / "dags" / "down.py", down);
+  const fs::path home = dir.path() / "home";
+  const std::vector<std::string> common = {
+      "--date", "2025-01-02", "--home", home.string(), "--state", (home / "s.sqlite").string()};
+  std::vector<std::string> up = {"run", (dir.path() / "dags").string(), "--dag", "up"};
+  up.insert(up.end(), common.begin(), common.end());
+  ASSERT_EQ(RunDagport(up).exit_code, 0);
+  std::vector<std::string> args = {"run", (dir.path() / "dags").string(), "--dag", "down", "-j",
+                                   "16"};
+  args.insert(args.end(), common.begin(), common.end());
+  const auto start = std::chrono::steady_clock::now();
+  auto r = RunDagport(args);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // bash_never and s3 fail, but the run's leaf (all_done) succeeds: the run succeeds, as in
+  // Airflow.
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto state_of = [&](const std::string& task) {
+    const size_t at = r.out.find("\n  " + task + " ");
+    if (at == std::string::npos) return std::string("<missing>");
+    std::istringstream line(r.out.substr(at + 1, r.out.find('\n', at + 1) - at - 1));
+    std::string id, state;
+    line >> id >> state;
+    return state;
+  };
+  EXPECT_EQ(state_of("wait_up"), "success") << r.out;
+  EXPECT_EQ(state_of("wait_missing"), "skipped") << r.out;
+  EXPECT_EQ(state_of("file_ok"), "success") << r.out;
+  EXPECT_EQ(state_of("file_glob"), "success") << r.out;
+  EXPECT_EQ(state_of("bash_ok"), "success") << r.out;
+  EXPECT_EQ(state_of("bash_never"), "failed") << r.out;
+  EXPECT_EQ(state_of("py_ok"), "success") << r.out;
+  EXPECT_EQ(state_of("py_never"), "skipped") << r.out;
+  EXPECT_EQ(state_of("later"), "success") << r.out;  // the interval ended long ago
+  EXPECT_EQ(state_of("s3"), "failed") << r.out;
+  EXPECT_EQ(state_of("done"), "success") << r.out;
+  EXPECT_NE(r.out.find("sensor timed out after"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("S3KeySensor is not run by the local runtime"), std::string::npos) << r.out;
+  // A sensor timeout is not retried (retries=3 on bash_never): about 3 s, not 4 x 3 s.
+  EXPECT_LT(seconds, 15.0);
 }
 
 TEST(RunCli, UnsupportedOperatorsFailClearlyOrAreSimulated) {
