@@ -4,8 +4,11 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <cerrno>
+#include <climits>
 #include <cmath>
 #include <ctime>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <vector>
@@ -53,6 +56,37 @@ struct Val {
 };
 
 std::string PythonRepr(const Json& v);
+
+/// Jinja's `tojson`: json.dumps with sorted keys and ", "/": " separators, with < > & '
+/// escaped as \u003c... so that the text is safe inside HTML and single quotes.
+std::string HtmlSafeJson(const nlohmann::json& j) {
+  std::string out;
+  if (j.is_object()) {
+    out = "{";
+    bool first = true;
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      out += (first ? "" : ", ") + HtmlSafeJson(nlohmann::json(it.key())) + ": " +
+             HtmlSafeJson(it.value());
+      first = false;
+    }
+    return out + "}";
+  }
+  if (j.is_array()) {
+    out = "[";
+    for (size_t i = 0; i < j.size(); ++i) out += (i ? ", " : "") + HtmlSafeJson(j[i]);
+    return out + "]";
+  }
+  for (char c : j.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace)) {
+    switch (c) {
+      case '<': out += "\\u003c"; break;
+      case '>': out += "\\u003e"; break;
+      case '&': out += "\\u0026"; break;
+      case '\'': out += "\\u0027"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
 
 std::string Nodash(const std::string& s) {
   std::string out;
@@ -112,13 +146,15 @@ std::string Str(const Val& v) {
 }
 
 bool Truthy(const Val& v) {
-  if (v.kind == Val::kUndefined) return false;
+  // Airflow renders with StrictUndefined: testing an undefined value is an error.
+  if (v.kind == Val::kUndefined) throw TemplateError(v.name);
   if (v.kind != Val::kData) return true;
   const Json& j = v.data;
   if (j.is_null()) return false;
   if (j.is_boolean()) return j.get<bool>();
   if (j.is_number()) return j.get<double>() != 0;
-  if (j.is_string() || j.is_array() || j.is_object()) return !j.empty();
+  if (j.is_string()) return !j.get_ref<const std::string&>().empty();
+  if (j.is_array() || j.is_object()) return !j.empty();
   return true;
 }
 
@@ -219,10 +255,38 @@ class Evaluator {
 
   /// `a if cond else b`; the branch not taken is read without being evaluated.
   Val Conditional() {
-    Val value = Or();
-    if (!IsName("if")) return value;
+    const Depth depth(*this);
+    // The value comes before its condition: an error in it counts only when it is taken.
+    const size_t start = pos_;
+    Val value;
+    std::optional<std::string> error;
+    try {
+      value = Or();
+    } catch (const TemplateError& e) {
+      error = e.what();
+      pos_ = start;
+      const bool was = skipping_;
+      skipping_ = true;
+      Or();
+      skipping_ = was;
+    }
+    if (!IsName("if")) {
+      if (error) throw TemplateError(*error);
+      return value;
+    }
     ++pos_;
-    const bool taken = Truthy(Or());
+    const bool taken = skipping_ ? false : Truthy(Or());
+    if (taken && error) {
+      // Read the rest, then fail.
+      if (IsName("else")) {
+        ++pos_;
+        const bool was = skipping_;
+        skipping_ = true;
+        Conditional();
+        skipping_ = was;
+      }
+      throw TemplateError(*error);
+    }
     Val otherwise = Val::Undefined("the condition is false and there is no else");
     if (IsName("else")) {
       ++pos_;
@@ -234,12 +298,17 @@ class Evaluator {
     return taken ? value : otherwise;
   }
 
+  /// `a or b`, `a and b`: the right side is evaluated only when it decides, as in Python.
   Val Or() {
     Val v = And();
     while (IsName("or")) {
       ++pos_;
+      const bool decided = skipping_ || Truthy(v);
+      const bool was = skipping_;
+      skipping_ = decided;
       Val r = And();
-      if (!Truthy(v)) v = r;
+      skipping_ = was;
+      if (!decided) v = r;
     }
     return v;
   }
@@ -247,20 +316,25 @@ class Evaluator {
     Val v = Not();
     while (IsName("and")) {
       ++pos_;
+      const bool decided = skipping_ || !Truthy(v);
+      const bool was = skipping_;
+      skipping_ = decided;
       Val r = Not();
-      if (Truthy(v)) v = r;
+      skipping_ = was;
+      if (!decided) v = r;
     }
     return v;
   }
   Val Not() {
     if (IsName("not")) {
       ++pos_;
-      return Val::Data(!Truthy(Not()));
+      Val v = Not();
+      return skipping_ ? v : Val::Data(!Truthy(v));
     }
     return Compare();
   }
   Val Compare() {
-    Val v = Concat();
+    Val v = Additive();
     for (;;) {
       std::string op;
       for (const char* o : {"==", "!=", "<", ">", "<=", ">="})
@@ -268,7 +342,7 @@ class Evaluator {
       if (op.empty() && IsName("in")) op = "in";
       if (op.empty()) return v;
       ++pos_;
-      Val r = Concat();
+      Val r = Additive();
       if (skipping_) continue;
       v = Val::Data(Comparison(v, op, r));
     }
@@ -290,21 +364,22 @@ class Evaluator {
     if (op == "<=") return !(r < l);
     return !(l < r);
   }
+  /// `~` binds tighter than `+` and `-`, looser than `*` (Jinja's precedence).
   Val Concat() {
-    Val v = Additive();
+    Val v = Multiplicative();
     while (IsOp("~")) {
       ++pos_;
-      Val r = Additive();
+      Val r = Multiplicative();
       if (!skipping_) v = Val::Data(Str(v) + Str(r));
     }
     return v;
   }
   Val Additive() {
-    Val v = Multiplicative();
+    Val v = Concat();
     while (IsOp("+") || IsOp("-")) {
       const bool plus = Peek().text == "+";
       ++pos_;
-      Val r = Multiplicative();
+      Val r = Concat();
       if (skipping_) continue;
       const Json l = Plain(v), rr = Plain(r);
       if (plus && l.is_string() && rr.is_string()) {
@@ -330,6 +405,18 @@ class Evaluator {
       Val r = Unary();
       if (skipping_) continue;
       const Json l = Plain(v), rr = Plain(r);
+      if (op == "*" && (l.is_string() || rr.is_string()) &&
+          (l.is_number_integer() || rr.is_number_integer())) {
+        // 'ab' * 3, as in Python (bounded: a template is a command line, not a buffer)
+        const std::string text = l.is_string() ? l.get<std::string>() : rr.get<std::string>();
+        const int64_t times = l.is_string() ? rr.get<int64_t>() : l.get<int64_t>();
+        if (times > 0 && text.size() * static_cast<uint64_t>(times) > (1u << 20))
+          throw TemplateError("the repeated string would be larger than 1 MB");
+        std::string out;
+        for (int64_t i = 0; i < times; ++i) out += text;
+        v = Val::Data(out);
+        continue;
+      }
       if (!l.is_number() || !rr.is_number())
         throw TemplateError(fmt::format("'{}' needs numbers", op));
       v = Number(l, rr, op == "//" ? 'f' : op[0]);
@@ -341,13 +428,29 @@ class Evaluator {
     if (ints && op != '/') {
       const int64_t a = l.get<int64_t>(), b = r.get<int64_t>();
       if ((op == 'f' || op == '%') && b == 0) throw TemplateError("division by zero");
+      int64_t out = 0;
+      bool overflow = false;
       switch (op) {
-        case '+': return Val::Data(a + b);
-        case '-': return Val::Data(a - b);
-        case '*': return Val::Data(a * b);
-        case 'f': return Val::Data(static_cast<int64_t>(std::floor(static_cast<double>(a) / b)));
-        case '%': return Val::Data(((a % b) + b) % b);
+        case '+': overflow = __builtin_add_overflow(a, b, &out); break;
+        case '-': overflow = __builtin_sub_overflow(a, b, &out); break;
+        case '*': overflow = __builtin_mul_overflow(a, b, &out); break;
+        case 'f':
+          if (b == -1 && a == INT64_MIN)
+            overflow = true;
+          else
+            out = a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+          break;
+        case '%':
+          if (b == -1) {
+            out = 0;
+          } else {
+            out = a % b;
+            if (out != 0 && ((out < 0) != (b < 0))) out += b;
+          }
+          break;
       }
+      if (overflow) throw TemplateError("an integer overflows 64 bits");
+      return Val::Data(out);
     }
     const double a = l.get<double>(), b = r.get<double>();
     if ((op == '/' || op == 'f' || op == '%') && b == 0) throw TemplateError("division by zero");
@@ -381,7 +484,7 @@ class Evaluator {
       std::vector<Val> args;
       std::vector<std::pair<std::string, Val>> kwargs;
       if (IsOp("(")) Arguments(args, kwargs);
-      if (!skipping_) v = Filter(v, filter, args);
+      if (!skipping_) v = Filter(v, filter, args, kwargs);
     }
     return v;
   }
@@ -430,7 +533,13 @@ class Evaluator {
     ++pos_;
     switch (t.kind) {
       case Token::kNumber:
-        if (t.text.find('.') != std::string::npos) return Val::Data(std::stod(t.text));
+        if (t.text.find('.') != std::string::npos) {
+          char* end = nullptr;
+          const double d = std::strtod(t.text.c_str(), &end);
+          if (end == nullptr || *end != '\0')
+            throw TemplateError("'" + t.text + "' is not a number");
+          return Val::Data(d);
+        }
         try {
           return Val::Data(std::stoll(t.text));
         } catch (const std::exception&) {
@@ -545,7 +654,7 @@ class Evaluator {
       return Val::Undefined(fmt::format("'{}' has no key '{}'", PythonRepr(v.data), name));
     }
     if (v.kind == Val::kData) return Val::Method(v, name);
-    if (v.kind == Val::kUndefined) return v;
+    if (v.kind == Val::kUndefined) throw TemplateError(v.name);
     throw TemplateError(fmt::format("'{}' has no attribute '{}'", v.name, name));
   }
 
@@ -666,7 +775,8 @@ class Evaluator {
       std::optional<std::string> value = env_.variable ? env_.variable(name) : std::nullopt;
       if (!value) {
         const Val* fallback = arg(1, "default_var");
-        return fallback ? *fallback : Val::Data(nullptr);
+        if (fallback == nullptr) VariableText(env_, name);  // KeyError, as in Airflow
+        return *fallback;
       }
       return self.name == "var.value" ? Val::Data(*value)
                                       : Val::Data(ParseVariableJson(name, *value));
@@ -730,7 +840,26 @@ class Evaluator {
     return out + s.substr(at);
   }
 
-  Val Filter(const Val& v, const std::string& name, const std::vector<Val>& args) {
+  Val Filter(const Val& v, const std::string& name, std::vector<Val> args,
+             const std::vector<std::pair<std::string, Val>>& kwargs) {
+    // Keyword arguments in the places Jinja gives them.
+    static const std::map<std::string, std::vector<std::string>> kPositions = {
+        {"default", {"default_value", "boolean"}},
+        {"d", {"default_value", "boolean"}},
+        {"join", {"d", "attribute"}},
+        {"replace", {"old", "new", "count"}},
+        {"int", {"default", "base"}},
+        {"float", {"default"}}};
+    for (const auto& [key, value] : kwargs) {
+      auto names = kPositions.find(name);
+      const auto& list = names == kPositions.end() ? std::vector<std::string>() : names->second;
+      auto at = std::find(list.begin(), list.end(), key);
+      if (at == list.end())
+        throw TemplateError(fmt::format("the filter '{}' takes no argument '{}'", name, key));
+      const size_t i = static_cast<size_t>(at - list.begin());
+      if (args.size() <= i) args.resize(i + 1, Val::Data(nullptr));
+      args[i] = value;
+    }
     if (name == "default" || name == "d") {
       const bool boolean = args.size() > 1 && Truthy(args[1]);
       const bool missing = v.kind == Val::kUndefined || (boolean && !Truthy(v));
@@ -740,20 +869,34 @@ class Evaluator {
     if (name == "upper" || name == "lower") return DataMethod(Json(Str(v)), name, {});
     if (name == "trim") return Val::Data(Trim(Str(v)));
     if (name == "replace" && args.size() == 2) return Val::Data(Replace(Str(v), args[0], args[1]));
-    if (name == "tojson") return Val::Data(nlohmann::json(Plain(v)).dump());  // keys sorted
+    if (name == "tojson") return Val::Data(HtmlSafeJson(nlohmann::json(Plain(v))));
     if (name == "int" || name == "float") {
+      // Jinja: the whole text must be a number, else the default (0).
       const Json j = Plain(v);
+      const Val fallback = !args.empty() && !args[0].data.is_null()
+                               ? args[0]
+                               : (name == "int" ? Val::Data(0) : Val::Data(0.0));
       double x = 0;
-      if (j.is_number()) {
+      if (j.is_boolean()) {
+        x = j.get<bool>() ? 1 : 0;
+      } else if (j.is_number_integer() && name == "int") {
+        return Val::Data(j.get<int64_t>());
+      } else if (j.is_number()) {
         x = j.get<double>();
       } else if (j.is_string()) {
-        try {
-          x = std::stod(j.get<std::string>());
-        } catch (const std::exception&) {
-          x = 0;  // Jinja's int filter: 0 for what does not convert
-        }
+        const std::string text = Trim(j.get<std::string>());
+        char* end = nullptr;
+        errno = 0;
+        x = std::strtod(text.c_str(), &end);
+        if (text.empty() || end == nullptr || *end != '\0' || errno != 0 ||
+            text.find_first_of("xXpP") != std::string::npos || !std::isfinite(x))
+          return fallback;
+      } else {
+        return fallback;
       }
-      return name == "int" ? Val::Data(static_cast<int64_t>(x)) : Val::Data(x);
+      if (name == "float") return Val::Data(x);
+      if (!(x > -9.2e18 && x < 9.2e18)) return fallback;
+      return Val::Data(static_cast<int64_t>(x));
     }
     if (name == "length" || name == "count") {
       const Json j = Plain(v);
@@ -777,10 +920,22 @@ class Evaluator {
     throw TemplateError(fmt::format("the filter '{}' is not one the local runtime has", name));
   }
 
+  /// Nesting is bounded (Jinja itself stops at Python's recursion limit): no stack overflow.
+  struct Depth {
+    explicit Depth(Evaluator& e) : e_(e) {
+      if (++e_.depth_ > 100) throw TemplateError("the expression is nested too deeply");
+    }
+    ~Depth() { --e_.depth_; }
+    Depth(const Depth&) = delete;
+    Depth& operator=(const Depth&) = delete;
+    Evaluator& e_;
+  };
+
   std::vector<Token> tokens_;
   const TemplateEnvironment& env_;
   size_t pos_ = 0;
   bool skipping_ = false;
+  int depth_ = 0;
 };
 
 std::string PythonRepr(const Json& v) {
@@ -919,7 +1074,7 @@ std::optional<std::string> RenderTemplate(std::string_view text, const TemplateE
       } catch (const TemplateError& e) {
         *why = fmt::format("{} cannot be rendered: {}", shown, e.what());
         return std::nullopt;
-      } catch (const nlohmann::ordered_json::exception& e) {
+      } catch (const std::exception& e) {  // a JSON or conversion error
         *why = fmt::format("{} cannot be rendered: {}", shown, e.what());
         return std::nullopt;
       }

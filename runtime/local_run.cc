@@ -94,7 +94,7 @@ class LocalHost : public sched::SchedulerHost {
       state_.SetTaskState(key_, task.task_id, "success", try_number);
     }
   }
-  void Queue(uint32_t ti) override { Launch(ti); }
+  void Queue(uint32_t ti) override { SafeLaunch(ti); }
 
   /// Runs until the run finishes.
   void Loop() {
@@ -107,15 +107,21 @@ class LocalHost : public sched::SchedulerHost {
       }
       Reap();
       Timeouts();
+      // The pokes due now; one a poke schedules waits for the next turn of the loop (a
+      // poke_interval of 0 must not starve the rest).
+      std::vector<uint32_t> due;
+      const Millis pass = WallNow();
       for (size_t i = 0; i < pokes_.size();) {
-        if (pokes_[i].first > WallNow()) {
+        if (pokes_[i].first > pass) {
           ++i;
           continue;
         }
-        const uint32_t ti = pokes_[i].second;
+        due.push_back(pokes_[i].second);
         pokes_.erase(pokes_.begin() + static_cast<std::ptrdiff_t>(i));
-        Launch(ti);
       }
+      for (uint32_t ti : due) SafeLaunch(ti);
+      if (!due.empty() && running_.empty())
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
       if (scheduler_->unfinished_runs() == 0) break;
       if (running_.empty() && wakes_.empty() && pokes_.empty()) break;  // depends_on_past, ...
       Millis wait = 50;
@@ -192,6 +198,13 @@ class LocalHost : public sched::SchedulerHost {
   void PokeAgain(uint32_t ti, const std::string& seen) {
     const SensorSpec& sensor = sensors_.at(ti);
     const Millis waited = WallNow() - first_poke_.at(ti);
+    const Millis limit = plan_.tasks[ti].execution_timeout;
+    if (limit > 0 && waited > limit) {
+      Finish(ti, TiState::kFailed,
+             fmt::format("execution_timeout of {} s: the sensor was still waiting ({})",
+                         limit / 1000, seen));
+      return;
+    }
     if (waited > sensor.timeout) {  // as Airflow: checked after each poke that did not see it
       EndSensor(ti, sensor.soft_fail ? TiState::kSkipped : TiState::kFailed,
                 fmt::format("sensor timed out after {:.0f} s{}: {}", waited / 1000.0,
@@ -204,11 +217,15 @@ class LocalHost : public sched::SchedulerHost {
   }
 
   /// A sensor's end: a timeout is not retried (AirflowSensorTimeout), a failure may be.
-  void EndSensor(uint32_t ti, TiState outcome, const std::string& note) {
+  /// With soft_fail, a failure (a failed state seen, not only a timeout) skips the task.
+  void EndSensor(uint32_t ti, TiState outcome, const std::string& note, bool retryable = true) {
     const bool timed_out = note.starts_with("sensor timed out");
-    sensors_.erase(ti);
-    first_poke_.erase(ti);
-    Finish(ti, outcome, note, nullptr, false, /*retryable=*/!timed_out);
+    if (outcome == TiState::kFailed && sensors_.count(ti) && sensors_.at(ti).soft_fail &&
+        !timed_out) {
+      Finish(ti, TiState::kSkipped, "soft_fail: skipped: " + note);
+      return;
+    }
+    Finish(ti, outcome, note, nullptr, false, /*retryable=*/retryable && !timed_out);
   }
 
   std::map<uint32_t, SensorSpec> sensors_;          ///< sensors poking, by task instance
@@ -260,12 +277,25 @@ class LocalHost : public sched::SchedulerHost {
     const bool retry = outcome == TiState::kFailed && retryable &&
                        sched::ShouldRetry(plan_.tasks[ti], scheduler_->tis()[ti].tries);
     const std::string state = retry ? "up_for_retry" : std::string(sched::TiStateName(outcome));
+    sensors_.erase(ti);  // a retry of a sensor starts its timeout afresh, as in Airflow
+    first_poke_.erase(ti);
     state_.SetTaskState(key_, plan_.tasks[ti].task_id, state, tries_[ti]);
     state_.Event(sched::FormatIso(WallNow()), "task_" + state, key_, plan_.tasks[ti].task_id, note);
     Note(ti, state, note);
     for (RunObserver* o : options_.observers)
       o->TaskFinished(plan_.dag_id, plan_.tasks[ti].task_id, state, summaries[ti].seconds);
     scheduler_->Finished(ti, outcome, WallNow(), follow, skip_downstream, retryable);
+  }
+
+  /// Launch, with anything unexpected (a value that cannot be written as JSON, a file that
+  /// cannot be read) failing this try rather than ending the run half-way.
+  void SafeLaunch(uint32_t ti) {
+    try {
+      Launch(ti);
+    } catch (const std::exception& e) {
+      Finish(ti, TiState::kFailed, fmt::format("dagport could not start the try: {}", e.what()),
+             nullptr, false, /*retryable=*/false);
+    }
   }
 
   void Launch(uint32_t ti) {
@@ -326,6 +356,15 @@ class LocalHost : public sched::SchedulerHost {
       switch (PokeInProcess(*sensor, state_, env, WallNow(), &seen)) {
         case PokeResult::kMet: EndSensor(ti, TiState::kSuccess, seen); return;
         case PokeResult::kFailed: EndSensor(ti, TiState::kFailed, seen); return;
+        case PokeResult::kError:  // dagport's own limit (a template it cannot render)
+          if (options_.simulate_unsupported) {
+            Note(ti, "success", "simulated: " + seen);
+            state_.SetTaskState(key_, task.task_id, "success", try_number);
+            Finish(ti, TiState::kSuccess, "simulated: " + seen);
+            return;
+          }
+          Finish(ti, TiState::kFailed, seen, nullptr, false, /*retryable=*/false);
+          return;
         case PokeResult::kNotYet: PokeAgain(ti, seen); return;
       }
     }
@@ -510,7 +549,9 @@ class LocalHost : public sched::SchedulerHost {
       state_.RecordTry(key_, task.task_id, tries_[r.ti], std::string(sched::TiStateName(outcome)),
                        "", end, code, r.log);
       if (outcome == TiState::kSuccess && r.push_xcom)
-        state_.SetXcom(key_, task.task_id, "return_value", LastLine(r.log));
+        state_.SetXcom(key_, task.task_id, "return_value",
+                       nlohmann::json(LastLine(r.log))
+                           .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
       std::vector<uint32_t> follow;
       bool skip_downstream = false;
       if (outcome == TiState::kSuccess && !r.xcom_file.empty()) {

@@ -424,7 +424,8 @@ std::optional<PythonCall> PythonCallFor(const ir::Task& task, const std::string&
   PythonCall c;
   c.argv = {Python3(), runner};
   c.call_file = folder + "/.dagport_call.json";
-  c.call_json = call.dump();
+  // Text that is not UTF-8 (an XCom from a command's output) is passed with U+FFFD.
+  c.call_json = call.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   c.pushed_file = call["pushed_file"];
   c.env = {"DAGPORT_CALL_FILE=" + c.call_file, "PYTHONDONTWRITEBYTECODE=1"};
   return c;

@@ -5,6 +5,9 @@
 #include <glob.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <filesystem>
 
 namespace dagport::runtime {
 
@@ -20,9 +23,7 @@ bool Duration(const ir::Task& task, const char* name, Millis* out, std::string* 
     case ir::ValueKind::kTimedelta: *out = v->timedelta_microseconds() / 1000; return true;
     case ir::ValueKind::kInt: *out = v->as_int() * sched::kSecond; return true;
     case ir::ValueKind::kFloat: *out = static_cast<Millis>(v->as_float() * 1000.0); return true;
-    default:
-      *why = fmt::format("{}={} is not known statically", name, v->ToPython());
-      return false;
+    default: *why = fmt::format("{}={} is not known statically", name, v->ToPython()); return false;
   }
 }
 
@@ -150,12 +151,29 @@ PokeResult PokeInProcess(const SensorSpec& sensor, StateStore& state,
     std::optional<std::string> path = RenderTemplate(sensor.filepath, env, &reason);
     if (!path) {
       *note = "filepath: " + reason;
-      return PokeResult::kFailed;
+      return PokeResult::kError;
     }
-    // A file, a folder, or what a glob matches (Airflow's FileSensor globs too).
+    // What the glob matches: a file, or a folder holding a file somewhere below it (Airflow's
+    // FileSensor walks folders and wants a file).
     glob_t found{};
     const int status = ::glob(path->c_str(), GLOB_NOSORT, nullptr, &found);
-    const bool any = status == 0 && found.gl_pathc > 0;
+    bool any = false;
+    for (size_t i = 0; status == 0 && i < found.gl_pathc && !any; ++i) {
+      std::error_code ec;
+      const std::filesystem::path match(found.gl_pathv[i]);
+      if (std::filesystem::is_directory(match, ec)) {
+        for (auto it = std::filesystem::recursive_directory_iterator(
+                 match, std::filesystem::directory_options::skip_permission_denied, ec);
+             !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+          if (it->is_regular_file(ec)) {
+            any = true;
+            break;
+          }
+        }
+      } else {
+        any = std::filesystem::exists(match, ec);
+      }
+    }
     globfree(&found);
     *note = fmt::format("{} {}", *path, any ? "exists" : "not there yet");
     return any ? PokeResult::kMet : PokeResult::kNotYet;
@@ -167,7 +185,18 @@ PokeResult PokeInProcess(const SensorSpec& sensor, StateStore& state,
       std::optional<std::string> text = RenderTemplate(sensor.target_time, env, &reason);
       if (!text || !sched::ParseIsoDate(text->substr(0, 19), &target)) {
         *note = "target_time cannot be read as a date: " + (text ? *text : reason);
-        return PokeResult::kFailed;
+        return PokeResult::kError;
+      }
+      // A UTC offset after the time ("+05:00", "Z").
+      size_t at = 19;
+      while (at < text->size() &&
+             ((*text)[at] == '.' || std::isdigit(static_cast<unsigned char>((*text)[at]))))
+        ++at;
+      int hours = 0, minutes = 0;
+      if (at + 6 <= text->size() && ((*text)[at] == '+' || (*text)[at] == '-') &&
+          std::sscanf(text->c_str() + at + 1, "%2d:%2d", &hours, &minutes) == 2) {
+        const Millis offset = (hours * 60 + minutes) * 60 * sched::kSecond;
+        target += (*text)[at] == '+' ? -offset : offset;
       }
     }
     *note = fmt::format("waits until {}", sched::FormatIso(target));
@@ -176,9 +205,14 @@ PokeResult PokeInProcess(const SensorSpec& sensor, StateStore& state,
   // ExternalTaskSensor: the other DAG's run at the same logical date (minus execution_delta).
   const std::string date = sched::FormatIso(c.logical_date - sensor.execution_delta);
   std::optional<StoredRun> run = state.FindRun(sensor.external_dag_id, date);
+  if (!run && sensor.external_dag_id == c.dag_id) return PokeResult::kNotYet;
   if (!run) {
-    *note = fmt::format("no run of {} at {} in the state file yet", sensor.external_dag_id, date);
-    return PokeResult::kNotYet;
+    // This run holds the state file's lock: no other `dagport run` can add that run meanwhile.
+    *note = fmt::format(
+        "no run of {} at {} in the state file: run it first (`dagport run ... --dag {} --date "
+        "{}` with the same --state)",
+        sensor.external_dag_id, date, sensor.external_dag_id, date.substr(0, 10));
+    return PokeResult::kFailed;
   }
   std::vector<std::string> states;
   if (sensor.external_task_ids.empty()) {
@@ -199,11 +233,17 @@ PokeResult PokeInProcess(const SensorSpec& sensor, StateStore& state,
                           ? std::string("run")
                           : fmt::format("{}", fmt::join(sensor.external_task_ids, ", ")),
                       fmt::join(states, ", "));
-  if (std::any_of(states.begin(), states.end(), [&](const auto& s) { return in(sensor.failed_states, s); }))
+  if (std::any_of(states.begin(), states.end(),
+                  [&](const auto& s) { return in(sensor.failed_states, s); }))
     return PokeResult::kFailed;
-  if (std::all_of(states.begin(), states.end(), [&](const auto& s) { return in(sensor.allowed_states, s); }))
+  if (std::all_of(states.begin(), states.end(),
+                  [&](const auto& s) { return in(sensor.allowed_states, s); }))
     return PokeResult::kMet;
-  return PokeResult::kNotYet;
+  // Another DAG's run is finished, or was left unfinished by an earlier dagport run: nothing
+  // can change it while this run holds the state file. (This DAG's own tasks still move.)
+  if (sensor.external_dag_id == c.dag_id) return PokeResult::kNotYet;
+  *note += ": not in the allowed states, and it cannot change during this run";
+  return PokeResult::kFailed;
 }
 
 }  // namespace dagport::runtime

@@ -37,9 +37,7 @@ struct SensorSpec {
   std::string target_time;  ///< templated
   std::string filepath;     ///< FileSensor, templated
   /// Pokes in a process (Bash, Python, File) rather than in dagport.
-  bool in_process() const {
-    return kind != Kind::kBash && kind != Kind::kPython;
-  }
+  bool in_process() const { return kind != Kind::kBash && kind != Kind::kPython; }
 };
 
 /// The sensor of `task` (a class named `operator_name`); nullopt with `why` when it is not one
@@ -51,7 +49,8 @@ std::optional<SensorSpec> SensorFor(const ir::Task& task, const std::string& ope
 std::optional<TaskCommand> SensorCommand(const ir::Task& task, const SensorSpec& sensor,
                                          const TemplateEnvironment& env, std::string* why);
 
-enum class PokeResult { kMet, kNotYet, kFailed };
+/// kError: dagport cannot check it (a template it cannot render): not retried.
+enum class PokeResult { kMet, kNotYet, kFailed, kError };
 
 /// One poke of a sensor dagport checks itself, at `now`; `note` says what it saw.
 PokeResult PokeInProcess(const SensorSpec& sensor, StateStore& state,

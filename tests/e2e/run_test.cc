@@ -452,6 +452,8 @@ with DAG('down', start_date=datetime(2025, 1, 1), schedule='@daily') as dag:
                                      timeout=1, soft_fail=True)
     file_ok = FileSensor(task_id='file_ok', filepath='FILE_PRESENT', poke_interval=1, timeout=5)
     file_glob = FileSensor(task_id='file_glob', filepath='FILE_DIR/*.csv', poke_interval=1, timeout=5)
+    empty_dir = FileSensor(task_id='empty_dir', filepath='EMPTY_DIR', poke_interval=1, timeout=1,
+                           soft_fail=True)
     bash_ok = BashSensor(task_id='bash_ok', bash_command='test {{ ds }} = 2025-01-02', poke_interval=1)
     bash_never = BashSensor(task_id='bash_never', bash_command='exit 1', poke_interval=1, timeout=2,
                             retries=3)
@@ -461,12 +463,15 @@ with DAG('down', start_date=datetime(2025, 1, 1), schedule='@daily') as dag:
     later = TimeDeltaSensor(task_id='later', delta=timedelta(minutes=5), poke_interval=1)
     s3 = S3KeySensor(task_id='s3', bucket_key='s3://b/k')
     done = BashOperator(task_id='done', bash_command='echo all waited', trigger_rule='all_done')
-    [upstream, missing_dag, file_ok, file_glob, bash_ok, bash_never, py_ok, py_never, later, s3] >> done
+    [upstream, missing_dag, file_ok, file_glob, empty_dir, bash_ok, bash_never, py_ok, py_never,
+     later, s3] >> done
 )PY");
   // The file paths are known only now.
   std::string down = testing::ReadFile(dir.path() / "dags" / "down.py");
   down.replace(down.find("FILE_PRESENT"), 12, present.string());
   down.replace(down.find("FILE_DIR"), 8, present.parent_path().string());
+  fs::create_directories(dir.path() / "empty" / "sub");  // a folder without a file counts not
+  down.replace(down.find("EMPTY_DIR"), 9, (dir.path() / "empty").string());
   testing::WriteFile(dir.path() / "dags" / "down.py", down);
   const fs::path home = dir.path() / "home";
   const std::vector<std::string> common = {
@@ -496,6 +501,7 @@ with DAG('down', start_date=datetime(2025, 1, 1), schedule='@daily') as dag:
   EXPECT_EQ(state_of("wait_missing"), "skipped") << r.out;
   EXPECT_EQ(state_of("file_ok"), "success") << r.out;
   EXPECT_EQ(state_of("file_glob"), "success") << r.out;
+  EXPECT_EQ(state_of("empty_dir"), "skipped") << r.out;
   EXPECT_EQ(state_of("bash_ok"), "success") << r.out;
   EXPECT_EQ(state_of("bash_never"), "failed") << r.out;
   EXPECT_EQ(state_of("py_ok"), "success") << r.out;
@@ -504,9 +510,31 @@ with DAG('down', start_date=datetime(2025, 1, 1), schedule='@daily') as dag:
   EXPECT_EQ(state_of("s3"), "failed") << r.out;
   EXPECT_EQ(state_of("done"), "success") << r.out;
   EXPECT_NE(r.out.find("sensor timed out after"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("run it first"), std::string::npos) << r.out;  // nope: not waited for
   EXPECT_NE(r.out.find("S3KeySensor is not run by the local runtime"), std::string::npos) << r.out;
   // A sensor timeout is not retried (retries=3 on bash_never): about 3 s, not 4 x 3 s.
   EXPECT_LT(seconds, 15.0);
+}
+
+TEST(RunCli, AnXcomThatIsNotUtf8DoesNotStopTheRun) {
+  TempDir dir;
+  dir.Write("dags/u.py", R"PY(
+from datetime import datetime
+from airflow import DAG
+from airflow.operators.bash import BashOperator
+from airflow.operators.python import PythonOperator
+
+def show(ti, **_):
+    print('pulled', repr(ti.xcom_pull(task_ids='latin1')))
+
+with DAG('u', start_date=datetime(2025, 1, 1), schedule=None) as dag:
+    BashOperator(task_id='latin1', bash_command="printf 'caf\\xe9\\n'") >> PythonOperator(task_id='show', python_callable=show)
+)PY");
+  const fs::path home = dir.path() / "home";
+  auto r = RunDagport({"run", (dir.path() / "dags").string(), "--date", "2025-01-02", "--home",
+                       home.string(), "--state", (home / "s.sqlite").string()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(Log(home, "show", 1).find("pulled 'caf"), std::string::npos) << Log(home, "show", 1);
 }
 
 TEST(RunCli, UnsupportedOperatorsFailClearlyOrAreSimulated) {

@@ -89,11 +89,41 @@ TEST(JinjaTemplate, ExpressionsAndFilters) {
   EXPECT_EQ(Render("{{ 'full' if params.limit > 5 else 'sample' }}"), "full");
   EXPECT_EQ(Render("{{ 'eu' in params.regions }} {{ not params.regions }}"), "True False");
   EXPECT_EQ(Render("{{ params | tojson }}"),
-            R"({"limit":10,"regions":["eu","us"],"table":"orders"})");
+            R"({"limit": 10, "regions": ["eu", "us"], "table": "orders"})");
+  EXPECT_EQ(Render("{{ \"it's <b>\" | tojson }}"), R"("it\u0027s \u003cb\u003e")");
   EXPECT_EQ(Render("{{ ds | replace('-', '') | int }}"), "20250102");
   EXPECT_EQ(Render("{{ 1.0 }} {{ None }} {{ True }} {{ [1, 'a'] }}"), "1.0 None True [1, 'a']");
   // The branch not taken is not evaluated.
   EXPECT_EQ(Render("{{ 'ok' if True else var.value.missing }}"), "ok");
+}
+
+TEST(JinjaTemplate, OnlyTheBranchesTakenAreEvaluated) {
+  EXPECT_EQ(
+      Render("{{ macros.ds_add(dag_run.conf.get('d'), 1) if dag_run.conf.get('d') else ds }}"),
+      "2025-01-02");
+  EXPECT_EQ(Render("{{ params.table or var.value.missing }}"), "orders");
+  EXPECT_EQ(Render("{{ False and var.value.missing }}"), "False");
+  EXPECT_EQ(Render("{{ 1 / 0 if False else 'ok' }}"), "ok");
+  EXPECT_NE(Error("{{ 1 / 0 if True else 'ok' }}").find("division by zero"), std::string::npos);
+}
+
+TEST(JinjaTemplate, AsJinjaDoesNumbersPrecedenceAndFilters) {
+  EXPECT_EQ(Render("{{ 'a' ~ 'b' * 2 }}"), "abb");
+  EXPECT_EQ(Render("{{ -7 // 2 }} {{ -7 % 3 }} {{ 7 % -3 }}"), "-4 2 -2");
+  EXPECT_EQ(Render("{{ '' | default('y', boolean=True) }}|{{ '' | default('y') }}"), "y|");
+  EXPECT_EQ(Render("{{ [1, 2, 3] | join(d='-') }}"), "1-2-3");
+  EXPECT_EQ(Render("{{ '12abc' | int }} {{ '0x1A' | int }} {{ True | int }} {{ ' 7 ' | int }}"),
+            "0 0 1 7");
+  EXPECT_NE(Error("{{ 9223372036854775807 + 1 }}").find("overflows"), std::string::npos);
+  EXPECT_NE(Error("{{ " + std::string(3000, '(') + "1" + std::string(3000, ')') + " }}")
+                .find("nested too deeply"),
+            std::string::npos);
+  EXPECT_NE(Error("{{ 1" + std::string(400, '0') + ".0 + 'a' }}").find("cannot"),
+            std::string::npos);
+  EXPECT_EQ(Render("{{ (-9223372036854775807 - 1) % -1 }}"), "0");
+  // StrictUndefined, as Airflow renders: testing or using an undefined value is an error.
+  EXPECT_NE(Error("{{ not params.missing }}").find("has no key 'missing'"), std::string::npos);
+  EXPECT_NE(Error("{{ var.value.get('missing') }}").find("AIRFLOW_VAR_MISSING"), std::string::npos);
 }
 
 TEST(JinjaTemplate, WhitespaceControlCommentsAndText) {
