@@ -873,9 +873,9 @@ class Evaluator {
     if (name == "int" || name == "float") {
       // Jinja: the whole text must be a number, else the default (0).
       const Json j = Plain(v);
-      const Val fallback = !args.empty() && !args[0].data.is_null()
-                               ? args[0]
-                               : (name == "int" ? Val::Data(0) : Val::Data(0.0));
+      Val fallback = !args.empty() && !args[0].data.is_null()
+                         ? args[0]
+                         : (name == "int" ? Val::Data(0) : Val::Data(0.0));
       double x = 0;
       if (j.is_boolean()) {
         x = j.get<bool>() ? 1 : 0;

@@ -54,7 +54,7 @@ std::string FindOnPath(const std::string& program) {
     const size_t colon = dirs.find(':', at);
     const std::string dir =
         dirs.substr(at, colon == std::string::npos ? std::string::npos : colon - at);
-    const std::string candidate = dir + "/" + program;
+    std::string candidate = dir + "/" + program;
     if (!dir.empty() && access(candidate.c_str(), X_OK) == 0) return candidate;
     if (colon == std::string::npos) break;
     at = colon + 1;

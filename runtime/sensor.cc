@@ -195,7 +195,7 @@ PokeResult PokeInProcess(const SensorSpec& sensor, StateStore& state,
       int hours = 0, minutes = 0;
       if (at + 6 <= text->size() && ((*text)[at] == '+' || (*text)[at] == '-') &&
           std::sscanf(text->c_str() + at + 1, "%2d:%2d", &hours, &minutes) == 2) {
-        const Millis offset = (hours * 60 + minutes) * 60 * sched::kSecond;
+        const Millis offset = (Millis{hours} * 60 + minutes) * 60 * sched::kSecond;
         target += (*text)[at] == '+' ? -offset : offset;
       }
     }
