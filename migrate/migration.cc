@@ -16,6 +16,7 @@
 #include "migrate/readiness.h"
 #include "migrate/scenarios.h"
 #include "parser/project_analyzer.h"
+#include "sched/clock.h"
 
 namespace dagport::migrate {
 
@@ -123,10 +124,9 @@ ir::Project Analyze(const std::string& path, int airflow_major, const std::strin
 
 /// Today in UTC, YYYY-MM-DD.
 std::string Today() {
-  const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
-  const std::chrono::year_month_day ymd{now};
-  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return sched::FormatDs(std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count());
 }
 
 /// The output folder must be new, empty, or an earlier `dagport migrate` output (its

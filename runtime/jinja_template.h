@@ -22,6 +22,7 @@
 #include <string>
 #include <string_view>
 
+#include "ir/graph.h"
 #include "ir/value.h"
 #include "sched/template_context.h"
 
@@ -38,6 +39,16 @@ struct TemplateEnvironment {
   std::function<std::optional<std::string>(const std::string& task_id, const std::string& key)>
       xcom;
 };
+
+/// The params templates see: the DAG's, then the task's own (which win), as Airflow merges
+/// them. False with `why` when one is not known statically.
+bool MergedParams(const ir::Dag& dag, const ir::Task& task, nlohmann::ordered_json* out,
+                  std::string* why);
+
+/// The environment variable Airflow reads a Variable from: AIRFLOW_VAR_<NAME>.
+std::string VariableEnvName(const std::string& name);
+/// The Variable `name` from this process's environment; nullopt when it is not set.
+std::optional<std::string> VariableFromEnvironment(const std::string& name);
 
 /// The rendered text, or nullopt with `why` saying which expression could not be rendered.
 std::optional<std::string> RenderTemplate(std::string_view text, const TemplateEnvironment& env,

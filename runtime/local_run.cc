@@ -2,7 +2,6 @@
 
 #include <poll.h>
 #include <signal.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -135,7 +134,7 @@ class LocalHost : public sched::SchedulerHost {
   void WaitForAnExit(Millis wait) {
     std::vector<pollfd> fds;
     for (const Running& r : running_)
-      if (r.exited.fd() >= 0) fds.push_back({r.exited.fd(), POLLIN, 0});
+      if (r.process.exited.fd() >= 0) fds.push_back({r.process.exited.fd(), POLLIN, 0});
     if (!fds.empty() && fds.size() == running_.size()) {
       ::poll(fds.data(), fds.size(), static_cast<int>(wait));
       return;
@@ -148,51 +147,12 @@ class LocalHost : public sched::SchedulerHost {
   const std::string& log_dir() const { return log_dir_; }
 
  private:
-  /// The params templates see: the DAG's, then the task's own (which win), as Airflow merges
-  /// them. False with `why` when one is not known statically.
-  bool Params(const ir::Task& task, nlohmann::ordered_json* out, std::string* why) const {
-    *out = nlohmann::ordered_json::object();
-    for (const ir::Value* v : {ir::FindArgument(dag_.arguments, "params"),
-                               ir::FindArgument(task.effective_arguments, "params")}) {
-      if (v == nullptr || v->is_none()) continue;
-      nlohmann::ordered_json j;
-      std::string reason;
-      if (!ValueToJson(*v, nullptr, &j, &reason) || !j.is_object()) {
-        *why = "params: " + (reason.empty() ? std::string("not a dict") : reason);
-        return false;
-      }
-      for (auto it = j.begin(); it != j.end(); ++it) (*out)[it.key()] = it.value();
-    }
-    return true;
-  }
-
   struct Wakeup {
     Millis t;
     uint64_t seq;
     sched::SchedulerEvent event;
     bool operator>(const Wakeup& o) const { return t != o.t ? t > o.t : seq > o.seq; }
   };
-  /// A pidfd (Linux 5.3+): readable when the process exits, so that the loop wakes at once
-  /// instead of polling. -1 when the kernel has none (the loop then sleeps in short steps).
-  class PidFd {
-   public:
-    explicit PidFd(pid_t pid) : fd_(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0))) {}
-    PidFd(PidFd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-    PidFd& operator=(PidFd&& o) noexcept {
-      std::swap(fd_, o.fd_);
-      return *this;
-    }
-    PidFd(const PidFd&) = delete;
-    PidFd& operator=(const PidFd&) = delete;
-    ~PidFd() {
-      if (fd_ >= 0) ::close(fd_);
-    }
-    int fd() const { return fd_; }
-
-   private:
-    int fd_;
-  };
-
   /// A sensor's poke did not see its condition: poke again after poke_interval, or end it
   /// when its timeout has passed since the first poke (skipped with soft_fail).
   void PokeAgain(uint32_t ti, const std::string& seen) {
@@ -235,7 +195,6 @@ class LocalHost : public sched::SchedulerHost {
   struct Running {
     uint32_t ti;
     Sandboxed process;
-    PidFd exited;
     Millis started;
     Millis deadline;  ///< 0: none
     std::string log;
@@ -324,17 +283,11 @@ class LocalHost : public sched::SchedulerHost {
     env.context = {plan_.dag_id,          task.task_id, options_.logical_date,
                    options_.logical_date, try_number,   run_id_};
     std::string why;
-    if (!Params(*task.source, &env.params, &why)) {
+    if (!MergedParams(dag_, *task.source, &env.params, &why)) {
       Finish(ti, TiState::kFailed, why, nullptr, false, /*retryable=*/false);
       return;
     }
-    env.variable = [](const std::string& name) -> std::optional<std::string> {
-      std::string variable = "AIRFLOW_VAR_";
-      for (char c : name)
-        variable += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      const char* value = std::getenv(variable.c_str());
-      return value ? std::optional<std::string>(value) : std::nullopt;
-    };
+    env.variable = VariableFromEnvironment;
     env.xcom = [this](const std::string& task_id, const std::string& key) {
       return state_.Xcom(key_, task_id, key);
     };
@@ -445,7 +398,6 @@ class LocalHost : public sched::SchedulerHost {
     const std::string start = sched::FormatIso(WallNow());
     Running r{ti,
               {},
-              PidFd(-1),
               WallNow(),
               0,
               log.string(),
@@ -456,7 +408,6 @@ class LocalHost : public sched::SchedulerHost {
               call ? xcom_file : ""};
     try {
       r.process = Start(spec, options_.isolation);
-      r.exited = PidFd(r.process.pid);
     } catch (const std::exception& e) {
       Finish(ti, TiState::kFailed, e.what(), nullptr, false, /*retryable=*/false);
       return;

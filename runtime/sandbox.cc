@@ -164,7 +164,13 @@ Sandboxed Start(const SandboxSpec& spec, Isolation isolation) {
   }
   setpgid(pid, pid);
   ::close(log);
-  return {pid};
+  return {pid, ExitFd(pid)};
+}
+
+ExitFd::ExitFd(pid_t pid) : fd_(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0))) {}
+
+ExitFd::~ExitFd() {
+  if (fd_ >= 0) ::close(fd_);
 }
 
 void KillTree(const Sandboxed& s) {

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace dagport::runtime {
@@ -31,9 +32,30 @@ struct SandboxSpec {
   size_t memory_limit_mb = 0;  ///< address-space limit of the command (RLIMIT_AS); 0 none
 };
 
+/// A pidfd (Linux 5.3+): readable once the process exits, so that a caller can wait for any of
+/// several processes with poll(). -1 when the kernel has none. Move-only; closed with it.
+class ExitFd {
+ public:
+  ExitFd() = default;
+  explicit ExitFd(pid_t pid);
+  ExitFd(ExitFd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  ExitFd& operator=(ExitFd&& o) noexcept {
+    std::swap(fd_, o.fd_);
+    return *this;
+  }
+  ExitFd(const ExitFd&) = delete;
+  ExitFd& operator=(const ExitFd&) = delete;
+  ~ExitFd();
+  int fd() const { return fd_; }
+
+ private:
+  int fd_ = -1;
+};
+
 /// A started command.
 struct Sandboxed {
   pid_t pid = -1;  ///< leader of its own process group
+  ExitFd exited;   ///< readable once it has exited
 };
 
 /// Starts the command; throws std::runtime_error when it cannot be started.
