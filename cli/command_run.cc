@@ -35,6 +35,10 @@ void AddRunOptions(po::options_description& options) {
       "send StatsD metrics (Airflow's names, prefix airflow.) to HOST:PORT over UDP")(
       "metrics-file", po::value<std::string>(), "keep Prometheus text-format metrics in FILE")(
       "events-file", po::value<std::string>(), "append one JSON line per event to FILE")(
+      "env-cache", po::value<std::string>(),
+      "where container tasks' Python environments are built once and kept (default: "
+      "HOME/envs)")("allow-network", po::bool_switch(),
+                    "let tasks reach the network (bwrap and unshare cut it by default)")(
       "simulate-unsupported", po::bool_switch(),
       "mark tasks of operators the runtime cannot run as success (and say so)")(
       "plugins", po::value<std::vector<std::string>>()->composing(),
@@ -128,6 +132,9 @@ int RunRun(const po::variables_map& vm) {
   run.home = vm["home"].as<std::string>();
   run.simulate_unsupported = vm["simulate-unsupported"].as<bool>();
   run.memory_limit_mb = vm["memory-limit"].as<size_t>();
+  run.allow_network = vm["allow-network"].as<bool>();
+  run.env_cache = vm.count("env-cache") ? vm["env-cache"].as<std::string>()
+                                        : (fs::path(run.home) / "envs").string();
   // Callables import from the DAG's folder and the plugins folders, as Airflow's sys.path has.
   run.python_path.push_back(fs::absolute(file).parent_path().string());
   for (const std::string& p : paths) {

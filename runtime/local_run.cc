@@ -19,6 +19,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "runtime/container_task.h"
+#include "runtime/environment_cache.h"
 #include "runtime/python_task.h"
 #include "runtime/secret_mask.h"
 #include "runtime/sensor.h"
@@ -74,6 +76,43 @@ class LocalHost : public sched::SchedulerHost {
   }
 
   void Attach(sched::Scheduler* scheduler) { scheduler_ = scheduler; }
+
+  /// Builds (or finds in the cache) the environment of every container task still to run,
+  /// before the run starts: a try then only mounts it.
+  void PrepareEnvironments() {
+    layout_ = FindContainerLayout(plan_.file);
+    EnvironmentCache cache(options_.env_cache.empty() ? (fs::path(options_.home) / "envs").string()
+                                                      : options_.env_cache);
+    std::map<std::pair<std::string, std::vector<std::string>>, BuiltEnvironment> by_content;
+    for (const sched::TaskPlan& task : plan_.tasks) {
+      if (done_before_.count(task.task_id) || !IsContainerTask(*task.source, layout_)) continue;
+      std::string why;
+      auto environment = ContainerEnvironmentOf(*task.source, layout_, &why);
+      if (!environment) continue;  // the try fails with `why`
+      auto key = std::make_pair(environment->python_version, environment->requirements);
+      std::sort(key.second.begin(), key.second.end());
+      auto found = by_content.find(key);
+      if (found == by_content.end()) {
+        if (options_.progress != nullptr) {
+          *options_.progress << fmt::format(
+              "dagport run: environment for {} (Python {}, {} requirement{})...\n", task.task_id,
+              environment->python_version, environment->requirements.size(),
+              environment->requirements.size() == 1 ? "" : "s");
+        }
+        BuiltEnvironment built = cache.Ensure(*environment);
+        if (options_.progress != nullptr) {
+          *options_.progress << fmt::format(
+              "dagport run: {}: {}{}\n", built.id.empty() ? "environment" : built.id,
+              !built.error.empty() ? "failed: " + built.error
+              : built.built_now    ? fmt::format("built in {:.1f} s, {}", built.seconds, built.path)
+                                   : "in the cache, " + built.path,
+              built.note.empty() ? "" : " (" + built.note + ")");
+        }
+        found = by_content.emplace(key, std::move(built)).first;
+      }
+      environments_[task.task_id] = found->second;
+    }
+  }
   void SetPythonRunner(std::string runner) { runner_ = std::move(runner); }
 
   // sched::SchedulerHost
@@ -297,6 +336,8 @@ class LocalHost : public sched::SchedulerHost {
     std::optional<TaskCommand> command;
     std::optional<PythonCall> call;
     std::optional<SensorSpec> sensor;
+    std::optional<ContainerCommand> container;
+    const BuiltEnvironment* environment = nullptr;
     if (task.kind == sched::TaskKind::kSensor) {
       sensor = SensorFor(*task.source, task.operator_name, &why);
       if (sensor) {
@@ -335,6 +376,27 @@ class LocalHost : public sched::SchedulerHost {
                            xcom_file, &why);
       if (call) {
         command = TaskCommand{call->argv, call->env, false, {99}};  // AirflowSkipException
+      }
+    } else if (IsContainerTask(*task.source, layout_)) {
+      container = ContainerCommandFor(*task.source, layout_, env, &why);
+      const auto built = environments_.find(task.task_id);
+      if (container && built == environments_.end()) {
+        why = "its environment was not prepared";
+        container.reset();
+      } else if (container && !built->second.error.empty()) {
+        why = fmt::format("environment {}: {}", built->second.id, built->second.error);
+        container.reset();
+      }
+      if (container) {
+        environment = &built->second;
+        command = TaskCommand{EntrypointArgv(container->style, container->command),
+                              container->env,
+                              container->push_xcom,
+                              {}};
+      } else {
+        // A container task the runtime cannot run is a failure, not "unsupported".
+        Finish(ti, TiState::kFailed, why, nullptr, false, /*retryable=*/false);
+        return;
       }
     } else if (task.kind != sched::TaskKind::kSensor) {
       command = CommandFor(*task.source, env, &why);
@@ -377,7 +439,24 @@ class LocalHost : public sched::SchedulerHost {
       spec.read_only_binds.push_back(fs::path(runner_).parent_path().string());
       spec.read_only_binds.push_back(fs::absolute(plan_.file).parent_path().string());
     }
-    spec.env = {"PATH=/usr/local/bin:/usr/bin:/bin",
+    spec.allow_network = options_.allow_network;
+    std::string path = "PATH=/usr/local/bin:/usr/bin:/bin";
+    if (container) {
+      // The stand-in for the container: the environment's Python first on PATH, the DAG
+      // folder where the image has it (bwrap) or where it is (otherwise), all read-only.
+      path = "PATH=" + environment->path + "/bin:/usr/local/bin:/usr/bin:/bin";
+      const bool mapped = options_.isolation == Isolation::kBwrap;
+      if (mapped) spec.airflow_dags = layout_.dag_folder;
+      spec.read_only_binds = {environment->path, layout_.dag_folder};
+      if (!layout_.callables.empty()) spec.read_only_binds.push_back(layout_.callables);
+      command->env.insert(
+          command->env.begin(),
+          {"VIRTUAL_ENV=" + environment->path,
+           "DAGPORT_DAG_FOLDER=" + (mapped ? "/usr/local/airflow/dags" : layout_.dag_folder),
+           "DAGPORT_CALLABLES=" + layout_.callables, "PYTHONDONTWRITEBYTECODE=1",
+           "PYTHONUNBUFFERED=1"});
+    }
+    spec.env = {path,
                 "HOME=" + spec.workspace,
                 "LANG=C.UTF-8",
                 "AIRFLOW_CTX_DAG_ID=" + plan_.dag_id,
@@ -417,7 +496,9 @@ class LocalHost : public sched::SchedulerHost {
     state_.RecordTry(key_, task.task_id, try_number, "running", start, "", -1, log.string());
     state_.Event(start, "task_start", key_, task.task_id,
                  fmt::format("try {} in {}", try_number, IsolationName(options_.isolation)));
-    Note(ti, "running", fmt::format("try {}, log {}", try_number, log.string()));
+    Note(ti, "running",
+         fmt::format("try {}{}, log {}", try_number,
+                     environment != nullptr ? " in " + environment->id : "", log.string()));
     for (RunObserver* o : options_.observers)
       o->TaskStarted(plan_.dag_id, task.task_id, try_number);
     running_.push_back(std::move(r));
@@ -545,6 +626,8 @@ class LocalHost : public sched::SchedulerHost {
   std::string log_dir_;
   sched::Scheduler* scheduler_ = nullptr;
   std::string runner_;
+  ContainerLayout layout_;
+  std::map<std::string, BuiltEnvironment> environments_;  ///< of container tasks, by task id
   std::priority_queue<Wakeup, std::vector<Wakeup>, std::greater<>> wakes_;
   uint64_t seq_ = 0;
   std::map<uint32_t, int> tries_;
@@ -580,6 +663,7 @@ LocalRunResult RunLocally(const ir::Dag& dag, const std::string& file, StateStor
 
   LocalHost host(*plan, dag, state, options, result.run_id);
   host.SetPythonRunner(InstallPythonSupport((fs::path(options.home) / "support").string()));
+  host.PrepareEnvironments();
   sched::SchedulerConfig config;
   config.dags = {&*plan};
   std::vector<sched::TaskKeys>& keys = config.keys.emplace_back();

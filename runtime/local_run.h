@@ -21,7 +21,10 @@ struct LocalRunOptions {
   Isolation isolation = Isolation::kProcess;
   std::string home;  ///< logs/ and work/ go below it
   bool simulate_unsupported = false;
-  size_t memory_limit_mb = 0;           ///< per try (RLIMIT_AS); 0 none
+  size_t memory_limit_mb = 0;  ///< per try (RLIMIT_AS); 0 none
+  bool allow_network = false;  ///< tasks may reach the network
+  /// Where container tasks' environments are built and kept; "" is <home>/envs.
+  std::string env_cache;
   std::ostream* progress = nullptr;     ///< one line per event; nullptr: quiet
   bool live_status = false;             ///< one status line rewritten in place instead (a terminal)
   std::vector<RunObserver*> observers;  ///< metrics and event files

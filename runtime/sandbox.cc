@@ -11,9 +11,12 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <stdexcept>
 
 namespace dagport::runtime {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -42,6 +45,29 @@ bool UnshareWorks() {
     return std::system("unshare --pid --fork --kill-child true >/dev/null 2>&1") == 0;
   }();
   return works;
+}
+
+/// Shows `folder` at /usr/local/airflow/dags. The root is read-only, so when the host has no
+/// /usr/local/airflow the sandbox gets a /usr/local of its own: a tmpfs holding the host's
+/// entries (read-only) and the DAG folder, made read-only in turn.
+void AddAirflowDags(const std::string& folder, std::vector<std::string>* argv) {
+  constexpr const char* kTarget = "/usr/local/airflow/dags";
+  std::error_code ec;
+  if (fs::is_directory(kTarget, ec)) {
+    argv->insert(argv->end(), {"--ro-bind", folder, kTarget});
+    return;
+  }
+  argv->insert(argv->end(), {"--tmpfs", "/usr/local"});
+  for (const fs::directory_entry& entry : fs::directory_iterator("/usr/local", ec)) {
+    const std::string path = entry.path().string();
+    if (entry.path().filename() == "airflow") continue;
+    if (entry.is_symlink(ec)) {
+      argv->insert(argv->end(), {"--symlink", fs::read_symlink(entry.path(), ec).string(), path});
+    } else {
+      argv->insert(argv->end(), {"--ro-bind", path, path});
+    }
+  }
+  argv->insert(argv->end(), {"--ro-bind", folder, kTarget, "--remount-ro", "/usr/local"});
 }
 
 }  // namespace
@@ -105,6 +131,7 @@ std::vector<std::string> WrappedArgv(const SandboxSpec& spec, Isolation isolatio
                                "--unshare-uts", "--die-with-parent", "--new-session"});
       if (!spec.allow_network) argv.push_back("--unshare-net");
       // Read-only folders first: the writable workspace may lie below one of them.
+      if (!spec.airflow_dags.empty()) AddAirflowDags(spec.airflow_dags, &argv);
       for (const std::string& dir : spec.read_only_binds)
         argv.insert(argv.end(), {"--ro-bind", dir, dir});
       argv.insert(argv.end(),

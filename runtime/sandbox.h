@@ -29,6 +29,9 @@ struct SandboxSpec {
   std::string log_path;          ///< stdout and stderr go here
   bool allow_network = false;
   std::vector<std::string> read_only_binds;  ///< extra folders visible read-only (a venv)
+  /// bwrap only: a folder shown read-only at /usr/local/airflow/dags, where the images of
+  /// container tasks (and MWAA's workers) have the DAG folder; empty: none.
+  std::string airflow_dags;
   size_t memory_limit_mb = 0;  ///< address-space limit of the command (RLIMIT_AS); 0 none
 };
 

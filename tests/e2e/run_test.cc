@@ -6,6 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -113,6 +116,37 @@ with DAG('cage', start_date=datetime(2025, 1, 1), schedule=None) as dag:
   EXPECT_FALSE(fs::exists("/tmp/dagport_private"));  // its /tmp was its own
   // Nothing the task started outlives it (its own PID namespace).
   EXPECT_NE(std::system("pgrep -f '[s]leep 61' >/dev/null"), 0);
+}
+
+TEST(RunCli, AllowNetworkGivesTasksTheHostsNetwork) {
+  if (std::system("bwrap --ro-bind / / --dev /dev --unshare-pid true >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "bubblewrap cannot create namespaces here";
+  // The interfaces a task sees: only the loopback of its own namespace, or the host's.
+  TempDir dir;
+  dir.Write("dags/net.py", R"PY(
+from datetime import datetime
+from airflow import DAG
+from airflow.operators.bash import BashOperator
+with DAG('net', start_date=datetime(2025, 1, 1), schedule=None) as dag:
+    BashOperator(task_id='count', bash_command='echo interfaces $(tail -n +3 /proc/net/dev | wc -l)')
+)PY");
+  const std::string host = testing::ReadFile("/proc/net/dev");
+  const long host_interfaces = std::count(host.begin(), host.end(), '\n') - 2;
+  if (host_interfaces < 2) GTEST_SKIP() << "this machine has no interface but the loopback";
+  for (const bool allow : {false, true}) {
+    const fs::path home = dir.path() / (allow ? "allowed" : "cut");
+    std::vector<std::string> args = {"run",         (dir.path() / "dags").string(),
+                                     "--date",      "2025-01-02",
+                                     "--isolation", "bwrap",
+                                     "--home",      home.string(),
+                                     "--state",     (home / "s.sqlite").string()};
+    if (allow) args.push_back("--allow-network");
+    auto r = RunDagport(args);
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(Log(home, "count", 1).find(fmt::format("interfaces {}", allow ? host_interfaces : 1)),
+              std::string::npos)
+        << Log(home, "count", 1);
+  }
 }
 
 TEST(RunCli, KillNineThenRunAgainFinishesWithoutRerunningSuccesses) {
