@@ -9,6 +9,7 @@
 
 #include "cli/command.h"
 #include "cli/common_options.h"
+#include "ir/diagnostic_render.h"
 #include "ir/ir_json.h"
 #include "parser/project_analyzer.h"
 #include "runtime/local_run.h"
@@ -102,6 +103,17 @@ int RunRun(const po::variables_map& vm) {
         file = f.path;
       }
     }
+  }
+  if (dag == nullptr) {
+    // Say why the files gave no DAG (a DAG id Airflow refuses, an import that raises, ...).
+    std::vector<ir::Diagnostic> errors;
+    for (const ir::DagFile& f : project.files) {
+      for (const ir::Diagnostic& d : f.diagnostics)
+        if (d.severity == ir::Severity::kError) errors.push_back(d);
+    }
+    ir::SourceLineCache lines;
+    std::cerr << ir::RenderText(errors, lines.AsLookup(),
+                                {.color = ColorOption(vm, STDERR_FILENO)});
   }
   if (!wanted.empty() && dag == nullptr) {
     throw UsageError(fmt::format("no DAG '{}' in {} (found: {})", wanted, fmt::join(paths, " "),

@@ -45,6 +45,17 @@ Millis WallNow() {
       .count();
 }
 
+constexpr const char* kSafeIdRule =
+    "cannot name a folder: ids are letters, digits, '_', '.' and '-', and not '.' or '..'";
+
+bool IsSafeId(const std::string& id) {
+  if (id.empty() || id == "." || id == ".." || id.size() > 250) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '-' || static_cast<unsigned char>(c) >= 0x80;
+  });
+}
+
 std::string LastLine(const std::string& path) {
   std::ifstream in(path);
   std::string line, last;
@@ -53,6 +64,31 @@ std::string LastLine(const std::string& path) {
   }
   return last;
 }
+
+/// The state changes of one turn of the loop in one transaction, committed by Commit() or
+/// when it goes (an exception included: what happened is kept).
+class Batch {
+ public:
+  explicit Batch(StateStore& state) : state_(state) { state_.Begin(); }
+  ~Batch() {
+    try {
+      Commit();
+    } catch (const std::exception&) {  // already failing: the exception in flight says why
+    }
+  }
+  Batch(const Batch&) = delete;
+  Batch& operator=(const Batch&) = delete;
+  void Commit() {
+    if (open_) {
+      open_ = false;
+      state_.Commit();
+    }
+  }
+
+ private:
+  StateStore& state_;
+  bool open_ = true;
+};
 
 /// The scheduler's host on the real clock: wake-ups in a heap, tries as sandboxed processes.
 class LocalHost : public sched::SchedulerHost {
@@ -73,6 +109,7 @@ class LocalHost : public sched::SchedulerHost {
     log_dir_ =
         (fs::path(options_.home) / "logs" / ("dag_id=" + plan_.dag_id) / ("run_id=" + run_id_))
             .string();
+    work_dir_ = fs::absolute(fs::path(options_.home) / "work" / plan_.dag_id / run_id_);
   }
 
   void Attach(sched::Scheduler* scheduler) { scheduler_ = scheduler; }
@@ -137,6 +174,9 @@ class LocalHost : public sched::SchedulerHost {
   /// Runs until the run finishes.
   void Loop() {
     while (scheduler_->unfinished_runs() > 0) {
+      // One transaction per turn of the loop, committed before it waits: what a turn changed
+      // is on disk before any more time passes.
+      Batch batch(state_);
       const Millis now = WallNow();
       while (!wakes_.empty() && wakes_.top().t <= now) {
         const Wakeup w = wakes_.top();
@@ -165,6 +205,7 @@ class LocalHost : public sched::SchedulerHost {
       Millis wait = 50;
       if (!wakes_.empty()) wait = std::clamp<Millis>(wakes_.top().t - WallNow(), 0, 50);
       for (const auto& [at, _] : pokes_) wait = std::clamp<Millis>(at - WallNow(), 0, wait);
+      batch.Commit();
       WaitForAnExit(wait);
     }
   }
@@ -242,6 +283,7 @@ class LocalHost : public sched::SchedulerHost {
     bool timed_out = false;
     std::vector<std::string> secrets;  ///< masked in the log when the try ends
     std::string xcom_file;             ///< a Python callable's return value (JSON)
+    fs::path workspace;
   };
 
   void Note(uint32_t ti, const std::string& state, const std::string& note) {
@@ -330,9 +372,8 @@ class LocalHost : public sched::SchedulerHost {
     env.xcom = [this](const std::string& task_id, const std::string& key) {
       return state_.Xcom(key_, task_id, key);
     };
-    const fs::path workspace_dir = fs::path(options_.home) / "work" / plan_.dag_id / run_id_ /
-                                   task.task_id / fmt::format("try-{}", try_number);
-    const std::string xcom_file = fs::absolute(workspace_dir).string() + "/.dagport_xcom.json";
+    const fs::path workspace_dir = work_dir_ / fmt::format("{}.try-{}", task.task_id, try_number);
+    const std::string xcom_file = workspace_dir.string() + "/.dagport_xcom.json";
     std::optional<TaskCommand> command;
     std::optional<PythonCall> call;
     std::optional<SensorSpec> sensor;
@@ -415,8 +456,8 @@ class LocalHost : public sched::SchedulerHost {
     const fs::path log = fs::path(log_dir_) / ("task_id=" + task.task_id) /
                          fmt::format("attempt={}.log", try_number);
     std::error_code ec;
-    fs::remove_all(workspace, ec);
-    fs::create_directories(workspace, ec);
+    fs::remove_all(workspace, ec);  // of a try that dagport's crash interrupted
+    if (!TakeFreeWorkspace(workspace)) fs::create_directories(workspace, ec);
     fs::create_directories(log.parent_path(), ec);
     if (call) {
       std::ofstream out(call->call_file, std::ios::trunc);
@@ -429,7 +470,7 @@ class LocalHost : public sched::SchedulerHost {
     }
     SandboxSpec spec;
     spec.argv = command->argv;
-    spec.workspace = fs::absolute(workspace).string();
+    spec.workspace = workspace.string();
     spec.log_path = log.string();
     spec.memory_limit_mb = options_.memory_limit_mb;
     if (call) {
@@ -484,7 +525,8 @@ class LocalHost : public sched::SchedulerHost {
               command->skip_exit_codes,
               false,
               SecretValues(command->env),
-              call ? xcom_file : ""};
+              call ? xcom_file : "",
+              workspace};
     try {
       r.process = Start(spec, options_.isolation);
     } catch (const std::exception& e) {
@@ -601,12 +643,46 @@ class LocalHost : public sched::SchedulerHost {
             state_.SetXcom(key_, task.task_id, it.key(), it.value().dump());
         }
       }
+      if (outcome == TiState::kSuccess) GiveBackWorkspace(r.workspace);
       summaries[r.ti].seconds = static_cast<double>(WallNow() - r.started) / 1000.0;
       const bool branch = task.kind == sched::TaskKind::kBranch && outcome == TiState::kSuccess;
       Finish(r.ti, outcome, note, branch ? &follow : nullptr, skip_downstream);
     }
   }
 
+  /// Workspaces of successful tries that left nothing in them are used again (renamed) by
+  /// later tries: making a folder costs far more than renaming one on most file systems.
+  bool TakeFreeWorkspace(const fs::path& workspace) {
+    std::error_code ec;
+    while (!free_workspaces_.empty()) {
+      const fs::path free = std::move(free_workspaces_.back());
+      free_workspaces_.pop_back();
+      if (!work_dir_made_) work_dir_made_ = fs::create_directories(work_dir_, ec) || !ec;
+      fs::rename(free, workspace, ec);
+      if (!ec) return true;
+    }
+    return false;
+  }
+  void GiveBackWorkspace(const fs::path& workspace) {
+    std::error_code ec;
+    if (!fs::is_empty(workspace, ec) || ec) return;
+    const fs::path pool = fs::path(options_.home) / "work" / ".free";
+    if (free_workspaces_.empty()) fs::create_directories(pool, ec);
+    fs::path free = pool / std::to_string(free_serial_++);
+    fs::rename(workspace, free, ec);
+    if (!ec) free_workspaces_.push_back(std::move(free));
+  }
+
+ public:
+  /// Removes the unused workspaces (empty folders) when the run ends.
+  void RemoveFreeWorkspaces() {
+    std::error_code ec;
+    for (const fs::path& free : free_workspaces_) fs::remove(free, ec);
+    free_workspaces_.clear();
+    fs::remove(fs::path(options_.home) / "work" / ".free", ec);  // when empty
+  }
+
+ private:
   void Timeouts() {
     const Millis now = WallNow();
     for (Running& r : running_) {
@@ -628,6 +704,10 @@ class LocalHost : public sched::SchedulerHost {
   std::string runner_;
   ContainerLayout layout_;
   std::map<std::string, BuiltEnvironment> environments_;  ///< of container tasks, by task id
+  fs::path work_dir_;  ///< where this run's workspaces are (absolute)
+  bool work_dir_made_ = false;
+  std::vector<fs::path> free_workspaces_;
+  uint64_t free_serial_ = 0;
   std::priority_queue<Wakeup, std::vector<Wakeup>, std::greater<>> wakes_;
   uint64_t seq_ = 0;
   std::map<uint32_t, int> tries_;
@@ -645,6 +725,16 @@ LocalRunResult RunLocally(const ir::Dag& dag, const std::string& file, StateStor
   if (!plan) {
     throw std::runtime_error(diagnostics.empty() ? "the DAG cannot be run"
                                                  : diagnostics.back().message);
+  }
+  // Ids name folders (work/<dag_id>/..., logs/dag_id=...): refuse any that could leave them,
+  // before a path is built, whatever produced the DAG.
+  if (!IsSafeId(plan->dag_id))
+    throw std::runtime_error(fmt::format("the DAG id '{}' {}", plan->dag_id, kSafeIdRule));
+  for (const sched::TaskPlan& task : plan->tasks) {
+    if (!IsSafeId(task.task_id)) {
+      throw std::runtime_error(
+          fmt::format("the task id '{}' of {} {}", task.task_id, plan->dag_id, kSafeIdRule));
+    }
   }
   LocalRunResult result;
   result.run_id = "manual__" + sched::FormatIso(options.logical_date) + "+00:00";
@@ -682,6 +772,7 @@ LocalRunResult RunLocally(const ir::Dag& dag, const std::string& file, StateStor
   host.Attach(&scheduler);
   scheduler.AddRun(0, {options.logical_date, WallNow()}, true, sched::kNone32);
   host.Loop();
+  host.RemoveFreeWorkspaces();
   if (options.live_status && options.progress != nullptr) *options.progress << "\n";
 
   const sched::RunRecord& run = scheduler.runs().front();

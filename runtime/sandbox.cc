@@ -1,6 +1,7 @@
 #include "runtime/sandbox.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -151,6 +152,14 @@ std::vector<std::string> WrappedArgv(const SandboxSpec& spec, Isolation isolatio
 
 Sandboxed Start(const SandboxSpec& spec, Isolation isolation) {
   const std::vector<std::string> args = WrappedArgv(spec, isolation);
+  // Everything the child needs is prepared here: after vfork it may only make system calls.
+  std::string program = args.front();
+  if (program.find('/') == std::string::npos) {
+    program = FindOnPath(program);
+    if (program.empty()) {
+      throw std::runtime_error(fmt::format("cannot start {}: not found on PATH", args.front()));
+    }
+  }
   std::vector<char*> argv;
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -159,12 +168,16 @@ Sandboxed Start(const SandboxSpec& spec, Isolation isolation) {
   envp.push_back(nullptr);
   const int log = ::open(spec.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log < 0) throw std::runtime_error(fmt::format("cannot write the log {}", spec.log_path));
+  const int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  const rlim_t memory_bytes = static_cast<rlim_t>(spec.memory_limit_mb) * 1024 * 1024;
   const pid_t parent = getpid();
-  const pid_t pid = fork();
-  if (pid < 0) {
-    ::close(log);
-    throw std::runtime_error("cannot start a process (fork failed)");
-  }
+  // No signal handler may run in the child while it shares dagport's memory.
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  // vfork: the child borrows dagport's memory until it execs, so starting a try costs no copy
+  // of dagport's page tables (fork's cost grows with dagport's size).
+  const pid_t pid = vfork();
   if (pid == 0) {
     // Child: its own process group, dies with dagport, output to the log.
     setpgid(0, 0);
@@ -172,7 +185,6 @@ Sandboxed Start(const SandboxSpec& spec, Isolation isolation) {
     if (getppid() != parent) _exit(127);
     dup2(log, STDOUT_FILENO);
     dup2(log, STDERR_FILENO);
-    const int null = ::open("/dev/null", O_RDONLY);
     if (null >= 0) dup2(null, STDIN_FILENO);
     // Nothing of dagport's (the state file, an events file) reaches the task.
     if (::syscall(SYS_close_range, 3U, ~0U, 0U) != 0) {  // Linux < 5.9: one by one
@@ -181,16 +193,19 @@ Sandboxed Start(const SandboxSpec& spec, Isolation isolation) {
     if (chdir(spec.workspace.c_str()) != 0) _exit(126);
     rlimit core{0, 0};
     setrlimit(RLIMIT_CORE, &core);
-    if (spec.memory_limit_mb > 0) {
-      const rlim_t bytes = static_cast<rlim_t>(spec.memory_limit_mb) * 1024 * 1024;
-      rlimit memory{bytes, bytes};
+    if (memory_bytes > 0) {
+      rlimit memory{memory_bytes, memory_bytes};
       setrlimit(RLIMIT_AS, &memory);
     }
-    execvpe(argv[0], argv.data(), envp.data());
+    sigprocmask(SIG_SETMASK, &old, nullptr);
+    execve(program.c_str(), argv.data(), envp.data());
     _exit(127);
   }
-  setpgid(pid, pid);
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
   ::close(log);
+  if (null >= 0) ::close(null);
+  if (pid < 0) throw std::runtime_error("cannot start a process (vfork failed)");
+  setpgid(pid, pid);
   return {pid, ExitFd(pid)};
 }
 

@@ -124,6 +124,14 @@ StateStore::~StateStore() {
   if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
+void StateStore::Begin() {
+  Exec("BEGIN");
+}
+
+void StateStore::Commit() {
+  Exec("COMMIT");
+}
+
 void StateStore::Exec(const std::string& sql) {
   char* error = nullptr;
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {

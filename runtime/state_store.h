@@ -82,6 +82,11 @@ class StateStore {
              const std::string& task_id, const std::string& detail);
   size_t EventCount();
 
+  /// Groups the changes until Commit() into one transaction (one write of the WAL instead of
+  /// one per change). Nested calls are not allowed; a crash loses only the uncommitted group.
+  void Begin();
+  void Commit();
+
  private:
   void Exec(const std::string& sql);
   sqlite3* db_ = nullptr;

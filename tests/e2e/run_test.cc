@@ -149,6 +149,43 @@ with DAG('net', start_date=datetime(2025, 1, 1), schedule=None) as dag:
   }
 }
 
+TEST(RunCli, IdsThatWouldLeaveTheirFoldersAreRefusedBeforeAnyPathIsBuilt) {
+  // Airflow accepts '..' as an id ([\w.-]+); as a folder name it would leave work/ or logs/.
+  for (const auto& [dag_id, task_id] :
+       std::vector<std::pair<std::string, std::string>>{{"..", "t"}, {"ok", ".."}, {"ok", "."}}) {
+    TempDir dir;
+    dir.Write("dags/d.py",
+              "from datetime import datetime\nfrom airflow import DAG\n"
+              "from airflow.operators.bash import BashOperator\n"
+              "with DAG('" +
+                  dag_id +
+                  "', start_date=datetime(2025, 1, 1)) as dag:\n"
+                  "    BashOperator(task_id='" +
+                  task_id + "', bash_command='echo x')\n");
+    const fs::path home = dir.path() / "home";
+    auto r = RunDagport({"run", (dir.path() / "dags").string(), "--date", "2025-01-02", "--home",
+                         home.string(), "--state", (home / "s.sqlite").string(), "--isolation",
+                         "process"});
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    EXPECT_NE(r.err.find("cannot name a folder"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(home / "work")) << dag_id << " " << task_id;
+    EXPECT_FALSE(fs::exists(home / "logs")) << dag_id << " " << task_id;
+  }
+}
+
+TEST(RunCli, ADagTheFilesCannotGiveIsExplainedWithTheirErrors) {
+  TempDir dir;
+  dir.Write("dags/d.py",
+            "from datetime import datetime\nfrom airflow import DAG\n"
+            "with DAG('../up', start_date=datetime(2025, 1, 1)) as dag:\n    pass\n");
+  auto r = RunDagport({"run", (dir.path() / "dags").string(), "--date", "2025-01-02", "--home",
+                       (dir.path() / "home").string(), "--state",
+                       (dir.path() / "home" / "s.sqlite").string()});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("d.py:3:6: error[DP125]"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("no DAG in"), std::string::npos) << r.err;
+}
+
 TEST(RunCli, KillNineThenRunAgainFinishesWithoutRerunningSuccesses) {
   TempDir dir;
   dir.Write("dags/crash.py", R"PY(
@@ -156,7 +193,7 @@ from datetime import datetime
 from airflow import DAG
 from airflow.operators.bash import BashOperator
 with DAG('crash', start_date=datetime(2025, 1, 1), schedule=None) as dag:
-    first = BashOperator(task_id='first', bash_command='echo once >> ../../../../counter; true')
+    first = BashOperator(task_id='first', bash_command='echo once >> ../../../counter; true')
     second = BashOperator(task_id='second', bash_command='sleep 3')
     first >> second
 )PY");
