@@ -110,6 +110,7 @@ class LocalHost : public sched::SchedulerHost {
         (fs::path(options_.home) / "logs" / ("dag_id=" + plan_.dag_id) / ("run_id=" + run_id_))
             .string();
     work_dir_ = fs::absolute(fs::path(options_.home) / "work" / plan_.dag_id / run_id_);
+    template_folders_ = TemplateFolders(dag_, plan_.file);
   }
 
   void Attach(sched::Scheduler* scheduler) { scheduler_ = scheduler; }
@@ -440,7 +441,7 @@ class LocalHost : public sched::SchedulerHost {
         return;
       }
     } else if (task.kind != sched::TaskKind::kSensor) {
-      command = CommandFor(*task.source, env, &why);
+      command = CommandFor(*task.source, env, &why, template_folders_);
     }
     if (!command) {
       if (options_.simulate_unsupported) {
@@ -704,7 +705,8 @@ class LocalHost : public sched::SchedulerHost {
   std::string runner_;
   ContainerLayout layout_;
   std::map<std::string, BuiltEnvironment> environments_;  ///< of container tasks, by task id
-  fs::path work_dir_;  ///< where this run's workspaces are (absolute)
+  std::vector<std::string> template_folders_;  ///< where template files (.sh) are looked up
+  fs::path work_dir_;                          ///< where this run's workspaces are (absolute)
   bool work_dir_made_ = false;
   std::vector<fs::path> free_workspaces_;
   uint64_t free_serial_ = 0;

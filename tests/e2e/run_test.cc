@@ -186,6 +186,38 @@ TEST(RunCli, ADagTheFilesCannotGiveIsExplainedWithTheirErrors) {
   EXPECT_NE(r.err.find("no DAG in"), std::string::npos) << r.err;
 }
 
+TEST(RunCli, ShScriptsAreTemplateFilesAsInAirflow) {
+  TempDir dir;
+  dir.Write("dags/scripts/run.sh", "echo \"script {{ ds }} {{ params.who }}\"\n");
+  dir.Write("extra/other.bash", "echo \"other {{ ds_nodash }}\"\n");
+  dir.Write("dags/sh.py", R"PY(
+from datetime import datetime
+from airflow import DAG
+from airflow.operators.bash import BashOperator
+with DAG('sh', start_date=datetime(2025, 1, 1), schedule=None, params={'who': 'team'},
+         template_searchpath=[')PY" +
+                              (dir.path() / "extra").string() +
+                              R"PY(']) as dag:
+    BashOperator(task_id='relative', bash_command='scripts/run.sh')
+    BashOperator(task_id='searchpath', bash_command='other.bash')
+    BashOperator(task_id='absolute', bash_command=')PY" +
+                              (dir.path() / "dags/scripts/run.sh").string() + R"PY(')
+    BashOperator(task_id='spaced', bash_command='bash )PY" +
+                              (dir.path() / "dags/scripts/run.sh").string() + R"PY( ')
+)PY");
+  const fs::path home = dir.path() / "home";
+  auto r = RunDagport({"run", (dir.path() / "dags").string(), "--date", "2025-01-02", "--home",
+                       home.string(), "--state", (home / "s.sqlite").string(), "--isolation",
+                       "process"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // `absolute` fails, as in Airflow
+  EXPECT_NE(Log(home, "relative", 1).find("script 2025-01-02 team"), std::string::npos);
+  EXPECT_NE(Log(home, "searchpath", 1).find("other 20250102"), std::string::npos);
+  EXPECT_NE(r.out.find("Airflow raises TemplateNotFound"), std::string::npos) << r.out;
+  // With a space after it, the name is a command and the file is run as it is.
+  EXPECT_NE(Log(home, "spaced", 1).find("script {{ ds }} {{ params.who }}"), std::string::npos)
+      << Log(home, "spaced", 1);
+}
+
 TEST(RunCli, KillNineThenRunAgainFinishesWithoutRerunningSuccesses) {
   TempDir dir;
   dir.Write("dags/crash.py", R"PY(

@@ -114,3 +114,52 @@ TEST(RuntimeCommand, RefusesWhatItCannotRender) {
 
 }  // namespace
 }  // namespace dagport::runtime
+
+namespace dagport::runtime {
+namespace {
+
+TEST(RuntimeCommand, BashCommandsEndingInShAreTemplateFiles) {
+  testing::TempDir dir;
+  dir.Write("dags/scripts/run.sh", "echo {{ ds }} {{ params.region }}\n");
+  dir.Write("extra/other.bash", "echo other\n");
+  const std::vector<std::string> folders = {(dir.path() / "dags").string(),
+                                            (dir.path() / "extra").string()};
+  // Looked up as Jinja's FileSystemLoader does: relative to each folder, '.' and empty parts
+  // dropped (so an absolute path is relative too), '..' refused.
+  EXPECT_EQ(FindTemplateFile("scripts/run.sh", folders),
+            (dir.path() / "dags" / "scripts" / "run.sh").string());
+  EXPECT_EQ(FindTemplateFile("./scripts//run.sh", folders),
+            (dir.path() / "dags" / "scripts" / "run.sh").string());
+  EXPECT_EQ(FindTemplateFile("other.bash", folders),
+            (dir.path() / "extra" / "other.bash").string());
+  EXPECT_FALSE(FindTemplateFile((dir.path() / "dags" / "scripts" / "run.sh").string(), folders));
+  EXPECT_FALSE(FindTemplateFile("../dags/scripts/run.sh", {(dir.path() / "extra").string()}));
+
+  TemplateEnvironment env;
+  env.context = {"d", "t", 0, sched::kDay, 1, "manual__x"};
+  env.params = {{"region", "eu"}};
+  std::string why;
+  auto c = CommandFor(Bash("scripts/run.sh"), env, &why, folders);
+  ASSERT_TRUE(c.has_value()) << why;
+  EXPECT_EQ(c->argv, (std::vector<std::string>{"bash", "-c", "echo 1970-01-01 eu\n"}));
+  // Not found: Airflow's TemplateNotFound, with the way out.
+  EXPECT_FALSE(CommandFor(Bash("missing.sh"), env, &why, folders).has_value());
+  EXPECT_NE(why.find("add a space after the name"), std::string::npos) << why;
+  // A space after the name makes it a command.
+  c = CommandFor(Bash("scripts/run.sh "), env, &why, folders);
+  ASSERT_TRUE(c.has_value()) << why;
+  EXPECT_EQ(c->argv.back(), "scripts/run.sh ");
+}
+
+TEST(RuntimeCommand, TemplateFoldersAreTheDagFolderThenTemplateSearchpath) {
+  ir::Dag dag;
+  dag.arguments = {{"template_searchpath",
+                    ir::Value::List({ir::Value::String("/opt/sql"), ir::Value::String("/srv")})}};
+  EXPECT_EQ(TemplateFolders(dag, "/x/dags/a.py"),
+            (std::vector<std::string>{"/x/dags", "/opt/sql", "/srv"}));
+  dag.arguments = {{"template_searchpath", ir::Value::String("/one")}};
+  EXPECT_EQ(TemplateFolders(dag, "/x/dags/a.py"), (std::vector<std::string>{"/x/dags", "/one"}));
+}
+
+}  // namespace
+}  // namespace dagport::runtime
