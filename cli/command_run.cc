@@ -23,6 +23,9 @@ void AddRunOptions(po::options_description& options) {
                         "the dag_id to run (needed when PATH defines several)")(
       "date", po::value<std::string>(),
       "the logical date of the run, YYYY-MM-DD[THH:MM] (default: today, midnight UTC)")(
+      "start", po::value<std::string>(),
+      "with --end: a backfill: one run per scheduled date from START to END, in order")(
+      "end", po::value<std::string>(), "the last date of a backfill (inclusive)")(
       "resume", po::value<std::string>(),
       "continue the run RUN_ID of the state file (its DAG and date); successes are not run again")(
       "isolation", po::value<std::string>()->default_value("auto"),
@@ -127,9 +130,30 @@ int RunRun(const po::variables_map& vm) {
 
   runtime::LocalRunOptions run;
   run.jobs = JobsOption(vm);
-  if (resumed) {
+  // The runs to make: one (--date, --resume, today) or a backfill's (--start/--end).
+  std::vector<sched::Millis> backfill;
+  if (vm.count("start") || vm.count("end")) {
+    if (!vm.count("start") || !vm.count("end"))
+      throw UsageError("a backfill takes both --start and --end");
+    if (vm.count("date") || resumed)
+      throw UsageError("--start/--end is a backfill: drop --date and --resume");
+    sched::Millis start = 0, end = 0;
+    if (!sched::ParseIsoDate(vm["start"].as<std::string>(), &start) ||
+        !sched::ParseIsoDate(vm["end"].as<std::string>(), &end))
+      throw UsageError("--start and --end take 2025-01-01 or 2025-01-01T06:00");
+    if (end < start) throw UsageError("--end is before --start");
+    std::string error;
+    backfill = runtime::ScheduledDates(*dag, start, end, &error);
+    if (!error.empty()) throw UsageError(fmt::format("{}: {}", dag->dag_id, error));
+    if (backfill.empty()) {
+      throw UsageError(fmt::format("{} has no scheduled date from {} to {}", dag->dag_id,
+                                   vm["start"].as<std::string>(), vm["end"].as<std::string>()));
+    }
+    run.logical_date = backfill.front();
+  } else if (resumed) {
     if (!sched::ParseIsoDate(resumed->logical_date, &run.logical_date))
       throw UsageError("the state file holds an unreadable date for " + resumed->run_id);
+    if (resumed->run_id.starts_with("backfill__")) backfill = {run.logical_date};
   } else if (vm.count("date")) {
     if (!sched::ParseIsoDate(vm["date"].as<std::string>(), &run.logical_date))
       throw UsageError("--date takes 2025-01-01 or 2025-01-01T06:00");
@@ -181,19 +205,38 @@ int RunRun(const po::variables_map& vm) {
   fs::create_directories(run.home, ec);
   try {
     runtime::StateStore state(state_path);
-    std::cerr << fmt::format("dagport run: {} {} ({}), isolation {}, state {}\n", dag->dag_id,
-                             sched::FormatIso(run.logical_date), file,
-                             runtime::IsolationName(run.isolation), state_path);
-    const runtime::LocalRunResult result = runtime::RunLocally(*dag, file, state, run);
-    std::cout << fmt::format("{} {}: {}{}\n", dag->dag_id, result.run_id,
-                             result.success ? "success" : "failed",
-                             result.resumed ? " (continued)" : "");
-    for (const runtime::TaskSummary& t : result.tasks) {
-      std::cout << fmt::format("  {:<32} {:<16} tries {}  {:>7.1f} s  {}\n", t.task_id, t.state,
-                               t.tries, t.seconds, t.note);
+    if (backfill.empty())
+      backfill = {run.logical_date};
+    else
+      run.run_type = "backfill";
+    std::cerr << fmt::format(
+        "dagport run: {} {}{} ({}), isolation {}, state {}\n", dag->dag_id,
+        sched::FormatIso(backfill.front()),
+        backfill.size() > 1
+            ? fmt::format(" to {}, {} runs", sched::FormatIso(backfill.back()), backfill.size())
+            : "",
+        file, runtime::IsolationName(run.isolation), state_path);
+    // A backfill runs its dates in order, one after the other (a failed run does not stop the
+    // next; depends_on_past holds its tasks back), as `airflow dags backfill` does.
+    size_t failed = 0;
+    for (const sched::Millis date : backfill) {
+      run.logical_date = date;
+      const runtime::LocalRunResult result = runtime::RunLocally(*dag, file, state, run);
+      failed += result.success ? 0 : 1;
+      std::cout << fmt::format("{} {}: {}{}\n", dag->dag_id, result.run_id,
+                               result.success ? "success" : "failed",
+                               result.resumed ? " (continued)" : "");
+      for (const runtime::TaskSummary& t : result.tasks) {
+        std::cout << fmt::format("  {:<32} {:<16} tries {}  {:>7.1f} s  {}\n", t.task_id, t.state,
+                                 t.tries, t.seconds, t.note);
+      }
+      std::cout << "logs: " << result.log_dir << "\n";
     }
-    std::cout << "logs: " << result.log_dir << "\n";
-    return result.success ? kExitOk : kExitFindings;
+    if (backfill.size() > 1) {
+      std::cout << fmt::format("backfill: {} runs, {} succeeded, {} failed\n", backfill.size(),
+                               backfill.size() - failed, failed);
+    }
+    return failed == 0 ? kExitOk : kExitFindings;
   } catch (const runtime::StateError& e) {
     std::cerr << "dagport: error: " << e.what() << "\n";
     return kExitUsage;

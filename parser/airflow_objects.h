@@ -26,6 +26,9 @@ struct DagObj : HeapItem {
   std::unordered_map<std::string, TaskObj*> task_dict;  ///< registered tasks by id
   std::vector<GroupObj*> groups;
   TaskObj* parent_task = nullptr;  ///< the SubDagOperator that runs this DAG
+  /// Used as a context manager (`with DAG(...)`) under Airflow 2 with auto_register left on:
+  /// Airflow 2.4+ collects it even when no global holds it.
+  bool auto_registered = false;
   Val self = nullptr;
 };
 

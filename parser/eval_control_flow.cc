@@ -230,6 +230,13 @@ Flow Evaluator::ExecWith(TSNode node, Frame& frame) {
       if (Is(value, Kind::kDag)) {
         dag_context.push_back(value->dag);
         ++dags_pushed;
+        if (limits().airflow_major >= 2) {
+          bool auto_register = true;
+          for (const auto& [name, arg] : value->dag->arguments) {
+            if (name == "auto_register" && Is(arg, Kind::kBool)) auto_register = arg->i != 0;
+          }
+          value->dag->auto_registered = auto_register;
+        }
       } else if (Is(value, Kind::kTaskGroup)) {
         group_context.push_back(value->group);
         ++groups_pushed;

@@ -29,14 +29,24 @@ ir::Arguments ToIr(const std::vector<std::pair<std::string, Val>>& args) {
 
 /// The DAGs Airflow's DagBag collects: DAG objects among the module's globals (in their
 /// binding order), each followed by its sub-DAGs.
-std::vector<DagObj*> CollectDags(ModuleState* module) {
+/// The DAGs Airflow's DagBag collects from the module: those its globals hold, the DAGs
+/// Airflow 2.4+ auto-registers (`auto_registered`, created by this file), and their sub-DAGs.
+std::vector<DagObj*> CollectDags(ModuleState* module, const std::vector<DagObj*>& built,
+                                 const std::string& path) {
   std::vector<DagObj*> out;
   std::unordered_set<DagObj*> seen;
   std::vector<DagObj*> stack;
+  std::vector<DagObj*> roots;
   for (const std::string& name : module->globals->order) {
     auto it = module->globals->vars.find(name);
-    if (it == module->globals->vars.end() || !Is(it->second, Kind::kDag)) continue;
-    stack.push_back(it->second->dag);
+    if (it != module->globals->vars.end() && Is(it->second, Kind::kDag))
+      roots.push_back(it->second->dag);
+  }
+  for (DagObj* dag : built) {
+    if (dag->auto_registered && dag->file == path) roots.push_back(dag);
+  }
+  for (DagObj* root : roots) {
+    stack.push_back(root);
     while (!stack.empty()) {
       DagObj* dag = stack.back();
       stack.pop_back();
@@ -225,7 +235,7 @@ FileAnalysis AnalyzeTree(const std::string& path, const SyntaxTree& tree, Module
   for (const ir::Diagnostic& d : syntax)
     import_fails = import_fails || d.severity == ir::Severity::kError;
 
-  std::vector<DagObj*> collected = CollectDags(module);
+  std::vector<DagObj*> collected = CollectDags(module, ev.dags, path);
   std::unordered_set<DagObj*> collected_set(collected.begin(), collected.end());
   for (DagObj* dag : ev.dags) {
     if (collected_set.contains(dag) || dag->file != path) continue;

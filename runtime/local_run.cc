@@ -56,6 +56,14 @@ bool IsSafeId(const std::string& id) {
   });
 }
 
+/// The scheduled date after `t` (a cron fire or a timedelta step); nullopt when none.
+std::optional<Millis> NextDate(const sched::DagPlan& plan, Millis t) {
+  if (plan.timetable.kind == sched::ScheduleKind::kCron)
+    return sched::NextCronFire(plan.timetable.cron, t);
+  if (plan.timetable.kind == sched::ScheduleKind::kDelta) return t + plan.timetable.delta;
+  return std::nullopt;
+}
+
 std::string LastLine(const std::string& path) {
   std::ifstream in(path);
   std::string line, last;
@@ -110,6 +118,18 @@ class LocalHost : public sched::SchedulerHost {
         (fs::path(options_.home) / "logs" / ("dag_id=" + plan_.dag_id) / ("run_id=" + run_id_))
             .string();
     work_dir_ = fs::absolute(fs::path(options_.home) / "work" / plan_.dag_id / run_id_);
+    // A backfill run's data interval ends at the next scheduled date; a manual run's is its
+    // logical date (Airflow's next_ds of a triggered run is its ds).
+    interval_end_ = options_.logical_date;
+    if (options_.run_type == "backfill") {
+      if (auto next = NextDate(plan_, options_.logical_date)) interval_end_ = *next;
+    }
+    // depends_on_past looks at the previous run of the DAG in this state file.
+    if (auto previous = state_.PreviousRun(plan_.dag_id, sched::FormatIso(options_.logical_date))) {
+      previous_run_ = previous->run_id;
+      for (const StoredTaskInstance& ti : state_.TaskInstances(previous->key()))
+        previous_states_[ti.task_id] = ti.state;
+    }
     template_folders_ = TemplateFolders(dag_, plan_.file);
   }
 
@@ -361,9 +381,16 @@ class LocalHost : public sched::SchedulerHost {
                            skip_downstream);
       return;
     }
+    if (task.depends_on_past && !previous_run_.empty()) {
+      const std::string blocked = PastBlocks(task);
+      if (!blocked.empty()) {
+        Finish(ti, TiState::kFailed, blocked, nullptr, false, /*retryable=*/false);
+        return;
+      }
+    }
     TemplateEnvironment env;
-    env.context = {plan_.dag_id,          task.task_id, options_.logical_date,
-                   options_.logical_date, try_number,   run_id_};
+    env.context = {plan_.dag_id,  task.task_id, options_.logical_date,
+                   interval_end_, try_number,   run_id_};
     std::string why;
     if (!MergedParams(dag_, *task.source, &env.params, &why)) {
       Finish(ti, TiState::kFailed, why, nullptr, false, /*retryable=*/false);
@@ -651,6 +678,26 @@ class LocalHost : public sched::SchedulerHost {
     }
   }
 
+  /// Why depends_on_past (and wait_for_downstream) holds `task` back, from the previous run's
+  /// task instances; empty when it may run. A task the previous run did not have may run, as
+  /// in Airflow.
+  std::string PastBlocks(const sched::TaskPlan& task) const {
+    std::vector<std::string> ids = {task.task_id};
+    if (task.wait_for_downstream) {
+      for (uint32_t d : task.downstream) ids.push_back(plan_.tasks[d].task_id);
+    }
+    for (const std::string& id : ids) {
+      const auto it = previous_states_.find(id);
+      if (it == previous_states_.end() || it->second == "success" || it->second == "skipped")
+        continue;
+      return fmt::format(
+          "not run: depends_on_past{}, and {} is {} in the previous run {} (Airflow would keep "
+          "it waiting)",
+          id == task.task_id ? "" : " with wait_for_downstream", id, it->second, previous_run_);
+    }
+    return {};
+  }
+
   /// Workspaces of successful tries that left nothing in them are used again (renamed) by
   /// later tries: making a folder costs far more than renaming one on most file systems.
   bool TakeFreeWorkspace(const fs::path& workspace) {
@@ -706,7 +753,10 @@ class LocalHost : public sched::SchedulerHost {
   ContainerLayout layout_;
   std::map<std::string, BuiltEnvironment> environments_;  ///< of container tasks, by task id
   std::vector<std::string> template_folders_;  ///< where template files (.sh) are looked up
-  fs::path work_dir_;                          ///< where this run's workspaces are (absolute)
+  Millis interval_end_ = 0;                    ///< of the run's data interval
+  std::string previous_run_;                   ///< the DAG's previous run in the state file
+  std::map<std::string, std::string> previous_states_;  ///< its task instances' states
+  fs::path work_dir_;  ///< where this run's workspaces are (absolute)
   bool work_dir_made_ = false;
   std::vector<fs::path> free_workspaces_;
   uint64_t free_serial_ = 0;
@@ -719,6 +769,46 @@ class LocalHost : public sched::SchedulerHost {
 };
 
 }  // namespace
+
+std::vector<Millis> ScheduledDates(const ir::Dag& dag, Millis start, Millis end,
+                                   std::string* error) {
+  std::vector<ir::Diagnostic> diagnostics;
+  auto plan = sched::PlanDag(dag, "", diagnostics);
+  if (!plan) {
+    *error = diagnostics.empty() ? "its schedule cannot be read" : diagnostics.back().message;
+    return {};
+  }
+  const sched::Timetable& timetable = plan->timetable;
+  if (timetable.kind != sched::ScheduleKind::kCron &&
+      timetable.kind != sched::ScheduleKind::kDelta) {
+    *error = fmt::format("its schedule ({}) has no dates to backfill: run one with --date",
+                         timetable.text.empty() ? "None" : timetable.text);
+    return {};
+  }
+  // The first date at or after start: the next cron fire, or a whole number of steps from
+  // start_date (a timedelta schedule counts from it).
+  std::optional<Millis> date;
+  if (timetable.kind == sched::ScheduleKind::kCron) {
+    date = sched::NextCronFire(timetable.cron, start - 1);
+  } else {
+    const Millis anchor = plan->start_date.value_or(start);
+    const Millis steps =
+        start <= anchor ? 0 : (start - anchor + timetable.delta - 1) / timetable.delta;
+    date = anchor + steps * timetable.delta;
+  }
+  constexpr size_t kLimit = 10000;
+  std::vector<Millis> dates;
+  for (; date && *date <= end; date = NextDate(*plan, *date)) {
+    if (plan->start_date && *date < *plan->start_date) continue;
+    if (plan->end_date && *date > *plan->end_date) break;
+    if (dates.size() == kLimit) {
+      *error = fmt::format("more than {} scheduled dates: backfill a shorter range", kLimit);
+      return {};
+    }
+    dates.push_back(*date);
+  }
+  return dates;
+}
 
 LocalRunResult RunLocally(const ir::Dag& dag, const std::string& file, StateStore& state,
                           const LocalRunOptions& options) {
@@ -739,7 +829,7 @@ LocalRunResult RunLocally(const ir::Dag& dag, const std::string& file, StateStor
     }
   }
   LocalRunResult result;
-  result.run_id = "manual__" + sched::FormatIso(options.logical_date) + "+00:00";
+  result.run_id = options.run_type + "__" + sched::FormatIso(options.logical_date) + "+00:00";
   const std::string logical = sched::FormatIso(options.logical_date);
   if (auto existing = state.FindRun(plan->dag_id, logical)) {
     result.run_id = existing->run_id;

@@ -17,6 +17,9 @@ namespace dagport::runtime {
 
 struct LocalRunOptions {
   sched::Millis logical_date = 0;
+  /// "manual" (a triggered run: its data interval is its logical date, as the runtime has no
+  /// timetable inference) or "backfill" (a scheduled date: the interval runs to the next one).
+  std::string run_type = "manual";
   unsigned jobs = 4;  ///< tries running at once (parallelism)
   Isolation isolation = Isolation::kProcess;
   std::string home;  ///< logs/ and work/ go below it
@@ -47,6 +50,11 @@ struct LocalRunResult {
   std::vector<TaskSummary> tasks;
   std::string log_dir;
 };
+
+/// The scheduled logical dates of `dag` from `start` to `end` (both included), in order; empty
+/// with `error` set when its schedule has no dates (None, @once, @continuous) or cannot be read.
+std::vector<sched::Millis> ScheduledDates(const ir::Dag& dag, sched::Millis start,
+                                          sched::Millis end, std::string* error);
 
 /// Runs `dag` of `file`; throws std::runtime_error when the DAG cannot be run at all (its
 /// schedule or settings cannot be planned).

@@ -151,6 +151,16 @@ std::optional<StoredRun> StateStore::FindRun(const std::string& dag_id,
   return ReadRun(s);
 }
 
+std::optional<StoredRun> StateStore::PreviousRun(const std::string& dag_id,
+                                                 const std::string& logical_date) {
+  Statement s(db_,
+              "SELECT run_id, dag_id, logical_date, state, start, end FROM dag_runs "
+              "WHERE dag_id = ? AND logical_date < ? ORDER BY logical_date DESC LIMIT 1");
+  s.Bind(dag_id).Bind(logical_date);
+  if (!s.Step()) return std::nullopt;
+  return ReadRun(s);
+}
+
 std::vector<StoredRun> StateStore::FindRunsById(const std::string& run_id) {
   Statement s(db_,
               "SELECT run_id, dag_id, logical_date, state, start, end FROM dag_runs "

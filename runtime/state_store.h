@@ -47,6 +47,9 @@ class StateStore {
 
   /// The run of `dag_id` at `logical_date`, if one was started before.
   std::optional<StoredRun> FindRun(const std::string& dag_id, const std::string& logical_date);
+  /// The run of `dag_id` with the latest logical date before `logical_date` (Airflow's
+  /// previous DAG run, whatever its type); nullopt when there is none.
+  std::optional<StoredRun> PreviousRun(const std::string& dag_id, const std::string& logical_date);
   /// The runs with this run_id (one per DAG at most).
   std::vector<StoredRun> FindRunsById(const std::string& run_id);
   std::vector<StoredRun> Runs();

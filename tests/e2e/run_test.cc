@@ -218,6 +218,56 @@ with DAG('sh', start_date=datetime(2025, 1, 1), schedule=None, params={'who': 't
       << Log(home, "spaced", 1);
 }
 
+TEST(RunCli, BackfillRunsTheScheduledDatesInOrderAndDependsOnPastHoldsTasksBack) {
+  TempDir dir;
+  dir.Write("dags/b.py", R"PY(
+from datetime import datetime
+from airflow import DAG
+from airflow.operators.bash import BashOperator
+with DAG('bf', start_date=datetime(2025, 1, 1), schedule='0 6 * * *') as dag:
+    a = BashOperator(task_id='a', depends_on_past=True,
+                     bash_command='echo "{{ ds }} {{ next_ds }} {{ run_id }}"; test {{ ds }} != 2025-01-03')
+    b = BashOperator(task_id='b', bash_command='echo b')
+    a >> b
+)PY");
+  const fs::path home = dir.path() / "home";
+  const std::vector<std::string> common = {
+      "--home", home.string(), "--state", (home / "s.sqlite").string(), "--isolation", "process"};
+  std::vector<std::string> args = {
+      "run", (dir.path() / "dags").string(), "--start", "2025-01-02", "--end", "2025-01-05"};
+  args.insert(args.end(), common.begin(), common.end());
+  auto r = RunDagport(args);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  // The cron's fires from the start to the end, each a backfill run with its data interval.
+  EXPECT_NE(r.out.find("backfill: 3 runs, 1 succeeded, 2 failed"), std::string::npos) << r.out;
+  const size_t second = r.out.find("bf backfill__2025-01-02T06:00:00+00:00: success");
+  const size_t third = r.out.find("bf backfill__2025-01-03T06:00:00+00:00: failed");
+  const size_t fourth = r.out.find("bf backfill__2025-01-04T06:00:00+00:00: failed");
+  ASSERT_NE(second, std::string::npos) << r.out;
+  EXPECT_LT(second, third);
+  EXPECT_LT(third, fourth);
+  EXPECT_NE(testing::ReadFile(home / "logs/dag_id=bf/run_id=backfill__2025-01-02T06:00:00+00:00/"
+                                     "task_id=a/attempt=1.log")
+                .find("2025-01-02 2025-01-03 backfill__2025-01-02T06:00:00+00:00"),
+            std::string::npos);
+  // The run after the failure: `a` is held back by depends_on_past, and not run.
+  EXPECT_NE(r.out.find("not run: depends_on_past, and a is failed in the previous run "
+                       "backfill__2025-01-03T06:00:00+00:00"),
+            std::string::npos)
+      << r.out;
+  EXPECT_FALSE(
+      fs::exists(home / "logs/dag_id=bf/run_id=backfill__2025-01-04T06:00:00+00:00/task_id=a"));
+  // A schedule without dates cannot be backfilled.
+  dir.Write("dags/b.py",
+            "from datetime import datetime\nfrom airflow import DAG\n"
+            "from airflow.operators.bash import BashOperator\n"
+            "with DAG('bf', start_date=datetime(2025, 1, 1), schedule=None) as dag:\n"
+            "    BashOperator(task_id='a', bash_command='true')\n");
+  r = RunDagport(args);
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("has no dates to backfill"), std::string::npos) << r.err;
+}
+
 TEST(RunCli, KillNineThenRunAgainFinishesWithoutRerunningSuccesses) {
   TempDir dir;
   dir.Write("dags/crash.py", R"PY(

@@ -295,6 +295,26 @@ kept = build("kept")
   EXPECT_TRUE(HasCode(f, "DP112"));
 }
 
+TEST(EvaluatorDags, Airflow2CollectsDagsUsedAsContextManagersWithoutAGlobal) {
+  // Airflow 2.4+ auto-registers a DAG whose `with` block ends (auto_register=True); 1.10 does
+  // not, and auto_register=False turns it off.
+  constexpr std::string_view kBody = R"PY(
+def build(dag_id, register=True):
+    with DAG(dag_id, start_date=START, auto_register=register):
+        DummyOperator(task_id="t")
+
+with DAG("unbound", start_date=START):
+    DummyOperator(task_id="a")
+build("from_factory")
+build("opted_out", register=False)
+)PY";
+  const ir::DagFile two = Analyze2(kBody);
+  EXPECT_EQ(DagIds(two.dags), (Strings{"unbound", "from_factory"})) << Describe(two);
+  EXPECT_TRUE(HasCode(two, "DP112"));  // opted_out
+  const ir::DagFile one = Analyze(kBody);
+  EXPECT_TRUE(one.dags.empty()) << Describe(one);
+}
+
 TEST(EvaluatorDags, DagsInsideContainersAreNotCollected) {
   const ir::DagFile f = Analyze(R"PY(
 all_dags = [DAG("in_list_%d" % i, start_date=START) for i in range(2)]

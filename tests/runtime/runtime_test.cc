@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "runtime/local_run.h"
 #include "runtime/sandbox.h"
 #include "runtime/state_store.h"
 #include "runtime/task_command.h"
@@ -159,6 +160,43 @@ TEST(RuntimeCommand, TemplateFoldersAreTheDagFolderThenTemplateSearchpath) {
             (std::vector<std::string>{"/x/dags", "/opt/sql", "/srv"}));
   dag.arguments = {{"template_searchpath", ir::Value::String("/one")}};
   EXPECT_EQ(TemplateFolders(dag, "/x/dags/a.py"), (std::vector<std::string>{"/x/dags", "/one"}));
+}
+
+}  // namespace
+}  // namespace dagport::runtime
+
+namespace dagport::runtime {
+namespace {
+
+ir::Dag Scheduled(ir::Value schedule) {
+  ir::Dag dag;
+  dag.dag_id = "d";
+  ir::Datetime start;
+  start.year = 2025;
+  start.month = 1;
+  start.day = 1;
+  dag.arguments = {{"schedule", std::move(schedule)},
+                   {"start_date", ir::Value::MakeDatetime(start)}};
+  return dag;
+}
+
+TEST(RuntimeBackfill, ScheduledDatesOfCronAndTimedeltaSchedules) {
+  sched::Millis start = 0, end = 0;
+  ASSERT_TRUE(sched::ParseIsoDate("2025-01-02", &start));
+  ASSERT_TRUE(sched::ParseIsoDate("2025-01-04T12:00", &end));
+  std::string error;
+  auto dates = ScheduledDates(Scheduled(ir::Value::Cron("0 6 * * *")), start, end, &error);
+  ASSERT_EQ(dates.size(), 3u) << error;
+  EXPECT_EQ(sched::FormatIso(dates[0]), "2025-01-02T06:00:00");
+  EXPECT_EQ(sched::FormatIso(dates[2]), "2025-01-04T06:00:00");
+  // A timedelta counts its steps from start_date.
+  dates = ScheduledDates(Scheduled(ir::Value::Timedelta(int64_t{36} * 3600 * 1000000)), start, end,
+                         &error);
+  ASSERT_EQ(dates.size(), 2u) << error;
+  EXPECT_EQ(sched::FormatIso(dates[0]), "2025-01-02T12:00:00");
+  EXPECT_EQ(sched::FormatIso(dates[1]), "2025-01-04T00:00:00");
+  EXPECT_TRUE(ScheduledDates(Scheduled(ir::Value::None()), start, end, &error).empty());
+  EXPECT_NE(error.find("no dates to backfill"), std::string::npos) << error;
 }
 
 }  // namespace
