@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -62,6 +63,51 @@ std::optional<Millis> NextDate(const sched::DagPlan& plan, Millis t) {
     return sched::NextCronFire(plan.timetable.cron, t);
   if (plan.timetable.kind == sched::ScheduleKind::kDelta) return t + plan.timetable.delta;
   return std::nullopt;
+}
+
+/// Why a try's process ended with a failure: its exit code, or the signal that killed it
+/// (named; a shell's 128+N exit code names the signal that killed its command).
+std::string ExitReason(int status, size_t memory_limit_mb) {
+  auto name = [](int signal) {
+    const char* abbrev = sigabbrev_np(signal);
+    return abbrev != nullptr ? fmt::format("SIG{}", abbrev) : fmt::format("signal {}", signal);
+  };
+  std::string reason;
+  if (WIFSIGNALED(status)) {
+    reason = fmt::format("killed by {} (signal {})", name(WTERMSIG(status)), WTERMSIG(status));
+  } else {
+    const int code = WEXITSTATUS(status);
+    reason = fmt::format("exit code {}", code);
+    if (code > 128 && code < 128 + 32)
+      reason += fmt::format(" (a command killed by {})", name(code - 128));
+  }
+  const bool memory_signal = reason.find("SIGSEGV") != std::string::npos ||
+                             reason.find("SIGABRT") != std::string::npos ||
+                             reason.find("SIGKILL") != std::string::npos;
+  if (memory_limit_mb > 0 && memory_signal)
+    reason += fmt::format("; it may have reached --memory-limit {} MB", memory_limit_mb);
+  return reason;
+}
+
+/// "; out of memory ..." when the end of the log shows an allocation that failed under
+/// --memory-limit (Python's MemoryError, bash's xmalloc, C++'s bad_alloc, malloc's ENOMEM).
+std::string OutOfMemory(const std::string& log, size_t memory_limit_mb) {
+  if (memory_limit_mb == 0) return {};
+  std::ifstream in(log, std::ios::binary | std::ios::ate);
+  const std::streamoff size = in.tellg();
+  if (size <= 0) return {};
+  const std::streamoff from = std::max<std::streamoff>(0, size - 4096);
+  in.seekg(from);
+  std::string tail(static_cast<size_t>(size - from), '\0');
+  in.read(tail.data(), static_cast<std::streamsize>(tail.size()));
+  for (const char* marker :
+       {"MemoryError", "xmalloc", "std::bad_alloc", "Cannot allocate memory", "out of memory"}) {
+    if (tail.find(marker) != std::string::npos) {
+      return fmt::format("; out of memory under --memory-limit {} MB ({} in the log)",
+                         memory_limit_mb, marker);
+    }
+  }
+  return {};
 }
 
 std::string LastLine(const std::string& path) {
@@ -623,7 +669,8 @@ class LocalHost : public sched::SchedulerHost {
         outcome = TiState::kSkipped;
         note = fmt::format("exit code {}: skipped", code);
       } else if (code != 0) {
-        note = fmt::format("exit code {}, log {}", code, r.log);
+        note = fmt::format("{}{}, log {}", ExitReason(status, options_.memory_limit_mb),
+                           OutOfMemory(r.log, options_.memory_limit_mb), r.log);
       }
       if (auto sensor = sensors_.find(r.ti); sensor != sensors_.end() && !r.timed_out) {
         // A poke: exit code 0 (and for a PythonSensor, a truthy return value) means the
