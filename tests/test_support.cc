@@ -83,6 +83,20 @@ void ExpectGolden(const std::string& name, const std::string& actual) {
   ADD_FAILURE() << "output differs from golden file " << golden << ":\n" << text;
 }
 
+pid_t StartDagport(const std::vector<std::string>& args) {
+  std::vector<char*> argv{const_cast<char*>(DAGPORT_BINARY)};
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  pid_t pid = -1;
+  const int failed = posix_spawn(&pid, DAGPORT_BINARY, &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return failed == 0 ? pid : -1;
+}
+
 CommandResult RunDagport(const std::vector<std::string>& args, const fs::path& cwd,
                          const std::vector<std::string>& env) {
   TempDir tmp;

@@ -3,6 +3,7 @@
 // the real `dagport` binary.
 
 #include <gtest/gtest.h>
+#include <sys/types.h>
 
 #include <filesystem>
 #include <string>
@@ -47,5 +48,9 @@ struct CommandResult {
 CommandResult RunDagport(const std::vector<std::string>& args,
                          const std::filesystem::path& cwd = {},
                          const std::vector<std::string>& env = {});
+
+/// Starts the dagport binary with `args` in the background, its output discarded; its pid
+/// (-1 when it cannot start). The caller waits for it (or kills it).
+pid_t StartDagport(const std::vector<std::string>& args);
 
 }  // namespace dagport::testing

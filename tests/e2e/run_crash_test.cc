@@ -89,17 +89,8 @@ TEST(RunCrash, TwentyKillNinesAtRandomMomentsThenTheRunCompletes) {
   SCOPED_TRACE("seed " + std::to_string(seed));
   int kills = 0;
   for (int k = 0; k < kKills; ++k) {
-    const pid_t pid = fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      std::vector<char*> argv{const_cast<char*>(DAGPORT_BINARY)};
-      for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      freopen("/dev/null", "w", stdout);
-      freopen("/dev/null", "w", stderr);
-      execv(DAGPORT_BINARY, argv.data());
-      _exit(127);
-    }
+    const pid_t pid = testing::StartDagport(args);
+    ASSERT_GT(pid, 0);
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
     kill(pid, SIGKILL);
     int status = 0;

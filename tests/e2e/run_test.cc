@@ -286,17 +286,8 @@ with DAG('crash', start_date=datetime(2025, 1, 1), schedule=None) as dag:
                                          "--state",     (home / "state.sqlite").string(),
                                          "--isolation", "process"};
   // Start dagport, let `first` succeed and `second` start, then kill -9 it.
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    std::vector<char*> argv{const_cast<char*>(DAGPORT_BINARY)};
-    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    freopen("/dev/null", "w", stdout);
-    freopen("/dev/null", "w", stderr);
-    execv(DAGPORT_BINARY, argv.data());
-    _exit(127);
-  }
+  const pid_t pid = testing::StartDagport(args);
+  ASSERT_GT(pid, 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   kill(pid, SIGKILL);
   int status = 0;
