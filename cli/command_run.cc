@@ -54,8 +54,16 @@ int RunRun(const po::variables_map& vm) {
   if (!vm.count("paths")) throw UsageError("name a DAG file or folder (or an IR JSON file)");
   const std::vector<std::string> paths = vm["paths"].as<std::vector<std::string>>();
   ir::Project project;
-  if (paths.size() == 1 && fs::path(paths[0]).extension() == ".json") {
-    throw UsageError("IR JSON input is not supported by `dagport run` yet: name the DAG files");
+  const bool ir_json = paths.size() == 1 && fs::path(paths[0]).extension() == ".json";
+  if (ir_json) {
+    // The IR of `dagport inspect --format json`: its files' paths are where the DAG files
+    // were (Python callables and .sh templates are read from there).
+    const std::string text = ReadOrFail(paths[0], "IR file");
+    try {
+      project = ir::ProjectFromJson(ir::Json::parse(text));
+    } catch (const std::exception& e) {
+      throw UsageError(fmt::format("{} is not dagport IR JSON: {}", paths[0], e.what()));
+    }
   }
   parser::ProjectOptions options;
   options.paths = paths;
@@ -64,9 +72,11 @@ int RunRun(const po::variables_map& vm) {
   options.limits.airflow_major = vm.count("airflow") && !vm["airflow"].defaulted()
                                      ? AirflowMajorOption(vm)
                                      : 2;  // converted pipelines use Airflow 2's imports
-  parser::AnalyzeProject(options, [&](ir::DagFile&& file, std::string&&) {
-    project.files.push_back(std::move(file));
-  });
+  if (!ir_json) {
+    parser::AnalyzeProject(options, [&](ir::DagFile&& file, std::string&&) {
+      project.files.push_back(std::move(file));
+    });
+  }
   // --resume RUN_ID: the DAG and the date come from the state file.
   std::optional<runtime::StoredRun> resumed;
   if (vm.count("resume")) {

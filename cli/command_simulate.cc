@@ -22,14 +22,6 @@ namespace sim = simulator;
 
 namespace {
 
-std::string ReadOrFail(const std::string& path, const char* what) {
-  try {
-    return converters::ReadFileBytes(path);
-  } catch (const std::exception&) {
-    throw UsageError(fmt::format("cannot read the {} '{}'", what, path));
-  }
-}
-
 /// The IR of the inputs: an IR JSON file (`dagport inspect --format json`), or DAG files and
 /// folders analysed now.
 ir::Project LoadProject(const po::variables_map& vm, std::vector<std::string>& paths) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "converters/atomic_file.h"
 #include "ir/diagnostic_render.h"
 
 namespace dagport::cli {
@@ -62,6 +63,14 @@ bool ColorOption(const po::variables_map& vm, int fd) {
   if (color == "never") return false;
   if (color != "auto") throw UsageError("--color takes auto, always or never, not '" + color + "'");
   return ir::ShouldUseColor(fd);
+}
+
+std::string ReadOrFail(const std::string& path, const char* what) {
+  try {
+    return converters::ReadFileBytes(path);
+  } catch (const std::exception&) {
+    throw UsageError(fmt::format("cannot read the {} '{}'", what, path));
+  }
 }
 
 }  // namespace dagport::cli

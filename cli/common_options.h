@@ -27,4 +27,8 @@ int AirflowMajorOption(const po::variables_map& vm);
 /// Whether to colour text written to the stream with descriptor `fd` (--color=auto|always|never).
 bool ColorOption(const po::variables_map& vm, int fd);
 
+/// The bytes of the input file `path`; a UsageError naming it (as "the <what> '<path>'") when it
+/// cannot be read.
+std::string ReadOrFail(const std::string& path, const char* what);
+
 }  // namespace dagport::cli

@@ -268,6 +268,33 @@ with DAG('bf', start_date=datetime(2025, 1, 1), schedule='0 6 * * *') as dag:
   EXPECT_NE(r.err.find("has no dates to backfill"), std::string::npos) << r.err;
 }
 
+TEST(RunCli, RunsTheIrJsonOfInspect) {
+  TempDir dir;
+  dir.Write("dags/j.py", R"PY(
+from datetime import datetime
+from airflow import DAG
+from airflow.operators.bash import BashOperator
+with DAG('from_ir', start_date=datetime(2025, 1, 1), schedule=None) as dag:
+    BashOperator(task_id='a', bash_command='echo "ir {{ ds }}"') >> BashOperator(task_id='b', bash_command='true')
+)PY");
+  auto ir = RunDagport({"inspect", "--airflow", "2", "-f", "json", (dir.path() / "dags").string()});
+  ASSERT_EQ(ir.exit_code, 0) << ir.err;
+  dir.Write("ir.json", ir.out);
+  const fs::path home = dir.path() / "home";
+  auto r = RunDagport({"run", (dir.path() / "ir.json").string(), "--date", "2025-01-02", "--home",
+                       home.string(), "--state", (home / "s.sqlite").string(), "--isolation",
+                       "process"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(Log(home, "a", 1).find("ir 2025-01-02"), std::string::npos) << Log(home, "a", 1);
+  // Not IR JSON: a usage error naming the file and where the JSON breaks.
+  dir.Write("bad.json", "{\"files\": [\n");
+  r = RunDagport({"run", (dir.path() / "bad.json").string(), "--home", home.string(), "--state",
+                  (home / "s.sqlite").string()});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("bad.json is not dagport IR JSON"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("line 2"), std::string::npos) << r.err;
+}
+
 TEST(RunCli, KillNineThenRunAgainFinishesWithoutRerunningSuccesses) {
   TempDir dir;
   dir.Write("dags/crash.py", R"PY(
