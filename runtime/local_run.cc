@@ -318,6 +318,14 @@ class LocalHost : public sched::SchedulerHost {
                             sensor.soft_fail ? " (soft_fail: skipped)" : "", seen));
       return;
     }
+    if (sensor.reschedule) {
+      // Its slot goes back until the next poke (Airflow's up_for_reschedule).
+      state_.SetTaskState(key_, plan_.tasks[ti].task_id, "up_for_reschedule", tries_[ti]);
+      Note(ti, "up_for_reschedule",
+           fmt::format("poked: {}; rescheduled in {:.0f} s", seen, sensor.poke_interval / 1000.0));
+      scheduler_->Reschedule(ti, WallNow() + sensor.poke_interval, WallNow());
+      return;
+    }
     pokes_.emplace_back(WallNow() + sensor.poke_interval, ti);
     Note(ti, "running",
          fmt::format("poked: {}; next poke in {:.0f} s", seen, sensor.poke_interval / 1000.0));

@@ -74,6 +74,9 @@ std::optional<SensorSpec> SensorFor(const ir::Task& task, const std::string& ope
   if (const ir::Value* soft = ir::FindArgument(task.effective_arguments, "soft_fail")) {
     s.soft_fail = soft->kind() == ir::ValueKind::kBool && soft->as_bool();
   }
+  if (const ir::Value* mode = ir::FindArgument(task.effective_arguments, "mode")) {
+    s.reschedule = mode->is_text() && mode->as_text() == "reschedule";
+  }
   const ir::Arguments& args = task.effective_arguments;
   switch (s.kind) {
     case SensorSpec::Kind::kExternalTask: {

@@ -5,8 +5,8 @@
 /// value) poke in the sandbox, one process per poke; `FileSensor` (a file, folder or glob exists
 /// on this machine, as on the worker: not in the sandbox's private /tmp), `ExternalTaskSensor`
 /// (the state of another DAG's task or run in the same state file), `TimeDeltaSensor` and
-/// `DateTimeSensor` are checked by dagport itself. In both modes
-/// (`poke` and `reschedule`) the sensor keeps its slot while it waits.
+/// `DateTimeSensor` are checked by dagport itself. In `poke` mode the sensor keeps its slot
+/// while it waits; in `reschedule` mode it gives it back between pokes.
 
 #include <optional>
 #include <string>
@@ -26,6 +26,8 @@ struct SensorSpec {
   sched::Millis poke_interval = 60 * sched::kSecond;
   sched::Millis timeout = 7 * sched::kDay;
   bool soft_fail = false;
+  /// mode='reschedule': between pokes the sensor gives its slot back (Airflow 1.10.2+).
+  bool reschedule = false;
   // ExternalTaskSensor
   std::string external_dag_id;
   std::vector<std::string> external_task_ids;  ///< empty: the whole DAG run

@@ -6,9 +6,9 @@
 namespace dagport::sched {
 
 std::string_view TiStateName(TiState s) {
-  static constexpr std::array<std::string_view, 9> kNames = {
-      "none",    "scheduled", "queued",  "running",        "up_for_retry",
-      "success", "failed",    "skipped", "upstream_failed"};
+  static constexpr std::array<std::string_view, 10> kNames = {
+      "none",    "scheduled", "queued",  "running",         "up_for_retry",
+      "success", "failed",    "skipped", "upstream_failed", "up_for_reschedule"};
   return kNames[static_cast<size_t>(s)];
 }
 

@@ -22,6 +22,7 @@ enum class TiState : uint8_t {
   kFailed,
   kSkipped,
   kUpstreamFailed,
+  kUpForReschedule,  ///< a sensor in reschedule mode between pokes: it holds no slot
 };
 
 std::string_view TiStateName(TiState s);

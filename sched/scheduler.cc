@@ -70,6 +70,11 @@ void Scheduler::Handle(SchedulerEvent event, Millis now) {
     case SchedulerEvent::kRetry:
       host_.Wake(now_ + host_.HopLatency(), {SchedulerEvent::kReady, event.id});
       break;
+    case SchedulerEvent::kReschedule:
+      // Back in the queue, in the same try: no TryReady, no new try number.
+      admission_.Add(CandidateOf(event.id));
+      RequestPass(now_);
+      break;
     case SchedulerEvent::kTrigger:
       // A triggered run is created now and is due at once.
       RunDue(NewRun(event.id, {now_, now_}, true, kNone32));
@@ -254,6 +259,14 @@ void Scheduler::Finished(uint32_t ti, TiState outcome, Millis now,
   // (schedule_after_task_execution) has them scheduled before the executor reports the end:
   // with no latency, they compete for the slot by priority.
   RequestPass(now_);
+}
+
+void Scheduler::Reschedule(uint32_t ti, Millis at, Millis now) {
+  now_ = now;
+  admission_.Release(CandidateOf(ti));
+  tis_[ti].state = TiState::kUpForReschedule;
+  host_.Wake(std::max(at, now_), {SchedulerEvent::kReschedule, ti});
+  RequestPass(now_);  // the freed slot goes to another task now
 }
 
 void Scheduler::Settle(uint32_t ti, TiState outcome, const std::vector<uint32_t>* follow,

@@ -63,7 +63,7 @@ struct SchedulerConfig {
 
 /// A wake-up the scheduler asked for.
 struct SchedulerEvent {
-  enum Kind : uint8_t { kRunDue, kReady, kPass, kRetry, kTrigger } kind;
+  enum Kind : uint8_t { kRunDue, kReady, kPass, kRetry, kTrigger, kReschedule } kind;
   uint32_t id;  ///< run, task instance or DAG
 };
 
@@ -100,6 +100,10 @@ class Scheduler {
   void Finished(uint32_t ti, TiState outcome, Millis now,
                 const std::vector<uint32_t>* follow = nullptr, bool skip_downstream = false,
                 bool retryable = true);
+
+  /// A sensor in reschedule mode did not see its condition: it gives its slot (and pool slots)
+  /// back and is queued again at `at`, in the same try (Airflow's up_for_reschedule).
+  void Reschedule(uint32_t ti, Millis at, Millis now);
 
   const std::vector<RunRecord>& runs() const { return runs_; }
   const std::vector<TaskInstanceRecord>& tis() const { return tis_; }

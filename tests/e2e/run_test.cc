@@ -295,6 +295,41 @@ with DAG('from_ir', start_date=datetime(2025, 1, 1), schedule=None) as dag:
   EXPECT_NE(r.err.find("line 2"), std::string::npos) << r.err;
 }
 
+TEST(RunCli, ASensorInRescheduleModeGivesItsSlotBackBetweenPokes) {
+  // One slot (-j 1): the sensor takes it first (priority) and waits for a file the other task
+  // makes. In reschedule mode it gives the slot back between pokes, so the file gets made; in
+  // poke mode it keeps the slot until its timeout.
+  for (const std::string mode : {"reschedule", "poke"}) {
+    SCOPED_TRACE(mode);
+    TempDir dir;
+    const fs::path flag = dir.path() / "flag";
+    dir.Write("dags/r.py", R"PY(
+from datetime import datetime
+from airflow import DAG
+from airflow.operators.bash import BashOperator
+from airflow.sensors.filesystem import FileSensor
+with DAG('resched', start_date=datetime(2025, 1, 1), schedule=None) as dag:
+    FileSensor(task_id='wait', filepath=')PY" +
+                               flag.string() + R"PY(', poke_interval=1, timeout=3, mode=')PY" +
+                               mode +
+                               R"PY(', priority_weight=10)
+    BashOperator(task_id='make', bash_command='touch )PY" +
+                               flag.string() + R"PY(')
+)PY");
+    const fs::path home = dir.path() / "home";
+    auto r = RunDagport({"run", (dir.path() / "dags").string(), "--date", "2025-01-02", "--home",
+                         home.string(), "--state", (home / "s.sqlite").string(), "--isolation",
+                         "process", "-j", "1"});
+    if (mode == "reschedule") {
+      EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+      EXPECT_NE(r.err.find("resched.wait up_for_reschedule"), std::string::npos) << r.err;
+    } else {
+      EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+      EXPECT_NE(r.out.find("sensor timed out"), std::string::npos) << r.out;
+    }
+  }
+}
+
 TEST(RunCli, KillNineThenRunAgainFinishesWithoutRerunningSuccesses) {
   TempDir dir;
   dir.Write("dags/crash.py", R"PY(
