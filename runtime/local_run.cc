@@ -688,9 +688,17 @@ class LocalHost : public sched::SchedulerHost {
         if (sensor->second.kind == SensorSpec::Kind::kPython && code == 0) {
           std::ifstream in(r.xcom_file);
           const nlohmann::json value = nlohmann::json::parse(in, nullptr, false);
-          met = !value.is_discarded() && !value.is_null() && value != false && value != 0 &&
-                !(value.is_string() && value.get<std::string>().empty()) &&
-                !((value.is_array() || value.is_object()) && value.empty());
+          if (value.is_object() && value.contains("__dagport_poke__")) {
+            // PokeReturnValue(is_done, xcom_value): done or not; once done, its value is the
+            // sensor's XCom.
+            met = value["__dagport_poke__"] == true;
+            std::ofstream(r.xcom_file, std::ios::trunc) << value["xcom_value"].dump();
+          } else {
+            met = !value.is_discarded() && !value.is_null() && value != false && value != 0 &&
+                  !(value.is_string() && value.get<std::string>().empty()) &&
+                  !((value.is_array() || value.is_object()) && value.empty());
+            std::ofstream(r.xcom_file, std::ios::trunc) << "null";  // a bool pushes nothing
+          }
         }
         const bool python_error = sensor->second.kind == SensorSpec::Kind::kPython && code != 0;
         if (!met && !python_error) {

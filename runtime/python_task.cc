@@ -110,6 +110,17 @@ class AirflowSkipException(AirflowException):
     pass
 
 
+class PokeReturnValue(object):
+    """What a sensor's poke may return (Airflow 2.3+): done or not, and the XCom value."""
+
+    def __init__(self, is_done, xcom_value=None):
+        self.is_done = is_done
+        self.xcom_value = xcom_value
+
+    def __bool__(self):
+        return bool(self.is_done)
+
+
 _NO_DEFAULT = object()
 
 
@@ -136,7 +147,7 @@ def days_ago(n, hour=0, minute=0, second=0, microsecond=0):
 
 _SPECIAL = {"BaseOperator": BaseOperator, "Variable": Variable, "apply_defaults": apply_defaults,
             "days_ago": days_ago, "DAG": _Anything, "AirflowException": AirflowException,
-            "AirflowSkipException": AirflowSkipException}
+            "AirflowSkipException": AirflowSkipException, "PokeReturnValue": PokeReturnValue}
 
 
 def _name(module_name, name):
@@ -321,6 +332,9 @@ except Exception as error:
 finally:
     with open(call["pushed_file"], "w") as out:
         json.dump(ti.pushed, out)
+if type(result).__name__ == "PokeReturnValue":
+    # A sensor's poke: the runtime reads "is done" and, once done, the XCom value.
+    result = {"__dagport_poke__": bool(result.is_done), "xcom_value": result.xcom_value}
 with open(call["xcom_file"], "w") as out:
     json.dump(result, out, default=str)
 print("Returned value was: %r" % (result,))

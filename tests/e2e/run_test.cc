@@ -330,6 +330,40 @@ with DAG('resched', start_date=datetime(2025, 1, 1), schedule=None) as dag:
   }
 }
 
+TEST(RunCli, APythonSensorsPokeReturnValueSaysDoneAndGivesTheXcom) {
+  TempDir dir;
+  const fs::path mark = dir.path() / "poked_once";
+  dir.Write("dags/p.py", R"PY(
+import os
+from datetime import datetime
+from airflow import DAG
+from airflow.operators.bash import BashOperator
+from airflow.sensors.base import PokeReturnValue
+from airflow.sensors.python import PythonSensor
+
+def second_time():
+    if not os.path.exists(')PY" +
+                             mark.string() +
+                             R"PY('):
+        open(')PY" + mark.string() +
+                             R"PY(', 'w').close()
+        return PokeReturnValue(is_done=False)
+    return PokeReturnValue(is_done=True, xcom_value={'rows': 3})
+
+with DAG('poke_value', start_date=datetime(2025, 1, 1), schedule=None) as dag:
+    PythonSensor(task_id='wait', python_callable=second_time, poke_interval=1, timeout=10) >> \
+        BashOperator(task_id='show', bash_command='echo "got $X"',
+                     env={'X': "{{ ti.xcom_pull(task_ids='wait')['rows'] }}"})
+)PY");
+  const fs::path home = dir.path() / "home";
+  auto r = RunDagport({"run", (dir.path() / "dags").string(), "--date", "2025-01-02", "--home",
+                       home.string(), "--state", (home / "s.sqlite").string(), "--isolation",
+                       "process"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.err.find("poke_value.wait running (poked"), std::string::npos) << r.err;
+  EXPECT_NE(Log(home, "show", 1).find("got 3"), std::string::npos) << Log(home, "show", 1);
+}
+
 TEST(RunCli, KillNineThenRunAgainFinishesWithoutRerunningSuccesses) {
   TempDir dir;
   dir.Write("dags/crash.py", R"PY(
