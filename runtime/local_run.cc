@@ -110,12 +110,14 @@ std::string OutOfMemory(const std::string& log, size_t memory_limit_mb) {
   return {};
 }
 
+/// A BashOperator's XCom: the last line of its output, stdout and stderr together, without
+/// trailing white space, even when empty (Airflow's SubprocessHook reads both streams through
+/// one pipe and keeps the last line it read).
 std::string LastLine(const std::string& path) {
   std::ifstream in(path);
   std::string line, last;
-  while (std::getline(in, line)) {
-    if (!line.empty()) last = line;
-  }
+  while (std::getline(in, line)) last = line;
+  last.erase(last.find_last_not_of(" \t\r\n\v\f") + 1);
   return last;
 }
 

@@ -364,6 +364,28 @@ with DAG('poke_value', start_date=datetime(2025, 1, 1), schedule=None) as dag:
   EXPECT_NE(Log(home, "show", 1).find("got 3"), std::string::npos) << Log(home, "show", 1);
 }
 
+TEST(RunCli, ABashXcomIsTheLastLineOfBothStreamsAsAirflowReadsThem) {
+  TempDir dir;
+  dir.Write("dags/x.py", R"PY(
+from datetime import datetime
+from airflow import DAG
+from airflow.operators.bash import BashOperator
+with DAG('lines', start_date=datetime(2025, 1, 1), schedule=None) as dag:
+    err = BashOperator(task_id='err', bash_command='echo result; sleep 0.1; echo "warning  " >&2')
+    blank = BashOperator(task_id='blank', bash_command='printf "a\n\n"')
+    show = BashOperator(task_id='show', bash_command='echo "[$E] [$B]"',
+                        env={'E': "{{ ti.xcom_pull(task_ids='err') }}",
+                             'B': "{{ ti.xcom_pull(task_ids='blank') }}"})
+    [err, blank] >> show
+)PY");
+  const fs::path home = dir.path() / "home";
+  auto r = RunDagport({"run", (dir.path() / "dags").string(), "--date", "2025-01-02", "--home",
+                       home.string(), "--state", (home / "s.sqlite").string(), "--isolation",
+                       "process"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(Log(home, "show", 1).find("[warning] []"), std::string::npos) << Log(home, "show", 1);
+}
+
 TEST(RunCli, KillNineThenRunAgainFinishesWithoutRerunningSuccesses) {
   TempDir dir;
   dir.Write("dags/crash.py", R"PY(
