@@ -43,6 +43,41 @@ size_t CodePoints(std::string_view s) {
       s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
+/// `line` safe to print on a terminal: control characters (tabs kept) and bytes that are not
+/// valid UTF-8 become '?', so that a binary file cannot send escape sequences.
+std::string Printable(std::string_view line) {
+  std::string out;
+  out.reserve(line.size());
+  for (size_t i = 0; i < line.size();) {
+    const auto c = static_cast<unsigned char>(line[i]);
+    if (c < 0x80) {
+      out += (c < 0x20 && c != '\t') || c == 0x7F ? '?' : static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    const size_t length = c >= 0xF0 && c <= 0xF4  ? 4
+                          : c >= 0xE0             ? 3
+                          : c >= 0xC2 && c < 0xE0 ? 2
+                                                  : 0;
+    bool valid = length > 0 && i + length <= line.size();
+    for (size_t k = 1; valid && k < length; ++k)
+      valid = (static_cast<unsigned char>(line[i + k]) & 0xC0) == 0x80;
+    if (!valid) {
+      out += '?';
+      ++i;
+      continue;
+    }
+    if (c == 0xC2 && static_cast<unsigned char>(line[i + 1]) < 0xA0) {  // C1 controls (CSI, ...)
+      out += '?';
+      i += 2;
+      continue;
+    }
+    out.append(line.substr(i, length));
+    i += length;
+  }
+  return out;
+}
+
 std::vector<std::string> SplitLines(std::string_view text) {
   std::vector<std::string> lines;
   size_t start = 0;
@@ -101,7 +136,7 @@ std::string RenderText(const std::vector<Diagnostic>& diagnostics, const SourceL
     if (d.where.known() && !d.file.empty() && lines) text = lines(d.file, d.where.line);
     if (text) {
       // Tabs are kept in the padding so that the caret lines up under them.
-      std::string line = *text;
+      std::string line = Printable(*text);
       uint32_t column = d.where.column;
       // A very long line (generated code, minified data) is shown as a window around the place.
       if (CodePoints(line) > kMaxShownColumns) {

@@ -60,6 +60,22 @@ TEST(RenderText, VeryLongLinesAreShownAsAWindow) {
   EXPECT_NE(text.find('^'), std::string::npos);
 }
 
+TEST(RenderText, ABinaryLineCannotSendEscapeSequencesToTheTerminal) {
+  SourceLineCache cache;
+  // An escape sequence, a NUL, a bell, a C1 CSI, a stray continuation byte, and valid UTF-8.
+  static constexpr char kLine[] =
+      "a\x1b[2Jb\0c\x07"
+      "d\xc2\x9b"
+      "e\x80"
+      "f caf\xc3\xa9 = 1\n";
+  cache.Add("bin.py", std::string(kLine, sizeof kLine - 1));
+  const std::string text = RenderText(
+      {MakeDiagnostic("DP103", "bin.py", {1, 1, 1, 2}, "binary file")}, cache.AsLookup());
+  EXPECT_NE(text.find(" 1 | a?[2Jb?c?d?e?f caf\xc3\xa9 = 1\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find('\x1b'), std::string::npos);
+  EXPECT_EQ(text.find('\x07'), std::string::npos);
+}
+
 TEST(RenderText, ColourOnlyWhenAsked) {
   SourceLineCache cache;
   EXPECT_EQ(RenderText(SampleDiagnostics(), Lookup(cache)).find('\033'), std::string::npos);
