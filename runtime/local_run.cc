@@ -166,6 +166,16 @@ class LocalHost : public sched::SchedulerHost {
         (fs::path(options_.home) / "logs" / ("dag_id=" + plan_.dag_id) / ("run_id=" + run_id_))
             .string();
     work_dir_ = fs::absolute(fs::path(options_.home) / "work" / plan_.dag_id / run_id_);
+    home_dir_ = fs::absolute(options_.home).lexically_normal().string();
+    if (home_dir_.size() > 1 && home_dir_.back() == '/') home_dir_.pop_back();
+    // Not when the DAG folder (or an import folder) is in it: tasks read those.
+    hide_home_ = home_dir_ != "/";
+    std::vector<std::string> needed = options_.python_path;
+    needed.push_back(fs::absolute(plan_.file).parent_path().string());
+    for (const std::string& folder : needed) {
+      const std::string f = fs::path(folder).lexically_normal().string();
+      if (f == home_dir_ || f.starts_with(home_dir_ + "/")) hide_home_ = false;
+    }
     // A backfill run's data interval ends at the next scheduled date; a manual run's is its
     // logical date (Airflow's next_ds of a triggered run is its ds).
     interval_end_ = options_.logical_date;
@@ -565,6 +575,9 @@ class LocalHost : public sched::SchedulerHost {
       spec.read_only_binds.push_back(fs::absolute(plan_.file).parent_path().string());
     }
     spec.allow_network = options_.allow_network;
+    // dagport's home (other tries' workspaces, the logs, the state file) is out of sight; the
+    // support files, environments and this try's workspace below it are bound back.
+    if (hide_home_) spec.hidden = {home_dir_};
     std::string path = "PATH=/usr/local/bin:/usr/bin:/bin";
     if (container) {
       // The stand-in for the container: the environment's Python first on PATH, the DAG
@@ -821,7 +834,9 @@ class LocalHost : public sched::SchedulerHost {
   Millis interval_end_ = 0;                    ///< of the run's data interval
   std::string previous_run_;                   ///< the DAG's previous run in the state file
   std::map<std::string, std::string> previous_states_;  ///< its task instances' states
-  fs::path work_dir_;  ///< where this run's workspaces are (absolute)
+  fs::path work_dir_;     ///< where this run's workspaces are (absolute)
+  std::string home_dir_;  ///< dagport's home (absolute), hidden from tries
+  bool hide_home_ = true;
   bool work_dir_made_ = false;
   std::vector<fs::path> free_workspaces_;
   uint64_t free_serial_ = 0;

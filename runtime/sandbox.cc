@@ -132,6 +132,7 @@ std::vector<std::string> WrappedArgv(const SandboxSpec& spec, Isolation isolatio
                                "--unshare-uts", "--die-with-parent", "--new-session"});
       if (!spec.allow_network) argv.push_back("--unshare-net");
       // Read-only folders first: the writable workspace may lie below one of them.
+      for (const std::string& dir : spec.hidden) argv.insert(argv.end(), {"--tmpfs", dir});
       if (!spec.airflow_dags.empty()) AddAirflowDags(spec.airflow_dags, &argv);
       for (const std::string& dir : spec.read_only_binds)
         argv.insert(argv.end(), {"--ro-bind", dir, dir});

@@ -28,6 +28,9 @@ struct SandboxSpec {
   std::string workspace;         ///< writable folder, the working directory
   std::string log_path;          ///< stdout and stderr go here
   bool allow_network = false;
+  /// bwrap only: folders the command sees empty (dagport's home: other tries' workspaces,
+  /// logs, the state file); read_only_binds and the workspace may lie below them.
+  std::vector<std::string> hidden;
   std::vector<std::string> read_only_binds;  ///< extra folders visible read-only (a venv)
   /// bwrap only: a folder shown read-only at /usr/local/airflow/dags, where the images of
   /// container tasks (and MWAA's workers) have the DAG folder; empty: none.
