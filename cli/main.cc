@@ -1,5 +1,7 @@
 // The `dagport` executable: hands the arguments to cli::Main and makes sure that no exception
 // escapes as a crash.
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -7,10 +9,18 @@
 #include "cli/command.h"
 
 int main(int argc, char** argv) {
+  int code = dagport::cli::kExitUsage;
   try {
-    return dagport::cli::Main(std::vector<std::string>(argv + 1, argv + argc));
+    code = dagport::cli::Main(std::vector<std::string>(argv + 1, argv + argc));
   } catch (const std::exception& e) {
     std::cerr << "dagport: error: " << e.what() << "\n";
+  }
+  // Results that could not be written (a full disk, a closed pipe) are not a success.
+  std::cout.flush();
+  if (!std::cout) {
+    std::cerr << "dagport: error: cannot write to standard output: " << std::strerror(errno)
+              << "\n";
     return dagport::cli::kExitUsage;
   }
+  return code;
 }

@@ -90,6 +90,11 @@ std::vector<std::pair<std::string, std::string>> AtomicWriteBatch::Commit() {
 }
 
 std::string ReadFileBytes(const fs::path& path) {
+  // Only a regular file: opening a FIFO would wait for a writer forever.
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (!ec && fs::exists(status) && !fs::is_regular_file(status))
+    throw std::runtime_error(fmt::format("cannot read {}: not a regular file", path.string()));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error(fmt::format("cannot read {}", path.string()));
   std::ostringstream bytes;

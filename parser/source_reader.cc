@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 
@@ -128,6 +129,19 @@ SourceText DecodeSource(std::string bytes, const std::string& file) {
 
 SourceText ReadSource(const std::string& path, const std::string& file, size_t max_bytes) {
   SourceText out;
+  // Only a regular file: opening a FIFO would wait for a writer forever, a device never ends.
+  std::error_code ec;
+  const std::filesystem::file_status status = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    out.diagnostics.push_back(
+        ir::MakeDiagnostic("DP001", file, {},
+                           fmt::format("cannot read file: not a regular file ({})",
+                                       std::filesystem::is_directory(status) ? "a folder"
+                                       : std::filesystem::is_fifo(status)    ? "a FIFO"
+                                                                          : "a device or socket"),
+                           "name a DAG file or a folder of them"));
+    return out;
+  }
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) {
     out.diagnostics.push_back(ir::MakeDiagnostic(

@@ -482,14 +482,19 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
                              e.what(), "choose another --containers target or --airflow-version"));
     }
     if (!root.empty() && !result.container_files.empty()) {
-      try {
-        for (const auto& [relative, text] : result.container_files)
+      // Each file on its own: one that cannot be written is named, and the others still are.
+      bool all = true;
+      for (const auto& [relative, text] : result.container_files) {
+        try {
           batch.Stage(root / relative, text);
-        result.container_root = root.string();
-      } catch (const std::exception& e) {
-        result.diagnostics.push_back(ir::MakeDiagnostic("DP004", root.string(), {}, e.what(),
-                                                        "choose a writable output folder"));
+        } catch (const std::exception& e) {
+          all = false;
+          result.diagnostics.push_back(ir::MakeDiagnostic("DP004", (root / relative).string(), {},
+                                                          e.what(),
+                                                          "choose a writable output folder"));
+        }
       }
+      if (all) result.container_root = root.string();
     }
   }
   result.requirements = RequirementsTxt(target, result.providers);
