@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 RELEASE := build/release
 DEBUG := build/debug-asan
 
-.PHONY: deps build test demo bench lint format install clean
+.PHONY: deps build test demo bench lint format install clean fuzz
 
 deps:
 	@scripts/install-deps
@@ -20,6 +20,9 @@ demo: build
 
 bench: build
 	@scripts/bench $(RELEASE)
+
+fuzz: deps
+	@scripts/fuzz
 
 lint: build
 	@scripts/lint $(RELEASE)

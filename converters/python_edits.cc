@@ -150,8 +150,10 @@ void AppendListItem(EditList& edits, const parser::SyntaxTree& tree, TSNode cont
   const std::string_view text = tree.text();
   const parser::NodeList items = ListItems(container);
   if (items.empty()) {
-    // f() -> f(item): right after the opening bracket.
-    edits.Insert(ts_node_start_byte(container) + 1, item);
+    // f() -> f(item): right after the opening bracket; f() -> f(item, other) when an item
+    // was appended there already.
+    const uint32_t at = ts_node_start_byte(container) + 1;
+    edits.Insert(at, edits.InsertsAt(at) ? ", " + item : item);
     return;
   }
   const TSNode last = items[items.size() - 1];

@@ -26,6 +26,13 @@ bool EditList::HasInsert(uint32_t at, std::string_view text) const {
   return false;
 }
 
+bool EditList::InsertsAt(uint32_t at) const {
+  for (const Edit& e : edits_) {
+    if (e.begin == at && e.end == at) return true;
+  }
+  return false;
+}
+
 std::vector<Edit> EditList::Sorted(std::string_view original) const {
   std::vector<Edit> sorted = edits_;
   std::stable_sort(sorted.begin(), sorted.end(), [](const Edit& a, const Edit& b) {

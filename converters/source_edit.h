@@ -37,6 +37,8 @@ class EditList {
   bool Touches(uint32_t begin, uint32_t end) const;
   /// True when `text` is already inserted at `at`.
   bool HasInsert(uint32_t at, std::string_view text) const;
+  /// True when anything is already inserted at `at`.
+  bool InsertsAt(uint32_t at) const;
 
   /// The original with every edit applied. Throws EditConflict when two replacements overlap
   /// or an edit lies outside the text.

@@ -69,12 +69,11 @@ bool ParseField(std::string_view field, const FieldSpec& f, std::bitset<N>& bits
       const size_t dash = part.find('-', 1);
       std::optional<int> a = Number(part.substr(0, dash), f);
       std::optional<int> b = dash == std::string_view::npos ? a : Number(part.substr(dash + 1), f);
-      // Day of week accepts 7 for Sunday.
-      if (f.names == &kDays) {
-        if (a == 7) a = 0;
-        if (b == 7) b = dash == std::string_view::npos ? 0 : 6;
-      }
-      if (!a || !b || *a < f.min || *a > f.max || *b < f.min || *b > f.max) {
+      // Day of week accepts 7 for Sunday, alone or in a range ("5-7": Friday to Sunday; the
+      // bit is set as 0 below).
+      const int top = f.names == &kDays ? 7 : f.max;
+      if (f.names == &kDays && dash == std::string_view::npos && a == 7) a = b = 0;
+      if (!a || !b || *a < f.min || *a > top || *b < f.min || *b > top) {
         error = fmt::format("'{}' is not a valid {} (expected {}-{})", part, f.name, f.min, f.max);
         return false;
       }
@@ -85,7 +84,8 @@ bool ParseField(std::string_view field, const FieldSpec& f, std::bitset<N>& bits
         return false;
       }
     }
-    for (int v = low; v <= high; v += step) bits.set(static_cast<size_t>(v));
+    for (int v = low; v <= high; v += step)
+      bits.set(static_cast<size_t>(f.names == &kDays && v == 7 ? 0 : v));
     if (comma == field.size()) break;
   }
   return true;

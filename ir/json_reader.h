@@ -3,6 +3,7 @@
 /// IrFormatError naming the JSON pointer of the offending element.
 
 #include <string>
+#include <string_view>
 
 #include "ir/value_json.h"
 
@@ -32,6 +33,20 @@ inline int64_t IntMember(const Json& j, const char* key, const std::string& poin
   const Json& m = Member(j, key, pointer);
   if (!m.is_number_integer()) Fail(pointer + "/" + key, "expected an integer");
   return m.get<int64_t>();
+}
+
+/// The byte of `text` where parsing it failed with `e`: a parse error says where (nlohmann
+/// counts the byte after it); a number too large for a double ("number overflow parsing
+/// '1e999'", an out_of_range error that nlohmann throws from the parser too) is found by its
+/// text. 0 when not known.
+inline size_t ParseErrorOffset(std::string_view text, const nlohmann::json::exception& e) {
+  if (const auto* parse = dynamic_cast<const nlohmann::json::parse_error*>(&e))
+    return parse->byte > 0 ? parse->byte - 1 : 0;
+  const std::string_view what = e.what();
+  const size_t open = what.find('\''), close = what.rfind('\'');
+  if (open == std::string_view::npos || close <= open + 1) return 0;
+  const size_t at = text.find(what.substr(open + 1, close - open - 1));
+  return at == std::string_view::npos ? 0 : at;
 }
 
 }  // namespace dagport::ir::json_reader

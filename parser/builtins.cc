@@ -216,18 +216,20 @@ Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode n
     if (a.size() == 3) step = a[2]->i;
     if (step == 0 || a.empty()) return unknown("range() arguments");
     std::vector<Val> items;
-    for (int64_t i = start; step > 0 ? i < stop : i > stop; i += step) {
+    for (int64_t i = start; step > 0 ? i < stop : i > stop;) {
       if (items.size() >= kMaxRange) return unknown("range() too long to unroll");
       items.push_back(Int(i));
+      if (__builtin_add_overflow(i, step, &i)) break;  // past stop, which is an int64 too
     }
     return List(std::move(items));
   }
   if (name == "len") {
     if (a.size() != 1 || a[0]->maybe_changed) return unknown("len()");
-    if (Is(a[0], Kind::kStr)) {
-      std::vector<Val> chars;
-      ev.Iterate(a[0], chars, node, frame);
-      return Int(static_cast<int64_t>(chars.size()));
+    if (Is(a[0], Kind::kStr)) {  // code points: the bytes that do not continue a UTF-8 one
+      const std::string& s = a[0]->text;
+      return Int(std::count_if(s.begin(), s.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+      }));
     }
     if (Is(a[0], Kind::kDict)) return Int(static_cast<int64_t>(a[0]->entries.size()));
     if (Is(a[0], Kind::kList) || Is(a[0], Kind::kTuple) || Is(a[0], Kind::kSet)) {
@@ -253,7 +255,11 @@ Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode n
   if (name == "int") {
     if (a.empty()) return Int(0);
     if (Is(a[0], Kind::kInt) || Is(a[0], Kind::kBool)) return Int(a[0]->i);
-    if (Is(a[0], Kind::kFloat)) return Int(static_cast<int64_t>(a[0]->f));
+    if (Is(a[0], Kind::kFloat)) {
+      if (!(a[0]->f > -9.2e18 && a[0]->f < 9.2e18))  // inf, nan, or beyond 64 bits
+        return unknown("int() of a float beyond 64-bit integers");
+      return Int(static_cast<int64_t>(a[0]->f));
+    }
     if (Is(a[0], Kind::kStr)) {
       try {
         size_t used = 0;

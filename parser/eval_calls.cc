@@ -309,6 +309,8 @@ bool Evaluator::Iterate(const Val& v, std::vector<Val>& out, TSNode node, Frame&
     case Kind::kStr: {
       out.clear();
       const std::string& s = v->text;
+      // One value per character: a 16 MiB string would be gigabytes of them.
+      if (s.size() > limits_.max_loop_iterations) return false;
       for (size_t i = 0; i < s.size();) {
         size_t len = 1;
         while (i + len < s.size() && (static_cast<unsigned char>(s[i + len]) & 0xC0) == 0x80) ++len;

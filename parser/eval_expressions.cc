@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <functional>
 
@@ -124,6 +125,9 @@ Val Evaluator::EvalInner(TSNode node, Frame& frame) {
   if (type == "unary_operator") {
     Val v = Eval(ChildByField(node, "argument"), frame);
     const std::string op = OperatorToken(node);
+    // -(-2**63) is beyond 64 bits: unknown, like every integer dagport cannot hold.
+    if (op == "-" && (Is(v, Kind::kInt) || Is(v, Kind::kTimedelta)) && v->i == INT64_MIN)
+      return Unknown(node, frame, "an integer beyond 64 bits");
     if (op == "-" && Is(v, Kind::kInt)) return Int(-v->i);
     if (op == "-" && Is(v, Kind::kFloat)) return Float(-v->f);
     if (op == "-" && Is(v, Kind::kTimedelta)) return Timedelta(-v->i);

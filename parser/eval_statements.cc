@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include "parser/evaluator.h"
 #include "parser/module_loader.h"
@@ -11,7 +12,7 @@
 namespace dagport::parser {
 
 Evaluator::Evaluator(ModuleLoader& loader, EvaluationLimits limits)
-    : loader_(loader), limits_(limits) {}
+    : loader_(loader), limits_(std::move(limits)) {}
 
 void Evaluator::Step(TSNode node, const Frame& frame) {
   if (++steps_ > limits_.max_steps) {
@@ -19,6 +20,13 @@ void Evaluator::Step(TSNode node, const Frame& frame) {
         "analysis stopped after {} steps at line {} of {}: the file computes more than dagport "
         "follows statically",
         limits_.max_steps, Range(node, frame).line, frame.module->path)};
+  }
+  // Every step: one step can double the longest string (`s = s + s`).
+  if (CurrentHeap().text_bytes() > limits_.max_text_bytes) {
+    throw EvaluationBoundReached{
+        fmt::format("analysis stopped at line {} of {}: the file builds more than {} MiB of "
+                    "strings",
+                    Range(node, frame).line, frame.module->path, limits_.max_text_bytes >> 20)};
   }
   if ((steps_ & 0x3FF) == 0 && CurrentHeap().size() > limits_.max_objects) {
     throw EvaluationBoundReached{

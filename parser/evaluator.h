@@ -28,6 +28,7 @@ struct EvaluationLimits {
   int max_call_depth = 48;               ///< nested calls of analysed functions
   int max_nesting = 400;                 ///< nested expressions
   size_t max_objects = 1'000'000;
+  size_t max_text_bytes = 256u << 20;  ///< bytes of all the strings built per file
   /// Whose import semantics to follow: Airflow 1.10 (1; DagBag as legacy folders ran) or 2
   /// (converted code): under 1.10, Airflow 2 modules and unknown 1.x package names do not import.
   int airflow_major = 1;  ///< values allocated per file (about 300 bytes each)

@@ -47,6 +47,8 @@ std::optional<int64_t> TimedeltaMicros(const CallArgs& args) {
     }
     if (!known) return std::nullopt;
   }
+  // Python's timedelta reaches 999,999,999 days; dagport's microseconds are 64 bits.
+  if (!(std::fabs(total) < 9.2e18)) return std::nullopt;
   return static_cast<int64_t>(std::llround(total));
 }
 
@@ -60,14 +62,23 @@ std::string TimezoneOf(const Val& v) {
   return "";
 }
 
+int DaysInMonth(int year, int month) {
+  static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
 std::optional<Val> MakeDatetime(const CallArgs& args, std::string default_timezone) {
   static constexpr std::array<std::string_view, 7> kFields = {
       "year", "month", "day", "hour", "minute", "second", "microsecond"};
+  static constexpr int64_t kLow[7] = {1, 1, 1, 0, 0, 0, 0};
+  static constexpr int64_t kHigh[7] = {9999, 12, 31, 23, 59, 59, 999'999};
+  int64_t raw[7] = {0, 1, 1, 0, 0, 0, 0};
   int fields[7] = {0, 1, 1, 0, 0, 0, 0};
   bool given[7] = {};
   for (size_t i = 0; i < args.positional.size() && i < 7; ++i) {
     if (!Is(args.positional[i], Kind::kInt)) return std::nullopt;
-    fields[i] = static_cast<int>(args.positional[i]->i);
+    raw[i] = args.positional[i]->i;
     given[i] = true;
   }
   std::string tz = std::move(default_timezone);
@@ -81,13 +92,20 @@ std::optional<Val> MakeDatetime(const CallArgs& args, std::string default_timezo
     for (size_t i = 0; i < kFields.size(); ++i) {
       if (kFields[i] == name) {
         if (!Is(v, Kind::kInt)) return std::nullopt;
-        fields[i] = static_cast<int>(v->i);
+        raw[i] = v->i;
         given[i] = known = true;
       }
     }
     if (!known) return std::nullopt;
   }
   if (!given[0] || !given[1] || !given[2]) return std::nullopt;
+  // What Python's datetime accepts (it raises ValueError otherwise): no field out of its range,
+  // and no year whose microseconds since 1970 would overflow 64 bits.
+  for (size_t i = 0; i < 7; ++i) {
+    if (raw[i] < kLow[i] || raw[i] > kHigh[i]) return std::nullopt;
+    fields[i] = static_cast<int>(raw[i]);
+  }
+  if (fields[2] > DaysInMonth(fields[0], fields[1])) return std::nullopt;
   if (args.positional.size() > 7) {
     tz = TimezoneOf(args.positional[7]);
   }

@@ -103,8 +103,9 @@ std::vector<std::string> Split(const std::string& s, const std::string* sep, int
   return out;
 }
 
-std::string ReplaceAll(const std::string& s, const std::string& from, const std::string& to,
-                       int64_t count) {
+/// nullopt when the result would be longer than kMaxTextBytes.
+std::optional<std::string> ReplaceAll(const std::string& s, const std::string& from,
+                                      const std::string& to, int64_t count) {
   if (from.empty()) return s;
   std::string out;
   size_t start = 0;
@@ -113,6 +114,7 @@ std::string ReplaceAll(const std::string& s, const std::string& from, const std:
     size_t pos = s.find(from, start);
     if (pos == std::string::npos || (count >= 0 && done >= count)) break;
     out.append(s, start, pos - start);
+    if (out.size() + to.size() > kMaxTextBytes) return std::nullopt;
     out += to;
     start = pos + from.size();
     ++done;
@@ -188,7 +190,8 @@ Val StrMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs&
   }
   if (name == "replace" && a.size() >= 2 && StrArg(a, 0) && StrArg(a, 1)) {
     int64_t count = a.size() > 2 && Is(a[2], Kind::kInt) ? a[2]->i : -1;
-    return Str(ReplaceAll(s, *StrArg(a, 0), *StrArg(a, 1), count));
+    if (auto r = ReplaceAll(s, *StrArg(a, 0), *StrArg(a, 1), count)) return Str(std::move(*r));
+    return unknown();
   }
   if (name == "split" || name == "rsplit") {
     const Val* sep_kw = args.Keyword("sep");
@@ -202,7 +205,7 @@ Val StrMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs&
   }
   if (name == "splitlines") {
     const std::string newline = "\n";
-    std::vector<std::string> lines = Split(ReplaceAll(s, "\r\n", "\n", -1), &newline, -1, false);
+    std::vector<std::string> lines = Split(*ReplaceAll(s, "\r\n", "\n", -1), &newline, -1, false);
     if (!lines.empty() && lines.back().empty()) lines.pop_back();
     return StrList(lines);
   }
@@ -214,6 +217,7 @@ Val StrMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs&
       if (!Is(items[i], Kind::kStr)) return unknown();
       if (i > 0) r += s;
       r += items[i]->text;
+      if (r.size() > kMaxTextBytes) return unknown();
     }
     return Str(r);
   }
@@ -254,6 +258,7 @@ Val StrMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs&
       Is(a[0], Kind::kInt)) {
     const size_t width = static_cast<size_t>(std::max<int64_t>(0, a[0]->i));
     if (s.size() >= width) return self;
+    if (width > kMaxTextBytes) return unknown();
     const size_t pad = width - s.size();
     const char fill =
         StrArg(a, 1) && !StrArg(a, 1)->empty() ? (*StrArg(a, 1))[0] : (name == "zfill" ? '0' : ' ');

@@ -84,6 +84,7 @@ Val Float(double f) {
 
 Val Str(std::string s) {
   Val v = Make(Kind::kStr);
+  CurrentHeap().AddText(s.size());
   v->text = std::move(s);
   return v;
 }

@@ -40,10 +40,18 @@ class Heap {
     return raw;
   }
   size_t size() const { return items_.size(); }
+  /// Bytes of all the strings built (Str), for the evaluator's bound on them.
+  void AddText(size_t bytes) { text_bytes_ += bytes; }
+  size_t text_bytes() const { return text_bytes_; }
 
  private:
   std::vector<std::unique_ptr<HeapItem>> items_;
+  size_t text_bytes_ = 0;
 };
+
+/// The longest string the evaluator builds (`'x' * n`, `str.join`, `str.ljust`, a format
+/// width...); a longer result is unknown rather than gigabytes of memory.
+inline constexpr size_t kMaxTextBytes = 16u << 20;
 
 /// Installs `heap` as this thread's allocation heap for its lifetime.
 class HeapScope {

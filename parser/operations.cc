@@ -41,9 +41,16 @@ int64_t FloorMod(int64_t a, int64_t b) {
   return m;
 }
 
-std::string Repeat(const std::string& s, int64_t n) {
+/// `s * n`, as Python repeats strings; nullopt when longer than kMaxTextBytes.
+std::optional<std::string> Repeat(const std::string& s, int64_t n) {
   std::string out;
-  for (int64_t i = 0; i < n && out.size() < (1u << 24); ++i) out += s;
+  if (s.empty() || n <= 0) return out;  // at once, however large n is
+  if (static_cast<uint64_t>(n) > kMaxTextBytes / s.size()) return std::nullopt;
+  const size_t total = s.size() * static_cast<size_t>(n);
+  out = s;
+  out.reserve(total);  // so that appending out to itself reads memory that stays in place
+  while (out.size() * 2 <= total) out.append(out.data(), out.size());
+  out.append(out.data(), total - out.size());
   return out;
 }
 
@@ -129,7 +136,10 @@ Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode n
       return b;
     }
     if (Is(a, Kind::kInt) && Is(b, Kind::kInt) && b->i >= 0 && b->i < 63) {
-      return Int(op == ">>" ? a->i >> b->i : a->i << b->i);
+      if (op == ">>") return Int(a->i >> b->i);
+      const int64_t shifted = static_cast<int64_t>(static_cast<uint64_t>(a->i) << b->i);
+      if ((shifted >> b->i) == a->i) return Int(shifted);
+      return ev.Unknown(node, frame, "an integer beyond 64 bits");
     }
     if (IsUnresolved(a) || IsUnresolved(b)) {
       // A dependency with one side unknown: keep what is known and say so.
@@ -147,8 +157,17 @@ Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode n
   const bool ints =
       (Is(a, Kind::kInt) || Is(a, Kind::kBool)) && (Is(b, Kind::kInt) || Is(b, Kind::kBool));
   const bool numbers = IsNumber(a) && IsNumber(b);
+  // Python's integers have no bound; dagport's are 64 bits, and what goes beyond is unknown.
+  int64_t r = 0;
+  auto beyond = [&] { return ev.Unknown(node, frame, "an integer beyond 64 bits"); };
+  // A datetime moved by a timedelta, unknown beyond what 64-bit microseconds hold.
+  auto moved = [&](const ir::Datetime& dt, int64_t micros) {
+    int64_t total = 0;
+    if (__builtin_add_overflow(ir::EpochMicros(dt), micros, &total)) return beyond();
+    return Datetime(ir::AddMicros(dt, micros));
+  };
   if (op == "+") {
-    if (ints) return Int(a->i + b->i);
+    if (ints) return __builtin_add_overflow(a->i, b->i, &r) ? beyond() : Int(r);
     if (numbers) return Float(AsDouble(a) + AsDouble(b));
     if (Is(a, Kind::kStr) && Is(b, Kind::kStr)) return Str(a->text + b->text);
     if (Is(a, Kind::kList) && Is(b, Kind::kList)) {
@@ -161,17 +180,17 @@ Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode n
       items.insert(items.end(), b->items.begin(), b->items.end());
       return Tuple(std::move(items));
     }
-    if (Is(a, Kind::kTimedelta) && Is(b, Kind::kTimedelta)) return Timedelta(a->i + b->i);
-    if (Is(a, Kind::kDatetime) && Is(b, Kind::kTimedelta))
-      return Datetime(ir::AddMicros(a->datetime, b->i));
-    if (Is(a, Kind::kTimedelta) && Is(b, Kind::kDatetime))
-      return Datetime(ir::AddMicros(b->datetime, a->i));
+    if (Is(a, Kind::kTimedelta) && Is(b, Kind::kTimedelta))
+      return __builtin_add_overflow(a->i, b->i, &r) ? beyond() : Timedelta(r);
+    if (Is(a, Kind::kDatetime) && Is(b, Kind::kTimedelta)) return moved(a->datetime, b->i);
+    if (Is(a, Kind::kTimedelta) && Is(b, Kind::kDatetime)) return moved(b->datetime, a->i);
   } else if (op == "-") {
-    if (ints) return Int(a->i - b->i);
+    if (ints) return __builtin_sub_overflow(a->i, b->i, &r) ? beyond() : Int(r);
     if (numbers) return Float(AsDouble(a) - AsDouble(b));
-    if (Is(a, Kind::kTimedelta) && Is(b, Kind::kTimedelta)) return Timedelta(a->i - b->i);
+    if (Is(a, Kind::kTimedelta) && Is(b, Kind::kTimedelta))
+      return __builtin_sub_overflow(a->i, b->i, &r) ? beyond() : Timedelta(r);
     if (Is(a, Kind::kDatetime) && Is(b, Kind::kTimedelta))
-      return Datetime(ir::AddMicros(a->datetime, -b->i));
+      return __builtin_sub_overflow(int64_t{0}, b->i, &r) ? beyond() : moved(a->datetime, r);
     if (Is(a, Kind::kDatetime) && Is(b, Kind::kDatetime)) {
       return Timedelta(ir::EpochMicros(a->datetime) - ir::EpochMicros(b->datetime));
     }
@@ -185,14 +204,19 @@ Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode n
       return Set(items);
     }
   } else if (op == "*") {
-    if (ints) return Int(a->i * b->i);
+    if (ints) return __builtin_mul_overflow(a->i, b->i, &r) ? beyond() : Int(r);
     if (numbers) return Float(AsDouble(a) * AsDouble(b));
-    if (Is(a, Kind::kStr) && Is(b, Kind::kInt)) return Str(Repeat(a->text, b->i));
-    if (Is(a, Kind::kInt) && Is(b, Kind::kStr)) return Str(Repeat(b->text, a->i));
+    if (Is(a, Kind::kStr) != Is(b, Kind::kStr) && (Is(a, Kind::kInt) || Is(b, Kind::kInt))) {
+      const Val& text = Is(a, Kind::kStr) ? a : b;
+      if (auto repeated = Repeat(text->text, Is(a, Kind::kStr) ? b->i : a->i))
+        return Str(std::move(*repeated));
+      return ev.Unknown(node, frame, "a string longer than dagport builds (16 MiB)");
+    }
+    const int64_t size = static_cast<int64_t>(IsSequence(a) ? a->items.size() : 0);
     if (IsSequence(a) && Is(b, Kind::kInt) && b->i >= 0 &&
-        b->i * static_cast<int64_t>(a->items.size()) < 1'000'000) {
+        (size == 0 || b->i <= 999'999 / size)) {  // at most 999,999 items
       std::vector<Val> items;
-      for (int64_t i = 0; i < b->i; ++i)
+      for (int64_t i = 0; i < b->i && size > 0; ++i)
         items.insert(items.end(), a->items.begin(), a->items.end());
       return a->kind == Kind::kList ? List(std::move(items)) : Tuple(std::move(items));
     }
@@ -208,6 +232,7 @@ Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode n
     if (Is(a, Kind::kTimedelta) && Is(b, Kind::kTimedelta) && b->i != 0)
       return Float(static_cast<double>(a->i) / b->i);
   } else if (op == "//") {
+    if (ints && b->i == -1) return __builtin_sub_overflow(int64_t{0}, a->i, &r) ? beyond() : Int(r);
     if (ints && b->i != 0) return Int(FloorDiv(a->i, b->i));
     if (numbers && AsDouble(b) != 0) return Float(std::floor(AsDouble(a) / AsDouble(b)));
   } else if (op == "%") {
@@ -215,6 +240,7 @@ Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode n
       if (std::optional<std::string> s = PercentFormat(a->text, b)) return Str(std::move(*s));
       return ev.Unknown(node, frame, "%-formatting dagport cannot evaluate");
     }
+    if (ints && b->i == -1) return Int(0);  // INT64_MIN % -1 traps in C++
     if (ints && b->i != 0) return Int(FloorMod(a->i, b->i));
     if (numbers && AsDouble(b) != 0) {
       const double m = std::fmod(AsDouble(a), AsDouble(b));
@@ -222,8 +248,9 @@ Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode n
     }
   } else if (op == "**") {
     if (ints && b->i >= 0 && b->i < 64) {
-      int64_t r = 1;
-      for (int64_t i = 0; i < b->i; ++i) r *= a->i;
+      r = 1;
+      for (int64_t i = 0; i < b->i; ++i)
+        if (__builtin_mul_overflow(r, a->i, &r)) return beyond();
       return Int(r);
     }
     if (numbers) return Float(std::pow(AsDouble(a), AsDouble(b)));

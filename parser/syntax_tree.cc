@@ -291,6 +291,29 @@ ir::SourceRange SyntaxTree::Range(TSNode node) const {
   return lines_->Range(ts_node_start_point(node), ts_node_end_point(node));
 }
 
+namespace {
+
+bool ChildHasError(TSNode node) {
+  for (TSNode child : Children(node)) {
+    if (ts_node_has_error(child) || ts_node_is_missing(child)) return true;
+  }
+  return false;
+}
+
+/// Where the error is in a node that holds one no visible descendant shows: a MISSING hidden
+/// token (the newline between two statements written on one line) is not a node the cursor
+/// visits. The child after the gap where it is missing, else the node itself.
+TSNode HiddenErrorPlace(TSNode node) {
+  const NodeList children = NamedChildren(node);
+  for (size_t i = 1; i < children.size(); ++i) {
+    if (ts_node_start_point(children[i]).row == ts_node_end_point(children[i - 1]).row)
+      return children[i];
+  }
+  return node;
+}
+
+}  // namespace
+
 std::vector<ir::Diagnostic> SyntaxTree::SyntaxErrors(const std::string& file, size_t limit) const {
   std::vector<ir::Diagnostic> out;
   if (!ts_node_has_error(root())) {
@@ -303,7 +326,10 @@ std::vector<ir::Diagnostic> SyntaxTree::SyntaxErrors(const std::string& file, si
   while (!done && out.size() < limit) {
     TSNode node = ts_tree_cursor_current_node(&cursor);
     bool descend = false;
-    if (ts_node_symbol(node) == static_cast<TSSymbol>(-1) ||
+    const bool hidden = ts_node_has_error(node) && !ts_node_is_missing(node) &&
+                        ts_node_symbol(node) != static_cast<TSSymbol>(-1) && !ChildHasError(node);
+    if (hidden) node = HiddenErrorPlace(node);
+    if (hidden || ts_node_symbol(node) == static_cast<TSSymbol>(-1) ||
         ts_node_is_missing(node)) {  // ERROR node
       ir::SourceRange where = Range(node);
       std::string_view line_text;

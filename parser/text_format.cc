@@ -44,8 +44,11 @@ std::optional<Spec> ParseSpec(std::string_view s) {
     spec.zero = true;
     ++i;
   }
-  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])))
+  // A width or precision longer than kMaxTextBytes is not evaluated (nor read past int's range).
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
     spec.width = spec.width * 10 + (s[i++] - '0');
+    if (static_cast<size_t>(spec.width) > kMaxTextBytes) return std::nullopt;
+  }
   if (i < s.size() && (s[i] == ',' || s[i] == '_')) {
     spec.thousands = true;
     ++i;
@@ -53,8 +56,10 @@ std::optional<Spec> ParseSpec(std::string_view s) {
   if (i < s.size() && s[i] == '.') {
     ++i;
     spec.precision = 0;
-    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])))
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
       spec.precision = spec.precision * 10 + (s[i++] - '0');
+      if (static_cast<size_t>(spec.precision) > kMaxTextBytes) return std::nullopt;
+    }
   }
   if (i < s.size()) spec.type = s[i++];
   if (i != s.size()) return std::nullopt;
@@ -217,7 +222,10 @@ std::optional<std::string> PercentFormat(const std::string& format, const Val& a
     } else if (type == 'r') {
       piece = Repr(value);
     } else if (type == 'd' || type == 'i' || type == 'u') {
-      if (Is(value, Kind::kFloat)) value = Int(static_cast<int64_t>(value->f));
+      if (Is(value, Kind::kFloat)) {
+        if (!(value->f > -9.2e18 && value->f < 9.2e18)) return std::nullopt;  // beyond 64 bits
+        value = Int(static_cast<int64_t>(value->f));
+      }
       piece = FormatWithSpec(value, spec + "d");
     } else if (std::string_view("fFeExXogG").find(type) != std::string_view::npos) {
       piece = FormatWithSpec(value, spec + type);

@@ -20,8 +20,8 @@ namespace {
 std::string VariableText(const TemplateEnvironment& env, const std::string& name) {
   std::optional<std::string> value = env.variable ? env.variable(name) : std::nullopt;
   if (!value)
-    throw TemplateError(fmt::format("the Airflow Variable '{}' is not set (set {})", name,
-                                    VariableEnvName(name)));
+    throw TemplateError(
+        fmt::format("the Airflow Variable '{}' is not set (set {})", name, VariableEnvName(name)));
   return *value;
 }
 
@@ -31,6 +31,15 @@ Json ParseVariableJson(const std::string& name, const std::string& text) {
   } catch (const std::exception&) {
     throw TemplateError(fmt::format("the Airflow Variable '{}' is not JSON", name));
   }
+}
+
+/// `t` moved by `delta_ms`, which must stay within the years Python's datetime has (pendulum
+/// raises beyond them): no 64-bit overflow, whatever the template adds.
+Millis ShiftDate(Millis t, double delta_ms) {
+  const double shifted = static_cast<double>(t) + delta_ms;
+  if (!(shifted >= static_cast<double>(kMinDate) && shifted <= static_cast<double>(kMaxDate)))
+    throw TemplateError("the date would be outside the years 1 to 9999");
+  return static_cast<Millis>(shifted);
 }
 
 }  // namespace
@@ -72,8 +81,8 @@ Val Name(const TemplateEnvironment& env, const std::string& name) {
 Val Attribute(const TemplateEnvironment& env, const Val& v, const std::string& name) {
   const sched::TemplateContext& c = env.context;
   if (v.kind == Val::kDate) {
-    if (name == "year" || name == "month" || name == "day" || name == "hour" ||
-        name == "minute" || name == "second") {
+    if (name == "year" || name == "month" || name == "day" || name == "hour" || name == "minute" ||
+        name == "second") {
       const char* format = name == "year"     ? "%Y"
                            : name == "month"  ? "%m"
                            : name == "day"    ? "%d"
@@ -160,8 +169,9 @@ Val Call(const TemplateEnvironment& env, const Val& f, const std::vector<Val>& a
       const Val* days = arg(1, "days");
       if (days == nullptr || !Plain(*days).is_number_integer())
         throw TemplateError("macros.ds_add(ds, days) needs a whole number of days");
-      return Val::Data(sched::FormatDs(Strptime(text(0, "ds"), "%Y-%m-%d") +
-                                       Plain(*days).get<int64_t>() * sched::kDay));
+      return Val::Data(sched::FormatDs(
+          ShiftDate(Strptime(text(0, "ds"), "%Y-%m-%d"),
+                    static_cast<double>(Plain(*days).get<int64_t>()) * sched::kDay)));
     }
     if (m == "ds_format") {
       return Val::Data(
@@ -178,7 +188,7 @@ Val Call(const TemplateEnvironment& env, const Val& f, const std::vector<Val>& a
     if (m == "date") return Val::Data(sched::FormatDs(self.date));
     if (m == "timestamp") return Val::Data(static_cast<double>(self.date) / 1000.0);
     if (m == "add" || m == "subtract") {
-      int64_t ms = 0;
+      Millis date = self.date;
       for (const auto& [unit, v] : kwargs) {
         const Json n = Plain(v);
         if (!n.is_number()) throw TemplateError(m + "() takes numbers");
@@ -189,9 +199,11 @@ Val Call(const TemplateEnvironment& env, const Val& f, const std::vector<Val>& a
                             : unit == "weeks"   ? 7 * sched::kDay
                                                 : 0;
         if (per == 0) throw TemplateError(m + "(" + unit + "=...) is not supported");
-        ms += static_cast<int64_t>(n.get<double>() * static_cast<double>(per));
+        // Each unit is truncated to whole milliseconds, as timedelta rounds its parts.
+        const double ms = std::trunc(n.get<double>() * static_cast<double>(per));
+        date = ShiftDate(date, m == "add" ? ms : -ms);
       }
-      return Val::Date(m == "add" ? self.date + ms : self.date - ms);
+      return Val::Date(date);
     }
     throw TemplateError("the date has no method '" + m + "' in the local runtime");
   }

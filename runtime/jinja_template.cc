@@ -19,6 +19,13 @@ namespace {
 
 using namespace jinja;  // NOLINT(google-build-using-namespace): the evaluator's own vocabulary
 
+/// An error of the expression's form rather than of its values: the same whether the
+/// expression is evaluated or only read (the branch not taken), so it is never worth reading
+/// again.
+struct SyntaxError : TemplateError {
+  using TemplateError::TemplateError;
+};
+
 struct Token {
   enum Kind { kName, kNumber, kString, kOp, kEnd } kind = kEnd;
   std::string text;
@@ -77,7 +84,7 @@ class Evaluator {
 
   Val Run() {
     Val v = Conditional();
-    if (Peek().kind != Token::kEnd) throw TemplateError("'" + Peek().text + "' was not expected");
+    if (Peek().kind != Token::kEnd) throw SyntaxError("'" + Peek().text + "' was not expected");
     return v;
   }
 
@@ -88,7 +95,7 @@ class Evaluator {
     return Peek().kind == Token::kName && Peek().text == name;
   }
   void Expect(std::string_view op) {
-    if (!IsOp(op)) throw TemplateError(fmt::format("'{}' expected", op));
+    if (!IsOp(op)) throw SyntaxError(fmt::format("'{}' expected", op));
     ++pos_;
   }
 
@@ -101,6 +108,8 @@ class Evaluator {
     std::optional<std::string> error;
     try {
       value = Or();
+    } catch (const SyntaxError&) {
+      throw;  // reading it again would fail the same way (at every level: exponential)
     } catch (const TemplateError& e) {
       error = e.what();
       pos_ = start;
@@ -166,6 +175,7 @@ class Evaluator {
   }
   Val Not() {
     if (IsName("not")) {
+      const Depth depth(*this);
       ++pos_;
       Val v = Not();
       return skipping_ ? v : Val::Data(!Truthy(v));
@@ -249,10 +259,13 @@ class Evaluator {
         // 'ab' * 3, as in Python (bounded: a template is a command line, not a buffer)
         const std::string text = l.is_string() ? l.get<std::string>() : rr.get<std::string>();
         const int64_t times = l.is_string() ? rr.get<int64_t>() : l.get<int64_t>();
-        if (times > 0 && text.size() * static_cast<uint64_t>(times) > (1u << 20))
-          throw TemplateError("the repeated string would be larger than 1 MB");
         std::string out;
-        for (int64_t i = 0; i < times; ++i) out += text;
+        if (times > 0 && !text.empty()) {  // '' * n is '' at once, however large n is
+          if (static_cast<uint64_t>(times) > (uint64_t{1} << 20) / text.size())
+            throw TemplateError("the repeated string would be larger than 1 MB");
+          out.reserve(text.size() * static_cast<size_t>(times));
+          for (int64_t i = 0; i < times; ++i) out += text;
+        }
         v = Val::Data(out);
         continue;
       }
@@ -304,6 +317,7 @@ class Evaluator {
   }
   Val Unary() {
     if (IsOp("-")) {
+      const Depth depth(*this);
       ++pos_;
       Val v = Unary();
       if (skipping_) return v;
@@ -317,7 +331,7 @@ class Evaluator {
     Val v = Postfix();
     while (IsOp("|")) {
       ++pos_;
-      if (Peek().kind != Token::kName) throw TemplateError("a filter name is expected after '|'");
+      if (Peek().kind != Token::kName) throw SyntaxError("a filter name is expected after '|'");
       const std::string filter = Peek().text;
       ++pos_;
       std::vector<Val> args;
@@ -332,7 +346,7 @@ class Evaluator {
     for (;;) {
       if (IsOp(".")) {
         ++pos_;
-        if (Peek().kind != Token::kName) throw TemplateError("a name is expected after '.'");
+        if (Peek().kind != Token::kName) throw SyntaxError("a name is expected after '.'");
         const std::string name = Peek().text;
         ++pos_;
         if (!skipping_) v = Attribute(env_, v, name);
@@ -375,14 +389,13 @@ class Evaluator {
         if (t.text.find('.') != std::string::npos) {
           char* end = nullptr;
           const double d = std::strtod(t.text.c_str(), &end);
-          if (end == nullptr || *end != '\0')
-            throw TemplateError("'" + t.text + "' is not a number");
+          if (end == nullptr || *end != '\0') throw SyntaxError("'" + t.text + "' is not a number");
           return Val::Data(d);
         }
         try {
           return Val::Data(std::stoll(t.text));
         } catch (const std::exception&) {
-          throw TemplateError("the number " + t.text + " is too large");
+          throw SyntaxError("the number " + t.text + " is too large");
         }
       case Token::kString: return Val::Data(t.text);
       case Token::kName:
@@ -406,8 +419,8 @@ class Evaluator {
           Expect("]");
           return Val::Data(list);
         }
-        throw TemplateError("'" + t.text + "' was not expected");
-      case Token::kEnd: throw TemplateError("the expression ends too early");
+        throw SyntaxError("'" + t.text + "' was not expected");
+      case Token::kEnd: throw SyntaxError("the expression ends too early");
     }
     return Val::Data(nullptr);
   }
@@ -415,7 +428,8 @@ class Evaluator {
   /// Nesting is bounded (Jinja itself stops at Python's recursion limit): no stack overflow.
   struct Depth {
     explicit Depth(Evaluator& e) : e_(e) {
-      if (++e_.depth_ > 100) throw TemplateError("the expression is nested too deeply");
+      if (e_.depth_ >= 100) throw SyntaxError("the expression is nested too deeply");
+      ++e_.depth_;
     }
     ~Depth() { --e_.depth_; }
     Depth(const Depth&) = delete;

@@ -76,7 +76,10 @@ Millis Strptime(const std::string& text, const std::string& format) {
   const char* end = strptime(text.c_str(), format.c_str(), &tm);
   if (end == nullptr || *end != '\0')
     throw TemplateError(fmt::format("'{}' does not match the format '{}'", text, format));
-  return static_cast<Millis>(timegm(&tm)) * 1000;
+  const std::time_t seconds = timegm(&tm);
+  if (seconds < kMinDate / 1000 || seconds > kMaxDate / 1000)
+    throw TemplateError(fmt::format("'{}' is outside the years 1 to 9999", text));
+  return static_cast<Millis>(seconds) * 1000;
 }
 
 std::string IsoDate(Millis t) {

@@ -58,6 +58,9 @@ std::string PythonRepr(const Json& v);
 /// Jinja's `tojson`: sorted keys, ", " and ": ", and < > & ' escaped.
 std::string HtmlSafeJson(const nlohmann::json& j);
 std::string Nodash(const std::string& s);
+/// The dates templates can make: the years 1 to 9999, as Python's datetime.
+constexpr Millis kMinDate = -62'135'596'800'000;  // 0001-01-01T00:00:00
+constexpr Millis kMaxDate = 253'402'300'799'999;  // 9999-12-31T23:59:59.999
 std::string Strftime(Millis t, const std::string& format);
 Millis Strptime(const std::string& text, const std::string& format);
 std::string IsoDate(Millis t);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <charconv>
 #include <cstdlib>
 #include <regex>
 #include <utility>
@@ -11,13 +12,16 @@ namespace dagport::sched {
 
 namespace {
 
+/// macros.ds_add's largest shift the renderer takes: about 10,000 years.
+constexpr int kMaxDsAddDays = 3'660'000;
+
 std::string Trim(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
   return std::string(s);
 }
 
-std::string Nodash(std::string s) {
+std::string Nodash(const std::string& s) {
   std::string out;
   for (char c : s)
     if (c != '-' && c != ':') out += c;
@@ -70,7 +74,14 @@ PathTemplate::PathTemplate(const std::string& text) {
     }
     std::smatch m;
     if (part.variable == kText && std::regex_match(expression, m, kDsAddPattern)) {
-      part = {kDsAdd, "", std::atoi(m[1].str().c_str())};
+      // Days beyond the years 1 to 9999 are an error in Airflow: kept verbatim, as unknown
+      // (atoi's overflow was undefined, and the date's would be).
+      const std::string digits = m[1].str();
+      int days = 0;
+      const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), days);
+      if (ec == std::errc() && end == digits.data() + digits.size() &&
+          std::abs(days) <= kMaxDsAddDays)
+        part = {kDsAdd, "", days};
     }
     if (part.variable == kText) unknown_.push_back(part.text);
     parts_.push_back(std::move(part));

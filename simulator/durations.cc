@@ -1,5 +1,6 @@
 #include "simulator/durations.h"
 
+#include "ir/json_reader.h"
 #include "simulator/simulate_config.h"
 
 #include <fmt/format.h>
@@ -7,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
@@ -125,8 +127,14 @@ DurationModel ReadModel(const std::string& key, const Json& j) {
     if (*r > 1) throw std::runtime_error(fmt::format("\"{}\".continue_rate: at most 1", key));
     m.continue_rate = *r;
   }
-  if (auto c = number("cpu", 1)) m.cpu = static_cast<int>(*c);
-  if (auto c = number("memory", 1)) m.memory_mib = static_cast<int>(*c);
+  for (auto [name, field] : {std::pair{"cpu", &m.cpu}, std::pair{"memory", &m.memory_mib}}) {
+    const auto c = number(name, 1);
+    if (!c) continue;
+    if (*c > std::numeric_limits<int>::max())  // it is held as an int
+      throw std::runtime_error(
+          fmt::format("\"{}\".{}: at most {}", key, name, std::numeric_limits<int>::max()));
+    *field = static_cast<int>(*c);
+  }
   return m;
 }
 
@@ -142,9 +150,10 @@ Durations Durations::Parse(const std::string& text) {
   Json j;
   try {
     j = Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    throw std::runtime_error(fmt::format(
-        "{}: not valid JSON ({})", JsonPosition(text, e.byte > 0 ? e.byte - 1 : 0), e.what()));
+  } catch (const Json::exception& e) {  // a parse error, or a number out of a double's range
+    throw std::runtime_error(
+        fmt::format("{}: not valid JSON ({})",
+                    JsonPosition(text, ir::json_reader::ParseErrorOffset(text, e)), e.what()));
   }
   if (!j.is_object()) throw std::runtime_error("1:1: expected a JSON object");
   Durations d;

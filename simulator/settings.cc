@@ -143,7 +143,7 @@ void ApplyPrices(Settings& s, const std::string& json_text) {
   Json j;
   try {
     j = Json::parse(json_text);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // a parse error, or a number out of a double's range
     throw std::runtime_error(fmt::format("not valid JSON: {}", e.what()));
   }
   if (!j.is_object()) throw std::runtime_error("expected a JSON object");
@@ -181,6 +181,10 @@ void ApplyPrices(Settings& s, const std::string& json_text) {
     auto it = m.find(s.mwaa->name);
     if (it != m.end()) {
       if (!it->is_object()) throw std::runtime_error("\"mwaa\": each class must be an object");
+      for (const char* key : {"environment_per_hour", "worker_per_hour"}) {
+        if (it->contains(key) && !(*it)[key].is_null() && !(*it)[key].is_number())
+          throw std::runtime_error(fmt::format("\"mwaa\".{}: must be a number or null", key));
+      }
       if (auto v = OptionalNumber(*it, "environment_per_hour")) s.mwaa->environment_per_hour = v;
       if (auto v = OptionalNumber(*it, "worker_per_hour")) s.mwaa->worker_per_hour = v;
     }

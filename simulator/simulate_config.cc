@@ -2,9 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
+
+#include "ir/json_reader.h"
 
 namespace dagport::simulator {
 
@@ -44,9 +47,9 @@ SimulateConfig ParseSimulateConfig(const std::string& text) {
   Json root;
   try {
     root = Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    throw std::runtime_error(
-        fmt::format("{}: not valid JSON", JsonPosition(text, e.byte > 0 ? e.byte - 1 : 0)));
+  } catch (const Json::exception& e) {  // a parse error, or a number out of a double's range
+    throw std::runtime_error(fmt::format(
+        "{}: not valid JSON", JsonPosition(text, ir::json_reader::ParseErrorOffset(text, e))));
   }
   SimulateConfig config;
   if (!root.is_object() || !root.contains("simulate")) return config;
@@ -60,9 +63,11 @@ SimulateConfig ParseSimulateConfig(const std::string& text) {
   if (s.contains("pools")) {
     if (!s["pools"].is_object()) Fail(text, "pools", "expected {\"pool\": slots}");
     for (const auto& [name, slots] : s["pools"].items()) {
-      if (!slots.is_number_integer() || slots.get<int>() < 0)
+      // get<int64_t>, not get<int>: 4294967297 must not pass as 1.
+      if (!slots.is_number_integer() || slots.get<int64_t>() < 0 ||
+          slots.get<int64_t>() > std::numeric_limits<int>::max())
         Fail(text, name, "a pool's slots must be a non-negative integer");
-      config.pools[name] = slots.get<int>();
+      config.pools[name] = static_cast<int>(slots.get<int64_t>());
     }
   }
   if (s.contains("global_resources")) {
@@ -86,6 +91,13 @@ SimulateConfig ParseSimulateConfig(const std::string& text) {
         e.task_key = task;
         e.access.path = a["path"].get<std::string>();
         if (e.access.path.empty()) Fail(text, task, "a \"path\" must not be empty");
+        // Checked before a.value(), which throws a JSON type error on a wrong type.
+        for (const char* key : {"mode", "resource"}) {
+          if (a.contains(key) && !a[key].is_string())
+            Fail(text, task, fmt::format("\"{}\" must be a string", key));
+        }
+        if (a.contains("global") && !a["global"].is_boolean())
+          Fail(text, task, "\"global\" must be true or false");
         e.access.mode = a.value("mode", std::string("write"));
         if (!kModes.count(e.access.mode))
           Fail(text, task, "mode must be create, read, write or delete");

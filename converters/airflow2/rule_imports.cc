@@ -360,6 +360,8 @@ void RuleImports(FileContext& ctx) {
     statements[ts_node_start_byte(item.statement)].push_back(std::move(plan));
   }
 
+  // Local name -> what its uses became: a name imported twice has its uses renamed once.
+  std::map<std::string, std::string> renamed;
   for (auto& [start, plans] : statements) {
     const TSNode statement = plans.front().item->statement;
     bool any = false, all_dropped = true;
@@ -373,6 +375,17 @@ void RuleImports(FileContext& ctx) {
     }
     for (const Plan& p : plans) {
       if (p.rename_uses.empty() || p.drop) continue;
+      const auto [earlier, first] = renamed.emplace(p.item->local, p.rename_uses);
+      if (!first) {
+        if (earlier->second != p.rename_uses) {
+          ctx.Report("DP205", p.item->item,
+                     fmt::format("{} is imported twice, as two classes that Airflow 2 names "
+                                 "differently: its uses were renamed to {} only",
+                                 p.item->local, earlier->second),
+                     "import the name once, or give the second import an alias");
+        }
+        continue;
+      }
       for (TSNode use : Uses(ctx, p.item->local)) {
         ctx.edits.Replace(ts_node_start_byte(use), ts_node_end_byte(use), p.rename_uses);
       }

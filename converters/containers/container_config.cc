@@ -7,6 +7,7 @@
 #include <set>
 
 #include "converters/atomic_file.h"
+#include "ir/json_reader.h"
 #include "parser/source_reader.h"
 
 namespace dagport::converters::containers {
@@ -318,12 +319,14 @@ std::optional<ContainerConfig> ParseContainerConfig(const std::string& text,
   Json root;
   try {
     root = Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    // nlohmann counts the byte after the error; its message names the position too.
-    const ir::SourceRange at = parser::PositionOf(text, e.byte > 0 ? e.byte - 1 : 0);
+  } catch (const Json::exception& e) {  // a parse error, or a number out of a double's range
+    const ir::SourceRange at = parser::PositionOf(text, ir::json_reader::ParseErrorOffset(text, e));
     std::string what = e.what();
-    if (const size_t colon = what.rfind(": "); colon != std::string::npos)
+    if (const size_t colon = what.rfind(": "); colon != std::string::npos) {
       what = what.substr(colon + 2);
+    } else if (const size_t id = what.find("] "); id != std::string::npos) {
+      what = what.substr(id + 2);  // "[json.exception.out_of_range.406] number overflow ..."
+    }
     diagnostics.push_back(
         ir::MakeDiagnostic("DP220", path, at, "not valid JSON: " + what,
                            "fix the syntax; docs/containers.md shows an example"));
