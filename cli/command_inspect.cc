@@ -28,25 +28,30 @@ std::string ShortClass(const std::string& path) {
   return path.substr(path.rfind('.') + 1);
 }
 
+void PrintDag(const ir::Dag& dag, std::string_view note, std::ostream& out) {
+  std::map<std::string, size_t> operators;
+  size_t dynamic = 0;
+  for (const ir::Task& t : dag.tasks) {
+    ++operators[ShortClass(t.operator_class)];
+    dynamic += t.dynamic;
+  }
+  std::vector<std::string> ops;
+  for (const auto& [name, count] : operators)
+    ops.push_back(count > 1 ? fmt::format("{} x{}", name, count) : name);
+  out << fmt::format("  {}{}{}  schedule={}  tasks={}{}  edges={}\n", dag.dag_id,
+                     dag.parent_dag.empty() ? "" : " (sub-DAG of " + dag.parent_dag + ")", note,
+                     ScheduleText(dag), dag.tasks.size(),
+                     dynamic ? fmt::format(" ({} dynamic)", dynamic) : "", dag.edges.size());
+  if (!ops.empty()) out << fmt::format("    operators: {}\n", fmt::join(ops, ", "));
+}
+
 void PrintSummary(const ir::DagFile& file, std::ostream& out) {
   out << file.path << "\n";
-  if (file.dags.empty()) out << "  no DAG\n";
-  for (const ir::Dag& dag : file.dags) {
-    std::map<std::string, size_t> operators;
-    size_t dynamic = 0;
-    for (const ir::Task& t : dag.tasks) {
-      ++operators[ShortClass(t.operator_class)];
-      dynamic += t.dynamic;
-    }
-    std::vector<std::string> ops;
-    for (const auto& [name, count] : operators)
-      ops.push_back(count > 1 ? fmt::format("{} x{}", name, count) : name);
-    out << fmt::format("  {}{}  schedule={}  tasks={}{}  edges={}\n", dag.dag_id,
-                       dag.parent_dag.empty() ? "" : " (sub-DAG of " + dag.parent_dag + ")",
-                       ScheduleText(dag), dag.tasks.size(),
-                       dynamic ? fmt::format(" ({} dynamic)", dynamic) : "", dag.edges.size());
-    if (!ops.empty()) out << fmt::format("    operators: {}\n", fmt::join(ops, ", "));
-  }
+  if (file.dags.empty() && file.recovered_dags.empty()) out << "  no DAG\n";
+  if (file.dags.empty() && !file.recovered_dags.empty())
+    out << "  no DAG loads: Airflow fails to import the file (DP125); as written:\n";
+  for (const ir::Dag& dag : file.dags) PrintDag(dag, "", out);
+  for (const ir::Dag& dag : file.recovered_dags) PrintDag(dag, " (not loaded)", out);
 }
 
 }  // namespace

@@ -9,7 +9,6 @@
 
 #include "cli/command.h"
 #include "cli/common_options.h"
-#include "converters/atomic_file.h"
 #include "ir/diagnostic_render.h"
 #include "migrate/migration.h"
 #include "migrate/report.h"
@@ -179,15 +178,11 @@ int RunMigrate(const po::variables_map& vm) {
   // A path that is not UTF-8 is written with U+FFFD in its place rather than failing the report.
   const std::string json_text =
       json.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
-  try {
-    converters::WriteFileAtomically((out / "report.json").string(), json_text);
-    converters::WriteFileAtomically((out / "report.md").string(), migrate::RenderMarkdown(m));
-    converters::WriteFileAtomically((out / "report.html").string(), migrate::RenderHtml(m));
-  } catch (const std::exception& e) {
-    std::cerr << fmt::format("dagport migrate: cannot write the report in {}: {}\n", options.output,
-                             e.what());
+  const bool color = ColorOption(vm, STDERR_FILENO);
+  if (!WriteOrReport((out / "report.json").string(), json_text, color) ||
+      !WriteOrReport((out / "report.md").string(), migrate::RenderMarkdown(m), color) ||
+      !WriteOrReport((out / "report.html").string(), migrate::RenderHtml(m), color))
     return kExitUsage;
-  }
   ir::SourceLineCache lines;
   std::vector<ir::Diagnostic> shown;
   for (const ir::Diagnostic& d : m.diagnostics)

@@ -212,9 +212,9 @@ int RunRun(const po::variables_map& vm) {
   std::error_code ec;
   if (fs::path(state_path).has_parent_path())
     fs::create_directories(fs::path(state_path).parent_path(), ec);
-  fs::create_directories(run.home, ec);
   try {
     runtime::StateStore state(state_path);
+    fs::create_directories(run.home, ec);  // once the state is known good: nothing left otherwise
     if (backfill.empty())
       backfill = {run.logical_date};
     else

@@ -8,7 +8,6 @@
 
 #include "cli/command.h"
 #include "cli/common_options.h"
-#include "converters/atomic_file.h"
 #include "ir/diagnostic_render.h"
 #include "ir/ir_json.h"
 #include "parser/project_analyzer.h"
@@ -24,7 +23,10 @@ namespace {
 
 /// The IR of the inputs: an IR JSON file (`dagport inspect --format json`), or DAG files and
 /// folders analysed now.
-ir::Project LoadProject(const po::variables_map& vm, std::vector<std::string>& paths) {
+/// The project to simulate. `input_problems` gets what kept a path or file from being read at
+/// all (DP0xx: missing, unreadable, link loops), which would otherwise vanish from the report.
+ir::Project LoadProject(const po::variables_map& vm, std::vector<std::string>& paths,
+                        std::vector<ir::Diagnostic>& input_problems) {
   ir::Project project;
   if (paths.size() == 1 && fs::path(paths[0]).extension() == ".json") {
     const std::string text = ReadOrFail(paths[0], "IR file");
@@ -43,6 +45,11 @@ ir::Project LoadProject(const po::variables_map& vm, std::vector<std::string>& p
       options,
       [&](ir::DagFile&& file, std::string&&) { project.files.push_back(std::move(file)); });
   project.plugins = std::move(summary.plugins);
+  input_problems = std::move(summary.diagnostics);
+  for (const ir::DagFile& f : project.files) {
+    for (const ir::Diagnostic& d : f.diagnostics)
+      if (d.code.starts_with("DP0")) input_problems.push_back(d);
+  }
   return project;
 }
 
@@ -224,7 +231,8 @@ int RunSimulate(const po::variables_map& vm) {
   const std::string format =
       FormatOption(vm, {"text", "json", "csv", "html", "wfformat", "trace", "sarif"});
   std::vector<std::string> paths = vm["paths"].as<std::vector<std::string>>();
-  const ir::Project project = LoadProject(vm, paths);
+  std::vector<ir::Diagnostic> diagnostics;
+  const ir::Project project = LoadProject(vm, paths, diagnostics);
   sim::Settings settings = SettingsFrom(vm, project);
 
   std::string config_path;
@@ -266,7 +274,6 @@ int RunSimulate(const po::variables_map& vm) {
     }
   }
 
-  std::vector<ir::Diagnostic> diagnostics;
   const sim::Workload workload = sim::BuildWorkload(
       project, settings, durations, Triggers(vm, settings.start), config.footprints, diagnostics);
   // A replay keeps every task instance and try of the horizon in memory (about 150 bytes each,
@@ -309,13 +316,8 @@ int RunSimulate(const po::variables_map& vm) {
   if (format == "trace") text = sim::RenderTrace(workload, first);
   if (format == "sarif") text = ir::RenderSarif(diagnostics, DAGPORT_VERSION).dump(2) + "\n";
   if (vm.count("output")) {
-    const std::string out = vm["output"].as<std::string>();
-    try {
-      converters::WriteFileAtomically(out, text);
-    } catch (const std::exception& e) {
-      std::cerr << fmt::format("dagport: error: cannot write {}: {}\n", out, e.what());
+    if (!WriteOrReport(vm["output"].as<std::string>(), text, ColorOption(vm, STDERR_FILENO)))
       return kExitUsage;
-    }
   } else {
     std::cout << text;
     std::cout.flush();

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iostream>
 #include <thread>
 
 #include "converters/atomic_file.h"
@@ -70,6 +71,19 @@ std::string ReadOrFail(const std::string& path, const char* what) {
     return converters::ReadFileBytes(path);
   } catch (const std::exception&) {
     throw UsageError(fmt::format("cannot read the {} '{}'", what, path));
+  }
+}
+
+bool WriteOrReport(const std::string& path, std::string_view text, bool color) {
+  try {
+    converters::WriteFileAtomically(path, text);
+    return true;
+  } catch (const std::exception& e) {
+    ir::SourceLineCache lines;
+    std::cerr << ir::RenderText(
+        {ir::MakeDiagnostic("DP004", path, {}, e.what(), "choose a writable output path")},
+        lines.AsLookup(), {.color = color});
+    return false;
   }
 }
 

@@ -2,6 +2,7 @@
 /// Options shared by the commands that read DAG folders: jobs, output format, --fail-on, colour.
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/command.h"
@@ -30,5 +31,9 @@ bool ColorOption(const po::variables_map& vm, int fd);
 /// The bytes of the input file `path`; a UsageError naming it (as "the <what> '<path>'") when it
 /// cannot be read.
 std::string ReadOrFail(const std::string& path, const char* what);
+
+/// Writes `text` to `path` atomically. False after printing the reason to stderr as a DP004
+/// diagnostic (the path, the system's reason, a hint) when it cannot be written.
+bool WriteOrReport(const std::string& path, std::string_view text, bool color);
 
 }  // namespace dagport::cli

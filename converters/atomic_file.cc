@@ -95,8 +95,13 @@ std::string ReadFileBytes(const fs::path& path) {
   const fs::file_status status = fs::status(path, ec);
   if (!ec && fs::exists(status) && !fs::is_regular_file(status))
     throw std::runtime_error(fmt::format("cannot read {}: not a regular file", path.string()));
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(fmt::format("cannot read {}", path.string()));
+  if (!in) {
+    const int error = errno;
+    throw std::runtime_error(fmt::format("cannot read {}{}", path.string(),
+                                         error ? std::string(": ") + std::strerror(error) : ""));
+  }
   std::ostringstream bytes;
   bytes << in.rdbuf();
   if (in.bad()) throw std::runtime_error(fmt::format("cannot read {}", path.string()));

@@ -4,6 +4,8 @@
 
 #include <vector>
 
+#include "ir/secrets.h"
+
 namespace dagport::converters {
 
 namespace {
@@ -76,7 +78,9 @@ void AppendLine(std::string& out, char mark, std::string_view line) {
 
 std::string UnifiedDiff(std::string_view before, std::string_view after, const std::string& name) {
   if (before == after) return "";
-  const auto a = Lines(before), b = Lines(after);
+  const std::string masked_before = ir::MaskSecrets(before), masked_after = ir::MaskSecrets(after);
+  if (masked_before == masked_after) return "";
+  const auto a = Lines(masked_before), b = Lines(masked_after);
   const auto script = Script(a, b);
   constexpr size_t kContext = 3;
   const std::string_view shown = std::string_view(name).substr(name.find_first_not_of('/'));

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "ir/diagnostic.h"
+#include "ir/secrets.h"
 
 namespace dagport::ir {
 
@@ -26,6 +27,9 @@ constexpr std::array kCodes = {
     DiagnosticCode{"DP004", kError, "Cannot write output",
                    "An output file or folder could not be written. Nothing partial is left behind; "
                    "choose a writable location."},
+    DiagnosticCode{"DP005", kWarning, "Broken symbolic link",
+                   "A symbolic link in a folder points to nothing; it is skipped, as Airflow "
+                   "skips it. Fix or remove the link."},
     // DP1xx: the parser and the graph it recovers.
     DiagnosticCode{
         "DP101", kError, "Syntax error",
@@ -280,8 +284,9 @@ Diagnostic MakeDiagnostic(std::string_view code, std::string file, SourceRange w
                           std::string message, std::string hint) {
   const DiagnosticCode* entry = FindDiagnosticCode(code);
   if (entry == nullptr) throw std::logic_error("unknown diagnostic code " + std::string(code));
-  return Diagnostic{std::string(code),  entry->severity, std::move(file), where,
-                    std::move(message), std::move(hint)};
+  // A message may quote source: secret values in it are masked wherever it is shown.
+  return Diagnostic{std::string(code),    entry->severity, std::move(file), where,
+                    MaskSecrets(message), std::move(hint)};
 }
 
 }  // namespace dagport::ir

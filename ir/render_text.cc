@@ -9,6 +9,7 @@
 
 #include "ir/diagnostic_render.h"
 #include "ir/ir_json.h"
+#include "ir/secrets.h"
 
 namespace dagport::ir {
 
@@ -138,6 +139,19 @@ std::string RenderText(const std::vector<Diagnostic>& diagnostics, const SourceL
       // Tabs are kept in the padding so that the caret lines up under them.
       std::string line = Printable(*text);
       uint32_t column = d.where.column;
+      uint32_t end_column = d.where.end_column;
+      // Secret values in the line are shown as "***"; the marker stays under the same code.
+      if (const std::vector<SecretSpan> secrets = FindSecrets(line); !secrets.empty()) {
+        const size_t begin = MaskedOffset(secrets, ByteOffsetOfColumn(line, column));
+        const size_t end = MaskedOffset(secrets, ByteOffsetOfColumn(line, end_column));
+        line = MaskSecrets(line, secrets);
+        column = static_cast<uint32_t>(CodePoints(std::string_view(line).substr(0, begin))) + 1;
+        if (d.where.end_line == d.where.line && end_column > d.where.column)
+          end_column = static_cast<uint32_t>(CodePoints(std::string_view(line).substr(0, end))) + 1;
+      }
+      // How many code points the marker covers on this line (0: to the end of the line).
+      const uint32_t marked =
+          d.where.end_line == d.where.line && end_column > column ? end_column - column : 0;
       // A very long line (generated code, minified data) is shown as a window around the place.
       if (CodePoints(line) > kMaxShownColumns) {
         const uint32_t first = column > kMaxShownColumns / 2 ? column - kMaxShownColumns / 2 : 1;
@@ -152,8 +166,8 @@ std::string RenderText(const std::vector<Diagnostic>& diagnostics, const SourceL
       const size_t begin = ByteOffsetOfColumn(line, column);
       const size_t rest = CodePoints(std::string_view(line).substr(begin));
       size_t width = 1;
-      if (d.where.end_line == d.where.line && d.where.end_column > d.where.column) {
-        width = std::min<size_t>(d.where.end_column - d.where.column, std::max<size_t>(rest, 1));
+      if (marked > 0) {
+        width = std::min<size_t>(marked, std::max<size_t>(rest, 1));
       } else if (d.where.end_line > d.where.line) {
         width = std::max<size_t>(1, rest);
       }

@@ -44,7 +44,8 @@ class Walker {
     }
     ReadIgnoreFile(dir + "/.airflowignore", patterns);
 
-    std::vector<std::pair<std::string, bool>> entries;  // name, is_directory
+    enum Kind { kFolder, kFile, kBrokenLink };
+    std::vector<std::pair<std::string, Kind>> entries;
     std::error_code ec;
     fs::directory_iterator it(dir, ec);
     if (ec) {
@@ -57,13 +58,19 @@ class Walker {
       std::error_code type_ec;
       const bool is_dir = it->is_directory(type_ec);  // follows symbolic links
       const bool is_file = !is_dir && it->is_regular_file(type_ec);
-      if (is_dir || is_file) entries.emplace_back(name, is_dir);
+      if (is_dir || is_file) {
+        entries.emplace_back(name, is_dir ? kFolder : kFile);
+      } else if (std::error_code link_ec; it->is_symlink(link_ec) && !it->exists(link_ec)) {
+        entries.emplace_back(name, kBrokenLink);
+      }
     }
     std::sort(entries.begin(), entries.end());
-    for (const auto& [name, is_dir] : entries) {
+    for (const auto& [name, kind] : entries) {
       const std::string path = Join(dir, name);
       if (Ignored(path, patterns)) continue;
-      if (is_dir) {
+      if (kind == kBrokenLink) {
+        if (name.ends_with(".py")) ReportBrokenLink(path);  // what Airflow would have loaded
+      } else if (kind == kFolder) {
         if (name == "__pycache__" || name == ".git") continue;
         Walk(path, patterns);
       } else if (name.size() > 3 && name.ends_with(".py")) {
@@ -101,6 +108,15 @@ class Walker {
             "ignored"));
       }
     }
+  }
+
+  void ReportBrokenLink(const fs::path& link) {
+    std::error_code ec;
+    const fs::path target = fs::read_symlink(link, ec);
+    out_.diagnostics.push_back(ir::MakeDiagnostic(
+        "DP005", link.string(), {},
+        fmt::format("broken symbolic link to {}: skipped", ec ? "?" : target.string()),
+        "fix or remove the link"));
   }
 
   void Report(const char* code, const std::string& path, std::string message) {

@@ -169,7 +169,16 @@ bool Evaluator::ExecImportFrom(TSNode node, Frame& frame) {
       } else {
         value = ImportSubmodule(*this, module->module, name, item, frame);
       }
-      if (value == nullptr) {
+      if (value == nullptr && module->module->loading && plugin_lookups == 0) {
+        // An import cycle: Python raises ImportError, and the importing file loads nothing.
+        FailImportIfCertain(
+            "DP125", item, frame,
+            fmt::format("cannot import name '{}' from partially initialized module '{}' (an "
+                        "import cycle): Airflow loads nothing from this file",
+                        name, module_name),
+            "break the cycle: move the shared names into a module both import, or import "
+            "inside the function that needs them");
+      } else if (value == nullptr) {
         Report("DP113", item, frame,
                fmt::format("cannot import name '{}' from '{}'", name, module_name),
                "Airflow would fail to import the file (ImportError)");

@@ -90,6 +90,9 @@ class Evaluator {
   ModuleState* root_module = nullptr;
   /// Modules evaluated for this file, by dotted name (Python's sys.modules).
   std::unordered_map<std::string, ModuleState*> modules;
+  /// Above 0 while plugin modules are loaded to resolve a plugin-style `airflow.*` name: an
+  /// import cycle met then is an artefact of that lookup, not something Python would raise.
+  int plugin_lookups = 0;
 
   // Used by the parts of the evaluator in other files (builtins, methods, Airflow model).
   Val Eval(TSNode node, Frame& frame);

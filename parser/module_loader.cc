@@ -299,11 +299,18 @@ Val ResolveExternalName(Evaluator& ev, const std::string& path, TSNode node, Fra
         !class_name.empty() && std::isupper(static_cast<unsigned char>(class_name[0]));
     if (!first_letter_upper) break;
     std::vector<std::pair<std::string, ClassInfo*>> plugins;
-    for (const auto& [module_name, module_path] : ev.loader().PluginModules()) {
-      ModuleState* m =
-          LoadModule(ev, module_name, ModuleLoader::Found{module_path, false}, node, frame);
-      CollectPlugins(m, plugins);
+    ++ev.plugin_lookups;
+    try {
+      for (const auto& [module_name, module_path] : ev.loader().PluginModules()) {
+        ModuleState* m =
+            LoadModule(ev, module_name, ModuleLoader::Found{module_path, false}, node, frame);
+        CollectPlugins(m, plugins);
+      }
+    } catch (...) {
+      --ev.plugin_lookups;
+      throw;
     }
+    --ev.plugin_lookups;
     const bool operators = package == "airflow.operators.";
     for (const auto& [name, plugin] : plugins) {
       if (!plugin_name.empty() && name != plugin_name) continue;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <stdexcept>
 
@@ -318,6 +319,7 @@ std::vector<ir::Diagnostic> SyntaxTree::SyntaxErrors(const std::string& file, si
   std::vector<ir::Diagnostic> out;
   if (!ts_node_has_error(root())) {
     AddPython2Statements(file, limit, out);
+    AddPython2Tokens(file, limit, out);
     return out;
   }
   // Iterative walk: only descend into subtrees that contain an error.
@@ -369,6 +371,7 @@ std::vector<ir::Diagnostic> SyntaxTree::SyntaxErrors(const std::string& file, si
   }
   ts_tree_cursor_delete(&cursor);
   AddPython2Statements(file, limit, out);
+  AddPython2Tokens(file, limit, out);
   return out;
 }
 
@@ -378,7 +381,7 @@ namespace {
 struct Python2Symbols {
   std::vector<char> container;  ///< statements and blocks that may hold statements
   TSSymbol print_statement = 0, exec_statement = 0, except_clause = 0, block = 0;
-  TSSymbol function_definition = 0, tuple_pattern = 0;
+  TSSymbol function_definition = 0, tuple_pattern = 0, raise_statement = 0, expression_list = 0;
 };
 
 const Python2Symbols& Python2SymbolTable() {
@@ -400,6 +403,8 @@ const Python2Symbols& Python2SymbolTable() {
       if (type == "exec_statement") t.exec_statement = symbol;
       if (type == "except_clause") t.except_clause = symbol;
       if (type == "block") t.block = symbol;
+      if (type == "raise_statement") t.raise_statement = symbol;
+      if (type == "expression_list") t.expression_list = symbol;
     }
     return t;
   }();
@@ -416,7 +421,7 @@ void SyntaxTree::AddPython2Statements(const std::string& file, size_t limit,
   const std::string_view text = text_;
   if (text.find("print") == std::string_view::npos && text.find("exec") == std::string_view::npos &&
       text.find("except") == std::string_view::npos && text.find(", (") == std::string_view::npos &&
-      text.find("((") == std::string_view::npos) {
+      text.find("((") == std::string_view::npos && text.find("raise") == std::string_view::npos) {
     return;
   }
   const Python2Symbols& symbols = Python2SymbolTable();
@@ -445,6 +450,18 @@ void SyntaxTree::AddPython2Statements(const std::string& file, size_t limit,
           break;
         }
       }
+      if (symbol == symbols.raise_statement) {
+        // `raise E, "message"`: the grammar reads an expression list where Python 3 allows one
+        // expression.
+        for (TSNode child : NamedChildren(node)) {
+          if (ts_node_symbol(child) != symbols.expression_list) continue;
+          out.push_back(ir::MakeDiagnostic(
+              "DP102", file, Range(node),
+              "Python 2 syntax: `raise E, msg` (Python 3: `raise E(msg)`)",
+              "Airflow 2 needs Python 3: port the file (for example with 2to3)"));
+          break;
+        }
+      }
       if (symbol == symbols.except_clause) {
         // The grammar reads Python 2's `except X, e:` as an except clause with an alias and a
         // comma where Python 3 needs `as`.
@@ -464,6 +481,83 @@ void SyntaxTree::AddPython2Statements(const std::string& file, size_t limit,
     done = !NextInPreorder(&cursor, descend);
   }
   ts_tree_cursor_delete(&cursor);
+}
+
+namespace {
+
+bool IdentifierByte(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+/// `0777` (an octal literal without `0o`) or `10L` / `0xFFL` (a long): Python 2 integers.
+std::string_view Python2Integer(std::string_view token) {
+  if (token.size() < 2) return {};
+  const bool all_digits = std::all_of(token.begin(), token.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) || c == '_';
+  });
+  if (all_digits && token[0] == '0' && token.find_first_of("123456789") != std::string_view::npos)
+    return "an octal literal without `0o` (Python 3: `0o777`)";
+  if (token.back() == 'L' || token.back() == 'l') {
+    std::string_view digits = token.substr(0, token.size() - 1);
+    const bool hex = digits.starts_with("0x") || digits.starts_with("0X");
+    if (hex) digits.remove_prefix(2);
+    const bool valid = !digits.empty() && std::all_of(digits.begin(), digits.end(), [&](char c) {
+      return hex ? std::isxdigit(static_cast<unsigned char>(c)) != 0
+                 : std::isdigit(static_cast<unsigned char>(c)) != 0;
+    });
+    if (valid) return "a long integer literal (Python 3: drop the `L`)";
+  }
+  return {};
+}
+
+}  // namespace
+
+void SyntaxTree::AddPython2Tokens(const std::string& file, size_t limit,
+                                  std::vector<ir::Diagnostic>& out) const {
+  // A scan of the text for candidates, each checked against the node the parser made of it:
+  // the same characters inside a string or a comment are not code.
+  const std::string_view text = text_;
+  auto node_at = [&](size_t begin, size_t end) {
+    return ts_node_descendant_for_byte_range(root(), static_cast<uint32_t>(begin),
+                                             static_cast<uint32_t>(end));
+  };
+  auto type_of = [](TSNode n) { return std::string_view(ts_node_type(n)); };
+  auto report = [&](TSNode node, std::string_view what) {
+    out.push_back(
+        ir::MakeDiagnostic("DP102", file, Range(node), fmt::format("Python 2 syntax: {}", what),
+                           "Airflow 2 needs Python 3: port the file (for example with 2to3)"));
+  };
+  for (size_t i = 0; i < text.size() && out.size() < limit; ++i) {
+    const char c = text[i];
+    const bool word_start = i == 0 || !IdentifierByte(text[i - 1]);
+    if (c == '<' && i + 1 < text.size() && text[i + 1] == '>') {
+      const TSNode node = node_at(i, i + 2);
+      if (type_of(node) == "<>") report(node, "`<>` (Python 3: `!=`)");
+      ++i;
+    } else if (c == '`') {
+      const TSNode node = node_at(i, i + 1);
+      const std::string_view type = type_of(node);
+      if (type != "comment" && type != "string_content" && type != "string" &&
+          type != "escape_sequence")
+        report(node, "backticks (Python 3: `repr(...)`)");
+    } else if (std::isdigit(static_cast<unsigned char>(c)) && word_start &&
+               (i == 0 || text[i - 1] != '.')) {
+      size_t end = i;
+      while (end < text.size() && IdentifierByte(text[end])) ++end;
+      if (const std::string_view what = Python2Integer(text.substr(i, end - i)); !what.empty()) {
+        const TSNode node = node_at(i, end);
+        if (type_of(node) == "integer") report(node, what);
+      }
+      i = end - 1;
+    } else if ((c == 'u' || c == 'U') && word_start && i + 2 < text.size() &&
+               (text[i + 1] == 'r' || text[i + 1] == 'R') &&
+               (text[i + 2] == '"' || text[i + 2] == '\'')) {
+      const TSNode node = node_at(i, i + 1);
+      if (type_of(node) == "string_start" || type_of(node) == "string")
+        report(node, "the `ur` string prefix (Python 3: `r`)");
+    }
+  }
 }
 
 }  // namespace dagport::parser

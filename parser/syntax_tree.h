@@ -109,6 +109,9 @@ class SyntaxTree {
   SyntaxTree(std::string text, TSTree* tree);
   void AddPython2Statements(const std::string& file, size_t limit,
                             std::vector<ir::Diagnostic>& out) const;
+  /// Python 2 tokens the grammar accepts: `0777`, `10L`, `<>`, `ur"..."`, backticks.
+  void AddPython2Tokens(const std::string& file, size_t limit,
+                        std::vector<ir::Diagnostic>& out) const;
 
   std::string text_;
   std::unique_ptr<TSTree, TreeDeleter> tree_;

@@ -8,24 +8,9 @@
 #include <sstream>
 #include <string_view>
 
+#include "ir/secrets.h"
+
 namespace dagport::runtime {
-
-namespace {
-
-// airflow/utils/log/secrets_masker.py DEFAULT_SENSITIVE_FIELDS (2.10).
-constexpr std::array<std::string_view, 12> kSensitive = {
-    "access_token", "api_key",     "apikey", "authorization", "passphrase",   "passwd",
-    "password",     "private_key", "secret", "token",         "keyfile_dict", "service_account"};
-
-}  // namespace
-
-bool LooksSecret(const std::string& name) {
-  std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return std::any_of(kSensitive.begin(), kSensitive.end(),
-                     [&](std::string_view s) { return lower.find(s) != std::string::npos; });
-}
 
 std::vector<std::string> SecretValues(const std::vector<std::string>& env) {
   std::vector<std::string> secrets;
@@ -33,7 +18,8 @@ std::vector<std::string> SecretValues(const std::vector<std::string>& env) {
     const size_t eq = entry.find('=');
     if (eq == std::string::npos) continue;
     const std::string value = entry.substr(eq + 1);
-    if (value.size() >= 4 && LooksSecret(entry.substr(0, eq))) secrets.push_back(value);
+    if (value.size() >= 4 && ir::LooksSecret(std::string_view(entry).substr(0, eq)))
+      secrets.push_back(value);
   }
   // Longest first, so that a secret containing another is masked whole.
   std::sort(secrets.begin(), secrets.end(),

@@ -8,9 +8,6 @@
 
 namespace dagport::runtime {
 
-/// True when `name` (an environment variable, a Variable key) names a secret.
-bool LooksSecret(const std::string& name);
-
 /// The secret values among NAME=value entries (those of at least 4 characters, so that short
 /// values such as "1" are not masked everywhere).
 std::vector<std::string> SecretValues(const std::vector<std::string>& env);

@@ -4,6 +4,8 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <cerrno>
+
 #include <fmt/format.h>
 
 namespace dagport::runtime {
@@ -87,8 +89,20 @@ StateStore::StateStore(const std::string& path, Mode mode) : path_(path) {
     }
     return;
   }
-  lock_fd_ = ::open((path + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  // A lock file this run created is removed again when the state cannot be opened: a failed
+  // start leaves nothing behind.
+  const std::string lock_path = path + ".lock";
+  lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  const bool created_lock = lock_fd_ >= 0;
+  if (!created_lock && errno == EEXIST) lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CLOEXEC);
   if (lock_fd_ < 0) throw StateError(fmt::format("cannot open the lock file {}.lock", path));
+  auto release = [&] {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    if (created_lock) ::unlink(lock_path.c_str());
+    ::close(lock_fd_);
+    lock_fd_ = -1;
+  };
   if (flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
     ::close(lock_fd_);
     lock_fd_ = -1;
@@ -99,10 +113,7 @@ StateStore::StateStore(const std::string& path, Mode mode) : path_(path) {
   if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
       SQLITE_OK) {
     const std::string why = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    db_ = nullptr;
-    ::close(lock_fd_);
-    lock_fd_ = -1;
+    release();
     throw StateError(fmt::format("cannot open the state file {}: {}", path, why));
   }
   sqlite3_busy_timeout(db_, 5000);
@@ -111,10 +122,7 @@ StateStore::StateStore(const std::string& path, Mode mode) : path_(path) {
     Exec(kSchema);
   } catch (const StateError& e) {
     // The destructor does not run for a constructor that throws: release here.
-    sqlite3_close(db_);
-    db_ = nullptr;
-    ::close(lock_fd_);
-    lock_fd_ = -1;
+    release();
     throw StateError(fmt::format("{} is not a dagport state file: {}", path, e.what()));
   }
 }

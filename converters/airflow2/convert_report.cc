@@ -14,11 +14,12 @@ ReportTotals Totals(const ProjectResult& result) {
     t.python += f.python;
     // Files that could not be converted count as Airflow files that need a person.
     t.airflow_files += f.python && (f.uses_airflow || f.status == FileStatus::kSkipped);
-    t.converted += f.status == FileStatus::kConverted;
-    t.unchanged += f.status == FileStatus::kUnchanged;
-    t.copied += f.status == FileStatus::kCopied;
+    // A file whose write failed counts as not written, whatever its conversion was.
+    t.converted += f.status == FileStatus::kConverted && !f.write_failed;
+    t.unchanged += f.status == FileStatus::kUnchanged && !f.write_failed;
+    t.copied += f.status == FileStatus::kCopied && !f.write_failed;
     t.skipped += f.status == FileStatus::kSkipped;
-    t.failed += f.status == FileStatus::kFailed;
+    t.failed += f.status == FileStatus::kFailed || f.write_failed;
     t.dag_files += f.has_dags;
     t.dags += f.dags;
     t.tasks += f.tasks;

@@ -38,7 +38,7 @@ std::string_view StatusName(FileStatus s) {
 }
 
 bool FileResult::NeedsAttention() const {
-  if (status == FileStatus::kSkipped || status == FileStatus::kFailed) return true;
+  if (status == FileStatus::kSkipped || status == FileStatus::kFailed || write_failed) return true;
   for (const ir::Diagnostic& d : diagnostics) {
     if (d.severity != ir::Severity::kInfo) return true;
   }
@@ -161,6 +161,20 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
         FileResult& file = pass.file;
         file.input = input.path.string();
         file.python = input.path.extension() == ".py";
+        if (std::error_code size_ec; file.python) {
+          // Over the parser's bound: not read at all (inspect reports DP104 for it too).
+          const uintmax_t size = fs::file_size(input.path, size_ec);
+          if (!size_ec && size > parser::kMaxSourceBytes) {
+            file.status = FileStatus::kSkipped;
+            file.diagnostics.push_back(ir::MakeDiagnostic(
+                "DP104", file.input, {},
+                fmt::format("file is {} bytes, over the {} MiB bound for a DAG file: not "
+                            "converted",
+                            size, parser::kMaxSourceBytes >> 20),
+                "split the file; no real DAG file is this large"));
+            return pass;
+          }
+        }
         try {
           input.bytes = ReadFileBytes(input.path);
         } catch (const std::exception& e) {
@@ -452,6 +466,7 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
           f.output = destination.string();
           staged.push_back(i);
         } catch (const std::exception& e) {
+          f.write_failed = true;
           f.diagnostics.push_back(ir::MakeDiagnostic("DP004", destination.string(), {}, e.what(),
                                                      "choose a writable output folder"));
         }
@@ -522,7 +537,9 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
                                                     "cannot write " + path + ": " + reason,
                                                     "choose a writable output folder"));
     for (size_t i : staged) {
-      if (result.files[i].output == path) result.files[i].output.clear();
+      if (result.files[i].output != path) continue;
+      result.files[i].output.clear();
+      result.files[i].write_failed = true;
     }
     if (path == result.requirements_path) result.requirements_path.clear();
   }

@@ -57,6 +57,7 @@ struct FileResult {
   std::string original, converted;  ///< Python files only
   std::vector<AppliedChange> changes;
   std::vector<ir::Diagnostic> diagnostics;
+  bool write_failed = false;  ///< it was to be written, and the write failed (DP004)
   /// Needs a person: it holds an error or warning diagnostic, or was not converted.
   bool NeedsAttention() const;
 };

@@ -1,7 +1,11 @@
 #include "converters/airflow2/project_inputs.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <map>
+#include <set>
+#include <utility>
 
 namespace dagport::converters::airflow2 {
 
@@ -55,8 +59,16 @@ std::vector<Input> ListInputs(const ProjectOptions& options, std::vector<ImportC
     configs.push_back(ConfigFor(path, options.plugin_dirs));
     const fs::path prefix = one_folder ? fs::path() : path.lexically_normal().filename();
     std::vector<Input> files;
-    for (auto it = fs::recursive_directory_iterator(
-             path, fs::directory_options::skip_permission_denied, ec);
+    // Symbolic links to folders are followed, as Airflow's DagBag follows them; a folder
+    // reached a second time (a link loop, or two links to one folder) is walked once.
+    std::set<std::pair<dev_t, ino_t>> walked;
+    struct stat root {};
+    if (::stat(path.c_str(), &root) == 0) walked.insert({root.st_dev, root.st_ino});
+    for (auto it =
+             fs::recursive_directory_iterator(path,
+                                              fs::directory_options::skip_permission_denied |
+                                                  fs::directory_options::follow_directory_symlink,
+                                              ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
       std::error_code e;
       if (it->is_directory(e)) {
@@ -64,7 +76,26 @@ std::vector<Input> ListInputs(const ProjectOptions& options, std::vector<ImportC
         if (SkippedFolder(it->path()) || (!output.empty() && canonical == output) ||
             it.depth() > 64) {
           it.disable_recursion_pending();
+          continue;
         }
+        struct stat st {};
+        if (::stat(it->path().c_str(), &st) == 0 && !walked.insert({st.st_dev, st.st_ino}).second) {
+          it.disable_recursion_pending();
+          diagnostics.push_back(ir::MakeDiagnostic(
+              "DP003", it->path().string(), {},
+              "folder already walked (symbolic link loop or second link); skipped",
+              "remove the link, or convert the folder it points to on its own"));
+        }
+        continue;
+      }
+      if (it->is_symlink(e) && !it->exists(e)) {
+        std::error_code link_ec;
+        const fs::path target = fs::read_symlink(it->path(), link_ec);
+        diagnostics.push_back(
+            ir::MakeDiagnostic("DP005", it->path().string(), {},
+                               "broken symbolic link to " +
+                                   (link_ec ? std::string("?") : target.string()) + ": not copied",
+                               "fix or remove the link"));
         continue;
       }
       if (!it->is_regular_file(e)) continue;

@@ -202,6 +202,15 @@ TEST(BadInput, FileOverTheSizeBound) {
       Has(r.err, "dags/huge.py: error[DP104]: file is 34603033 bytes, over the 32 MiB bound"))
       << r.err;
   EXPECT_TRUE(Has(r.err, "= hint: split the file"));
+  // convert does not read it at all, and does not copy it as if it were unchanged.
+  auto convert = RunChecked({"convert", "dags", "-o", "out"}, dir.path());
+  EXPECT_EQ(convert.exit_code, 1);
+  EXPECT_TRUE(Has(convert.err,
+                  "dags/huge.py: error[DP104]: file is 34603033 bytes, over the 32 MiB bound "
+                  "for a DAG file: not converted"))
+      << convert.err;
+  EXPECT_TRUE(Has(convert.err, "1 skipped")) << convert.err;
+  EXPECT_FALSE(fs::exists(dir.path() / "out/huge.py"));
 }
 
 TEST(BadInput, TenThousandNestedParentheses) {
@@ -288,6 +297,13 @@ TEST(BadInput, Python2Syntax) {
             "except Exception, e:\n"
             "    pass\n");
   dir.Write("dags/old_exec.py", "from airflow import DAG\nexec \"x = 1\"\n");
+  // Python 2 that tree-sitter's grammar accepts as it is: the parser looks for it.
+  dir.Write("dags/old_literals.py",
+            "import os\n"
+            "from airflow import DAG\n"
+            "os.chmod('/tmp/x', 0777)\n"
+            "if os.sep <> '/':\n"
+            "    raise ValueError, 'not POSIX'\n");
   auto inspect = RunChecked({"inspect", "dags"}, dir.path());
   EXPECT_EQ(inspect.exit_code, 1);
   EXPECT_TRUE(Has(inspect.err, "dags/old.py:6:1: error[DP102]: Python 2 syntax: print statement"))
@@ -297,12 +313,21 @@ TEST(BadInput, Python2Syntax) {
   EXPECT_TRUE(Has(inspect.err, "dags/old_exec.py:2:1: error[DP102]: Python 2 syntax: exec"))
       << inspect.err;
   EXPECT_TRUE(Has(inspect.err, "= hint: Airflow 2 needs Python 3: port the file"));
+  EXPECT_TRUE(Has(inspect.err,
+                  "dags/old_literals.py:3:20: error[DP102]: Python 2 syntax: an octal literal"))
+      << inspect.err;
+  EXPECT_TRUE(Has(inspect.err, "dags/old_literals.py:4:11: error[DP102]: Python 2 syntax: `<>`"))
+      << inspect.err;
+  EXPECT_TRUE(
+      Has(inspect.err, "dags/old_literals.py:5:5: error[DP102]: Python 2 syntax: `raise E, msg`"))
+      << inspect.err;
   const auto before = Snapshot(dir.path() / "dags");
   auto convert = RunChecked({"convert", "dags", "-o", "out"}, dir.path());
   EXPECT_EQ(convert.exit_code, 1);
   EXPECT_TRUE(Has(convert.err, "dags/old.py: error[DP210]: not converted")) << convert.err;
   EXPECT_FALSE(fs::exists(dir.path() / "out/old.py"));
   EXPECT_FALSE(fs::exists(dir.path() / "out/old_exec.py"));
+  EXPECT_FALSE(fs::exists(dir.path() / "out/old_literals.py"));
   EXPECT_EQ(Snapshot(dir.path() / "dags"), before);
   ExpectNoTemporaryFiles(dir.path() / "out");
 }
@@ -380,6 +405,11 @@ TEST(BadInput, InvalidDagAndTaskIds) {
       << r.err;
   EXPECT_TRUE(Has(r.err, "= hint: use only letters, digits, '_', '.' and '-'")) << r.err;
   EXPECT_TRUE(Has(r.err, "0 DAGs")) << r.err;
+  // What the file holds is still shown, as not loaded.
+  EXPECT_TRUE(Has(r.out,
+                  "dags/space.py\n  no DAG loads: Airflow fails to import the file (DP125); as "
+                  "written:\n  etl (not loaded)  schedule=@daily"))
+      << r.out;
 }
 
 TEST(BadInput, LocalImportCycle) {
@@ -407,14 +437,20 @@ TEST(BadInput, LocalImportCycle) {
       << text.err;
   EXPECT_TRUE(Has(text.err, "= hint: names defined after the cyclic import are not visible here"));
 
-  // With `from mod_a import A_VALUE` in mod_b, Python fails (the name is not defined yet): both
-  // the cycle and the missing name are reported where they are.
+  // With `from mod_a import A_VALUE` in mod_b, Python raises ImportError (the name is not
+  // defined yet), and Airflow loads nothing from etl.py: an error where the import fails.
   dir.Write("dags/mod_b.py", "from mod_a import A_VALUE\n\nB_VALUE = A_VALUE + 'b'\n");
   auto failing = RunChecked({"inspect", "dags"}, dir.path());
+  EXPECT_EQ(failing.exit_code, 1);
   EXPECT_TRUE(Has(failing.err, "dags/mod_b.py:1:6: info[DP114]: import cycle")) << failing.err;
   EXPECT_TRUE(Has(failing.err,
-                  "dags/mod_b.py:1:19: info[DP113]: cannot import name 'A_VALUE' from 'mod_a'"))
+                  "dags/mod_b.py:1:19: error[DP125]: cannot import name 'A_VALUE' from partially "
+                  "initialized module 'mod_a' (an import cycle): Airflow loads nothing from this "
+                  "file"))
       << failing.err;
+  EXPECT_TRUE(Has(failing.err, "= hint: break the cycle")) << failing.err;
+  EXPECT_TRUE(Has(failing.err, "0 DAGs")) << failing.err;
+  EXPECT_TRUE(Has(failing.out, "dags/etl.py\n  no DAG\n")) << failing.out;  // fails before it
 }
 
 TEST(BadInput, SymbolicLinkLoopInTheFolder) {
@@ -422,6 +458,10 @@ TEST(BadInput, SymbolicLinkLoopInTheFolder) {
   dir.Write("dags/sub/ok.py", kOkDag);
   fs::create_directory_symlink("..", dir.path() / "dags/sub/back");       // to its parent
   fs::create_directory_symlink("../sub", dir.path() / "dags/sub/again");  // to itself
+  // A link to a folder outside is followed, as Airflow's DagBag follows it.
+  dir.Write("shared/team/other.py",
+            std::string(kOkDag).replace(std::string(kOkDag).find("'ok'"), 4, "'other'"));
+  fs::create_directory_symlink("../shared/team", dir.path() / "dags/team");
   auto inspect = RunChecked({"inspect", "dags"}, dir.path());
   EXPECT_EQ(inspect.exit_code, 0) << inspect.err;
   EXPECT_TRUE(Has(inspect.err,
@@ -430,12 +470,17 @@ TEST(BadInput, SymbolicLinkLoopInTheFolder) {
       << inspect.err;
   EXPECT_TRUE(Has(inspect.err, "dags/sub/again: warning[DP003]")) << inspect.err;
   EXPECT_TRUE(Has(inspect.err, "= hint: remove the link or add it to .airflowignore"));
-  EXPECT_TRUE(Has(inspect.err, "1 files (1 with DAGs considered), 1 DAGs")) << inspect.err;
+  EXPECT_TRUE(Has(inspect.err, "2 files (2 with DAGs considered), 2 DAGs")) << inspect.err;
   const auto before = Snapshot(dir.path() / "dags");
   auto convert = RunChecked({"convert", "dags", "-o", "out"}, dir.path());
   EXPECT_EQ(convert.exit_code, 0) << convert.err;
+  EXPECT_TRUE(Has(convert.err,
+                  "dags/sub/back: warning[DP003]: folder already walked (symbolic "
+                  "link loop or second link); skipped"))
+      << convert.err;
+  EXPECT_TRUE(Has(convert.err, "dags/sub/again: warning[DP003]")) << convert.err;
   EXPECT_EQ(FilesBelow(dir.path() / "out"),
-            (std::vector<std::string>{"requirements.txt", "sub/ok.py"}));
+            (std::vector<std::string>{"requirements.txt", "sub/ok.py", "team/other.py"}));
   EXPECT_EQ(Snapshot(dir.path() / "dags"), before);
   ExpectNoTemporaryFiles(dir.path() / "out");
 }
@@ -468,7 +513,12 @@ TEST(BadInput, UnreadableFile) {
                   "dags/fifo.py: error[DP001]: cannot read file: not a regular file "
                   "(a FIFO)"))
       << fifo.err;
-  RunChecked({"simulate", "dags/fifo.py"}, dir.path(), 10);  // returns at once too
+  auto simulate_fifo = RunChecked({"simulate", "dags/fifo.py"}, dir.path(), 10);  // at once too
+  EXPECT_EQ(simulate_fifo.exit_code, 1);
+  EXPECT_TRUE(Has(simulate_fifo.err,
+                  "dags/fifo.py: error[DP001]: cannot read file: not a regular "
+                  "file (a FIFO)"))
+      << simulate_fifo.err;
   auto convert_fifo = RunChecked({"convert", "dags/fifo.py", "-o", "fifo-out"}, dir.path(), 10);
   EXPECT_TRUE(Has(convert_fifo.err, "not a regular file")) << convert_fifo.err;
   auto convert_dangling = RunChecked({"convert", "dags/dangling.py", "-o", "out"}, dir.path());
@@ -498,6 +548,16 @@ TEST(BadInput, UnreadableFile) {
   EXPECT_EQ(inspect.exit_code, 0) << inspect.err;
   EXPECT_TRUE(Has(inspect.out, "dags/ok.py\n  ok  schedule=@daily  tasks=1")) << inspect.out;
   EXPECT_TRUE(Has(inspect.err, "1 files (1 with DAGs considered)")) << inspect.err;
+  // A link that points to nothing is skipped, as Airflow skips it, but not without a word.
+  for (const auto* r : {&inspect, &convert}) {
+    EXPECT_TRUE(Has(r->err,
+                    "dags/dangling.py: warning[DP005]: broken symbolic link to "
+                    "/nonexistent/dagport/x.py"))
+        << r->err;
+    EXPECT_TRUE(Has(r->err, "dags/self.py: warning[DP005]: broken symbolic link to self.py"))
+        << r->err;
+    EXPECT_TRUE(Has(r->err, "= hint: fix or remove the link")) << r->err;
+  }
   EXPECT_EQ(convert.exit_code, 0) << convert.err;
   EXPECT_EQ(FilesBelow(dir.path() / "out"),
             (std::vector<std::string>{"ok.py", "requirements.txt"}));
@@ -544,14 +604,24 @@ TEST(BadInput, OutputFolderNotWritable) {
       << convert.err;
   EXPECT_TRUE(Has(convert.err, "blocker/out/requirements.txt: error[DP004]")) << convert.err;
   EXPECT_TRUE(Has(convert.err, "= hint: choose a writable output folder"));
+  EXPECT_TRUE(Has(convert.err,
+                  "1 files: 0 converted, 0 unchanged, 0 copied, 0 skipped, 1 not "
+                  "written"))
+      << convert.err;
   auto simulate = RunChecked({"simulate", "dags", "-o", "blocker/report.txt"}, dir.path());
   EXPECT_EQ(simulate.exit_code, 2);
-  EXPECT_TRUE(Has(simulate.err, "cannot write blocker/report.txt")) << simulate.err;
+  EXPECT_TRUE(Has(simulate.err,
+                  "blocker/report.txt: error[DP004]: cannot write blocker/report.txt: creating "
+                  "its folder: Not a directory"))
+      << simulate.err;
+  EXPECT_FALSE(Has(simulate.err, "cannot write blocker/report.txt: cannot write")) << simulate.err;
   EXPECT_TRUE(Has(simulate.err, "Not a directory")) << simulate.err;
   auto migrate =
       RunChecked({"migrate", "legacy", "-o", "blocker/out", "--replays", "1"}, dir.path(), 60);
   EXPECT_EQ(migrate.exit_code, 2);
-  EXPECT_TRUE(Has(migrate.err, "cannot write the report in blocker/out")) << migrate.err;
+  EXPECT_TRUE(Has(migrate.err,
+                  "blocker/out/report.json: error[DP004]: cannot write blocker/out/report.json"))
+      << migrate.err;
   EXPECT_TRUE(Has(migrate.err, "Not a directory")) << migrate.err;
   EXPECT_EQ(Snapshot(dir.path()), before);  // nothing written anywhere, the blocker untouched
 }
@@ -611,6 +681,8 @@ TEST(BadInput, FullDiskSimulated) {
                   "File too large"))
       << log;
   EXPECT_TRUE(Has(log, "= hint: choose a writable output folder")) << log;
+  EXPECT_TRUE(Has(log, "4 files: 1 converted, 0 unchanged, 1 copied, 0 skipped, 2 not written"))
+      << log;
   // Every file written is whole (as the reference has it); the others are not there at all.
   const std::vector<std::string> written = FilesBelow(dir.path() / "out");
   for (const std::string& f : written) {
@@ -683,7 +755,8 @@ TEST(BadInput, CorruptStateDatabase) {
                   "state/state.sqlite is not a dagport state file: state database: file "
                   "is not a database"))
       << run.err;
-  EXPECT_FALSE(fs::exists(dir.path() / "home/logs"));  // no task ran
+  EXPECT_FALSE(fs::exists(dir.path() / "home"));  // no task ran, nothing was made
+  EXPECT_FALSE(fs::exists(dir.path() / "state/state.sqlite.lock"));
   auto runs = RunChecked({"runs", "list", "--state", "state/state.sqlite"}, dir.path());
   EXPECT_EQ(runs.exit_code, 2);
   EXPECT_TRUE(Has(runs.err, "state/state.sqlite is not a dagport state file")) << runs.err;

@@ -124,5 +124,66 @@ with DAG('peek', start_date=datetime(2025, 1, 1), schedule=None) as dag:
   EXPECT_EQ(testing::ReadFile(other / "mine.txt"), "secret\n");  // it was there all along
 }
 
+TEST(Security, SecretValuesInDagFilesAreMaskedInDiagnosticsDiffsAndReports) {
+  TempDir dir;
+  const std::string dag =
+      "from datetime import datetime\n"
+      "from airflow import DAG\n"
+      "from airflow.operators.python_operator import PythonOperator\n"
+      "\n"
+      "DB_PASSWORD = 'hunter2-assigned'\n"
+      "URI = 'postgres://etl:hunter2-in-uri@db.example.com/prod'\n"
+      "\n"
+      "\n"
+      "def load(**context):\n"
+      "    return DB_PASSWORD, URI\n"
+      "\n"
+      "\n"
+      "dag = DAG('secrets', start_date=datetime(2021, 1, 1), schedule_interval='@daily')\n"
+      "t = PythonOperator(task_id='load', python_callable=load, provide_context=True, "
+      "op_kwargs={'api_key': 'hunter2-kwarg'}, dag=dag)\n";
+  dir.Write("legacy/dags/secrets.py", dag);
+  // A syntax error on a line holding a secret: the excerpt of the error shows that line.
+  dir.Write("legacy/dags/broken.py",
+            "from airflow import DAG\n"
+            "conn = dict(login='etl', password='hunter2-broken' +)\n");
+  const fs::path legacy = dir.path() / "legacy";
+  std::vector<std::pair<std::string, std::string>> shown;  // what, text
+  auto keep = [&](const std::string& what, const testing::CommandResult& r) {
+    shown.emplace_back(what + " (stdout)", r.out);
+    shown.emplace_back(what + " (stderr)", r.err);
+  };
+  keep("inspect", RunDagport({"inspect", legacy.string()}));
+  keep("inspect sarif", RunDagport({"inspect", "--format", "sarif", legacy.string()}));
+  const auto convert =
+      RunDagport({"convert", (legacy / "dags").string(), "-o", (dir.path() / "out").string(),
+                  "--diff", "--report", (dir.path() / "convert.md").string()});
+  keep("convert --diff", convert);
+  // The diff shows the changed line (provide_context goes), its secret masked.
+  EXPECT_NE(convert.out.find("-t = PythonOperator(task_id='load'"), std::string::npos)
+      << convert.out;
+  EXPECT_NE(convert.out.find("'api_key': '***'"), std::string::npos) << convert.out;
+  shown.emplace_back("convert report", testing::ReadFile(dir.path() / "convert.md"));
+  keep("simulate html", RunDagport({"simulate", legacy.string(), "--format", "html"}));
+  const auto migrate = RunDagport(
+      {"migrate", legacy.string(), "-o", (dir.path() / "migrated").string(), "--replays", "1"});
+  keep("migrate", migrate);
+  for (const char* report : {"report.json", "report.md", "report.html"})
+    shown.emplace_back(report, testing::ReadFile(dir.path() / "migrated" / report));
+  EXPECT_EQ(migrate.exit_code, 0) << migrate.err;
+  for (const auto& [what, text] : shown) {
+    EXPECT_EQ(text.find("hunter2"), std::string::npos) << what << " shows a secret:\n" << text;
+    // Each report is there, and shows the DAG (a missing one would hide nothing).
+    if (!what.ends_with(")")) {  // the report files
+      EXPECT_NE(text.find("secrets"), std::string::npos) << what << ":\n" << text;
+    }
+  }
+  EXPECT_NE(convert.err.find("password='***' +)"), std::string::npos) << convert.err;
+  // The converted code itself keeps its values: it has to run.
+  const std::string converted = testing::ReadFile(dir.path() / "out/secrets.py");
+  for (const char* value : {"hunter2-assigned", "hunter2-in-uri", "hunter2-kwarg"})
+    EXPECT_NE(converted.find(value), std::string::npos) << value;
+}
+
 }  // namespace
 }  // namespace dagport

@@ -34,6 +34,43 @@ TEST(SyntaxTree, RecognisesPython2) {
   }
 }
 
+TEST(SyntaxTree, RecognisesPython2TokensTheGrammarAccepts) {
+  struct Case {
+    const char* source;
+    const char* message;  ///< part of the message
+    uint32_t line, column;
+  };
+  for (const Case& c : std::initializer_list<Case>{
+           {"os.chmod(path, 0777)\n", "octal literal without `0o`", 1, 16},
+           {"x = 1\nbig = 10L\n", "long integer literal", 2, 7},
+           {"mask = 0xFFl\n", "long integer literal", 1, 8},
+           {"if a <> b:\n    pass\n", "`<>`", 1, 6},
+           {"s = `x`\n", "backticks", 1, 5},
+           {"p = ur'\\d+'\n", "`ur` string prefix", 1, 5},
+           {"def f():\n    raise ValueError, 'bad'\n", "`raise E, msg`", 2, 5},
+       }) {
+    auto errors = SyntaxTree::Parse(c.source).SyntaxErrors("f.py");
+    ASSERT_FALSE(errors.empty()) << c.source;
+    EXPECT_EQ(errors[0].code, "DP102") << c.source;
+    EXPECT_NE(errors[0].message.find(c.message), std::string::npos)
+        << c.source << ": " << errors[0].message;
+    EXPECT_EQ(errors[0].where.line, c.line) << c.source;
+    EXPECT_EQ(errors[0].where.column, c.column) << c.source;
+  }
+}
+
+TEST(SyntaxTree, Python3LookAlikesOfPython2TokensAreNotReported) {
+  // Inside strings and comments, and the Python 3 literals that look like them.
+  for (const char* src :
+       {"x = '0777 <> `a` 10L'\n", "# chmod 0777, a <> b, `x`, 10L, ur'x'\n", "x = 0o777\n",
+        "x = 0\ny = 00\nz = 0_0\n", "x = 07.5\ny = 0777j\nz = 1e0777\n", "x = 10\n",
+        "L = 1\nx = L\n", "x = 'a' if b < c > d else 'e'\n", "raise ValueError('bad')\n", "raise\n",
+        "raise (a, b)\n", "x = u'a'\ny = r'b'\nz = rb'c'\n", "x = 0x10\n",
+        "t = \"\"\"\nrun `date`\n\"\"\"\n", "user = 1\nr = user\n"}) {
+    EXPECT_TRUE(SyntaxTree::Parse(src).SyntaxErrors("f.py").empty()) << src;
+  }
+}
+
 TEST(SyntaxTree, Python3TuplesInCallsAreNotPython2) {
   EXPECT_TRUE(SyntaxTree::Parse("f(a, (1, 2))\ndef g(a, b=(1, 2)):\n  return ((a, b))\n")
                   .SyntaxErrors("f.py")
