@@ -120,6 +120,14 @@ class LocalHost : public sched::SchedulerHost {
         previous_states_[ti.task_id] = ti.state;
     }
     template_folders_ = TemplateFolders(dag_, plan_.file);
+    // Airflow reads Variables and Connections from AIRFLOW_VAR_* and AIRFLOW_CONN_*: those of
+    // dagport's environment are passed on to every try (secret-looking ones are masked in the
+    // log). dagport's environment does not change during a run: read once.
+    for (char** e = environ; *e != nullptr; ++e) {
+      const std::string entry(*e);
+      if (entry.starts_with("AIRFLOW_VAR_") || entry.starts_with("AIRFLOW_CONN_"))
+        airflow_variables_.push_back(entry);
+    }
   }
 
   void Attach(sched::Scheduler* scheduler) { scheduler_ = scheduler; }
@@ -133,20 +141,21 @@ class LocalHost : public sched::SchedulerHost {
     std::map<std::pair<std::string, std::vector<std::string>>, BuiltEnvironment> by_content;
     for (const sched::TaskPlan& task : plan_.tasks) {
       if (done_before_.count(task.task_id) || !IsContainerTask(*task.source, layout_)) continue;
-      std::string why;
-      auto environment = ContainerEnvironmentOf(*task.source, layout_, &why);
-      if (!environment) continue;  // the try fails with `why`
-      auto key = std::make_pair(environment->python_version, environment->requirements);
+      PreparedContainer& prepared = containers_[task.task_id];
+      prepared.environment = ContainerEnvironmentOf(*task.source, layout_, &prepared.why);
+      if (!prepared.environment) continue;  // the try fails with `why`
+      const ContainerEnvironment& environment = *prepared.environment;
+      auto key = std::make_pair(environment.python_version, environment.requirements);
       std::sort(key.second.begin(), key.second.end());
       auto found = by_content.find(key);
       if (found == by_content.end()) {
         if (options_.progress != nullptr) {
           *options_.progress << fmt::format(
               "dagport run: environment for {} (Python {}, {} requirement{})...\n", task.task_id,
-              environment->python_version, environment->requirements.size(),
-              environment->requirements.size() == 1 ? "" : "s");
+              environment.python_version, environment.requirements.size(),
+              environment.requirements.size() == 1 ? "" : "s");
         }
-        BuiltEnvironment built = cache.Ensure(*environment);
+        BuiltEnvironment built = cache.Ensure(environment);
         if (options_.progress != nullptr) {
           *options_.progress << fmt::format(
               "dagport run: {}: {}{}\n", built.id.empty() ? "environment" : built.id,
@@ -157,7 +166,7 @@ class LocalHost : public sched::SchedulerHost {
         }
         found = by_content.emplace(key, std::move(built)).first;
       }
-      environments_[task.task_id] = found->second;
+      prepared.built = found->second;
     }
   }
   void SetPythonRunner(std::string runner) { runner_ = std::move(runner); }
@@ -443,18 +452,19 @@ class LocalHost : public sched::SchedulerHost {
       if (call) {
         command = TaskCommand{call->argv, call->env, false, {99}};  // AirflowSkipException
       }
-    } else if (IsContainerTask(*task.source, layout_)) {
-      container = ContainerCommandFor(*task.source, layout_, env, &why);
-      const auto built = environments_.find(task.task_id);
-      if (container && built == environments_.end()) {
-        why = "its environment was not prepared";
-        container.reset();
-      } else if (container && !built->second.error.empty()) {
-        why = fmt::format("environment {}: {}", built->second.id, built->second.error);
-        container.reset();
+    } else if (const auto found = containers_.find(task.task_id); found != containers_.end()) {
+      const PreparedContainer& prepared = found->second;
+      if (!prepared.environment) {
+        why = prepared.why;
+      } else {
+        container = ContainerCommandFor(*task.source, layout_, *prepared.environment, env, &why);
+        if (container && !prepared.built.error.empty()) {
+          why = fmt::format("environment {}: {}", prepared.built.id, prepared.built.error);
+          container.reset();
+        }
       }
       if (container) {
-        environment = &built->second;
+        environment = &prepared.built;
         command = TaskCommand{EntrypointArgv(container->style, container->command),
                               container->env,
                               container->push_xcom,
@@ -533,15 +543,7 @@ class LocalHost : public sched::SchedulerHost {
                 "AIRFLOW_CTX_EXECUTION_DATE=" + sched::FormatIso(options_.logical_date) + "+00:00",
                 "AIRFLOW_CTX_DAG_RUN_ID=" + run_id_,
                 fmt::format("AIRFLOW_CTX_TRY_NUMBER={}", try_number)};
-    // Airflow reads Variables and Connections from AIRFLOW_VAR_* and AIRFLOW_CONN_*: pass those
-    // of dagport's environment on (secret-looking ones are masked in the log).
-    std::vector<std::string> passed;
-    for (char** e = environ; *e != nullptr; ++e) {
-      const std::string entry(*e);
-      if (entry.starts_with("AIRFLOW_VAR_") || entry.starts_with("AIRFLOW_CONN_"))
-        passed.push_back(entry);
-    }
-    spec.env.insert(spec.env.end(), passed.begin(), passed.end());
+    spec.env.insert(spec.env.end(), airflow_variables_.begin(), airflow_variables_.end());
     spec.env.insert(spec.env.end(), command->env.begin(), command->env.end());
     const std::string start = sched::FormatIso(WallNow());
     Running r{ti,
@@ -732,10 +734,18 @@ class LocalHost : public sched::SchedulerHost {
   sched::Scheduler* scheduler_ = nullptr;
   std::string runner_;
   ContainerLayout layout_;
-  std::map<std::string, BuiltEnvironment> environments_;  ///< of container tasks, by task id
-  std::vector<std::string> template_folders_;  ///< where template files (.sh) are looked up
-  Millis interval_end_ = 0;                    ///< of the run's data interval
-  std::string previous_run_;                   ///< the DAG's previous run in the state file
+  /// A container task still to run, as PrepareEnvironments found it: its environment (nullopt
+  /// when it is not known statically, `why` says why) and that environment built.
+  struct PreparedContainer {
+    std::optional<ContainerEnvironment> environment;
+    std::string why;
+    BuiltEnvironment built;
+  };
+  std::map<std::string, PreparedContainer> containers_;  ///< by task id
+  std::vector<std::string> template_folders_;   ///< where template files (.sh) are looked up
+  std::vector<std::string> airflow_variables_;  ///< AIRFLOW_VAR_*, AIRFLOW_CONN_* (NAME=value)
+  Millis interval_end_ = 0;                     ///< of the run's data interval
+  std::string previous_run_;                    ///< the DAG's previous run in the state file
   std::map<std::string, std::string> previous_states_;  ///< its task instances' states
   fs::path work_dir_;     ///< where this run's workspaces are (absolute)
   std::string home_dir_;  ///< dagport's home (absolute), hidden from tries
