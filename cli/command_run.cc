@@ -12,6 +12,7 @@
 #include "ir/diagnostic_render.h"
 #include "ir/ir_json.h"
 #include "parser/project_analyzer.h"
+#include "runtime/backfill.h"
 #include "runtime/local_run.h"
 
 namespace dagport::cli {

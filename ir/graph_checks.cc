@@ -5,11 +5,12 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "ir/airflow_id.h"
+
 namespace dagport::ir {
 
 namespace {
 
-constexpr size_t kMaxIdLength = 250;
 constexpr size_t kMaxCyclesReported = 5;
 
 /// Finds cycles with an iterative depth-first search (DAGs of 100,000 tasks must not overflow
@@ -71,16 +72,6 @@ void CheckCycles(const Dag& dag, const std::string& file, std::vector<Diagnostic
 }
 
 }  // namespace
-
-bool IsValidAirflowId(std::string_view id) {
-  if (id.empty() || id.size() > kMaxIdLength) return false;
-  for (char c : id) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_' || c == '.' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
 
 std::vector<Diagnostic> CheckDag(const Dag& dag, const std::string& file) {
   std::vector<Diagnostic> out;

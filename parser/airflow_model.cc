@@ -4,13 +4,13 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "ir/airflow_id.h"
 #include "ir/civil_time.h"
 #include "parser/airflow_names.h"
 #include "parser/library_calls.h"
@@ -94,11 +94,7 @@ const Val* FindArg(const std::vector<std::pair<std::string, Val>>& args, std::st
 /// Airflow raises and the file does not import.
 void ValidateKey(Evaluator& ev, const std::string& id, std::string_view what, TSNode node,
                  Frame& frame) {
-  bool ok = !id.empty() && id.size() <= 250;
-  for (unsigned char c : id) {
-    ok = ok && (c >= 0x80 || std::isalnum(c) || c == '_' || c == '.' || c == '-');
-  }
-  if (ok) return;
+  if (ir::IsValidAirflowId(id, ir::NonAsciiIds::kAccepted)) return;
   ev.FailImportIfCertain(
       "DP125", node, frame,
       fmt::format("Airflow raises \"The key ({}) has to be made of alphanumeric characters, "

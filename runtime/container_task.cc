@@ -264,8 +264,16 @@ std::optional<ContainerCommand> ContainerCommandFor(const ir::Task& task,
                                                     std::string* why) {
   auto environment = ContainerEnvironmentOf(task, layout, why);
   if (!environment) return std::nullopt;
+  return ContainerCommandFor(task, layout, std::move(*environment), env, why);
+}
+
+std::optional<ContainerCommand> ContainerCommandFor(const ir::Task& task,
+                                                    const ContainerLayout& layout,
+                                                    ContainerEnvironment environment,
+                                                    const TemplateEnvironment& env,
+                                                    std::string* why) {
   ContainerCommand c;
-  c.environment = std::move(*environment);
+  c.environment = std::move(environment);
   c.operator_name = ShortName(task.operator_class);
   if (c.operator_name == "ContainerTaskOperator") {
     const ir::Value* style = Arg(task, "command_style");

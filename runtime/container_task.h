@@ -64,6 +64,14 @@ std::optional<ContainerCommand> ContainerCommandFor(const ir::Task& task,
                                                     const TemplateEnvironment& env,
                                                     std::string* why);
 
+/// The same with the task's environment already found by ContainerEnvironmentOf (the runtime
+/// finds it once, before the run, to build it).
+std::optional<ContainerCommand> ContainerCommandFor(const ir::Task& task,
+                                                    const ContainerLayout& layout,
+                                                    ContainerEnvironment environment,
+                                                    const TemplateEnvironment& env,
+                                                    std::string* why);
+
 /// The argument vector of the local dagport-entrypoint: `sh -c <script> dagport-entrypoint
 /// <style> <command>`; the script changes to $DAGPORT_DAG_FOLDER first, as the image's
 /// entrypoint changes to /usr/local/airflow/dags.

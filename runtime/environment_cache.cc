@@ -1,7 +1,6 @@
 #include "runtime/environment_cache.h"
 
 #include <fcntl.h>
-#include <spawn.h>
 #include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,6 +13,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <stdexcept>
 
 #include "converters/containers/container_plan.h"
 #include "runtime/sandbox.h"
@@ -28,31 +28,25 @@ namespace {
 
 constexpr const char* kMarker = ".dagport-environment.json";
 
-/// Runs `argv` with dagport's environment (the user's pip configuration included), its output
-/// appended to `log`; the exit code, or -1 when it could not start.
+/// Runs `argv` with dagport's environment (the user's pip configuration included) in dagport's
+/// working folder, its output appended to `log`, started as a try is (runtime/sandbox's Start,
+/// as a plain process); the exit code, or -1 when it could not start.
 int RunLogged(const std::vector<std::string>& argv, const std::string& log) {
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  std::vector<std::string> env_text;
-  for (char** e = environ; *e != nullptr; ++e) env_text.emplace_back(*e);
-  env_text.emplace_back("PIP_DISABLE_PIP_VERSION_CHECK=1");
-  env_text.emplace_back("PIP_NO_INPUT=1");
-  std::vector<char*> envp;
-  for (std::string& e : env_text) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  pid_t pid = -1;
-  const int failed = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (failed != 0) return -1;
+  SandboxSpec spec;
+  spec.argv = argv;
+  for (char** e = environ; *e != nullptr; ++e) spec.env.emplace_back(*e);
+  spec.env.emplace_back("PIP_DISABLE_PIP_VERSION_CHECK=1");
+  spec.env.emplace_back("PIP_NO_INPUT=1");
+  spec.workspace = ".";
+  spec.log_path = log;
+  Sandboxed process;
+  try {
+    process = Start(spec, Isolation::kProcess);
+  } catch (const std::runtime_error&) {
+    return -1;
+  }
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  while (waitpid(process.pid, &status, 0) < 0 && errno == EINTR) {
   }
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

@@ -1,7 +1,6 @@
 #include "runtime/local_run.h"
 
 #include <poll.h>
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -9,7 +8,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -20,12 +18,16 @@
 #include <stdexcept>
 #include <thread>
 
+#include "ir/airflow_id.h"
+#include "runtime/backfill.h"
 #include "runtime/container_task.h"
 #include "runtime/environment_cache.h"
 #include "runtime/python_task.h"
 #include "runtime/secret_mask.h"
 #include "runtime/sensor.h"
 #include "runtime/task_command.h"
+#include "runtime/try_outcome.h"
+#include "runtime/workspace_pool.h"
 #include "sched/retry_policy.h"
 #include "sched/scheduler.h"
 
@@ -48,78 +50,6 @@ Millis WallNow() {
 
 constexpr const char* kSafeIdRule =
     "cannot name a folder: ids are letters, digits, '_', '.' and '-', and not '.' or '..'";
-
-bool IsSafeId(const std::string& id) {
-  if (id.empty() || id == "." || id == ".." || id.size() > 250) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '.' || c == '-' || static_cast<unsigned char>(c) >= 0x80;
-  });
-}
-
-/// The scheduled date after `t` (a cron fire or a timedelta step); nullopt when none.
-std::optional<Millis> NextDate(const sched::DagPlan& plan, Millis t) {
-  if (plan.timetable.kind == sched::ScheduleKind::kCron)
-    return sched::NextCronFire(plan.timetable.cron, t);
-  if (plan.timetable.kind == sched::ScheduleKind::kDelta) return t + plan.timetable.delta;
-  return std::nullopt;
-}
-
-/// Why a try's process ended with a failure: its exit code, or the signal that killed it
-/// (named; a shell's 128+N exit code names the signal that killed its command).
-std::string ExitReason(int status, size_t memory_limit_mb) {
-  auto name = [](int signal) {
-    const char* abbrev = sigabbrev_np(signal);
-    return abbrev != nullptr ? fmt::format("SIG{}", abbrev) : fmt::format("signal {}", signal);
-  };
-  std::string reason;
-  if (WIFSIGNALED(status)) {
-    reason = fmt::format("killed by {} (signal {})", name(WTERMSIG(status)), WTERMSIG(status));
-  } else {
-    const int code = WEXITSTATUS(status);
-    reason = fmt::format("exit code {}", code);
-    if (code > 128 && code < 128 + 32)
-      reason += fmt::format(" (a command killed by {})", name(code - 128));
-  }
-  const bool memory_signal = reason.find("SIGSEGV") != std::string::npos ||
-                             reason.find("SIGABRT") != std::string::npos ||
-                             reason.find("SIGKILL") != std::string::npos;
-  if (memory_limit_mb > 0 && memory_signal)
-    reason += fmt::format("; it may have reached --memory-limit {} MB", memory_limit_mb);
-  return reason;
-}
-
-/// "; out of memory ..." when the end of the log shows an allocation that failed under
-/// --memory-limit (Python's MemoryError, bash's xmalloc, C++'s bad_alloc, malloc's ENOMEM).
-std::string OutOfMemory(const std::string& log, size_t memory_limit_mb) {
-  if (memory_limit_mb == 0) return {};
-  std::ifstream in(log, std::ios::binary | std::ios::ate);
-  const std::streamoff size = in.tellg();
-  if (size <= 0) return {};
-  const std::streamoff from = std::max<std::streamoff>(0, size - 4096);
-  in.seekg(from);
-  std::string tail(static_cast<size_t>(size - from), '\0');
-  in.read(tail.data(), static_cast<std::streamsize>(tail.size()));
-  for (const char* marker :
-       {"MemoryError", "xmalloc", "std::bad_alloc", "Cannot allocate memory", "out of memory"}) {
-    if (tail.find(marker) != std::string::npos) {
-      return fmt::format("; out of memory under --memory-limit {} MB ({} in the log)",
-                         memory_limit_mb, marker);
-    }
-  }
-  return {};
-}
-
-/// A BashOperator's XCom: the last line of its output, stdout and stderr together, without
-/// trailing white space, even when empty (Airflow's SubprocessHook reads both streams through
-/// one pipe and keeps the last line it read).
-std::string LastLine(const std::string& path) {
-  std::ifstream in(path);
-  std::string line, last;
-  while (std::getline(in, line)) last = line;
-  last.erase(last.find_last_not_of(" \t\r\n\v\f") + 1);
-  return last;
-}
 
 /// The state changes of one turn of the loop in one transaction, committed by Commit() or
 /// when it goes (an exception included: what happened is kept).
@@ -156,7 +86,9 @@ class LocalHost : public sched::SchedulerHost {
         state_(state),
         options_(options),
         run_id_(std::move(run_id)),
-        key_(plan.dag_id + "/" + run_id_) {
+        key_(plan.dag_id + "/" + run_id_),
+        work_dir_(fs::absolute(fs::path(options.home) / "work" / plan.dag_id / run_id_)),
+        workspaces_(work_dir_, fs::path(options.home) / "work" / ".free") {
     for (const StoredTaskInstance& ti : state_.TaskInstances(key_)) {
       if (ti.state == "success" || ti.state == "skipped")
         done_before_.emplace(ti.task_id, ti.state);
@@ -165,7 +97,6 @@ class LocalHost : public sched::SchedulerHost {
     log_dir_ =
         (fs::path(options_.home) / "logs" / ("dag_id=" + plan_.dag_id) / ("run_id=" + run_id_))
             .string();
-    work_dir_ = fs::absolute(fs::path(options_.home) / "work" / plan_.dag_id / run_id_);
     home_dir_ = fs::absolute(options_.home).lexically_normal().string();
     if (home_dir_.size() > 1 && home_dir_.back() == '/') home_dir_.pop_back();
     // Not when the DAG folder (or an import folder) is in it: tasks read those.
@@ -189,6 +120,14 @@ class LocalHost : public sched::SchedulerHost {
         previous_states_[ti.task_id] = ti.state;
     }
     template_folders_ = TemplateFolders(dag_, plan_.file);
+    // Airflow reads Variables and Connections from AIRFLOW_VAR_* and AIRFLOW_CONN_*: those of
+    // dagport's environment are passed on to every try (secret-looking ones are masked in the
+    // log). dagport's environment does not change during a run: read once.
+    for (char** e = environ; *e != nullptr; ++e) {
+      const std::string entry(*e);
+      if (entry.starts_with("AIRFLOW_VAR_") || entry.starts_with("AIRFLOW_CONN_"))
+        airflow_variables_.push_back(entry);
+    }
   }
 
   void Attach(sched::Scheduler* scheduler) { scheduler_ = scheduler; }
@@ -202,20 +141,21 @@ class LocalHost : public sched::SchedulerHost {
     std::map<std::pair<std::string, std::vector<std::string>>, BuiltEnvironment> by_content;
     for (const sched::TaskPlan& task : plan_.tasks) {
       if (done_before_.count(task.task_id) || !IsContainerTask(*task.source, layout_)) continue;
-      std::string why;
-      auto environment = ContainerEnvironmentOf(*task.source, layout_, &why);
-      if (!environment) continue;  // the try fails with `why`
-      auto key = std::make_pair(environment->python_version, environment->requirements);
+      PreparedContainer& prepared = containers_[task.task_id];
+      prepared.environment = ContainerEnvironmentOf(*task.source, layout_, &prepared.why);
+      if (!prepared.environment) continue;  // the try fails with `why`
+      const ContainerEnvironment& environment = *prepared.environment;
+      auto key = std::make_pair(environment.python_version, environment.requirements);
       std::sort(key.second.begin(), key.second.end());
       auto found = by_content.find(key);
       if (found == by_content.end()) {
         if (options_.progress != nullptr) {
           *options_.progress << fmt::format(
               "dagport run: environment for {} (Python {}, {} requirement{})...\n", task.task_id,
-              environment->python_version, environment->requirements.size(),
-              environment->requirements.size() == 1 ? "" : "s");
+              environment.python_version, environment.requirements.size(),
+              environment.requirements.size() == 1 ? "" : "s");
         }
-        BuiltEnvironment built = cache.Ensure(*environment);
+        BuiltEnvironment built = cache.Ensure(environment);
         if (options_.progress != nullptr) {
           *options_.progress << fmt::format(
               "dagport run: {}: {}{}\n", built.id.empty() ? "environment" : built.id,
@@ -226,7 +166,7 @@ class LocalHost : public sched::SchedulerHost {
         }
         found = by_content.emplace(key, std::move(built)).first;
       }
-      environments_[task.task_id] = found->second;
+      prepared.built = found->second;
     }
   }
   void SetPythonRunner(std::string runner) { runner_ = std::move(runner); }
@@ -512,18 +452,19 @@ class LocalHost : public sched::SchedulerHost {
       if (call) {
         command = TaskCommand{call->argv, call->env, false, {99}};  // AirflowSkipException
       }
-    } else if (IsContainerTask(*task.source, layout_)) {
-      container = ContainerCommandFor(*task.source, layout_, env, &why);
-      const auto built = environments_.find(task.task_id);
-      if (container && built == environments_.end()) {
-        why = "its environment was not prepared";
-        container.reset();
-      } else if (container && !built->second.error.empty()) {
-        why = fmt::format("environment {}: {}", built->second.id, built->second.error);
-        container.reset();
+    } else if (const auto found = containers_.find(task.task_id); found != containers_.end()) {
+      const PreparedContainer& prepared = found->second;
+      if (!prepared.environment) {
+        why = prepared.why;
+      } else {
+        container = ContainerCommandFor(*task.source, layout_, *prepared.environment, env, &why);
+        if (container && !prepared.built.error.empty()) {
+          why = fmt::format("environment {}: {}", prepared.built.id, prepared.built.error);
+          container.reset();
+        }
       }
       if (container) {
-        environment = &built->second;
+        environment = &prepared.built;
         command = TaskCommand{EntrypointArgv(container->style, container->command),
                               container->env,
                               container->push_xcom,
@@ -551,7 +492,7 @@ class LocalHost : public sched::SchedulerHost {
                          fmt::format("attempt={}.log", try_number);
     std::error_code ec;
     fs::remove_all(workspace, ec);  // of a try that dagport's crash interrupted
-    if (!TakeFreeWorkspace(workspace)) fs::create_directories(workspace, ec);
+    if (!workspaces_.TakeFreeWorkspace(workspace)) fs::create_directories(workspace, ec);
     fs::create_directories(log.parent_path(), ec);
     if (call) {
       std::ofstream out(call->call_file, std::ios::trunc);
@@ -602,15 +543,7 @@ class LocalHost : public sched::SchedulerHost {
                 "AIRFLOW_CTX_EXECUTION_DATE=" + sched::FormatIso(options_.logical_date) + "+00:00",
                 "AIRFLOW_CTX_DAG_RUN_ID=" + run_id_,
                 fmt::format("AIRFLOW_CTX_TRY_NUMBER={}", try_number)};
-    // Airflow reads Variables and Connections from AIRFLOW_VAR_* and AIRFLOW_CONN_*: pass those
-    // of dagport's environment on (secret-looking ones are masked in the log).
-    std::vector<std::string> passed;
-    for (char** e = environ; *e != nullptr; ++e) {
-      const std::string entry(*e);
-      if (entry.starts_with("AIRFLOW_VAR_") || entry.starts_with("AIRFLOW_CONN_"))
-        passed.push_back(entry);
-    }
-    spec.env.insert(spec.env.end(), passed.begin(), passed.end());
+    spec.env.insert(spec.env.end(), airflow_variables_.begin(), airflow_variables_.end());
     spec.env.insert(spec.env.end(), command->env.begin(), command->env.end());
     const std::string start = sched::FormatIso(WallNow());
     Running r{ti,
@@ -749,7 +682,7 @@ class LocalHost : public sched::SchedulerHost {
             state_.SetXcom(key_, task.task_id, it.key(), it.value().dump());
         }
       }
-      if (outcome == TiState::kSuccess) GiveBackWorkspace(r.workspace);
+      if (outcome == TiState::kSuccess) workspaces_.GiveBackWorkspace(r.workspace);
       summaries[r.ti].seconds = static_cast<double>(WallNow() - r.started) / 1000.0;
       const bool branch = task.kind == sched::TaskKind::kBranch && outcome == TiState::kSuccess;
       Finish(r.ti, outcome, note, branch ? &follow : nullptr, skip_downstream);
@@ -776,37 +709,9 @@ class LocalHost : public sched::SchedulerHost {
     return {};
   }
 
-  /// Workspaces of successful tries that left nothing in them are used again (renamed) by
-  /// later tries: making a folder costs far more than renaming one on most file systems.
-  bool TakeFreeWorkspace(const fs::path& workspace) {
-    std::error_code ec;
-    while (!free_workspaces_.empty()) {
-      const fs::path free = std::move(free_workspaces_.back());
-      free_workspaces_.pop_back();
-      if (!work_dir_made_) work_dir_made_ = fs::create_directories(work_dir_, ec) || !ec;
-      fs::rename(free, workspace, ec);
-      if (!ec) return true;
-    }
-    return false;
-  }
-  void GiveBackWorkspace(const fs::path& workspace) {
-    std::error_code ec;
-    if (!fs::is_empty(workspace, ec) || ec) return;
-    const fs::path pool = fs::path(options_.home) / "work" / ".free";
-    if (free_workspaces_.empty()) fs::create_directories(pool, ec);
-    fs::path free = pool / std::to_string(free_serial_++);
-    fs::rename(workspace, free, ec);
-    if (!ec) free_workspaces_.push_back(std::move(free));
-  }
-
  public:
   /// Removes the unused workspaces (empty folders) when the run ends.
-  void RemoveFreeWorkspaces() {
-    std::error_code ec;
-    for (const fs::path& free : free_workspaces_) fs::remove(free, ec);
-    free_workspaces_.clear();
-    fs::remove(fs::path(options_.home) / "work" / ".free", ec);  // when empty
-  }
+  void RemoveFreeWorkspaces() { workspaces_.RemoveFreeWorkspaces(); }
 
  private:
   void Timeouts() {
@@ -829,17 +734,23 @@ class LocalHost : public sched::SchedulerHost {
   sched::Scheduler* scheduler_ = nullptr;
   std::string runner_;
   ContainerLayout layout_;
-  std::map<std::string, BuiltEnvironment> environments_;  ///< of container tasks, by task id
-  std::vector<std::string> template_folders_;  ///< where template files (.sh) are looked up
-  Millis interval_end_ = 0;                    ///< of the run's data interval
-  std::string previous_run_;                   ///< the DAG's previous run in the state file
+  /// A container task still to run, as PrepareEnvironments found it: its environment (nullopt
+  /// when it is not known statically, `why` says why) and that environment built.
+  struct PreparedContainer {
+    std::optional<ContainerEnvironment> environment;
+    std::string why;
+    BuiltEnvironment built;
+  };
+  std::map<std::string, PreparedContainer> containers_;  ///< by task id
+  std::vector<std::string> template_folders_;   ///< where template files (.sh) are looked up
+  std::vector<std::string> airflow_variables_;  ///< AIRFLOW_VAR_*, AIRFLOW_CONN_* (NAME=value)
+  Millis interval_end_ = 0;                     ///< of the run's data interval
+  std::string previous_run_;                    ///< the DAG's previous run in the state file
   std::map<std::string, std::string> previous_states_;  ///< its task instances' states
   fs::path work_dir_;     ///< where this run's workspaces are (absolute)
   std::string home_dir_;  ///< dagport's home (absolute), hidden from tries
   bool hide_home_ = true;
-  bool work_dir_made_ = false;
-  std::vector<fs::path> free_workspaces_;
-  uint64_t free_serial_ = 0;
+  WorkspacePool workspaces_;  ///< empty workspaces of earlier tries, to use again
   std::priority_queue<Wakeup, std::vector<Wakeup>, std::greater<>> wakes_;
   uint64_t seq_ = 0;
   std::map<uint32_t, int> tries_;
@@ -849,46 +760,6 @@ class LocalHost : public sched::SchedulerHost {
 };
 
 }  // namespace
-
-std::vector<Millis> ScheduledDates(const ir::Dag& dag, Millis start, Millis end,
-                                   std::string* error) {
-  std::vector<ir::Diagnostic> diagnostics;
-  auto plan = sched::PlanDag(dag, "", diagnostics);
-  if (!plan) {
-    *error = diagnostics.empty() ? "its schedule cannot be read" : diagnostics.back().message;
-    return {};
-  }
-  const sched::Timetable& timetable = plan->timetable;
-  if (timetable.kind != sched::ScheduleKind::kCron &&
-      timetable.kind != sched::ScheduleKind::kDelta) {
-    *error = fmt::format("its schedule ({}) has no dates to backfill: run one with --date",
-                         timetable.text.empty() ? "None" : timetable.text);
-    return {};
-  }
-  // The first date at or after start: the next cron fire, or a whole number of steps from
-  // start_date (a timedelta schedule counts from it).
-  std::optional<Millis> date;
-  if (timetable.kind == sched::ScheduleKind::kCron) {
-    date = sched::NextCronFire(timetable.cron, start - 1);
-  } else {
-    const Millis anchor = plan->start_date.value_or(start);
-    const Millis steps =
-        start <= anchor ? 0 : (start - anchor + timetable.delta - 1) / timetable.delta;
-    date = anchor + steps * timetable.delta;
-  }
-  constexpr size_t kLimit = 10000;
-  std::vector<Millis> dates;
-  for (; date && *date <= end; date = NextDate(*plan, *date)) {
-    if (plan->start_date && *date < *plan->start_date) continue;
-    if (plan->end_date && *date > *plan->end_date) break;
-    if (dates.size() == kLimit) {
-      *error = fmt::format("more than {} scheduled dates: backfill a shorter range", kLimit);
-      return {};
-    }
-    dates.push_back(*date);
-  }
-  return dates;
-}
 
 LocalRunResult RunLocally(const ir::Dag& dag, const std::string& file, StateStore& state,
                           const LocalRunOptions& options) {
@@ -900,10 +771,10 @@ LocalRunResult RunLocally(const ir::Dag& dag, const std::string& file, StateStor
   }
   // Ids name folders (work/<dag_id>/..., logs/dag_id=...): refuse any that could leave them,
   // before a path is built, whatever produced the DAG.
-  if (!IsSafeId(plan->dag_id))
+  if (!ir::IsFolderSafeAirflowId(plan->dag_id))
     throw std::runtime_error(fmt::format("the DAG id '{}' {}", plan->dag_id, kSafeIdRule));
   for (const sched::TaskPlan& task : plan->tasks) {
-    if (!IsSafeId(task.task_id)) {
+    if (!ir::IsFolderSafeAirflowId(task.task_id)) {
       throw std::runtime_error(
           fmt::format("the task id '{}' of {} {}", task.task_id, plan->dag_id, kSafeIdRule));
     }

@@ -51,11 +51,6 @@ struct LocalRunResult {
   std::string log_dir;
 };
 
-/// The scheduled logical dates of `dag` from `start` to `end` (both included), in order; empty
-/// with `error` set when its schedule has no dates (None, @once, @continuous) or cannot be read.
-std::vector<sched::Millis> ScheduledDates(const ir::Dag& dag, sched::Millis start,
-                                          sched::Millis end, std::string* error);
-
 /// Runs `dag` of `file`; throws std::runtime_error when the DAG cannot be run at all (its
 /// schedule or settings cannot be planned).
 LocalRunResult RunLocally(const ir::Dag& dag, const std::string& file, StateStore& state,

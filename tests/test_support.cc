@@ -83,18 +83,32 @@ void ExpectGolden(const std::string& name, const std::string& actual) {
   ADD_FAILURE() << "output differs from golden file " << golden << ":\n" << text;
 }
 
-pid_t StartDagport(const std::vector<std::string>& args) {
+namespace {
+
+/// Starts the dagport binary with `args`, standard input from /dev/null, standard output and
+/// error to `out` and `err` (truncated), in folder `cwd` (empty: the current one), with the
+/// environment `envp`; its pid, or -1 when it cannot start.
+pid_t SpawnDagport(const std::vector<std::string>& args, const fs::path& out, const fs::path& err,
+                   const fs::path& cwd, char* const* envp) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
   std::vector<char*> argv{const_cast<char*>(DAGPORT_BINARY)};
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
   pid_t pid = -1;
-  const int failed = posix_spawn(&pid, DAGPORT_BINARY, &actions, nullptr, argv.data(), environ);
+  const int failed = posix_spawn(&pid, DAGPORT_BINARY, &actions, nullptr, argv.data(), envp);
   posix_spawn_file_actions_destroy(&actions);
   return failed == 0 ? pid : -1;
+}
+
+}  // namespace
+
+pid_t StartDagport(const std::vector<std::string>& args) {
+  return SpawnDagport(args, "/dev/null", "/dev/null", {}, environ);
 }
 
 CommandResult RunDagport(const std::vector<std::string>& args, const fs::path& cwd,
@@ -102,20 +116,6 @@ CommandResult RunDagport(const std::vector<std::string>& args, const fs::path& c
   TempDir tmp;
   const fs::path out_file = tmp.path() / "stdout";
   const fs::path err_file = tmp.path() / "stderr";
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
-
-  std::vector<std::string> argv_storage{DAGPORT_BINARY};
-  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : argv_storage) argv.push_back(a.data());
-  argv.push_back(nullptr);
   std::vector<std::string> env_storage;
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string_view entry(*e);
@@ -131,13 +131,12 @@ CommandResult RunDagport(const std::vector<std::string>& args, const fs::path& c
   envp.push_back(nullptr);
 
   CommandResult result;
-  pid_t pid = 0;
-  if (posix_spawn(&pid, DAGPORT_BINARY, &actions, nullptr, argv.data(), envp.data()) == 0) {
+  const pid_t pid = SpawnDagport(args, out_file, err_file, cwd, envp.data());
+  if (pid > 0) {
     int status = 0;
     waitpid(pid, &status, 0);
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }
-  posix_spawn_file_actions_destroy(&actions);
   result.out = ReadFile(out_file);
   result.err = ReadFile(err_file);
   return result;

@@ -53,6 +53,24 @@ std::string Log(const fs::path& home, const std::string& task, int attempt) {
   return "<no log>";
 }
 
+/// The arguments of `dagport run` on `target` in `dir` (the DAG folder, or an IR JSON file),
+/// with its home and state file in <dir>/home and every try a plain process, then `extra`.
+std::vector<std::string> RunArgs(const TempDir& dir, const std::vector<std::string>& extra = {},
+                                 const std::string& target = "dags") {
+  const fs::path home = dir.path() / "home";
+  std::vector<std::string> args = {
+      "run",     (dir.path() / target).string(), "--home",      home.string(),
+      "--state", (home / "s.sqlite").string(),   "--isolation", "process"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+/// Runs `dagport run` with RunArgs(dir, extra, target).
+testing::CommandResult RunLocal(const TempDir& dir, const std::vector<std::string>& extra = {},
+                                const std::string& target = "dags") {
+  return RunDagport(RunArgs(dir, extra, target));
+}
+
 TEST(RunCli, RunsBashTasksIsolatedWithRetriesSkipsAndTimeouts) {
   TempDir dir;
   dir.Write("dags/local.py", kDag);
@@ -163,9 +181,7 @@ TEST(RunCli, IdsThatWouldLeaveTheirFoldersAreRefusedBeforeAnyPathIsBuilt) {
                   "    BashOperator(task_id='" +
                   task_id + "', bash_command='echo x')\n");
     const fs::path home = dir.path() / "home";
-    auto r = RunDagport({"run", (dir.path() / "dags").string(), "--date", "2025-01-02", "--home",
-                         home.string(), "--state", (home / "s.sqlite").string(), "--isolation",
-                         "process"});
+    auto r = RunLocal(dir, {"--date", "2025-01-02"});
     EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
     EXPECT_NE(r.err.find("cannot name a folder"), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(home / "work")) << dag_id << " " << task_id;
@@ -206,9 +222,7 @@ with DAG('sh', start_date=datetime(2025, 1, 1), schedule=None, params={'who': 't
                               (dir.path() / "dags/scripts/run.sh").string() + R"PY( ')
 )PY");
   const fs::path home = dir.path() / "home";
-  auto r = RunDagport({"run", (dir.path() / "dags").string(), "--date", "2025-01-02", "--home",
-                       home.string(), "--state", (home / "s.sqlite").string(), "--isolation",
-                       "process"});
+  auto r = RunLocal(dir, {"--date", "2025-01-02"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // `absolute` fails, as in Airflow
   EXPECT_NE(Log(home, "relative", 1).find("script 2025-01-02 team"), std::string::npos);
   EXPECT_NE(Log(home, "searchpath", 1).find("other 20250102"), std::string::npos);
@@ -231,11 +245,8 @@ with DAG('bf', start_date=datetime(2025, 1, 1), schedule='0 6 * * *') as dag:
     a >> b
 )PY");
   const fs::path home = dir.path() / "home";
-  const std::vector<std::string> common = {
-      "--home", home.string(), "--state", (home / "s.sqlite").string(), "--isolation", "process"};
-  std::vector<std::string> args = {
-      "run", (dir.path() / "dags").string(), "--start", "2025-01-02", "--end", "2025-01-05"};
-  args.insert(args.end(), common.begin(), common.end());
+  const std::vector<std::string> args =
+      RunArgs(dir, {"--start", "2025-01-02", "--end", "2025-01-05"});
   auto r = RunDagport(args);
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   // The cron's fires from the start to the end, each a backfill run with its data interval.
@@ -281,9 +292,7 @@ with DAG('from_ir', start_date=datetime(2025, 1, 1), schedule=None) as dag:
   ASSERT_EQ(ir.exit_code, 0) << ir.err;
   dir.Write("ir.json", ir.out);
   const fs::path home = dir.path() / "home";
-  auto r = RunDagport({"run", (dir.path() / "ir.json").string(), "--date", "2025-01-02", "--home",
-                       home.string(), "--state", (home / "s.sqlite").string(), "--isolation",
-                       "process"});
+  auto r = RunLocal(dir, {"--date", "2025-01-02"}, "ir.json");
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(Log(home, "a", 1).find("ir 2025-01-02"), std::string::npos) << Log(home, "a", 1);
   // Not IR JSON: a usage error naming the file and where the JSON breaks.
@@ -317,9 +326,7 @@ with DAG('resched', start_date=datetime(2025, 1, 1), schedule=None) as dag:
                                flag.string() + R"PY(')
 )PY");
     const fs::path home = dir.path() / "home";
-    auto r = RunDagport({"run", (dir.path() / "dags").string(), "--date", "2025-01-02", "--home",
-                         home.string(), "--state", (home / "s.sqlite").string(), "--isolation",
-                         "process", "-j", "1"});
+    auto r = RunLocal(dir, {"--date", "2025-01-02", "-j", "1"});
     if (mode == "reschedule") {
       EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
       EXPECT_NE(r.err.find("resched.wait up_for_reschedule"), std::string::npos) << r.err;
@@ -356,9 +363,7 @@ with DAG('poke_value', start_date=datetime(2025, 1, 1), schedule=None) as dag:
                      env={'X': "{{ ti.xcom_pull(task_ids='wait')['rows'] }}"})
 )PY");
   const fs::path home = dir.path() / "home";
-  auto r = RunDagport({"run", (dir.path() / "dags").string(), "--date", "2025-01-02", "--home",
-                       home.string(), "--state", (home / "s.sqlite").string(), "--isolation",
-                       "process"});
+  auto r = RunLocal(dir, {"--date", "2025-01-02"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.err.find("poke_value.wait running (poked"), std::string::npos) << r.err;
   EXPECT_NE(Log(home, "show", 1).find("got 3"), std::string::npos) << Log(home, "show", 1);
@@ -379,9 +384,7 @@ with DAG('lines', start_date=datetime(2025, 1, 1), schedule=None) as dag:
     [err, blank] >> show
 )PY");
   const fs::path home = dir.path() / "home";
-  auto r = RunDagport({"run", (dir.path() / "dags").string(), "--date", "2025-01-02", "--home",
-                       home.string(), "--state", (home / "s.sqlite").string(), "--isolation",
-                       "process"});
+  auto r = RunLocal(dir, {"--date", "2025-01-02"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(Log(home, "show", 1).find("[warning] []"), std::string::npos) << Log(home, "show", 1);
 }
@@ -398,11 +401,7 @@ with DAG('crash', start_date=datetime(2025, 1, 1), schedule=None) as dag:
     first >> second
 )PY");
   const fs::path home = dir.path() / "home";
-  const std::vector<std::string> args = {"run",         (dir.path() / "dags").string(),
-                                         "--date",      "2025-01-02",
-                                         "--home",      home.string(),
-                                         "--state",     (home / "state.sqlite").string(),
-                                         "--isolation", "process"};
+  const std::vector<std::string> args = RunArgs(dir, {"--date", "2025-01-02"});
   // Start dagport, let `first` succeed and `second` start, then kill -9 it.
   const pid_t pid = testing::StartDagport(args);
   ASSERT_GT(pid, 0);
@@ -430,15 +429,11 @@ from airflow.operators.bash import BashOperator
 with DAG('wait', start_date=datetime(2025, 1, 1), schedule=None) as dag:
     BashOperator(task_id='sleep', bash_command='sleep 2')
 )PY");
-  const std::string state = (dir.path() / "state.sqlite").string();
-  const std::string home = (dir.path() / "home").string();
-  const std::string cmd = std::string(DAGPORT_BINARY) + " run " + (dir.path() / "dags").string() +
-                          " --home " + home + " --state " + state +
-                          " --isolation process >/dev/null 2>&1 &";
+  const std::string cmd =
+      fmt::format("{} {} >/dev/null 2>&1 &", DAGPORT_BINARY, fmt::join(RunArgs(dir), " "));
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  auto second = RunDagport({"run", (dir.path() / "dags").string(), "--home", home, "--state", state,
-                            "--isolation", "process"});
+  auto second = RunLocal(dir);
   EXPECT_EQ(second.exit_code, 2);
   EXPECT_NE(second.err.find("is in use by another dagport run"), std::string::npos) << second.err;
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "ir/airflow_id.h"
+
 namespace dagport::ir {
 namespace {
 

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "runtime/local_run.h"
+#include "runtime/backfill.h"
 #include "runtime/sandbox.h"
 #include "runtime/state_store.h"
 #include "runtime/task_command.h"
