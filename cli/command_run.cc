@@ -35,7 +35,10 @@ void AddRunOptions(po::options_description& options) {
       "the SQLite state file; running the same DAG and date again continues that run")(
       "home", po::value<std::string>()->default_value(".dagport"),
       "where logs/ and work/ are written")("memory-limit", po::value<size_t>()->default_value(0),
-                                           "address-space limit of each try in MB (0: none)")(
+                                           "memory of each try's process tree in MB (a cgroup; "
+                                           "else each process's address space), 0: none")(
+      "max-processes", po::value<size_t>()->default_value(0),
+      "processes each try may run at once (a cgroup's pids.max; else RLIMIT_NPROC), 0: none")(
       "statsd", po::value<std::string>(),
       "send StatsD metrics (Airflow's names, prefix airflow.) to HOST:PORT over UDP")(
       "metrics-file", po::value<std::string>(), "keep Prometheus text-format metrics in FILE")(
@@ -179,6 +182,7 @@ int RunRun(const po::variables_map& vm) {
   run.home = vm["home"].as<std::string>();
   run.simulate_unsupported = vm["simulate-unsupported"].as<bool>();
   run.memory_limit_mb = vm["memory-limit"].as<size_t>();
+  run.max_processes = vm["max-processes"].as<size_t>();
   run.allow_network = vm["allow-network"].as<bool>();
   run.env_cache = vm.count("env-cache") ? vm["env-cache"].as<std::string>()
                                         : (fs::path(run.home) / "envs").string();

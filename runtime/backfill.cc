@@ -15,6 +15,34 @@ std::optional<Millis> NextDate(const sched::DagPlan& plan, Millis t) {
   return std::nullopt;
 }
 
+std::optional<Millis> PreviousDate(const sched::DagPlan& plan, Millis t) {
+  if (plan.timetable.kind == sched::ScheduleKind::kCron)
+    return sched::PreviousCronFire(plan.timetable.cron, t);
+  if (plan.timetable.kind == sched::ScheduleKind::kDelta) return t - plan.timetable.delta;
+  return std::nullopt;
+}
+
+RunDates ScheduledRunDates(const sched::DagPlan& plan, Millis t) {
+  RunDates d{t, t, t - sched::kDay, t};
+  d.interval_end = d.next_logical = NextDate(plan, t).value_or(t);
+  if (auto previous = PreviousDate(plan, t)) d.prev_logical = *previous;
+  return d;
+}
+
+RunDates ManualRunDates(const sched::DagPlan& plan, Millis t) {
+  RunDates d{t, t, t, t};
+  if (plan.timetable.kind == sched::ScheduleKind::kCron) {
+    // The last fire at or before t ends the interval; the fire before it starts it.
+    if (auto end = sched::PreviousCronFire(plan.timetable.cron, t + 1)) {
+      d.interval_end = *end;
+      d.interval_start = sched::PreviousCronFire(plan.timetable.cron, *end).value_or(*end);
+    }
+  } else if (plan.timetable.kind == sched::ScheduleKind::kDelta) {
+    d.interval_start = t - plan.timetable.delta;
+  }
+  return d;
+}
+
 std::vector<Millis> ScheduledDates(const ir::Dag& dag, Millis start, Millis end,
                                    std::string* error) {
   std::vector<ir::Diagnostic> diagnostics;

@@ -20,4 +20,23 @@ std::vector<sched::Millis> ScheduledDates(const ir::Dag& dag, sched::Millis star
 /// The scheduled date after `t` (a cron fire or a timedelta step); nullopt when none.
 std::optional<sched::Millis> NextDate(const sched::DagPlan& plan, sched::Millis t);
 
+/// The scheduled date before `t`; nullopt when none.
+std::optional<sched::Millis> PreviousDate(const sched::DagPlan& plan, sched::Millis t);
+
+/// The dates a run's templates see (Airflow 2.2+'s get_template_context).
+struct RunDates {
+  sched::Millis interval_start = 0, interval_end = 0;
+  sched::Millis prev_logical = 0, next_logical = 0;
+};
+
+/// A scheduled or backfill run of logical date `t`: the interval from `t` to the next date;
+/// prev_ds and next_ds are the scheduled dates around it.
+RunDates ScheduledRunDates(const sched::DagPlan& plan, sched::Millis t);
+
+/// A manual run at `t` (`dagport run --date`, `airflow dags trigger`): the last whole interval
+/// before it, as the timetable's infer_manual_data_interval gives it (a cron schedule: from the
+/// fire before the last fire at or before `t` to that fire; a timedelta: the step ending at `t`;
+/// no schedule: `t` alone); prev_ds and next_ds are its own date.
+RunDates ManualRunDates(const sched::DagPlan& plan, sched::Millis t);
+
 }  // namespace dagport::runtime

@@ -54,16 +54,19 @@ Val Name(const TemplateEnvironment& env, const std::string& name) {
   if (name == "ts") return Val::Data(IsoDate(c.logical_date));
   if (name == "ts_nodash") return Val::Data(Nodash(sched::FormatIso(c.logical_date)));
   if (name == "ts_nodash_with_tz") return Val::Data(Nodash(IsoDate(c.logical_date)));
-  if (name == "logical_date" || name == "execution_date" || name == "data_interval_start")
-    return Val::Date(c.logical_date);
-  if (name == "data_interval_end" || name == "next_execution_date")
-    return Val::Date(c.interval_end);
-  if (name == "prev_execution_date") return Val::Date(c.logical_date - sched::kDay);
-  if (name == "next_ds") return Val::Data(sched::FormatDs(c.interval_end));
-  if (name == "next_ds_nodash") return Val::Data(Nodash(sched::FormatDs(c.interval_end)));
-  if (name == "prev_ds" || name == "yesterday_ds")
-    return Val::Data(sched::FormatDs(c.logical_date - sched::kDay));
-  if (name == "prev_ds_nodash" || name == "yesterday_ds_nodash")
+  const sched::Millis prev = c.prev_logical.value_or(c.logical_date - sched::kDay);
+  const sched::Millis next = c.next_logical.value_or(c.interval_end);
+  if (name == "logical_date" || name == "execution_date") return Val::Date(c.logical_date);
+  if (name == "data_interval_start") return Val::Date(c.interval_start.value_or(c.logical_date));
+  if (name == "data_interval_end") return Val::Date(c.interval_end);
+  if (name == "next_execution_date") return Val::Date(next);
+  if (name == "prev_execution_date") return Val::Date(prev);
+  if (name == "next_ds") return Val::Data(sched::FormatDs(next));
+  if (name == "next_ds_nodash") return Val::Data(Nodash(sched::FormatDs(next)));
+  if (name == "prev_ds") return Val::Data(sched::FormatDs(prev));
+  if (name == "prev_ds_nodash") return Val::Data(Nodash(sched::FormatDs(prev)));
+  if (name == "yesterday_ds") return Val::Data(sched::FormatDs(c.logical_date - sched::kDay));
+  if (name == "yesterday_ds_nodash")
     return Val::Data(Nodash(sched::FormatDs(c.logical_date - sched::kDay)));
   if (name == "tomorrow_ds") return Val::Data(sched::FormatDs(c.logical_date + sched::kDay));
   if (name == "tomorrow_ds_nodash")

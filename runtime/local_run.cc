@@ -20,6 +20,7 @@
 
 #include "ir/airflow_id.h"
 #include "runtime/backfill.h"
+#include "runtime/cgroup_limits.h"
 #include "runtime/container_task.h"
 #include "runtime/environment_cache.h"
 #include "runtime/python_task.h"
@@ -107,12 +108,10 @@ class LocalHost : public sched::SchedulerHost {
       const std::string f = fs::path(folder).lexically_normal().string();
       if (f == home_dir_ || f.starts_with(home_dir_ + "/")) hide_home_ = false;
     }
-    // A backfill run's data interval ends at the next scheduled date; a manual run's is its
-    // logical date (Airflow's next_ds of a triggered run is its ds).
-    interval_end_ = options_.logical_date;
-    if (options_.run_type == "backfill") {
-      if (auto next = NextDate(plan_, options_.logical_date)) interval_end_ = *next;
-    }
+    // A backfill run's data interval ends at the next scheduled date; a manual run's is the
+    // last whole interval before it (and its prev_ds and next_ds are its own ds), as in Airflow.
+    dates_ = options_.run_type == "backfill" ? ScheduledRunDates(plan_, options_.logical_date)
+                                             : ManualRunDates(plan_, options_.logical_date);
     // depends_on_past looks at the previous run of the DAG in this state file.
     if (auto previous = state_.PreviousRun(plan_.dag_id, sched::FormatIso(options_.logical_date))) {
       previous_run_ = previous->run_id;
@@ -127,6 +126,19 @@ class LocalHost : public sched::SchedulerHost {
       const std::string entry(*e);
       if (entry.starts_with("AIRFLOW_VAR_") || entry.starts_with("AIRFLOW_CONN_"))
         airflow_variables_.push_back(entry);
+    }
+    // Limits on each try's process tree: a cgroup per try where dagport may make them, else
+    // rlimits (RLIMIT_AS per process; RLIMIT_NPROC counts all of the user's processes, so it
+    // is set that many above what the user runs now).
+    if (options_.memory_limit_mb > 0 || options_.max_processes > 0) {
+      std::string why;
+      cgroups_ = CgroupLimits::Create(&why);
+      if (!cgroups_ && options_.max_processes > 0)
+        process_rlimit_ = options_.max_processes + ProcessesOfUser(::getuid());
+      if (options_.progress != nullptr) {
+        *options_.progress << "dagport run: limits per try enforced by "
+                           << (cgroups_ ? cgroups_->Description() : "rlimits, as " + why) << "\n";
+      }
     }
   }
 
@@ -311,6 +323,7 @@ class LocalHost : public sched::SchedulerHost {
     std::vector<std::string> secrets;  ///< masked in the log when the try ends
     std::string xcom_file;             ///< a Python callable's return value (JSON)
     fs::path workspace;
+    std::string cgroup;  ///< its cgroup (CgroupLimits), when limits are enforced by cgroups
   };
 
   void Note(uint32_t ti, const std::string& state, const std::string& note) {
@@ -395,8 +408,9 @@ class LocalHost : public sched::SchedulerHost {
       }
     }
     TemplateEnvironment env;
-    env.context = {plan_.dag_id,  task.task_id, options_.logical_date,
-                   interval_end_, try_number,   run_id_};
+    env.context = {plan_.dag_id,          task.task_id,        options_.logical_date,
+                   dates_.interval_end,   try_number,          run_id_,
+                   dates_.interval_start, dates_.prev_logical, dates_.next_logical};
     std::string why;
     if (!MergedParams(dag_, *task.source, &env.params, &why)) {
       Finish(ti, TiState::kFailed, why, nullptr, false, /*retryable=*/false);
@@ -508,6 +522,21 @@ class LocalHost : public sched::SchedulerHost {
     spec.workspace = workspace.string();
     spec.log_path = log.string();
     spec.memory_limit_mb = options_.memory_limit_mb;
+    std::string cgroup;
+    if (cgroups_) {
+      cgroup = fmt::format("try-{}", ++cgroup_tries_);
+      try {
+        spec.cgroup_procs =
+            cgroups_->AddTry(cgroup, options_.memory_limit_mb, options_.max_processes);
+      } catch (const std::exception& e) {
+        cgroups_->FinishTry(cgroup);
+        Finish(ti, TiState::kFailed, e.what(), nullptr, false, /*retryable=*/false);
+        return;
+      }
+      spec.memory_limit_mb = 0;  // the cgroup limits the memory of the whole tree
+    } else {
+      spec.process_rlimit = process_rlimit_;
+    }
     if (call) {
       // The callable's code and dagport's Python support, read-only (they may be under /tmp,
       // which the sandbox replaces with its own).
@@ -556,10 +585,12 @@ class LocalHost : public sched::SchedulerHost {
               false,
               SecretValues(command->env),
               call ? xcom_file : "",
-              workspace};
+              workspace,
+              cgroup};
     try {
       r.process = Start(spec, options_.isolation);
     } catch (const std::exception& e) {
+      if (!cgroup.empty()) cgroups_->FinishTry(cgroup);
       Finish(ti, TiState::kFailed, e.what(), nullptr, false, /*retryable=*/false);
       return;
     }
@@ -612,6 +643,9 @@ class LocalHost : public sched::SchedulerHost {
       Running r = std::move(running_[i]);
       running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(i));
       KillTree(r.process);  // anything it left behind in its group
+      // And in its cgroup, even what left the group; the kernel's counts first.
+      const CgroupLimits::Outcome limits =
+          r.cgroup.empty() ? CgroupLimits::Outcome{} : cgroups_->FinishTry(r.cgroup);
       const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
       MaskFile(r.log, r.secrets);
       const sched::TaskPlan& task = plan_.tasks[r.ti];
@@ -624,9 +658,17 @@ class LocalHost : public sched::SchedulerHost {
                                   r.skip_exit_codes.end()) {
         outcome = TiState::kSkipped;
         note = fmt::format("exit code {}: skipped", code);
+      } else if (code != 0 && limits.out_of_memory) {
+        note =
+            fmt::format("{}: out of memory, the kernel killed it at --memory-limit {} MB, log {}",
+                        ExitReason(status, 0), options_.memory_limit_mb, r.log);
       } else if (code != 0) {
         note = fmt::format("{}{}, log {}", ExitReason(status, options_.memory_limit_mb),
                            OutOfMemory(r.log, options_.memory_limit_mb), r.log);
+      }
+      if (code != 0 && limits.process_limit) {
+        note +=
+            fmt::format("; it reached --max-processes {} (a fork failed)", options_.max_processes);
       }
       if (auto sensor = sensors_.find(r.ti); sensor != sensors_.end() && !r.timed_out) {
         // A poke: exit code 0 (and for a PythonSensor, a truthy return value) means the
@@ -744,8 +786,11 @@ class LocalHost : public sched::SchedulerHost {
   std::map<std::string, PreparedContainer> containers_;  ///< by task id
   std::vector<std::string> template_folders_;   ///< where template files (.sh) are looked up
   std::vector<std::string> airflow_variables_;  ///< AIRFLOW_VAR_*, AIRFLOW_CONN_* (NAME=value)
-  Millis interval_end_ = 0;                     ///< of the run's data interval
-  std::string previous_run_;                    ///< the DAG's previous run in the state file
+  std::unique_ptr<CgroupLimits> cgroups_;       ///< null: limits by rlimits, or none
+  size_t process_rlimit_ = 0;                   ///< RLIMIT_NPROC without cgroups
+  uint64_t cgroup_tries_ = 0;
+  RunDates dates_;            ///< the run's data interval, prev_ds and next_ds
+  std::string previous_run_;  ///< the DAG's previous run in the state file
   std::map<std::string, std::string> previous_states_;  ///< its task instances' states
   fs::path work_dir_;     ///< where this run's workspaces are (absolute)
   std::string home_dir_;  ///< dagport's home (absolute), hidden from tries

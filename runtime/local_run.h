@@ -17,14 +17,19 @@ namespace dagport::runtime {
 
 struct LocalRunOptions {
   sched::Millis logical_date = 0;
-  /// "manual" (a triggered run: its data interval is its logical date, as the runtime has no
-  /// timetable inference) or "backfill" (a scheduled date: the interval runs to the next one).
+  /// "manual" (a triggered run: its data interval is the last whole one before it, inferred
+  /// from the timetable) or "backfill" (a scheduled date: the interval runs to the next one).
   std::string run_type = "manual";
   unsigned jobs = 4;  ///< tries running at once (parallelism)
   Isolation isolation = Isolation::kProcess;
   std::string home;  ///< logs/ and work/ go below it
   bool simulate_unsupported = false;
-  size_t memory_limit_mb = 0;  ///< per try (RLIMIT_AS); 0 none
+  /// Per try: the memory of its process tree (a cgroup) or of each process (RLIMIT_AS, where
+  /// cgroups cannot be used); 0 none.
+  size_t memory_limit_mb = 0;
+  /// Per try: the processes of its tree (a cgroup's pids.max; else RLIMIT_NPROC above what the
+  /// user already runs); 0 none.
+  size_t max_processes = 0;
   bool allow_network = false;  ///< tasks may reach the network
   /// Where container tasks' environments are built and kept; "" is <home>/envs.
   std::string env_cache;

@@ -15,6 +15,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "runtime/cgroup_limits.h"
+
 namespace dagport::runtime {
 
 namespace fs = std::filesystem;
@@ -170,6 +172,18 @@ Sandboxed Start(const SandboxSpec& spec, Isolation isolation) {
   const int log = ::open(spec.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log < 0) throw std::runtime_error(fmt::format("cannot write the log {}", spec.log_path));
   const int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  std::vector<int> cgroups;
+  for (const std::string& procs : spec.cgroup_procs) {
+    const int fd = ::open(procs.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) {
+      for (int c : cgroups) ::close(c);
+      ::close(log);
+      if (null >= 0) ::close(null);
+      throw std::runtime_error(fmt::format("cannot join the cgroup {}", procs));
+    }
+    cgroups.push_back(fd);
+  }
+  const rlim_t processes = static_cast<rlim_t>(spec.process_rlimit);
   const rlim_t memory_bytes = static_cast<rlim_t>(spec.memory_limit_mb) * 1024 * 1024;
   const pid_t parent = getpid();
   // No signal handler may run in the child while it shares dagport's memory.
@@ -180,12 +194,17 @@ Sandboxed Start(const SandboxSpec& spec, Isolation isolation) {
   // of dagport's page tables (fork's cost grows with dagport's size).
   const pid_t pid = vfork();
   if (pid == 0) {
-    // Child: its own process group, dies with dagport, output to the log.
+    // Child: its own process group, dies with dagport, output to the log, in its cgroups.
     setpgid(0, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) _exit(127);
     dup2(log, STDOUT_FILENO);
     dup2(log, STDERR_FILENO);
+    if (!JoinCgroups(cgroups.data(), cgroups.size())) {
+      static constexpr char kMessage[] = "dagport: cannot join the try's cgroup\n";
+      (void)!::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+      _exit(125);
+    }
     if (null >= 0) dup2(null, STDIN_FILENO);
     // Nothing of dagport's (the state file, an events file) reaches the task.
     if (::syscall(SYS_close_range, 3U, ~0U, 0U) != 0) {  // Linux < 5.9: one by one
@@ -198,6 +217,10 @@ Sandboxed Start(const SandboxSpec& spec, Isolation isolation) {
       rlimit memory{memory_bytes, memory_bytes};
       setrlimit(RLIMIT_AS, &memory);
     }
+    if (processes > 0) {
+      rlimit count{processes, processes};
+      setrlimit(RLIMIT_NPROC, &count);
+    }
     sigprocmask(SIG_SETMASK, &old, nullptr);
     execve(program.c_str(), argv.data(), envp.data());
     _exit(127);
@@ -205,6 +228,7 @@ Sandboxed Start(const SandboxSpec& spec, Isolation isolation) {
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
   ::close(log);
   if (null >= 0) ::close(null);
+  for (int c : cgroups) ::close(c);
   if (pid < 0) throw std::runtime_error("cannot start a process (vfork failed)");
   setpgid(pid, pid);
   return {pid, ExitFd(pid)};

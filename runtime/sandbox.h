@@ -36,6 +36,10 @@ struct SandboxSpec {
   /// container tasks (and MWAA's workers) have the DAG folder; empty: none.
   std::string airflow_dags;
   size_t memory_limit_mb = 0;  ///< address-space limit of the command (RLIMIT_AS); 0 none
+  /// The processes its user may have (RLIMIT_NPROC, which root is exempt from); 0 none.
+  size_t process_rlimit = 0;
+  /// `cgroup.procs` files the command joins before it execs (CgroupLimits::AddTry).
+  std::vector<std::string> cgroup_procs;
 };
 
 /// A pidfd (Linux 5.3+): readable once the process exits, so that a caller can wait for any of

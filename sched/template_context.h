@@ -5,6 +5,7 @@
 /// expression is kept verbatim: two tasks writing the same one are taken to write the same
 /// path); the runtime renders commands, and refuses a task whose template it does not know.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,11 @@ struct TemplateContext {
   Millis interval_end = 0;
   int try_number = 1;
   std::string run_id;  ///< empty: the scheduled run id of logical_date
+  /// data_interval_start; unset: the logical date (a scheduled run's).
+  std::optional<Millis> interval_start;
+  /// prev_execution_date (prev_ds) and next_execution_date (next_ds); unset: the day before,
+  /// and the interval's end. A manual run has its logical date for both, as in Airflow.
+  std::optional<Millis> prev_logical, next_logical;
 };
 
 class PathTemplate {

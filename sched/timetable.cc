@@ -27,6 +27,20 @@ Millis FloorDay(Millis t) {
 
 }  // namespace
 
+std::optional<Millis> PreviousCronFire(const ir::CronSchedule& cron, Millis t) {
+  // The fires of a window before t, the window doubling until it holds one: a day first, so
+  // that a frequent schedule walks few fires, up to eight years for the rarest.
+  for (Millis window = kDay; window <= 366 * 8 * kDay; window *= 2) {
+    std::optional<Millis> last;
+    for (std::optional<Millis> fire = NextCronFire(cron, t - window - 1); fire && *fire < t;
+         fire = NextCronFire(cron, *fire)) {
+      last = fire;
+    }
+    if (last) return last;
+  }
+  return std::nullopt;
+}
+
 std::optional<Millis> NextCronFire(const ir::CronSchedule& cron, Millis t) {
   // The candidate is the next whole minute after t.
   Millis candidate = t - ((t % kMinute) + kMinute) % kMinute + kMinute;

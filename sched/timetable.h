@@ -40,6 +40,9 @@ struct RunInterval {
 /// The first cron fire time strictly after `t`; nullopt when none comes within eight years.
 std::optional<Millis> NextCronFire(const ir::CronSchedule& cron, Millis t);
 
+/// The last cron fire time strictly before `t`; nullopt when none came within eight years.
+std::optional<Millis> PreviousCronFire(const ir::CronSchedule& cron, Millis t);
+
 /// Which runs to create over the horizon [from, to).
 struct RunWindow {
   Millis from = 0;

@@ -251,9 +251,15 @@ class Engine : public ExecutorSink, public sched::SchedulerHost {
     const sched::RunRecord& run = scheduler_.runs()[r.run];
     const WorkloadDag& dag = w_.dags[run.dag];
     const WorkloadTask& wt = dag.tasks[r.task];
-    sched::TemplateContext context{dag.plan.dag_id,  dag.plan.tasks[r.task].task_id,
-                                   run.logical_date, run.run_after,
-                                   a.try_number,     run.triggered ? RunId(run) : std::string()};
+    sched::TemplateContext context{dag.plan.dag_id,
+                                   dag.plan.tasks[r.task].task_id,
+                                   run.logical_date,
+                                   run.run_after,
+                                   a.try_number,
+                                   run.triggered ? RunId(run) : std::string(),
+                                   {},
+                                   {},
+                                   {}};
     std::vector<RenderedAccess> host_side, global_side;
     for (const CompiledAccess& c : wt.footprint) {
       if (!c.global && a.host == kIsolatedHost) continue;

@@ -126,6 +126,12 @@ TEST(RunCrash, TwentyKillNinesAtRandomMomentsThenTheRunCompletes) {
   EXPECT_NE(std::system(("pgrep -f '" + pattern + "' >/dev/null").c_str()), 0);
 }
 
+/// The line of `task` in a run's summary table; "<none>" when it has none.
+std::string SummaryLine(const std::string& out, const std::string& task) {
+  const size_t at = out.find("  " + task + " ");
+  return at == std::string::npos ? std::string("<none>") : out.substr(at, out.find('\n', at) - at);
+}
+
 TEST(RunFaults, CrashesMemoryFloodsAndDaemonsAreRecordedAndNothingIsLeftRunning) {
   TempDir dir;
   const std::string token = "dagport_daemon_" + std::to_string(getpid());
@@ -148,15 +154,17 @@ with DAG('faults', start_date=datetime(2025, 1, 1), schedule=None) as dag:
                        home.string(), "--state", (home / "s.sqlite").string(), "--isolation",
                        bwrap ? "bwrap" : "unshare", "--memory-limit", "400"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  auto line = [&](const std::string& task) {
-    const size_t at = r.out.find("  " + task + " ");
-    return at == std::string::npos ? std::string("<none>")
-                                   : r.out.substr(at, r.out.find('\n', at) - at);
-  };
+  auto line = [&](const std::string& task) { return SummaryLine(r.out, task); };
   EXPECT_NE(line("segfault").find("killed by SIGSEGV"), std::string::npos) << line("segfault");
-  EXPECT_NE(line("memory").find("out of memory under --memory-limit 400 MB (MemoryError"),
-            std::string::npos)
-      << line("memory");
+  // With cgroups the kernel limits the tree's memory and kills it; with RLIMIT_AS Python's
+  // allocation fails with MemoryError.
+  const bool cgroups = r.err.find("limits per try enforced by cgroup") != std::string::npos;
+  EXPECT_NE(
+      line("memory").find(cgroups ? "out of memory, the kernel killed it at --memory-limit 400 MB"
+                                  : "out of memory under --memory-limit 400 MB (MemoryError"),
+      std::string::npos)
+      << line("memory") << "\n"
+      << r.err;
   EXPECT_NE(line("flood").find("success"), std::string::npos) << line("flood");
   EXPECT_GE(fs::file_size(home / "logs/dag_id=faults/run_id=manual__2025-01-02T00:00:00+00:00/"
                                  "task_id=flood/attempt=1.log"),
@@ -168,6 +176,44 @@ with DAG('faults', start_date=datetime(2025, 1, 1), schedule=None) as dag:
       std::system(
           ("pgrep -f '[" + token.substr(0, 1) + "]" + token.substr(1) + "' >/dev/null").c_str()),
       0);
+}
+
+TEST(RunFaults, CgroupsStopAForkBombAndKillWhatLeftTheProcessGroup) {
+  TempDir dir;
+  const std::string token = "dagport_escapee_" + std::to_string(getpid());
+  dir.Write("dags/limits.py", R"PY(
+from datetime import datetime
+from airflow import DAG
+from airflow.operators.bash import BashOperator
+with DAG('limits', start_date=datetime(2025, 1, 1), schedule=None) as dag:
+    BashOperator(task_id='bomb', bash_command='python3 -c "import os, time\nfor i in range(500):\n    if os.fork() == 0:\n        time.sleep(30)\n        os._exit(0)"')
+    BashOperator(task_id='escapee', bash_command='setsid sh -c "exec -a )PY" +
+                                  token + R"PY( sleep 60" & echo started')
+)PY");
+  const fs::path home = dir.path() / "home";
+  // --isolation process: only the cgroup can find the escapee, which left the process group.
+  auto r = RunDagport({"run", (dir.path() / "dags").string(), "--date", "2025-01-02", "--home",
+                       home.string(), "--state", (home / "s.sqlite").string(), "--isolation",
+                       "process", "--max-processes", "40"});
+  if (r.err.find("limits per try enforced by cgroup") == std::string::npos) {
+    // Without cgroups: RLIMIT_NPROC, which root ignores; the escapee would outlive its try.
+    std::system(("pkill -f '[" + token.substr(0, 1) + "]" + token.substr(1) + "'").c_str());
+    GTEST_SKIP() << "cgroups cannot be used here: " << r.err;
+  }
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  auto line = [&](const std::string& task) { return SummaryLine(r.out, task); };
+  EXPECT_NE(line("bomb").find("failed"), std::string::npos) << line("bomb");
+  EXPECT_NE(line("bomb").find("it reached --max-processes 40 (a fork failed)"), std::string::npos)
+      << line("bomb");
+  EXPECT_NE(line("escapee").find("success"), std::string::npos) << line("escapee");
+  // Nothing is left: neither the bomb's sleepers nor the escapee, and no cgroup folder.
+  EXPECT_NE(
+      std::system(
+          ("pgrep -f '[" + token.substr(0, 1) + "]" + token.substr(1) + "' >/dev/null").c_str()),
+      0);
+  EXPECT_NE(std::system("pgrep -f '^python3 -c import os, time' >/dev/null"), 0);
+  EXPECT_NE(
+      std::system("find /sys/fs/cgroup -maxdepth 4 -name 'dagport-*' 2>/dev/null | grep -q ."), 0);
 }
 
 }  // namespace

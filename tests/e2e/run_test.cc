@@ -240,7 +240,7 @@ from airflow import DAG
 from airflow.operators.bash import BashOperator
 with DAG('bf', start_date=datetime(2025, 1, 1), schedule='0 6 * * *') as dag:
     a = BashOperator(task_id='a', depends_on_past=True,
-                     bash_command='echo "{{ ds }} {{ next_ds }} {{ run_id }}"; test {{ ds }} != 2025-01-03')
+                     bash_command='echo "{{ ds }} {{ next_ds }} {{ run_id }} prev={{ prev_ds }} start={{ data_interval_start }}"; test {{ ds }} != 2025-01-03')
     b = BashOperator(task_id='b', bash_command='echo b')
     a >> b
 )PY");
@@ -259,7 +259,8 @@ with DAG('bf', start_date=datetime(2025, 1, 1), schedule='0 6 * * *') as dag:
   EXPECT_LT(third, fourth);
   EXPECT_NE(testing::ReadFile(home / "logs/dag_id=bf/run_id=backfill__2025-01-02T06:00:00+00:00/"
                                      "task_id=a/attempt=1.log")
-                .find("2025-01-02 2025-01-03 backfill__2025-01-02T06:00:00+00:00"),
+                .find("2025-01-02 2025-01-03 backfill__2025-01-02T06:00:00+00:00 prev=2025-01-01 "
+                      "start=2025-01-02T06:00:00+00:00"),
             std::string::npos);
   // The run after the failure: `a` is held back by depends_on_past, and not run.
   EXPECT_NE(r.out.find("not run: depends_on_past, and a is failed in the previous run "

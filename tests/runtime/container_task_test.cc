@@ -20,7 +20,7 @@ using ir::Value;
 
 TemplateEnvironment Env() {
   TemplateEnvironment env;
-  env.context = {"d", "t", 0, sched::kDay, 1, "manual__x"};
+  env.context = {"d", "t", 0, sched::kDay, 1, "manual__x", {}, {}, {}};
   env.params = {{"region", "eu"}};
   return env;
 }

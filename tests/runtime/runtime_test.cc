@@ -4,10 +4,12 @@
 
 #include <algorithm>
 
+#include "ir/cron.h"
 #include "runtime/backfill.h"
 #include "runtime/sandbox.h"
 #include "runtime/state_store.h"
 #include "runtime/task_command.h"
+#include "sched/timetable.h"
 #include "tests/test_support.h"
 
 namespace dagport::runtime {
@@ -92,7 +94,7 @@ ir::Task Bash(const std::string& command) {
 TEST(RuntimeCommand, RendersTheBashCommand) {
   std::string why;
   TemplateEnvironment env;
-  env.context = {"d", "t", 0, sched::kDay, 1, "manual__x"};
+  env.context = {"d", "t", 0, sched::kDay, 1, "manual__x", {}, {}, {}};
   env.params = {{"region", "eu"}};
   auto c = CommandFor(Bash("echo {{ ds }} {{ run_id }} {{ params.region }}"), env, &why);
   ASSERT_TRUE(c.has_value()) << why;
@@ -103,7 +105,7 @@ TEST(RuntimeCommand, RendersTheBashCommand) {
 TEST(RuntimeCommand, RefusesWhatItCannotRender) {
   std::string why;
   TemplateEnvironment env;
-  env.context = {"d", "t", 0, sched::kDay, 1, ""};
+  env.context = {"d", "t", 0, sched::kDay, 1, "", {}, {}, {}};
   EXPECT_FALSE(CommandFor(Bash("echo {{ params.region }}"), env, &why).has_value());
   EXPECT_NE(why.find("{{ params.region }}"), std::string::npos) << why;
   EXPECT_NE(why.find("has no key 'region'"), std::string::npos) << why;
@@ -137,7 +139,7 @@ TEST(RuntimeCommand, BashCommandsEndingInShAreTemplateFiles) {
   EXPECT_FALSE(FindTemplateFile("../dags/scripts/run.sh", {(dir.path() / "extra").string()}));
 
   TemplateEnvironment env;
-  env.context = {"d", "t", 0, sched::kDay, 1, "manual__x"};
+  env.context = {"d", "t", 0, sched::kDay, 1, "manual__x", {}, {}, {}};
   env.params = {{"region", "eu"}};
   std::string why;
   auto c = CommandFor(Bash("scripts/run.sh"), env, &why, folders);
@@ -197,6 +199,72 @@ TEST(RuntimeBackfill, ScheduledDatesOfCronAndTimedeltaSchedules) {
   EXPECT_EQ(sched::FormatIso(dates[1]), "2025-01-04T00:00:00");
   EXPECT_TRUE(ScheduledDates(Scheduled(ir::Value::None()), start, end, &error).empty());
   EXPECT_NE(error.find("no dates to backfill"), std::string::npos) << error;
+}
+
+sched::DagPlan PlanOf(ir::Value schedule) {
+  std::vector<ir::Diagnostic> diagnostics;
+  auto plan = sched::PlanDag(Scheduled(std::move(schedule)), "", diagnostics);
+  EXPECT_TRUE(plan.has_value());
+  return plan ? *plan : sched::DagPlan{};
+}
+
+sched::Millis At(const char* iso) {
+  sched::Millis t = 0;
+  EXPECT_TRUE(sched::ParseIsoDate(iso, &t)) << iso;
+  return t;
+}
+
+std::string Iso(sched::Millis t) {
+  return sched::FormatIso(t);
+}
+
+TEST(RuntimeRunDates, BackfillRunsSeeTheScheduledDatesAroundThem) {
+  // Airflow 2's context: data interval [logical, next fire], prev_ds the fire before.
+  const RunDates d = ScheduledRunDates(PlanOf(ir::Value::Cron("0 6 * * 1-5")),
+                                       At("2025-01-06T06:00"));  // a Monday
+  EXPECT_EQ(Iso(d.interval_start), "2025-01-06T06:00:00");
+  EXPECT_EQ(Iso(d.interval_end), "2025-01-07T06:00:00");
+  EXPECT_EQ(Iso(d.prev_logical), "2025-01-03T06:00:00");  // the Friday before
+  EXPECT_EQ(Iso(d.next_logical), "2025-01-07T06:00:00");
+  const RunDates weekly =
+      ScheduledRunDates(PlanOf(ir::Value::Cron("@weekly")), At("2025-01-05T00:00"));
+  EXPECT_EQ(Iso(weekly.prev_logical), "2024-12-29T00:00:00");
+  const RunDates delta = ScheduledRunDates(
+      PlanOf(ir::Value::Timedelta(int64_t{6} * 3600 * 1000000)), At("2025-01-02T12:00"));
+  EXPECT_EQ(Iso(delta.prev_logical), "2025-01-02T06:00:00");
+  EXPECT_EQ(Iso(delta.interval_end), "2025-01-02T18:00:00");
+}
+
+TEST(RuntimeRunDates, AManualRunHasTheLastWholeIntervalAndItsOwnDateForPrevAndNext) {
+  // infer_manual_data_interval: a run at 10:30 of a daily-at-06:00 DAG covers the day that
+  // ended at 06:00; prev_ds and next_ds of a triggered run are its own ds.
+  const sched::DagPlan daily = PlanOf(ir::Value::Cron("0 6 * * *"));
+  RunDates d = ManualRunDates(daily, At("2025-01-02T10:30"));
+  EXPECT_EQ(Iso(d.interval_start), "2025-01-01T06:00:00");
+  EXPECT_EQ(Iso(d.interval_end), "2025-01-02T06:00:00");
+  EXPECT_EQ(Iso(d.prev_logical), "2025-01-02T10:30:00");
+  EXPECT_EQ(Iso(d.next_logical), "2025-01-02T10:30:00");
+  // On a fire, the interval ends there.
+  d = ManualRunDates(daily, At("2025-01-02T06:00"));
+  EXPECT_EQ(Iso(d.interval_start), "2025-01-01T06:00:00");
+  EXPECT_EQ(Iso(d.interval_end), "2025-01-02T06:00:00");
+  // A timedelta: the step that ends at the run; no schedule: the run's own instant.
+  d = ManualRunDates(PlanOf(ir::Value::Timedelta(int64_t{3600} * 1000000)), At("2025-01-02T10:30"));
+  EXPECT_EQ(Iso(d.interval_start), "2025-01-02T09:30:00");
+  EXPECT_EQ(Iso(d.interval_end), "2025-01-02T10:30:00");
+  d = ManualRunDates(PlanOf(ir::Value::None()), At("2025-01-02T10:30"));
+  EXPECT_EQ(Iso(d.interval_start), "2025-01-02T10:30:00");
+  EXPECT_EQ(Iso(d.interval_end), "2025-01-02T10:30:00");
+}
+
+TEST(RuntimeRunDates, PreviousCronFireFindsRareFires) {
+  const auto leap = ir::ParseCron("0 0 29 2 *");
+  ASSERT_TRUE(leap.has_value());
+  EXPECT_EQ(Iso(*sched::PreviousCronFire(*leap, At("2025-01-01T00:00"))), "2024-02-29T00:00:00");
+  const auto minutely = ir::ParseCron("* * * * *");
+  ASSERT_TRUE(minutely.has_value());
+  EXPECT_EQ(Iso(*sched::PreviousCronFire(*minutely, At("2025-01-01T00:00"))),
+            "2024-12-31T23:59:00");
 }
 
 }  // namespace
