@@ -212,8 +212,9 @@ ContainerLayout FindContainerLayout(const std::string& dag_file) {
     if (!at.has_parent_path() || at.parent_path() == at) break;
     at = at.parent_path();
   }
-  // The wrapper's default Python version, from the generated module's SETTINGS.
+  // The wrapper's default Python version and memory, from the generated module's SETTINGS.
   static const std::regex kDefault("\"python_version\":\\s*\"([0-9]+\\.[0-9]+)\"");
+  static const std::regex kMemory("\"memory\":\\s*([0-9]{1,7})\\b");
   for (const fs::path& candidate : {fs::path(layout.root) / "plugins" / "dagport_container.py",
                                     fs::path(layout.dag_folder) / "dagport_container.py",
                                     fs::path(layout.root) / "dagport_container.py"}) {
@@ -224,6 +225,7 @@ ContainerLayout FindContainerLayout(const std::string& dag_file) {
     std::smatch m;
     const std::string s = text.str();
     if (std::regex_search(s, m, kDefault)) layout.default_python = m[1];
+    if (std::regex_search(s, m, kMemory)) layout.default_memory_mb = std::stoul(m[1]);
     break;
   }
   return layout;
@@ -275,6 +277,17 @@ std::optional<ContainerCommand> ContainerCommandFor(const ir::Task& task,
   ContainerCommand c;
   c.environment = std::move(environment);
   c.operator_name = ShortName(task.operator_class);
+  // The container's memory: the wrapper task's own, else its default; a target operator's
+  // environment in the manifest (its task definition's size).
+  if (c.operator_name == "ContainerTaskOperator") {
+    const ir::Value* memory = Arg(task, "memory");
+    c.memory_mb = memory != nullptr && memory->kind() == ir::ValueKind::kInt && memory->as_int() > 0
+                      ? static_cast<size_t>(memory->as_int())
+                      : layout.default_memory_mb;
+  } else if (const nlohmann::json* e = ManifestEnvironment(task, layout)) {
+    if (auto m = e->find("memory"); m != e->end() && m->is_number_integer() && *m > 0)
+      c.memory_mb = m->get<size_t>();
+  }
   if (c.operator_name == "ContainerTaskOperator") {
     const ir::Value* style = Arg(task, "command_style");
     c.style = style != nullptr && style->is_text() ? style->as_text() : "shell";

@@ -24,6 +24,7 @@ struct ContainerLayout {
   std::string callables;    ///< containers/callables (moved Python callables), "" when none
   nlohmann::json manifest;  ///< containers/manifest.json; null when there is none
   std::string default_python = "3.8";  ///< the wrapper's python_version default
+  size_t default_memory_mb = 0;        ///< the wrapper's memory default (MiB); 0 unknown
 };
 
 /// The layout of the converted tree `dag_file` is in: the nearest folder above it (up to three
@@ -44,7 +45,10 @@ struct ContainerCommand {
   std::string command;           ///< rendered
   std::vector<std::string> env;  ///< the container's variables, rendered (NAME=value)
   bool push_xcom = false;        ///< the last line of its output is the task's XCom
-  std::string operator_name;     ///< ContainerTaskOperator, EcsRunTaskOperator, ...
+  /// The container's memory (MiB): the task's `memory`, the wrapper's default, or its
+  /// environment's in the manifest; 0 unknown. The local runtime limits the try to it.
+  size_t memory_mb = 0;
+  std::string operator_name;  ///< ContainerTaskOperator, EcsRunTaskOperator, ...
 };
 
 /// Whether `task` is a container task (of dagport's wrapper, or a target operator naming an

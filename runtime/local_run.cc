@@ -127,19 +127,24 @@ class LocalHost : public sched::SchedulerHost {
       if (entry.starts_with("AIRFLOW_VAR_") || entry.starts_with("AIRFLOW_CONN_"))
         airflow_variables_.push_back(entry);
     }
-    // Limits on each try's process tree: a cgroup per try where dagport may make them, else
-    // rlimits (RLIMIT_AS per process; RLIMIT_NPROC counts all of the user's processes, so it
-    // is set that many above what the user runs now).
-    if (options_.memory_limit_mb > 0 || options_.max_processes > 0) {
-      std::string why;
-      cgroups_ = CgroupLimits::Create(&why);
-      if (!cgroups_ && options_.max_processes > 0)
-        process_rlimit_ = options_.max_processes + ProcessesOfUser(::getuid());
-      if (options_.progress != nullptr) {
-        *options_.progress << "dagport run: limits per try enforced by "
-                           << (cgroups_ ? cgroups_->Description() : "rlimits, as " + why) << "\n";
-      }
+  }
+
+  /// The cgroups of the tries, made at the first try with a limit; null when cgroups cannot be
+  /// used here: the limits are then rlimits (RLIMIT_AS per process; RLIMIT_NPROC counts all of
+  /// the user's processes, so it is set that many above what the user runs now). The run says
+  /// which, once.
+  CgroupLimits* Limits() {
+    if (limits_known_) return cgroups_.get();
+    limits_known_ = true;
+    std::string why;
+    cgroups_ = CgroupLimits::Create(&why);
+    if (!cgroups_ && options_.max_processes > 0)
+      process_rlimit_ = options_.max_processes + ProcessesOfUser(::getuid());
+    if (options_.progress != nullptr) {
+      *options_.progress << "dagport run: limits per try enforced by "
+                         << (cgroups_ ? cgroups_->Description() : "rlimits, as " + why) << "\n";
     }
+    return cgroups_.get();
   }
 
   void Attach(sched::Scheduler* scheduler) { scheduler_ = scheduler; }
@@ -323,7 +328,8 @@ class LocalHost : public sched::SchedulerHost {
     std::vector<std::string> secrets;  ///< masked in the log when the try ends
     std::string xcom_file;             ///< a Python callable's return value (JSON)
     fs::path workspace;
-    std::string cgroup;  ///< its cgroup (CgroupLimits), when limits are enforced by cgroups
+    std::string cgroup;        ///< its cgroup (CgroupLimits), when limits are enforced by cgroups
+    std::string memory_limit;  ///< what its cgroup's memory limit comes from, for the summary
   };
 
   void Note(uint32_t ti, const std::string& state, const std::string& note) {
@@ -522,14 +528,23 @@ class LocalHost : public sched::SchedulerHost {
     spec.workspace = workspace.string();
     spec.log_path = log.string();
     spec.memory_limit_mb = options_.memory_limit_mb;
+    // A container task gets its container's memory, as ECS or Kubernetes give it (a cgroup's
+    // limit on the tree; not as RLIMIT_AS, which would also count what Python only reserves).
+    size_t tree_memory = options_.memory_limit_mb;
+    std::string memory_source = fmt::format("--memory-limit {} MB", tree_memory);
+    const size_t container_memory = container ? container->memory_mb : 0;
+    if (container_memory > 0 && (tree_memory == 0 || container_memory < tree_memory)) {
+      tree_memory = container_memory;
+      memory_source = fmt::format("the container's memory of {} MB", tree_memory);
+    }
     std::string cgroup;
-    if (cgroups_) {
+    CgroupLimits* limits = tree_memory > 0 || options_.max_processes > 0 ? Limits() : nullptr;
+    if (limits != nullptr) {
       cgroup = fmt::format("try-{}", ++cgroup_tries_);
       try {
-        spec.cgroup_procs =
-            cgroups_->AddTry(cgroup, options_.memory_limit_mb, options_.max_processes);
+        spec.cgroup_procs = limits->AddTry(cgroup, tree_memory, options_.max_processes);
       } catch (const std::exception& e) {
-        cgroups_->FinishTry(cgroup);
+        limits->FinishTry(cgroup);
         Finish(ti, TiState::kFailed, e.what(), nullptr, false, /*retryable=*/false);
         return;
       }
@@ -586,7 +601,8 @@ class LocalHost : public sched::SchedulerHost {
               SecretValues(command->env),
               call ? xcom_file : "",
               workspace,
-              cgroup};
+              cgroup,
+              memory_source};
     try {
       r.process = Start(spec, options_.isolation);
     } catch (const std::exception& e) {
@@ -659,9 +675,8 @@ class LocalHost : public sched::SchedulerHost {
         outcome = TiState::kSkipped;
         note = fmt::format("exit code {}: skipped", code);
       } else if (code != 0 && limits.out_of_memory) {
-        note =
-            fmt::format("{}: out of memory, the kernel killed it at --memory-limit {} MB, log {}",
-                        ExitReason(status, 0), options_.memory_limit_mb, r.log);
+        note = fmt::format("{}: out of memory, the kernel killed it at {}, log {}",
+                           ExitReason(status, 0), r.memory_limit, r.log);
       } else if (code != 0) {
         note = fmt::format("{}{}, log {}", ExitReason(status, options_.memory_limit_mb),
                            OutOfMemory(r.log, options_.memory_limit_mb), r.log);
@@ -787,6 +802,7 @@ class LocalHost : public sched::SchedulerHost {
   std::vector<std::string> template_folders_;   ///< where template files (.sh) are looked up
   std::vector<std::string> airflow_variables_;  ///< AIRFLOW_VAR_*, AIRFLOW_CONN_* (NAME=value)
   std::unique_ptr<CgroupLimits> cgroups_;       ///< null: limits by rlimits, or none
+  bool limits_known_ = false;                   ///< whether Limits() has looked
   size_t process_rlimit_ = 0;                   ///< RLIMIT_NPROC without cgroups
   uint64_t cgroup_tries_ = 0;
   RunDates dates_;            ///< the run's data interval, prev_ds and next_ds

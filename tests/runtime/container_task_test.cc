@@ -159,16 +159,48 @@ TEST(ContainerTask, CallableStyleBuildsTheSpecOfDagportRun) {
   EXPECT_NE(why.find("containers/callables"), std::string::npos) << why;
 }
 
+TEST(ContainerTask, TheContainersMemoryIsTheTasksTheWrappersDefaultOrTheManifests) {
+  ContainerLayout layout = Layout();
+  layout.default_memory_mb = 2048;
+  layout.manifest["environments"][0]["memory"] = 8192;
+  std::string why;
+  auto own =
+      ContainerCommandFor(Task("dagport_container.ContainerTaskOperator",
+                               {{"command", Value::String("true")}, {"memory", Value::Int(4096)}}),
+                          layout, Env(), &why);
+  ASSERT_TRUE(own.has_value()) << why;
+  EXPECT_EQ(own->memory_mb, 4096u);
+  auto by_default = ContainerCommandFor(
+      Task("dagport_container.ContainerTaskOperator", {{"command", Value::String("true")}}), layout,
+      Env(), &why);
+  ASSERT_TRUE(by_default.has_value()) << why;
+  EXPECT_EQ(by_default->memory_mb, 2048u);
+  auto ecs = ContainerCommandFor(
+      Task("airflow.providers.amazon.aws.operators.ecs.EcsRunTaskOperator",
+           {{"task_definition", Value::String("dagport-48dd2647e8a4")},
+            {"overrides",
+             Value::Dict(
+                 {{Value::String("containerOverrides"),
+                   Value::List({Value::Dict(
+                       {{Value::String("command"),
+                         Value::List({Value::String("shell"), Value::String("true")})}})})}})}}),
+      layout, Env(), &why);
+  ASSERT_TRUE(ecs.has_value()) << why;
+  EXPECT_EQ(ecs->memory_mb, 8192u);
+}
+
 TEST(ContainerTask, FindsTheManifestAndTheWrappersDefaultPython) {
   testing::TempDir dir;
   dir.Write("out/containers/manifest.json", R"({"environments": []})");
   dir.Write("out/plugins/dagport_container.py",
-            "SETTINGS = {\n    \"python_version\": \"3.10\",\n}\n");
+            "SETTINGS = {\n    \"python_version\": \"3.10\",\n    \"cpu\": 512,\n"
+            "    \"memory\": 1024,\n}\n");
   const auto dag = dir.Write("out/dags/sub/x.py", "");
   const ContainerLayout layout = FindContainerLayout(dag.string());
   EXPECT_EQ(layout.root, (dir.path() / "out").string());
   EXPECT_EQ(layout.dag_folder, (dir.path() / "out" / "dags").string());
   EXPECT_EQ(layout.default_python, "3.10");
+  EXPECT_EQ(layout.default_memory_mb, 1024u);
   EXPECT_TRUE(layout.callables.empty());
   dir.Write("bad/containers/manifest.json", "{");
   const auto bad = dir.Write("bad/dags/y.py", "");
