@@ -109,7 +109,10 @@ class Renderer {
       case Node::kSet: At(node.tag, [&] { Assign(node.targets, Eval(node.exprs[0])); }); return;
       case Node::kSetBlock: {
         std::string text;
-        RenderBody(node.clauses[0].body, text);
+        {
+          const ScopeGuard scope(*this);  // a set inside the block stays in it, as in Jinja
+          RenderBody(node.clauses[0].body, text);
+        }
         At(node.tag, [&] { CheckSize(Json(text)); });
         scopes_.back()[node.targets[0]] = Val::Data(std::move(text));
         return;

@@ -137,6 +137,7 @@ TEST(JinjaStatements, SetIsScopedAsJinja) {
   EXPECT_EQ(Render("{% set ds = 'mine' %}{{ ds }}"), "mine");
   // A block set captures the rendered body.
   EXPECT_EQ(Render("{% set cmd %}echo {{ ds }}{% endset %}[{{ cmd }}]"), "[echo 2025-01-02]");
+  EXPECT_EQ(Render("{% set x %}{% set y = 1 %}{% endset %}{{ y is defined }}"), "False");
   EXPECT_ERROR("{% set a, b = [1, 2, 3] %}", "cannot be unpacked into 2 names");
   EXPECT_ERROR("{% set ns.x = 1 %}", "namespace");
 }
