@@ -4,11 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <climits>
 #include <cmath>
 #include <cstdlib>
-#include <map>
 
 #include "runtime/jinja_value.h"
 
@@ -33,18 +31,7 @@ Json ParseVariableJson(const std::string& name, const std::string& text) {
   }
 }
 
-/// `t` moved by `delta_ms`, which must stay within the years Python's datetime has (pendulum
-/// raises beyond them): no 64-bit overflow, whatever the template adds.
-Millis ShiftDate(Millis t, double delta_ms) {
-  const double shifted = static_cast<double>(t) + delta_ms;
-  if (!(shifted >= static_cast<double>(kMinDate) && shifted <= static_cast<double>(kMaxDate)))
-    throw TemplateError("the date would be outside the years 1 to 9999");
-  return static_cast<Millis>(shifted);
-}
-
 }  // namespace
-
-Val DataMethod(const Json& d, const std::string& m, const std::vector<Val>& args);
 
 Val Name(const TemplateEnvironment& env, const std::string& name) {
   const sched::TemplateContext& c = env.context;
@@ -77,8 +64,34 @@ Val Name(const TemplateEnvironment& env, const std::string& name) {
   if (name == "ti" || name == "task_instance") return Val::Object("ti");
   for (const char* object : {"dag", "task", "dag_run", "macros", "var"})
     if (name == object) return Val::Object(name);
+  // Airflow 2's context has these; the local runtime does not.
+  static constexpr std::string_view kAirflowOnly[] = {"conf",
+                                                      "conn",
+                                                      "exception",
+                                                      "expanded_ti_count",
+                                                      "inlets",
+                                                      "inlet_events",
+                                                      "outlets",
+                                                      "outlet_events",
+                                                      "map_index_template",
+                                                      "prev_data_interval_start_success",
+                                                      "prev_data_interval_end_success",
+                                                      "prev_execution_date_success",
+                                                      "prev_start_date_success",
+                                                      "prev_end_date_success",
+                                                      "task_instance_key_str",
+                                                      "templates_dict",
+                                                      "test_mode",
+                                                      "triggering_dataset_events"};
+  const bool airflow_has_it =
+      std::find(std::begin(kAirflowOnly), std::end(kAirflowOnly), name) != std::end(kAirflowOnly);
+  if (env.knows_all_names && !airflow_has_it)
+    return Val::Undefined(fmt::format("'{}' is undefined", name));
   throw TemplateError(
-      fmt::format("'{}' is not in the template context the local runtime has", name));
+      fmt::format("'{}' is not in the template context the local runtime has{}", name,
+                  airflow_has_it ? ""
+                                 : " (nor is it one of Jinja's; is it one of the DAG's "
+                                   "user_defined_macros, which the runtime does not read?)"));
 }
 
 Val Attribute(const TemplateEnvironment& env, const Val& v, const std::string& name) {
@@ -96,8 +109,26 @@ Val Attribute(const TemplateEnvironment& env, const Val& v, const std::string& n
     }
     return Val::Method(v, name);
   }
+  if (v.kind == Val::kDuration) {  // Python's timedelta, normalized as Python does
+    const Millis days =
+        v.date >= 0 ? v.date / sched::kDay : -((-v.date + sched::kDay - 1) / sched::kDay);
+    const Millis rest = v.date - days * sched::kDay;
+    if (name == "days") return Val::Data(days);
+    if (name == "seconds") return Val::Data(rest / 1000);
+    if (name == "microseconds") return Val::Data(rest % 1000 * 1000);
+    if (name == "total_seconds") return Val::Method(v, name);
+    throw TemplateError(
+        fmt::format("a timedelta has no attribute '{}' in the local runtime", name));
+  }
   if (v.kind == Val::kObject) {
     const std::string& o = v.name;
+    if (o == "macros" && (name == "datetime" || name == "timedelta"))
+      return Val::Object("macros." + name);
+    if (o == "macros" && name != "ds_add" && name != "ds_format")
+      throw TemplateError(
+          fmt::format("macros.{} is not one the local runtime has (ds_add, ds_format, datetime, "
+                      "datetime.strptime, timedelta)",
+                      name));
     if (o == "dag" && name == "dag_id") return Val::Data(std::string(c.dag_id));
     if (o == "task" && name == "task_id") return Val::Data(std::string(c.task_id));
     if (o == "ti" && name == "task_id") return Val::Data(std::string(c.task_id));
@@ -134,16 +165,17 @@ Val Item(const TemplateEnvironment& env, const Val& v, const Val& key) {
     if (d.contains(k.get<std::string>())) return Val::Data(d.at(k.get<std::string>()));
     return Val::Undefined(fmt::format("{} has no key {}", PythonRepr(d), PythonRepr(k)));
   }
-  if ((d.is_array() || d.is_string()) && k.is_number_integer()) {
-    const int64_t size = d.is_array() ? static_cast<int64_t>(d.size())
-                                      : static_cast<int64_t>(d.get<std::string>().size());
-    int64_t i = k.get<int64_t>();
+  if ((d.is_array() || d.is_string()) && (k.is_number_integer() || k.is_boolean())) {
+    const std::vector<Json> items = d.is_array() ? std::vector<Json>() : Elements(Val::Data(d));
+    const int64_t size = static_cast<int64_t>(d.is_array() ? d.size() : items.size());
+    int64_t i = k.is_boolean() ? int64_t{k.get<bool>()} : k.get<int64_t>();
     if (i < 0) i += size;
-    if (i < 0 || i >= size) throw TemplateError("index out of range");
-    if (d.is_array()) return Val::Data(d.at(static_cast<size_t>(i)));
-    return Val::Data(std::string(1, d.get<std::string>()[static_cast<size_t>(i)]));
+    if (i < 0 || i >= size)  // Jinja's getitem: undefined, an error once used
+      return Val::Undefined(fmt::format("{} has no item {}", PythonRepr(d), PythonRepr(k)));
+    return Val::Data(d.is_array() ? d.at(static_cast<size_t>(i)) : items[static_cast<size_t>(i)]);
   }
-  throw TemplateError(fmt::format("{} cannot be indexed with {}", PythonRepr(d), PythonRepr(k)));
+  // Jinja's getitem: undefined, an error once used.
+  return Val::Undefined(fmt::format("{} cannot be indexed with {}", PythonRepr(d), PythonRepr(k)));
 }
 
 Val Call(const TemplateEnvironment& env, const Val& f, const std::vector<Val>& args,
@@ -161,9 +193,9 @@ Val Call(const TemplateEnvironment& env, const Val& f, const std::vector<Val>& a
     if (!j.is_string()) throw TemplateError(fmt::format("'{}' must be a string", keyword));
     return j.get<std::string>();
   };
-  if (f.kind == Val::kObject && f.name == "macros") {
-    throw TemplateError("macros cannot be called");
-  }
+  if (f.kind == Val::kObject && f.name == "macros.datetime") return MakeDatetime(args, kwargs);
+  if (f.kind == Val::kObject && f.name == "macros.timedelta") return MakeTimedelta(args, kwargs);
+  if (f.kind == Val::kObject) throw TemplateError(f.name + " cannot be called");
   if (f.kind != Val::kMethod) throw TemplateError("only functions and methods can be called");
   const Val& self = *f.self;
   const std::string& m = f.name;
@@ -180,15 +212,29 @@ Val Call(const TemplateEnvironment& env, const Val& f, const std::vector<Val>& a
       return Val::Data(
           Strftime(Strptime(text(0, "ds"), text(1, "input_format")), text(2, "output_format")));
     }
-    throw TemplateError(
-        fmt::format("macros.{} is not one the local runtime has (ds_add, "
-                    "ds_format)",
-                    m));
+    throw TemplateError(fmt::format("macros.{} cannot be called", m));
   }
+  if (self.kind == Val::kObject && self.name == "macros.datetime") {
+    if (m == "strptime") return Val::NaiveDate(Strptime(text(0, "date_string"), text(1, "format")));
+    throw TemplateError(
+        fmt::format("macros.datetime.{} is not supported by the local runtime (strptime is)", m));
+  }
+  if (self.kind == Val::kDuration && m == "total_seconds")
+    return Val::Data(static_cast<double>(self.date) / 1000.0);
   if (self.kind == Val::kDate) {
-    if (m == "strftime") return Val::Data(Strftime(self.date, text(0, "format")));
-    if (m == "isoformat") return Val::Data(IsoDate(self.date));
+    if (m == "strftime") return Val::Data(Strftime(self.date, text(0, "format"), self.naive));
+    if (m == "isoformat") return Val::Data(Plain(self));
     if (m == "date") return Val::Data(sched::FormatDs(self.date));
+    if (m == "replace") return ReplaceDate(self, args, kwargs);
+    if (m == "weekday" || m == "isoweekday") {  // 1970-01-01 was a Thursday
+      const Millis days = self.date >= 0 ? self.date / sched::kDay
+                                         : -((-self.date + sched::kDay - 1) / sched::kDay);
+      const int64_t weekday = ((days + 3) % 7 + 7) % 7;
+      return Val::Data(m == "weekday" ? weekday : weekday + 1);
+    }
+    if (self.naive && (m == "add" || m == "subtract" || m == "timestamp"))
+      throw TemplateError(fmt::format(
+          "{}() is not a method of a naive datetime (macros.datetime's) in the local runtime", m));
     if (m == "timestamp") return Val::Data(static_cast<double>(self.date) / 1000.0);
     if (m == "add" || m == "subtract") {
       Millis date = self.date;
@@ -264,10 +310,14 @@ Val DataMethod(const Json& d, const std::string& m, const std::vector<Val>& args
       return Val::Data(d.at(k.get<std::string>()));
     return args.size() > 1 ? args[1] : Val::Data(nullptr);
   }
-  if (d.is_object() && (m == "keys" || m == "values")) {
+  if (d.is_object() && (m == "keys" || m == "values" || m == "items")) {
     Json out = Json::array();
-    for (auto it = d.begin(); it != d.end(); ++it)
-      out.push_back(m == "keys" ? Json(it.key()) : it.value());
+    for (auto it = d.begin(); it != d.end(); ++it) {
+      if (m == "items")
+        out.push_back(Json::array({it.key(), it.value()}));
+      else
+        out.push_back(m == "keys" ? Json(it.key()) : it.value());
+    }
     return Val::Data(out);
   }
   if (d.is_string()) {
@@ -279,6 +329,17 @@ Val DataMethod(const Json& d, const std::string& m, const std::vector<Val>& args
       return Val::Data(s);
     }
     if (m == "strip") return Val::Data(Trim(s));
+    if (m == "lstrip" || m == "rstrip") {
+      const std::string trimmed = Trim(s);
+      if (trimmed.empty()) return Val::Data(trimmed);
+      const size_t at = s.find(trimmed);
+      return Val::Data(m == "lstrip" ? s.substr(at) : s.substr(0, at + trimmed.size()));
+    }
+    if ((m == "startswith" || m == "endswith") && args.size() == 1) {
+      const std::string affix = Str(args[0]);
+      return Val::Data(m == "startswith" ? s.starts_with(affix) : s.ends_with(affix));
+    }
+    if (m == "join" && args.size() == 1) return Filter(args[0], "join", {Val::Data(s)}, {});
     if (m == "replace" && args.size() == 2) return Val::Data(Replace(s, args[0], args[1]));
     if (m == "split") {
       const std::string sep = args.empty() ? " " : Plain(args[0]).get<std::string>();
@@ -293,86 +354,6 @@ Val DataMethod(const Json& d, const std::string& m, const std::vector<Val>& args
   }
   throw TemplateError(
       fmt::format("{}.{}() is not supported by the local runtime", PythonRepr(d), m));
-}
-
-Val Filter(const Val& v, const std::string& name, std::vector<Val> args,
-           const std::vector<std::pair<std::string, Val>>& kwargs) {
-  // Keyword arguments in the places Jinja gives them.
-  static const std::map<std::string, std::vector<std::string>> kPositions = {
-      {"default", {"default_value", "boolean"}},
-      {"d", {"default_value", "boolean"}},
-      {"join", {"d", "attribute"}},
-      {"replace", {"old", "new", "count"}},
-      {"int", {"default", "base"}},
-      {"float", {"default"}}};
-  for (const auto& [key, value] : kwargs) {
-    auto names = kPositions.find(name);
-    const auto& list = names == kPositions.end() ? std::vector<std::string>() : names->second;
-    auto at = std::find(list.begin(), list.end(), key);
-    if (at == list.end())
-      throw TemplateError(fmt::format("the filter '{}' takes no argument '{}'", name, key));
-    const size_t i = static_cast<size_t>(at - list.begin());
-    if (args.size() <= i) args.resize(i + 1, Val::Data(nullptr));
-    args[i] = value;
-  }
-  if (name == "default" || name == "d") {
-    const bool boolean = args.size() > 1 && Truthy(args[1]);
-    const bool missing = v.kind == Val::kUndefined || (boolean && !Truthy(v));
-    return missing ? (args.empty() ? Val::Data("") : args[0]) : v;
-  }
-  if (name == "string") return Val::Data(Str(v));
-  if (name == "upper" || name == "lower") return DataMethod(Json(Str(v)), name, {});
-  if (name == "trim") return Val::Data(Trim(Str(v)));
-  if (name == "replace" && args.size() == 2) return Val::Data(Replace(Str(v), args[0], args[1]));
-  if (name == "tojson") return Val::Data(HtmlSafeJson(nlohmann::json(Plain(v))));
-  if (name == "int" || name == "float") {
-    // Jinja: the whole text must be a number, else the default (0).
-    const Json j = Plain(v);
-    Val fallback = !args.empty() && !args[0].data.is_null()
-                       ? args[0]
-                       : (name == "int" ? Val::Data(0) : Val::Data(0.0));
-    double x = 0;
-    if (j.is_boolean()) {
-      x = j.get<bool>() ? 1 : 0;
-    } else if (j.is_number_integer() && name == "int") {
-      return Val::Data(j.get<int64_t>());
-    } else if (j.is_number()) {
-      x = j.get<double>();
-    } else if (j.is_string()) {
-      const std::string text = Trim(j.get<std::string>());
-      char* end = nullptr;
-      errno = 0;
-      x = std::strtod(text.c_str(), &end);
-      if (text.empty() || end == nullptr || *end != '\0' || errno != 0 ||
-          text.find_first_of("xXpP") != std::string::npos || !std::isfinite(x))
-        return fallback;
-    } else {
-      return fallback;
-    }
-    if (name == "float") return Val::Data(x);
-    if (!(x > -9.2e18 && x < 9.2e18)) return fallback;
-    return Val::Data(static_cast<int64_t>(x));
-  }
-  if (name == "length" || name == "count") {
-    const Json j = Plain(v);
-    if (j.is_string()) return Val::Data(j.get<std::string>().size());
-    if (j.is_array() || j.is_object()) return Val::Data(j.size());
-    throw TemplateError("length needs a string, a list or a dict");
-  }
-  if (name == "join") {
-    const Json j = Plain(v);
-    if (!j.is_array()) throw TemplateError("join needs a list");
-    const std::string sep = args.empty() ? "" : Str(args[0]);
-    std::string out;
-    for (size_t i = 0; i < j.size(); ++i) out += (i ? sep : "") + PythonStr(j[i]);
-    return Val::Data(out);
-  }
-  if (name == "first" || name == "last") {
-    const Json j = Plain(v);
-    if (!j.is_array() || j.empty()) throw TemplateError(name + " needs a non-empty list");
-    return Val::Data(name == "first" ? j.front() : j.back());
-  }
-  throw TemplateError(fmt::format("the filter '{}' is not one the local runtime has", name));
 }
 
 }  // namespace dagport::runtime::jinja

@@ -1,7 +1,8 @@
 #pragma once
 /// Airflow's Jinja templates as DAG files use them, rendered by the local runtime for every
-/// templated field it runs (a bash_command, an env value, a PythonOperator's op_kwargs and
-/// templates_dict):
+/// templated field it runs (a bash_command or its .sh file, an env value, a PythonOperator's
+/// op_kwargs and templates_dict), as Airflow's environment renders them (Jinja's sandbox,
+/// StrictUndefined, trim_blocks and lstrip_blocks off, one trailing newline dropped):
 ///
 ///   {{ ds }}, {{ ts_nodash }}, {{ logical_date.strftime('%Y/%m') }}, {{ macros.ds_add(ds, -1) }},
 ///   {{ macros.ds_format(ds, '%Y-%m-%d', '%d/%m/%Y') }}, {{ params.table }},
@@ -9,12 +10,22 @@
 ///   {{ ti.xcom_pull(task_ids='extract') }}, {{ ti.try_number }}, {{ dag.dag_id }},
 ///   {{ dag_run.conf.get('date', ds) }}, {{ 'a' ~ ds }}, {{ x | upper }}, {{ x | default('y') }}
 ///
-/// Expressions: literals (strings, numbers, True/False/None, lists), names of the context,
-/// attribute and item access, calls of the context's functions and methods, filters, `~`, `+`
-/// and `-`, comparisons and `a if c else b`. `{# comments #}` are dropped and `{{-`/`-}}` trim
-/// whitespace, as in Jinja. Anything else (a name the context does not have, a `{% ... %}`
-/// statement, an unknown filter or method) is an error naming it: the task fails with the
-/// reason instead of running with a half-rendered command.
+///   {% if params.full is defined and params.full %}...{% elif x not in xs %}...{% else %}...
+///   {% endif %}, {% for k, v in params.cfg.items() if v %}{{ loop.index }}...{% else %}...
+///   {% endfor %}, {% for i in range(3) %}, {% set x = ... %}, {% set x %}...{% endset %},
+///   {% raw %}...{% endraw %}, {{- x -}}, {%- ... -%}, {# comments #}
+///
+/// Expressions: literals (strings, numbers, True/False/None, lists, tuples as lists, dicts),
+/// names of the context and of the template (set, loop variables, `loop`, range(), dict()),
+/// attributes, items and slices, calls of the context's functions and methods, filters, tests
+/// (`is defined`, `is none`, `is odd`, ...), arithmetic, `~`, comparisons (chained), `in`,
+/// `not in`, `and`, `or`, `not` and `a if c else b`, with Jinja's precedence; only the branches
+/// taken are evaluated. The template is parsed whole first (runtime/jinja_syntax.h), so that a
+/// syntax error is found even in a branch not taken, then rendered (runtime/jinja_render.cc)
+/// within bounds of time and memory. Anything else (a name the context does not have, a
+/// statement such as `{% macro %}` or `{% include %}`, a block left open, an unknown filter or
+/// method) is an error naming the tag, and its line when the template has several: the task
+/// fails with the reason instead of running with a half-rendered command.
 
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -38,6 +49,10 @@ struct TemplateEnvironment {
   /// The JSON text of an XCom of this run (task_id, key), or nullopt when there is none.
   std::function<std::optional<std::string>(const std::string& task_id, const std::string& key)>
       xcom;
+  /// True when the DAG has no user_defined_macros: a name that neither Airflow's context nor
+  /// the template has is then undefined, as in Airflow (`is defined` is false, `default`
+  /// replaces it). False: it may be one of those macros, so using it is an error.
+  bool knows_all_names = false;
 };
 
 /// The params templates see: the DAG's, then the task's own (which win), as Airflow merges

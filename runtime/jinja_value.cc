@@ -46,18 +46,17 @@ std::string Nodash(const std::string& s) {
   return out;
 }
 
-/// strftime on a UTC time.
-std::string Strftime(Millis t, const std::string& format) {
+std::string Strftime(Millis t, const std::string& format, bool naive) {
   const std::time_t seconds = static_cast<std::time_t>(std::floor(t / 1000.0));
   std::tm tm{};
   gmtime_r(&seconds, &tm);
   std::string f;
   for (size_t i = 0; i < format.size(); ++i) {  // %z and %Z of an aware UTC datetime
     if (format[i] == '%' && i + 1 < format.size() && format[i + 1] == 'z') {
-      f += "+0000";
+      f += naive ? "" : "+0000";
       ++i;
     } else if (format[i] == '%' && i + 1 < format.size() && format[i + 1] == 'Z') {
-      f += "UTC";
+      f += naive ? "" : "UTC";
       ++i;
     } else {
       f += format[i];
@@ -83,26 +82,39 @@ Millis Strptime(const std::string& text, const std::string& format) {
 }
 
 std::string IsoDate(Millis t) {
-  return sched::FormatIso(t) + "+00:00";
+  return NaiveIso(t, 'T') + "+00:00";
 }
 
 std::string Str(const Val& v) {
   switch (v.kind) {
-    case Val::kData: return PythonStr(v.data);
-    case Val::kDate: return IsoDate(v.date);
+    case Val::kData:
+      if (v.lazy)
+        throw TemplateError(
+            "a generator (of map, select, unique...) renders as '<generator object ...>' in "
+            "Jinja: add '| list'");
+      return PythonStr(v.data);
+    case Val::kDate: return v.naive ? NaiveIso(v.date, ' ') : IsoDate(v.date);
+    case Val::kDuration: return DurationStr(v.date);
     case Val::kObject:
       if (v.name == "dag") return "<DAG>";
+      if (v.name == "loop")
+        return fmt::format("<LoopContext {}/{}>", v.data.value("index", 0),
+                           v.data.value("length", 0));
       throw TemplateError("'" + v.name + "' cannot be rendered as text");
     case Val::kMethod: throw TemplateError("'" + v.name + "' is a method: call it");
-    case Val::kUndefined: throw TemplateError(v.name);
+    case Val::kUndefined:
+      if (v.lenient) return "";
+      throw TemplateError(v.name);
   }
   return "";
 }
 
 bool Truthy(const Val& v) {
   // Airflow renders with StrictUndefined: testing an undefined value is an error.
-  if (v.kind == Val::kUndefined) throw TemplateError(v.name);
-  if (v.kind != Val::kData) return true;
+  if (v.kind == Val::kUndefined && !v.lenient) throw TemplateError(v.name);
+  if (v.kind == Val::kUndefined) return false;
+  if (v.kind == Val::kDuration) return v.date != 0;
+  if (v.kind != Val::kData || v.lazy) return true;  // a generator is true, even when empty
   const Json& j = v.data;
   if (j.is_null()) return false;
   if (j.is_boolean()) return j.get<bool>();
@@ -114,7 +126,9 @@ bool Truthy(const Val& v) {
 
 /// The value as plain data (dates as their ISO text).
 Json Plain(const Val& v) {
-  if (v.kind == Val::kDate) return IsoDate(v.date);
+  if (v.kind == Val::kDate) return v.naive ? NaiveIso(v.date, 'T') : IsoDate(v.date);
+  if (v.kind == Val::kDuration)
+    throw TemplateError("a timedelta is not plain data here (use .total_seconds())");
   if (v.kind == Val::kUndefined) throw TemplateError(v.name);
   if (v.kind != Val::kData) throw TemplateError("'" + v.name + "' is not a value");
   return v.data;
@@ -126,14 +140,91 @@ std::string Trim(std::string s) {
   while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
   return s.substr(i);
 }
-std::string Replace(std::string s, const Val& from_v, const Val& to_v) {
+std::string Replace(std::string s, const Val& from_v, const Val& to_v, int64_t count) {
   const std::string from = Str(from_v), to = Str(to_v);
-  if (from.empty()) return s;
   std::string out;
+  if (from.empty()) {  // Python puts `to` between the characters, and at both ends
+    const std::vector<std::string> chars = Characters(s);
+    for (size_t i = 0; i <= chars.size(); ++i) {
+      if (count-- != 0) out += to;
+      if (i < chars.size()) out += chars[i];
+      if (out.size() > kMaxValueBytes)
+        throw TemplateError("the replaced text would be larger than 1 MB");
+    }
+    return out;
+  }
   size_t at = 0;
-  for (size_t p; (p = s.find(from, at)) != std::string::npos; at = p + from.size())
+  for (size_t p; count-- != 0 && (p = s.find(from, at)) != std::string::npos;
+       at = p + from.size()) {
     out += s.substr(at, p - at) + to;
+    if (out.size() > kMaxValueBytes)
+      throw TemplateError("the replaced text would be larger than 1 MB");
+  }
   return out + s.substr(at);
+}
+
+size_t ApproxSize(const Json& j, size_t stop_after) {
+  struct Walk {
+    size_t stop_after, total = 0;
+    void Add(const Json& v, int depth) {
+      if (depth > kMaxDepth)
+        throw TemplateError(fmt::format("a value is nested more than {} deep", kMaxDepth));
+      total += 16;
+      if (v.is_string()) total += v.get_ref<const std::string&>().size();
+      if (v.is_object()) {
+        for (auto it = v.begin(); it != v.end() && total <= stop_after; ++it) {
+          total += it.key().size();
+          Add(it.value(), depth + 1);
+        }
+      } else if (v.is_array()) {
+        for (auto it = v.begin(); it != v.end() && total <= stop_after; ++it) Add(*it, depth + 1);
+      }
+    }
+  } walk{stop_after};
+  walk.Add(j, 1);
+  return walk.total;
+}
+
+const Json& CheckSize(const Json& j) {
+  if (ApproxSize(j, kMaxValueBytes) > kMaxValueBytes)
+    throw TemplateError("the value would be larger than 1 MB");
+  return j;
+}
+
+std::vector<std::string> Characters(const std::string& s) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < s.size();) {
+    const auto lead = static_cast<unsigned char>(s[i]);
+    size_t n = lead < 0x80           ? 1
+               : (lead >> 5) == 0x6  ? 2
+               : (lead >> 4) == 0xE  ? 3
+               : (lead >> 3) == 0x1E ? 4
+                                     : 1;
+    if (i + n > s.size()) n = 1;
+    for (size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) n = 1;
+    out.push_back(s.substr(i, n));
+    i += n;
+  }
+  return out;
+}
+
+std::vector<Json> Elements(const Val& v) {
+  if (v.kind == Val::kDate) throw TemplateError("a date cannot be iterated");
+  if (v.kind == Val::kUndefined && v.lenient) return {};
+  const Json j = Plain(v);
+  std::vector<Json> out;
+  if (j.is_array()) {
+    out.assign(j.begin(), j.end());
+  } else if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) out.emplace_back(it.key());
+  } else if (j.is_string()) {
+    for (std::string& c : Characters(j.get<std::string>())) out.emplace_back(std::move(c));
+  } else {
+    throw TemplateError(
+        fmt::format("{} is not a list, a dict or a string: it cannot be iterated", PythonRepr(j)));
+  }
+  return out;
 }
 
 std::string PythonRepr(const Json& v) {

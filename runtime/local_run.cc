@@ -423,6 +423,7 @@ class LocalHost : public sched::SchedulerHost {
       return;
     }
     env.variable = VariableFromEnvironment;
+    env.knows_all_names = ir::FindArgument(dag_.arguments, "user_defined_macros") == nullptr;
     env.xcom = [this](const std::string& task_id, const std::string& key) {
       return state_.Xcom(key_, task_id, key);
     };

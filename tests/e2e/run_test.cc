@@ -624,8 +624,19 @@ with DAG('t', start_date=datetime(2025, 1, 1), schedule='@daily',
     py = PythonOperator(task_id='py', python_callable=report,
                         op_kwargs={'rows': "{{ ti.xcom_pull(task_ids='count') }}",
                                    'table': '{{ params.table | upper }}'})
-    bad = BashOperator(task_id='bad', bash_command='{% for x in [1] %}echo {{ x }}{% endfor %}')
-    count >> [use, py, bad]
+    loop = BashOperator(
+        task_id='loop',
+        bash_command="""
+{%- set n = ti.xcom_pull(task_ids='count') | int %}
+{% for region in params.regions -%}
+echo "{{ loop.index }}/{{ loop.length }} {{ region }} {{ ds_nodash }}{% if n > 20 %} big{% endif %}"
+{% endfor -%}
+{% raw %}echo "{{ kept }}"{% endraw %}
+""",
+        params={'regions': ['eu', 'us']},
+    )
+    bad = BashOperator(task_id='bad', bash_command='{% include "other.sh" %}')
+    count >> [use, py, loop, bad]
 )PY");
   const fs::path home = dir.path() / "home";
   auto r = RunDagport({"run", (dir.path() / "dags").string(), "--date", "2025-01-08", "--home",
@@ -639,7 +650,12 @@ with DAG('t', start_date=datetime(2025, 1, 1), schedule='@daily',
       << Log(home, "use", 1);
   EXPECT_NE(Log(home, "py", 1).find("report 21 ORDERS orders"), std::string::npos)
       << Log(home, "py", 1);
-  EXPECT_NE(r.out.find("Jinja statement"), std::string::npos) << r.out;
+  EXPECT_NE(Log(home, "loop", 1).find("1/2 eu 20250108 big\n2/2 us 20250108 big\n{{ kept }}"),
+            std::string::npos)
+      << Log(home, "loop", 1);
+  EXPECT_NE(r.out.find("the statement 'include' is not one the local runtime renders"),
+            std::string::npos)
+      << r.out;
 }
 
 TEST(RunCli, CallablesPushAndPullXcoms) {
