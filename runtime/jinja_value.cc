@@ -6,6 +6,8 @@
 #include <cmath>
 #include <ctime>
 
+#include "runtime/python_truth.h"
+
 namespace dagport::runtime::jinja {
 
 /// Jinja's `tojson`: json.dumps with sorted keys and ", "/": " separators, with < > & '
@@ -115,13 +117,7 @@ bool Truthy(const Val& v) {
   if (v.kind == Val::kUndefined) return false;
   if (v.kind == Val::kDuration) return v.date != 0;
   if (v.kind != Val::kData || v.lazy) return true;  // a generator is true, even when empty
-  const Json& j = v.data;
-  if (j.is_null()) return false;
-  if (j.is_boolean()) return j.get<bool>();
-  if (j.is_number()) return j.get<double>() != 0;
-  if (j.is_string()) return !j.get_ref<const std::string&>().empty();
-  if (j.is_array() || j.is_object()) return !j.empty();
-  return true;
+  return PythonTruthy(v.data);
 }
 
 /// The value as plain data (dates as their ISO text).

@@ -24,6 +24,7 @@
 #include "runtime/container_task.h"
 #include "runtime/environment_cache.h"
 #include "runtime/python_task.h"
+#include "runtime/python_truth.h"
 #include "runtime/secret_mask.h"
 #include "runtime/sensor.h"
 #include "runtime/task_command.h"
@@ -642,9 +643,7 @@ class LocalHost : public sched::SchedulerHost {
       }
       *note = ids.empty() ? "follows no branch" : fmt::format("follows {}", fmt::join(ids, ", "));
     } else if (task.kind == sched::TaskKind::kShortCircuit) {
-      *skip_downstream = value.is_discarded() || value.is_null() || value == false || value == 0 ||
-                         (value.is_string() && value.get<std::string>().empty()) ||
-                         ((value.is_array() || value.is_object()) && value.empty());
+      *skip_downstream = value.is_discarded() || !PythonTruthy(value);
       if (*skip_downstream) *note = "condition false: downstream tasks skipped";
     }
   }
@@ -700,9 +699,7 @@ class LocalHost : public sched::SchedulerHost {
             met = value["__dagport_poke__"] == true;
             std::ofstream(r.xcom_file, std::ios::trunc) << value["xcom_value"].dump();
           } else {
-            met = !value.is_discarded() && !value.is_null() && value != false && value != 0 &&
-                  !(value.is_string() && value.get<std::string>().empty()) &&
-                  !((value.is_array() || value.is_object()) && value.empty());
+            met = !value.is_discarded() && PythonTruthy(value);
             std::ofstream(r.xcom_file, std::ios::trunc) << "null";  // a bool pushes nothing
           }
         }
