@@ -113,6 +113,9 @@ void AddConvertOptions(po::options_description& options) {
       "an Airflow plugins folder (default: plugins/ inside or beside each folder)")(
       "days-ago-from", po::value<std::string>(),
       "the date (YYYY-MM-DD) days_ago(n) counts back from (default: today)")(
+      "keep-subdags", po::bool_switch(),
+      "keep SubDagOperators (by default one whose factory is in the same file becomes a "
+      "TaskGroup)")(
       "containers", po::value<std::string>(),
       "turn virtualenv-operator tasks into container tasks on: ecs (default), kubernetes, "
       "docker; none leaves them on the worker")(
@@ -137,6 +140,7 @@ int RunConvert(const po::variables_map& vm) {
     if (std::sscanf(options.convert.today.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3)
       throw UsageError("--days-ago-from takes a date as YYYY-MM-DD");
   }
+  options.convert.subdags_to_task_groups = !vm["keep-subdags"].as<bool>();
   if (!LoadContainerOptions(vm, options)) return kExitUsage;
   const bool check = vm["check"].as<bool>();
   const bool diff = vm["diff"].as<bool>();

@@ -98,7 +98,10 @@ void AddMigrateOptions(po::options_description& options) {
       "durations", po::value<std::string>(), "task durations from history (docs/simulate.md)")(
       "days-ago-from", po::value<std::string>(),
       "the date (YYYY-MM-DD) days_ago(n) counts back from (default: today)")(
-      "json", po::bool_switch(), "print the JSON report on stdout instead of the summary")(
+      "keep-subdags", po::bool_switch(),
+      "keep SubDagOperators (by default one whose factory is in the same file becomes a "
+      "TaskGroup)")("json", po::bool_switch(),
+                    "print the JSON report on stdout instead of the summary")(
       "fail-on", po::value<std::string>()->default_value("never"),
       "exit 1 when a DAG is blocked (blocked) or not ready (review); never")(
       "jobs,j", po::value<unsigned>()->default_value(0), "threads (0: one per core)")(
@@ -148,6 +151,7 @@ int RunMigrate(const po::variables_map& vm) {
   options.seed = vm["seed"].as<uint64_t>();
   if (vm.count("config")) options.config = vm["config"].as<std::string>();
   if (vm.count("durations")) options.durations = vm["durations"].as<std::string>();
+  options.keep_subdags = vm["keep-subdags"].as<bool>();
   if (vm.count("days-ago-from")) {
     options.days_ago_from = vm["days-ago-from"].as<std::string>();
     sched::Millis day = 0;

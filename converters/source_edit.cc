@@ -8,7 +8,13 @@ namespace dagport::converters {
 
 void EditList::Replace(uint32_t begin, uint32_t end, std::string text) {
   if (end < begin) std::swap(begin, end);
-  edits_.push_back(Edit{begin, end, std::move(text), static_cast<uint32_t>(edits_.size())});
+  edits_.push_back(
+      Edit{begin, end, std::move(text), static_cast<uint32_t>(edits_.size()), /*claim=*/false});
+}
+
+void EditList::Claim(uint32_t begin, uint32_t end, std::string text) {
+  Replace(begin, end, std::move(text));
+  edits_.back().claim = true;
 }
 
 bool EditList::Touches(uint32_t begin, uint32_t end) const {
@@ -35,6 +41,15 @@ bool EditList::InsertsAt(uint32_t at) const {
 
 std::vector<Edit> EditList::Sorted(std::string_view original) const {
   std::vector<Edit> sorted = edits_;
+  // Edits inside a claimed range give way to the claim (insertions at its ends stay).
+  for (const Edit& c : edits_) {
+    if (!c.claim || c.begin == c.end) continue;
+    std::erase_if(sorted, [&](const Edit& e) {
+      if (e.claim) return false;
+      if (e.begin == e.end) return c.begin < e.begin && e.begin < c.end;
+      return c.begin <= e.begin && e.end <= c.end;
+    });
+  }
   std::stable_sort(sorted.begin(), sorted.end(), [](const Edit& a, const Edit& b) {
     if (a.begin != b.begin) return a.begin < b.begin;
     // At one offset: insertions first (in the order made), then the replacement.

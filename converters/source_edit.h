@@ -16,6 +16,7 @@ struct Edit {
   uint32_t end = 0;    ///< one past the last replaced byte; == begin for an insertion
   std::string text;    ///< what the range becomes
   uint32_t order = 0;  ///< insertions at one offset are applied in the order they were made
+  bool claim = false;  ///< replaces its range whatever other edits lie inside it (`Claim`)
 };
 
 /// Two edits that touch the same bytes: a bug in a rule, reported for the file instead of
@@ -30,6 +31,10 @@ class EditList {
   void Replace(uint32_t begin, uint32_t end, std::string text);
   void Insert(uint32_t at, std::string text) { Replace(at, at, std::move(text)); }
   void Delete(uint32_t begin, uint32_t end) { Replace(begin, end, ""); }
+  /// A replacement that wins over the edits other rules make strictly inside its range: they
+  /// are dropped (a rule that rewrites a whole construct claims it, and what other rules would
+  /// change in the text it removes does not matter). Claims must not overlap each other.
+  void Claim(uint32_t begin, uint32_t end, std::string text);
 
   bool empty() const { return edits_.empty(); }
   size_t size() const { return edits_.size(); }

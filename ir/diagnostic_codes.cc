@@ -182,6 +182,14 @@ constexpr std::array kCodes = {
                    "A Jinja template uses a context variable Airflow 2.2 deprecated "
                    "(execution_date, next_ds, ...). It still renders on Airflow 2; use "
                    "logical_date and data_interval_start / data_interval_end before Airflow 3."},
+    DiagnosticCode{"DP215", kInfo, "SubDAG rewritten as a TaskGroup",
+                   "A SubDagOperator whose factory is in the same file became a TaskGroup of the "
+                   "parent DAG. Its tasks' ids now start with the group id; check what refers "
+                   "to the sub-DAG by id."},
+    DiagnosticCode{"DP216", kWarning, "DAG that only Airflow 2 loads",
+                   "A DAG of the converted file that no module global holds, so Airflow 1.10 "
+                   "did not load it, but that is used in a `with` block: Airflow 2.4+ registers "
+                   "such DAGs (auto_register) and will schedule it."},
     DiagnosticCode{"DP220", kError, "Invalid container configuration",
                    "dagport.json (or the file --config names) is not valid JSON, has a key "
                    "dagport does not know, or a value of the wrong type. Nothing is converted "

@@ -90,6 +90,9 @@ struct Dag {
   std::vector<Edge> edges;
   std::vector<TaskGroup> task_groups;
   std::string parent_dag;  ///< for a sub-DAG: the dag_id of the DAG whose SubDagOperator runs it
+  /// Collected only because Airflow 2.4+ registers a DAG used as a context manager
+  /// (`auto_register`): no module global holds it, so Airflow 1.10 did not load it.
+  bool auto_registered = false;
   SourceRange where;
 
   /// A DAG setting (schedule, start_date, end_date, catchup, default_args, max_active_runs,

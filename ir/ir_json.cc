@@ -112,6 +112,7 @@ Dag DagFromJson(const Json& j, const std::string& p) {
   d.edges = ReadAll<Edge>(j, "edges", p, EdgeFromJson);
   d.task_groups = ReadAll<TaskGroup>(j, "task_groups", p, TaskGroupFromJson);
   d.parent_dag = StringMember(j, "parent_dag", p, false);
+  d.auto_registered = Bool(j, "auto_registered", p);
   d.where = Range(j, p);
   return d;
 }
@@ -246,6 +247,7 @@ void WriteDag(JsonWriter& w, const Dag& d) {
   }
   w.Member("schedule_is_default", d.schedule_is_default());
   if (!d.parent_dag.empty()) w.Member("parent_dag", d.parent_dag);
+  if (d.auto_registered) w.Member("auto_registered", true);
   w.Key("arguments");
   WriteArguments(w, d.arguments);
   w.Key("source");

@@ -189,6 +189,7 @@ Migration RunMigration(const MigrateOptions& options, const ProgressFn& progress
   convert.jobs = options.jobs;
   convert.convert.target = options.airflow_version;
   convert.convert.today = today;
+  convert.convert.subdags_to_task_groups = !m.options.keep_subdags;
   convert.progress = [&](size_t done, size_t total, const std::string& file) {
     if (progress) progress({"convert", done, total, file});
   };

@@ -37,6 +37,8 @@ struct MigrateOptions {
   std::string durations;
   /// The date days_ago(n) counts back from (YYYY-MM-DD); empty: today.
   std::string days_ago_from;
+  /// Keep SubDagOperators instead of rewriting same-file factories into TaskGroups.
+  bool keep_subdags = false;
   unsigned jobs = 1;
 };
 

@@ -46,6 +46,8 @@ Val AirflowAttribute(Evaluator& ev, const Val& obj, const std::string& name, TSN
   }
   if (Is(obj, Kind::kTaskGroup)) {
     if (name == "group_id") return Str(obj->group->group_id);
+    if (name == "dag" && obj->group->dag != nullptr && obj->group->dag->self != nullptr)
+      return obj->group->dag->self;
     return ev.Unknown(node, frame, fmt::format("attribute '{}' of a TaskGroup", name));
   }
   return nullptr;

@@ -31,8 +31,9 @@ ir::Arguments ToIr(const std::vector<std::pair<std::string, Val>>& args) {
 /// binding order), each followed by its sub-DAGs.
 /// The DAGs Airflow's DagBag collects from the module: those its globals hold, the DAGs
 /// Airflow 2.4+ auto-registers (`auto_registered`, created by this file), and their sub-DAGs.
+/// `auto_only` gets those that only auto-registration collects (no global holds them).
 std::vector<DagObj*> CollectDags(ModuleState* module, const std::vector<DagObj*>& built,
-                                 const std::string& path) {
+                                 const std::string& path, std::unordered_set<DagObj*>& auto_only) {
   std::vector<DagObj*> out;
   std::unordered_set<DagObj*> seen;
   std::vector<DagObj*> stack;
@@ -42,16 +43,18 @@ std::vector<DagObj*> CollectDags(ModuleState* module, const std::vector<DagObj*>
     if (it != module->globals->vars.end() && Is(it->second, Kind::kDag))
       roots.push_back(it->second->dag);
   }
+  const size_t global_roots = roots.size();
   for (DagObj* dag : built) {
     if (dag->auto_registered && dag->file == path) roots.push_back(dag);
   }
-  for (DagObj* root : roots) {
-    stack.push_back(root);
+  for (size_t r = 0; r < roots.size(); ++r) {
+    stack.push_back(roots[r]);
     while (!stack.empty()) {
       DagObj* dag = stack.back();
       stack.pop_back();
       if (!seen.insert(dag).second) continue;
       out.push_back(dag);
+      if (r >= global_roots) auto_only.insert(dag);
       for (auto t = dag->tasks.rbegin(); t != dag->tasks.rend(); ++t) {
         if ((*t)->subdag != nullptr) stack.push_back((*t)->subdag);
       }
@@ -235,7 +238,8 @@ FileAnalysis AnalyzeTree(const std::string& path, const SyntaxTree& tree, Module
   for (const ir::Diagnostic& d : syntax)
     import_fails = import_fails || d.severity == ir::Severity::kError;
 
-  std::vector<DagObj*> collected = CollectDags(module, ev.dags, path);
+  std::unordered_set<DagObj*> auto_only;
+  std::vector<DagObj*> collected = CollectDags(module, ev.dags, path, auto_only);
   std::unordered_set<DagObj*> collected_set(collected.begin(), collected.end());
   for (DagObj* dag : ev.dags) {
     if (collected_set.contains(dag) || dag->file != path) continue;
@@ -255,6 +259,7 @@ FileAnalysis AnalyzeTree(const std::string& path, const SyntaxTree& tree, Module
   }
   for (DagObj* dag : collected) {
     result.file.dags.push_back(ToIrDag(*dag, ev.edges));
+    result.file.dags.back().auto_registered = auto_only.contains(dag);
   }
   for (const auto& [name, loaded] : ev.modules) {
     if (loaded != module && loaded != nullptr && !loaded->path.empty())

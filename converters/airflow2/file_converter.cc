@@ -24,6 +24,9 @@ void FileContext::Report(std::string_view code, TSNode at, std::string message, 
 
 const std::vector<Rule>& Rules() {
   static const std::vector<Rule> rules = {
+      {"subdag-task-group",
+       "SubDagOperator with a factory in the same file -> a TaskGroup of the parent DAG",
+       RuleSubdagTaskGroup},
       {"provide-context", "remove provide_context (Airflow 2 passes the context by itself)",
        RuleProvideContext},
       {"renamed-argument", "rename arguments Airflow 2 renamed (xcom_push, task_concurrency, ...)",
@@ -141,6 +144,7 @@ FileConversion ConvertTree(const std::string& path, const parser::SyntaxTree& tr
   out.changes = std::move(ctx.changes);
   out.diagnostics = std::move(ctx.diagnostics);
   out.providers = std::move(ctx.providers);
+  out.subdag_groups = std::move(ctx.subdag_groups);
   if (ctx.edits.empty()) return out;
   try {
     out.edits = ctx.edits.Sorted(tree.text());

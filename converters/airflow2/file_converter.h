@@ -18,6 +18,9 @@ struct FileConversion {
   std::vector<AppliedChange> changes;
   std::vector<ir::Diagnostic> diagnostics;
   std::set<std::string> providers;
+  /// SubDagOperator calls rewritten into TaskGroups, by (line, column) in the original: the
+  /// graph check folds their sub-DAGs into the parent DAG (graph_comparison.h).
+  std::set<std::pair<uint32_t, uint32_t>> subdag_groups;
   /// The edits that made `text` from the original, in order (for incremental re-parsing).
   std::vector<Edit> edits;
 };

@@ -25,10 +25,48 @@ std::string OnTarget(const std::string& path, const AirflowVersion& target,
   return moved.empty() ? canonical : moved;
 }
 
+/// The SubDagOperator task `group` of `parent` replaced by the tasks of its sub-DAG, as a
+/// TaskGroup of that id would hold them.
+void FoldSubdag(GraphSummary& summary, const std::string& parent, const std::string& group,
+                const std::string& subdag) {
+  auto sub = summary.dags.find(subdag);
+  auto into = summary.dags.find(parent);
+  if (sub == summary.dags.end() || into == summary.dags.end()) return;
+  const GraphSummary::Dag inner = std::move(sub->second);
+  summary.dags.erase(sub);
+  GraphSummary::Dag& dag = into->second;
+  const std::string prefix = group + ".";
+  std::set<std::string> roots, leaves;
+  for (const auto& [task, op] : inner.tasks) {
+    dag.tasks[prefix + task] = op;
+    roots.insert(task);
+    leaves.insert(task);
+  }
+  for (const auto& [from, to] : inner.edges) {
+    dag.edges.emplace(prefix + from, prefix + to);
+    roots.erase(to);
+    leaves.erase(from);
+  }
+  dag.tasks.erase(group);
+  std::set<std::pair<std::string, std::string>> edges;
+  for (const auto& [from, to] : dag.edges) {
+    if (from == group && to == group) continue;
+    if (to == group) {
+      for (const std::string& r : roots) edges.emplace(from, prefix + r);
+    } else if (from == group) {
+      for (const std::string& l : leaves) edges.emplace(prefix + l, to);
+    } else {
+      edges.emplace(from, to);
+    }
+  }
+  dag.edges = std::move(edges);
+}
+
 }  // namespace
 
 GraphSummary Summarize(const ir::DagFile& file, const AirflowVersion& target,
-                       const ProjectFacts& project, bool original) {
+                       const ProjectFacts& project, bool original,
+                       const SubdagGroups* subdag_groups) {
   GraphSummary summary;
   // --no-wrapper: a container task is the target's operator itself in the converted file.
   std::string direct;
@@ -38,6 +76,9 @@ GraphSummary Summarize(const ir::DagFile& file, const AirflowVersion& target,
     direct = op.module + "." + op.name;
   }
   for (const ir::Dag& d : file.dags) {
+    // Airflow 2 also loads DAGs only a `with` block registered; they are not the conversion's
+    // doing, and are reported on their own (DP216).
+    if (!original && d.auto_registered) continue;
     GraphSummary::Dag& dag = summary.dags[d.dag_id];
     for (const ir::Task& t : d.tasks) {
       if (!direct.empty() && project.containers.tasks.contains({d.dag_id, t.task_id}) &&
@@ -53,7 +94,30 @@ GraphSummary Summarize(const ir::DagFile& file, const AirflowVersion& target,
     }
     for (const ir::Edge& e : d.edges) dag.edges.emplace(e.from, e.to);
   }
+  if (original && subdag_groups != nullptr && !subdag_groups->empty()) {
+    for (const ir::Dag& d : file.dags) {
+      for (const ir::Task& t : d.tasks) {
+        if (!t.subdag.empty() && subdag_groups->contains({t.where.line, t.where.column}))
+          FoldSubdag(summary, d.dag_id, t.task_id, t.subdag);
+      }
+    }
+  }
   return summary;
+}
+
+void ReportAutoRegistered(const ir::DagFile& converted, const GraphSummary& original,
+                          std::vector<ir::Diagnostic>& diagnostics) {
+  for (const ir::Dag& d : converted.dags) {
+    if (!d.auto_registered || original.dags.contains(d.dag_id)) continue;
+    diagnostics.push_back(ir::MakeDiagnostic(
+        "DP216", converted.path, d.where,
+        fmt::format("Airflow 2 loads DAG '{}' ({} tasks), which Airflow 1.10 did not: no global "
+                    "holds it, but it is used in a `with` block and Airflow 2.4+ registers such "
+                    "DAGs",
+                    d.dag_id, d.tasks.size()),
+        "if it should not run, pass auto_register=False to its DAG(...) or drop it; if it "
+        "should, nothing to do (it was probably meant to load all along)"));
+  }
 }
 
 uint64_t Fingerprint(const GraphSummary& summary) {
@@ -119,8 +183,8 @@ std::vector<std::string> CompareGraphs(const GraphSummary& original, const Graph
 
 std::vector<std::string> CompareGraphs(const ir::DagFile& original, const ir::DagFile& converted,
                                        const AirflowVersion& target, const ProjectFacts& project,
-                                       size_t limit) {
-  return CompareGraphs(Summarize(original, target, project),
+                                       size_t limit, const SubdagGroups* subdag_groups) {
+  return CompareGraphs(Summarize(original, target, project, /*original=*/true, subdag_groups),
                        Summarize(converted, target, project, /*original=*/false), limit);
 }
 

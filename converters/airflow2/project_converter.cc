@@ -63,6 +63,7 @@ struct FirstCheck {
   std::vector<std::string> differences;
   bool checked = false;
   std::vector<std::string> local_modules;  ///< project files the (converted) analysis read
+  SubdagGroups subdag_groups;              ///< SubDagOperators the conversion made TaskGroups
 };
 
 /// What the first pass keeps of a file for the second.
@@ -234,6 +235,7 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
                                 std::make_move_iterator(conversion.diagnostics.end()));
         file.uses_airflow = conversion.uses_airflow;
         file.providers = std::move(conversion.providers);
+        pass.check.subdag_groups = std::move(conversion.subdag_groups);
         if (!conversion.converted) {
           file.status = FileStatus::kSkipped;
           return pass;
@@ -257,16 +259,19 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
           file.has_dags = !original->file.dags.empty();
           file.dags = original->file.dags.size();
           for (const ir::Dag& d : original->file.dags) file.tasks += d.tasks.size();
-          pass.graph = Summarize(original->file, target, project);
+          pass.graph = Summarize(original->file, target, project, /*original=*/true,
+                                 &pass.check.subdag_groups);
         }
         parser::ModuleLoader& modern =
             ThreadLoader(run, configs[input.config], kModernLoader, shared_overlay);
         if (!conversion.changed) {
           AddApiFindings(CheckTreeAgainstApi(file.input, tree, target, project), file.diagnostics);
           if (original->might_contain_dag) {
-            CarryLoadErrors(original->file,
-                            parser::AnalyzeTree(file.input, tree, modern, airflow2).file,
-                            file.diagnostics);
+            const parser::FileAnalysis modern_analysis =
+                parser::AnalyzeTree(file.input, tree, modern, airflow2);
+            CarryLoadErrors(original->file, modern_analysis.file, file.diagnostics);
+            if (pass.graph)
+              ReportAutoRegistered(modern_analysis.file, *pass.graph, file.diagnostics);
           }
           pass.check.local_modules = std::move(original->local_modules);
           return pass;
@@ -281,6 +286,7 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
         if (original->might_contain_dag) {
           parser::FileAnalysis after = parser::AnalyzeTree(file.input, converted, modern, airflow2);
           CarryLoadErrors(original->file, after.file, file.diagnostics);
+          if (pass.graph) ReportAutoRegistered(after.file, *pass.graph, file.diagnostics);
           if (file.has_dags) {
             pass.check.differences = CompareGraphs(
                 *pass.graph, Summarize(after.file, target, project, /*original=*/false));
@@ -350,6 +356,7 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
       file.changes = std::move(conversion.changes);
       file.diagnostics = std::move(conversion.diagnostics);
       file.providers = std::move(conversion.providers);
+      first_checks[i].subdag_groups = std::move(conversion.subdag_groups);
       result.providers.insert(file.providers.begin(), file.providers.end());
       file.status = FileStatus::kConverted;
       if (options.keep_texts) {
@@ -425,7 +432,9 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
                   ThreadLoader(run, configs[inputs[i].config], kLegacyLoader, shared_overlay);
               const parser::FileAnalysis before =
                   parser::AnalyzeTree(f.input, original, legacy, airflow1);
-              differences = CompareGraphs(Summarize(before.file, target, *project), after);
+              differences = CompareGraphs(
+                  Summarize(before.file, target, *project, /*original=*/true, &first.subdag_groups),
+                  after);
             }
             if (differences.empty()) differences.push_back("the DAGs differ");
           }

@@ -27,6 +27,9 @@ struct ConvertOptions {
   AirflowVersion target;
   /// The date `days_ago(n)` is counted back from, as YYYY-MM-DD (UTC); empty: today.
   std::string today;
+  /// Rewrite SubDagOperators whose factory is in the same file into TaskGroups
+  /// (`--keep-subdags` turns it off).
+  bool subdags_to_task_groups = true;
 };
 
 /// What the whole project tells the conversion of one file.
@@ -82,6 +85,10 @@ class FileContext {
   /// Keyword arguments a rule renamed or removed, by start byte: the new name, or "" when
   /// removed. The unknown-argument rule checks the names as they will be.
   std::map<uint32_t, std::string> keyword_fate;
+  /// SubDagOperator calls rewritten into TaskGroups, by (line, column) as the IR places tasks.
+  std::set<std::pair<uint32_t, uint32_t>> subdag_groups;
+  /// SubDagOperator calls kept, by start byte: why the TaskGroup rewrite was not safe.
+  std::map<uint32_t, std::string> subdags_kept;
 
   std::string_view Text(TSNode node) const { return tree.NodeText(node); }
   uint32_t Line(TSNode node) const { return ts_node_start_point(node).row + 1; }
@@ -117,6 +124,7 @@ std::vector<CallSite> FindCallSites(const parser::SyntaxTree& tree,
                                     const AirflowVersion& target, const ProjectFacts& project);
 
 // The rules (rule_*.cc).
+void RuleSubdagTaskGroup(FileContext& ctx);
 void RuleProvideContext(FileContext& ctx);
 void RuleRenamedArguments(FileContext& ctx);
 void RuleTriggerRules(FileContext& ctx);

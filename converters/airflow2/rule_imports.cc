@@ -353,10 +353,13 @@ void RuleImports(FileContext& ctx) {
       ConvertImportStatement(ctx, item);
       continue;
     }
-    Plan plan = PlanFromItem(ctx, item);
+    bool drop = false;
     if (auto removed = ctx.uses_removed.find(item.local); removed != ctx.uses_removed.end()) {
-      plan.drop = static_cast<int>(Uses(ctx, item.local).size()) <= removed->second;
+      drop = static_cast<int>(Uses(ctx, item.local).size()) <= removed->second;
     }
+    // A dropped name needs no plan: nothing to report about it, no provider to install.
+    Plan plan = drop ? Plan{&item, false, true, item.module, item.name, item.alias, ""}
+                     : PlanFromItem(ctx, item);
     statements[ts_node_start_byte(item.statement)].push_back(std::move(plan));
   }
 

@@ -218,9 +218,13 @@ void CheckTemplates(FileContext& ctx) {
 void RuleManualChanges(FileContext& ctx) {
   for (const CallSite& site : ctx.calls) {
     if (site.target == "airflow.operators.subdag.SubDagOperator") {
+      const auto kept = ctx.subdags_kept.find(ts_node_start_byte(site.call));
       ctx.Report("DP204", site.call,
                  "SubDagOperator still runs on Airflow 2 but is deprecated (removed in "
-                 "Airflow 3), and its tasks hold a worker slot while they wait",
+                 "Airflow 3), and its tasks hold a worker slot while they wait" +
+                     (kept == ctx.subdags_kept.end()
+                          ? std::string()
+                          : "; not rewritten as a TaskGroup because " + kept->second),
                  "rewrite the sub-DAG as a TaskGroup: `with TaskGroup(\"name\") as group:` "
                  "around the factory's tasks, inside the parent DAG");
     }

@@ -274,6 +274,148 @@ TEST(Airflow2ManualChanges, ReportedWithTheirPlace) {
   for (const ir::Diagnostic& d : c.diagnostics) EXPECT_GT(d.where.line, 0u) << d.message;
 }
 
+constexpr const char* kSubdagHead =
+    "from airflow import DAG\n"
+    "from airflow.operators.bash_operator import BashOperator\n"
+    "from airflow.operators.subdag_operator import SubDagOperator\n";
+
+TEST(Airflow2SubdagTaskGroup, SameFileFactoryBecomesATaskGroup) {
+  const Converted c =
+      Convert(std::string(kSubdagHead) +
+              "def loads(parent, child, args):\n"
+              "    sub = DAG('%s.%s' % (parent, child), default_args=args,\n"
+              "              schedule_interval='@daily')\n"
+              "    a = BashOperator(task_id='a', bash_command='x', dag=sub)\n"
+              "    b = BashOperator(task_id='b', bash_command='x', dag=sub)\n"
+              "    a >> b\n"
+              "    return sub\n"
+              "dag = DAG('p', schedule=None, catchup=False)\n"
+              "start = BashOperator(task_id='start', bash_command='x', dag=dag)\n"
+              "s = SubDagOperator(task_id='s', subdag=loads('p', 's', {}), dag=dag)\n"
+              "start >> s\n");
+  EXPECT_EQ(c.text,
+            "from airflow import DAG\n"
+            "from airflow.operators.bash import BashOperator\n"
+            "from airflow.utils.task_group import TaskGroup\n"
+            "def loads(parent, child, args, group_id=None, parent_dag=None):\n"
+            "    sub = TaskGroup(group_id=group_id, dag=parent_dag, default_args=args)\n"
+            "    a = BashOperator(task_id='a', bash_command='x', dag=parent_dag, task_group=sub)\n"
+            "    b = BashOperator(task_id='b', bash_command='x', dag=parent_dag, task_group=sub)\n"
+            "    a >> b\n"
+            "    return sub\n"
+            "dag = DAG('p', schedule=None, catchup=False)\n"
+            "start = BashOperator(task_id='start', bash_command='x', dag=dag)\n"
+            "s = loads('p', 's', {}, group_id='s', parent_dag=dag)\n"
+            "start >> s\n");
+  EXPECT_TRUE(c.Has("DP215"));
+  EXPECT_FALSE(c.Has("DP204"));
+  EXPECT_FALSE(c.Has("DP208"));  // the SubDagOperator import is gone, not deprecated
+}
+
+TEST(Airflow2SubdagTaskGroup, LayoutLoopsAndTheDagContext) {
+  // Under `with DAG(...)`, in a loop, over several lines, with the SubDagOperator's own
+  // default_args and executor dropped (they set the operator task, which is gone).
+  const Converted c = Convert(std::string(kSubdagHead) +
+                              "from airflow.executors.sequential_executor import "
+                              "SequentialExecutor\n"
+                              "def part(parent, child, args):\n"
+                              "    \"\"\"One part.\"\"\"\n"
+                              "    d = DAG(dag_id=parent + '.' + child, default_args=args)\n"
+                              "    BashOperator(task_id='load', bash_command='x', dag=d)\n"
+                              "    return d\n"
+                              "with DAG('p', schedule=None, catchup=False) as dag:\n"
+                              "    for name in ['x', 'y']:\n"
+                              "        SubDagOperator(\n"
+                              "            task_id=name,\n"
+                              "            subdag=part('p', name, {}),\n"
+                              "            default_args={},\n"
+                              "            executor=SequentialExecutor,\n"
+                              "        )\n");
+  EXPECT_NE(c.text.find("def part(parent, child, args, group_id=None, parent_dag=None):\n"),
+            std::string::npos)
+      << c.text;
+  EXPECT_NE(c.text.find("        part(\n"
+                        "            'p', name, {},\n"
+                        "            group_id=name,\n"
+                        "        )\n"),
+            std::string::npos)
+      << c.text;
+  EXPECT_EQ(c.text.find("SubDagOperator"), std::string::npos) << c.text;
+}
+
+TEST(Airflow2SubdagTaskGroup, WithTheSubDagBecomesWithItsDagAndTheGroup) {
+  const Converted c = Convert(std::string(kSubdagHead) +
+                              "def loads(parent, child):\n"
+                              "    sub = DAG(parent + '.' + child)\n"
+                              "    with sub:\n"
+                              "        BashOperator(task_id='a', bash_command='x')\n"
+                              "    return sub\n"
+                              "dag = DAG('p', schedule=None, catchup=False)\n"
+                              "s = SubDagOperator(task_id='s', subdag=loads('p', 's'), dag=dag)\n");
+  EXPECT_NE(c.text.find("    sub = TaskGroup(group_id=group_id, dag=parent_dag)\n"
+                        "    with sub.dag, sub:\n"
+                        "        BashOperator(task_id='a', bash_command='x')\n"),
+            std::string::npos)
+      << c.text;
+  EXPECT_TRUE(c.Has("DP215"));
+}
+
+TEST(Airflow2SubdagTaskGroup, KeptWithTheReasonWhenTheRewriteIsNotSafe) {
+  const std::string factory =
+      "def loads(parent, child):\n"
+      "    sub = DAG(parent + '.' + child)\n"
+      "    BashOperator(task_id='a', bash_command='x', dag=sub)\n"
+      "    return sub\n"
+      "dag = DAG('p', schedule=None, catchup=False)\n";
+  struct Case {
+    std::string body, reason;
+  };
+  const std::vector<Case> cases = {
+      {"from helpers import make\n"
+       "s = SubDagOperator(task_id='s', subdag=make('p', 's'), dag=dag)\n",
+       "its factory `make` is not defined in this file"},
+      {factory + "s = SubDagOperator(task_id='s', subdag=loads('p', 's'), retries=3, dag=dag)\n",
+       "its argument `retries=` has no TaskGroup equivalent"},
+      {factory + "s = SubDagOperator(task_id='s', subdag=loads('p', 's'), dag=dag)\n"
+                 "other = loads('q', 'r')\n",
+       "`loads` is also used elsewhere (line 10)"},
+      {"def loads(parent, child):\n"
+       "    sub = DAG(parent + '.' + child)\n"
+       "    sub.doc_md = 'x'\n"
+       "    return sub\n"
+       "dag = DAG('p', schedule=None, catchup=False)\n"
+       "s = SubDagOperator(task_id='s', subdag=loads('p', 's'), dag=dag)\n",
+       "its sub-DAG `sub` is used otherwise (line 6)"},
+      {"def loads(parent, child):\n"
+       "    with DAG(parent + '.' + child) as sub:\n"
+       "        BashOperator(task_id='a', bash_command='x')\n"
+       "    return sub\n"
+       "dag = DAG('p', schedule=None, catchup=False)\n"
+       "s = SubDagOperator(task_id='s', subdag=loads('p', 's'), dag=dag)\n",
+       "does not build its DAG as `name = DAG(...)`"},
+  };
+  for (const Case& k : cases) {
+    const Converted c = Convert(std::string(kSubdagHead) + k.body);
+    EXPECT_NE(c.text.find("SubDagOperator("), std::string::npos) << c.text;
+    EXPECT_EQ(c.text.find("TaskGroup"), std::string::npos) << c.text;
+    const auto it = std::find_if(c.diagnostics.begin(), c.diagnostics.end(),
+                                 [](const ir::Diagnostic& d) { return d.code == "DP204"; });
+    ASSERT_NE(it, c.diagnostics.end()) << k.body;
+    EXPECT_NE(it->message.find(k.reason), std::string::npos) << it->message;
+  }
+  // --keep-subdags: no rewrite.
+  ConvertOptions options;
+  options.target = *AirflowVersion::Parse("2.10.3");
+  options.subdags_to_task_groups = false;
+  const FileConversion kept =
+      ConvertFile("dag.py",
+                  std::string(kSubdagHead) + factory +
+                      "s = SubDagOperator(task_id='s', subdag=loads('p', 's'), dag=dag)\n",
+                  options, {});
+  EXPECT_NE(kept.text.find("SubDagOperator(task_id='s'"), std::string::npos) << kept.text;
+  EXPECT_TRUE(kept.subdag_groups.empty());
+}
+
 TEST(Airflow2DagBitShift, AssignmentsBecomeDagAttributes) {
   const std::string head =
       "from airflow import DAG\n"

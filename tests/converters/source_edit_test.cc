@@ -33,6 +33,22 @@ TEST(EditList, OverlapsAreConflictsNotManglings) {
   EXPECT_THROW((void)outside.Apply("012"), EditConflict);
 }
 
+TEST(EditList, AClaimWinsOverTheEditsInsideIt) {
+  EditList edits;
+  edits.Claim(2, 8, "[claimed]");
+  edits.Replace(3, 5, "x");  // inside the claim: dropped
+  edits.Insert(4, "y");      // inside: dropped
+  edits.Insert(2, "<");      // at its ends: kept
+  edits.Insert(8, ">");
+  edits.Replace(8, 9, "Z");  // outside: kept
+  EXPECT_EQ(edits.Apply("0123456789"), "01<[claimed]>Z9");
+  // A replacement that only overlaps a claim is still a conflict.
+  EditList overlap;
+  overlap.Claim(2, 6, "a");
+  overlap.Replace(4, 8, "b");
+  EXPECT_THROW((void)overlap.Apply("0123456789"), EditConflict);
+}
+
 TEST(EditList, TouchesSeesReplacementsOnly) {
   EditList edits;
   edits.Replace(2, 6, "a");

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 
 #include "ir/ir_json.h"
 #include "tests/test_support.h"
@@ -231,6 +232,71 @@ TEST(Convert, AFileThatDoesNotLoadBeforeIsNotSaidToLoadAfter) {
   EXPECT_NE(r.err.find("DP151"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("0 of 1 Airflow files load without a manual edit"), std::string::npos)
       << r.err;
+}
+
+TEST(Convert, DagsOnlyAirflow2RegistersAreReportedNotCountedAsChanges) {
+  // `dag` is rebound in the loop: Airflow 1.10 loaded only the last DAG; Airflow 2.4+ registers
+  // every DAG used in a `with` block. The conversion did not cause that: the file is written,
+  // and each DAG that now loads too is a warning.
+  TempDir in, out;
+  in.Write("countries.py",
+           "from datetime import datetime\n"
+           "from airflow import DAG\n"
+           "from airflow.operators.bash_operator import BashOperator\n"
+           "for country in ['de', 'fr', 'es']:\n"
+           "    dag = DAG('export_' + country, start_date=datetime(2021, 1, 1),\n"
+           "              schedule_interval='@daily', catchup=False)\n"
+           "    with dag:\n"
+           "        BashOperator(task_id='export', bash_command='true')\n");
+  auto r =
+      RunDagport({"convert", in.path().string(), "-o", out.path().string()}, {}, {"NO_COLOR=1"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(out.path() / "countries.py")) << r.err;
+  EXPECT_EQ(r.err.find("DP209"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("warning[DP216]: Airflow 2 loads DAG 'export_de'"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("DAG 'export_fr'"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("DAG 'export_es' ("), std::string::npos) << r.err;  // 1.10 loaded it
+}
+
+TEST(Convert, ASubdagTurnedTaskGroupKeepsItsTasksAndDependencies) {
+  TempDir in, out;
+  in.Write(
+      "parts.py",
+      "from datetime import datetime\n"
+      "from airflow import DAG\n"
+      "from airflow.operators.bash_operator import BashOperator\n"
+      "from airflow.operators.subdag_operator import SubDagOperator\n"
+      "ARGS = {'start_date': datetime(2021, 1, 1)}\n"
+      "def parts(parent, child, args):\n"
+      "    sub = DAG('%s.%s' % (parent, child), default_args=args, schedule_interval='@daily')\n"
+      "    with sub:\n"
+      "        a = BashOperator(task_id='a', bash_command='true')\n"
+      "        b = BashOperator(task_id='b', bash_command='true')\n"
+      "        c = BashOperator(task_id='c', bash_command='true')\n"
+      "        a >> [b, c]\n"
+      "    return sub\n"
+      "dag = DAG('main', default_args=ARGS, schedule_interval='@daily', catchup=False)\n"
+      "start = BashOperator(task_id='start', bash_command='true', dag=dag)\n"
+      "end = BashOperator(task_id='end', bash_command='true', dag=dag)\n"
+      "p = SubDagOperator(task_id='p', subdag=parts('main', 'p', ARGS), dag=dag)\n"
+      "start >> p >> end\n");
+  auto r =
+      RunDagport({"convert", in.path().string(), "-o", out.path().string()}, {}, {"NO_COLOR=1"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("info[DP215]"), std::string::npos) << r.err;
+  // The written file, as Airflow 2 reads it: the group's tasks in the parent DAG, linked to
+  // start and end through the group's first and last tasks.
+  auto inspected = RunDagport(
+      {"inspect", (out.path() / "parts.py").string(), "--airflow", "2", "--format", "json"});
+  ASSERT_EQ(inspected.exit_code, 0) << inspected.err;
+  const ir::Json j = ir::Json::parse(inspected.out);
+  ASSERT_EQ(j["files"][0]["dags"].size(), 1u) << inspected.out;
+  std::set<std::pair<std::string, std::string>> edges;
+  for (const auto& e : j["files"][0]["dags"][0]["edges"]) edges.emplace(e["from"], e["to"]);
+  const std::set<std::pair<std::string, std::string>> want = {
+      {"start", "p.a"}, {"p.a", "p.b"}, {"p.a", "p.c"}, {"p.b", "end"}, {"p.c", "end"}};
+  EXPECT_EQ(edges, want) << inspected.out;
 }
 
 TEST(Convert, UsageErrors) {

@@ -117,13 +117,15 @@ TEST(MigrateCli, ReplacesItsOwnEarlierOutputAndNothingElse) {
   fs::create_directories(legacy);
   fs::copy(testing::SourceDir() / "samples/legacy_dags", legacy, fs::copy_options::recursive);
   const fs::path out = dir.path() / "out";
+  // --keep-subdags: the converted DAGs then hold as many tasks as the legacy ones (a TaskGroup
+  // runs the sub-DAG's tasks where the SubDagOperator was one task).
   auto first = RunDagport({"migrate", legacy.string(), "-o", out.string(), "--replays", "2",
-                           "--days-ago-from", "2025-01-01"});
+                           "--days-ago-from", "2025-01-01", "--keep-subdags"});
   ASSERT_EQ(first.exit_code, 0) << first.err;
   // A DAG file removed from the legacy folder disappears from the converted scenario too.
   fs::remove(legacy / "dags" / "pricing_competitor_prices.py");
   auto second = RunDagport({"migrate", legacy.string(), "-o", out.string(), "--replays", "2",
-                            "--days-ago-from", "2025-01-01"});
+                            "--days-ago-from", "2025-01-01", "--keep-subdags"});
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_FALSE(fs::exists(out / "dags" / "pricing_competitor_prices.py"));
   const json j = json::parse(testing::ReadFile(out / "report.json"));

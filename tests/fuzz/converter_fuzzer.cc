@@ -101,7 +101,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const parser::FileAnalysis after =
       parser::AnalyzeTree("fuzz.py", incremental, loader, airflow2_limits);
   (void)airflow2::CompareGraphs(
-      airflow2::Summarize(original.file, options.target, project),
+      airflow2::Summarize(original.file, options.target, project, /*original=*/true,
+                          &conversion.subdag_groups),
       airflow2::Summarize(after.file, options.target, project, /*original=*/false));
   return 0;
 }

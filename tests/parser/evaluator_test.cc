@@ -310,9 +310,19 @@ build("opted_out", register=False)
 )PY";
   const ir::DagFile two = Analyze2(kBody);
   EXPECT_EQ(DagIds(two.dags), (Strings{"unbound", "from_factory"})) << Describe(two);
-  EXPECT_TRUE(HasCode(two, "DP112"));  // opted_out
+  for (const ir::Dag& d : two.dags) EXPECT_TRUE(d.auto_registered) << d.dag_id;  // no global
+  EXPECT_TRUE(HasCode(two, "DP112"));                                            // opted_out
   const ir::DagFile one = Analyze(kBody);
   EXPECT_TRUE(one.dags.empty()) << Describe(one);
+}
+
+TEST(EvaluatorDags, ADagAGlobalHoldsIsNotMarkedAutoRegistered) {
+  const ir::DagFile f = Analyze2(R"PY(
+with DAG("held", start_date=START) as dag:
+    DummyOperator(task_id="a")
+)PY");
+  ASSERT_EQ(DagIds(f.dags), (Strings{"held"})) << Describe(f);
+  EXPECT_FALSE(f.dags[0].auto_registered);
 }
 
 TEST(EvaluatorDags, DagsInsideContainersAreNotCollected) {

@@ -9,7 +9,7 @@ from airflow.models import DAG
 from airflow.operators.empty import EmptyOperator
 from airflow.providers.postgres.operators.postgres import PostgresOperator
 from airflow.operators.python import PythonOperator
-from airflow.operators.subdag import SubDagOperator
+from airflow.utils.task_group import TaskGroup
 
 from common.constants import REDSHIFT_CONN_ID
 
@@ -26,27 +26,22 @@ default_args = {
 }
 
 
-def region_rollups_subdag(parent_dag_id, child_dag_id, args):
+def region_rollups_subdag(parent_dag_id, child_dag_id, args, group_id=None, parent_dag=None):
     """Sub-DAG factory: one rollup per region, then the group-level combine."""
-    subdag = DAG(
-        dag_id='%s.%s' % (parent_dag_id, child_dag_id),
-        default_args=args,
-        schedule='@monthly',
-        catchup=False,
-    )
+    subdag = TaskGroup(group_id=group_id, dag=parent_dag, default_args=args)
     rollups = []
     for region in REGIONS:
         rollups.append(PostgresOperator(
             task_id='rollup_%s' % region,
             postgres_conn_id=REDSHIFT_CONN_ID,
             sql="CALL finance.rollup_region('%s', '{{ ds }}');" % region,
-            dag=subdag,
+            dag=parent_dag, task_group=subdag,
         ))
     combine = PostgresOperator(
         task_id='combine_regions',
         postgres_conn_id=REDSHIFT_CONN_ID,
         sql="CALL finance.combine_regions('{{ ds }}');",
-        dag=subdag,
+        dag=parent_dag, task_group=subdag,
     )
     rollups >> combine
     return subdag
@@ -78,10 +73,10 @@ ledger_closed = PythonOperator(
     dag=dag,
 )
 
-region_rollups = SubDagOperator(
-    task_id='region_rollups',
-    subdag=region_rollups_subdag(PARENT_DAG_ID, 'region_rollups', default_args),
-    dag=dag,
+region_rollups = region_rollups_subdag(
+    PARENT_DAG_ID, 'region_rollups', default_args,
+    group_id='region_rollups',
+    parent_dag=dag,
 )
 
 publish = PostgresOperator(
