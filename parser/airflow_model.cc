@@ -412,6 +412,12 @@ Val CreateTask(Evaluator& ev, const std::string& operator_class, CallArgs& args,
     }
   };
   if (dag != nullptr) merge(dag->default_args);
+  // Airflow 2: the enclosing groups' default_args over the DAG's, the innermost last.
+  std::vector<GroupObj*> groups;
+  for (GroupObj* g = group; g != nullptr; g = g->parent) groups.push_back(g);
+  for (auto g = groups.rbegin(); g != groups.rend(); ++g) {
+    if ((*g)->default_args != nullptr) merge((*g)->default_args);
+  }
   if (const Val* own = args.Keyword("default_args")) merge(*own);
   for (const auto& [name, v] : task->arguments) {
     if (name != "default_args") SetArgument(task->effective_arguments, name, v);
@@ -484,6 +490,8 @@ Val CallExternal(Evaluator& ev, const Val& callee, CallArgs& args, TSNode node, 
     if (group->dag == nullptr && !ev.dag_context.empty()) group->dag = ev.dag_context.back();
     if (const Val* p = args.Keyword("prefix_group_id"); p != nullptr && Truth(*p) == false)
       group->prefix_group_id = false;
+    if (const Val* d = args.Keyword("default_args"); d != nullptr && Is(*d, Kind::kDict))
+      group->default_args = *d;
     group->group_id = group->parent != nullptr && group->parent->prefix_group_id
                           ? group->parent->group_id + "." + group_id
                           : group_id;

@@ -37,6 +37,7 @@ struct GroupObj : HeapItem {
   GroupObj* parent = nullptr;
   DagObj* dag = nullptr;
   bool prefix_group_id = true;
+  Val default_args = nullptr;  ///< `TaskGroup(default_args=...)`: a dict, or null
   ir::SourceRange where;
   Val self = nullptr;
 };

@@ -1913,6 +1913,26 @@ with DAG("grouped", start_date=START) as dag:
   EXPECT_EQ(TaskOf(d, "extract.inner.b").task_group, "extract.inner");
 }
 
+TEST(EvaluatorAirflow, TaskGroupDefaultArgsGoOverTheDagsAndUnderTheTasks) {
+  const ir::DagFile f = Analyze2(R"PY(
+from airflow.utils.task_group import TaskGroup
+with DAG("grouped", start_date=START, default_args={"retries": 1, "pool": "p"}) as dag:
+    with TaskGroup("g", default_args={"retries": 3, "queue": "q"}) as g:
+        with TaskGroup("inner", default_args={"queue": "inner_q"}):
+            a = DummyOperator(task_id="a")
+        b = DummyOperator(task_id="b", retries=5)
+    c = DummyOperator(task_id="c")
+)PY");
+  const ir::Dag& d = Dag(f, "grouped");
+  const ir::Task& a = TaskOf(d, "g.inner.a");
+  EXPECT_EQ(Effective(a, "retries"), ir::Value::Int(3));
+  EXPECT_EQ(Effective(a, "queue"), ir::Value::String("inner_q"));
+  EXPECT_EQ(Effective(a, "pool"), ir::Value::String("p"));
+  EXPECT_EQ(Effective(TaskOf(d, "g.b"), "retries"), ir::Value::Int(5));
+  EXPECT_EQ(Effective(TaskOf(d, "c"), "retries"), ir::Value::Int(1));
+  EXPECT_EQ(Effective(TaskOf(d, "c"), "queue"), ir::Value::None());
+}
+
 // `start >> group >> end` links start to the group's roots and the group's leaves to end.
 // BUG: dagport links every task of the group to both neighbours.
 TEST(EvaluatorAirflow, TaskGroupDependenciesUseRootsAndLeaves) {
