@@ -4,8 +4,9 @@
 //   def load(parent_id, child_id, args):              def load(parent_id, child_id, args,
 //       sub = DAG(dag_id='%s.%s' % (...),                      group_id=None, parent_dag=None):
 //                 default_args=args, ...)                 sub = TaskGroup(group_id=group_id,
-//       a = BashOperator(..., dag=sub)          ->                    dag=parent_dag, default_args=args)
-//       return sub                                        a = BashOperator(..., dag=parent_dag,
+//       a = BashOperator(..., dag=sub)          ->                    dag=parent_dag,
+//       default_args=args) return sub                                        a = BashOperator(...,
+//       dag=parent_dag,
 //                                                                          task_group=sub)
 //   s = SubDagOperator(task_id='s',                       return sub
 //       subdag=load(P, 's', args), dag=dag)           s = load(P, 's', args, group_id='s',
@@ -22,6 +23,7 @@
 
 #include "converters/airflow2/rule.h"
 #include "converters/python_edits.h"
+#include "parser/airflow_names.h"
 
 namespace dagport::converters::airflow2 {
 
@@ -58,9 +60,9 @@ struct Site {
 /// A factory function and what its rewrite edits.
 struct Factory {
   TSNode def{};
-  size_t dag_call_index = 0;  ///< the DAG(...) call site, in ctx.calls
-  TSNode default_args{};      ///< the DAG's default_args value, or null
-  std::vector<TSNode> dag_values;  ///< the `X` of every `dag=X` of the factory's operators
+  size_t dag_call_index = 0;        ///< the DAG(...) call site, in ctx.calls
+  TSNode default_args{};            ///< the DAG's default_args value, or null
+  std::vector<TSNode> dag_values;   ///< the `X` of every `dag=X` of the factory's operators
   std::vector<TSNode> with_values;  ///< the `X` of every `with X:`
   std::string group_param, dag_param;
 };
@@ -79,8 +81,7 @@ std::string UnusedName(const FileContext& ctx, TSNode def, std::string base) {
 /// (with default_args or executor at most): the reason it is not, or "".
 std::string CheckSite(const FileContext& ctx, const CallSite& call, Site& site) {
   for (TSNode argument : ListItems(call.arguments)) {
-    if (NodeType(argument) != "keyword_argument")
-      return "it has positional or unpacked arguments";
+    if (NodeType(argument) != "keyword_argument") return "it has positional or unpacked arguments";
     const std::string_view name = ctx.Text(ChildByField(argument, "name"));
     const TSNode value = ChildByField(argument, "value");
     if (name == "task_id") {
@@ -153,7 +154,8 @@ std::string CheckFactory(const FileContext& ctx, const std::string& name, Factor
     factory.dag_call_index = i;
     const TSNode assignment = ts_node_parent(call.call);
     const TSNode statement = ts_node_parent(assignment);
-    if (NodeType(assignment) != "assignment" || !ts_node_eq(ChildByField(assignment, "right"), call.call) ||
+    if (NodeType(assignment) != "assignment" ||
+        !ts_node_eq(ChildByField(assignment, "right"), call.call) ||
         NodeType(ChildByField(assignment, "left")) != "identifier" ||
         NodeType(statement) != "expression_statement" ||
         !ts_node_eq(ts_node_parent(statement), body))
@@ -191,8 +193,7 @@ std::string CheckFactory(const FileContext& ctx, const std::string& name, Factor
   for (TSNode id : ctx.nodes.Of("identifier")) {
     if (!Inside(id, def) || ctx.Text(id) != dag_name) continue;
     const TSNode parent = ts_node_parent(id);
-    if (ts_node_eq(parent, ts_node_named_child(dag_statement, 0)) ||
-        ts_node_eq(id, returned))
+    if (ts_node_eq(parent, ts_node_named_child(dag_statement, 0)) || ts_node_eq(id, returned))
       continue;
     bool operator_dag = false;
     if (NodeType(parent) == "keyword_argument" && ts_node_eq(ChildByField(parent, "value"), id) &&
@@ -205,7 +206,8 @@ std::string CheckFactory(const FileContext& ctx, const std::string& name, Factor
     }
     // `with X:` (the only item): tasks inside join the group and, through `with X.dag, X:`,
     // the parent DAG (a TaskGroup context alone does not give tasks a DAG).
-    if (!operator_dag && NodeType(parent) == "with_item" && ts_node_eq(ChildByField(parent, "value"), id) &&
+    if (!operator_dag && NodeType(parent) == "with_item" &&
+        ts_node_eq(ChildByField(parent, "value"), id) &&
         ts_node_named_child_count(ts_node_parent(parent)) == 1 &&
         ts_node_start_byte(id) > ts_node_end_byte(dag_statement)) {
       factory.with_values.push_back(id);
@@ -224,8 +226,7 @@ std::string CheckFactory(const FileContext& ctx, const std::string& name, Factor
 
 void RewriteFactory(FileContext& ctx, const Factory& factory) {
   const TSNode parameters = ChildByField(factory.def, "parameters");
-  const std::string added =
-      fmt::format("{}=None, {}=None", factory.group_param, factory.dag_param);
+  const std::string added = fmt::format("{}=None, {}=None", factory.group_param, factory.dag_param);
   const std::string_view text = ctx.tree.text();
   const parser::NodeList items = ListItems(parameters);
   const uint32_t parameters_close = ts_node_end_byte(parameters) - 1;
@@ -242,6 +243,20 @@ void RewriteFactory(FileContext& ctx, const Factory& factory) {
   } else {
     AppendListItem(ctx.edits, ctx.tree, parameters, factory.group_param + "=None");
     AppendListItem(ctx.edits, ctx.tree, parameters, factory.dag_param + "=None");
+  }
+  // `-> DAG`: the factory now returns the group.
+  const TSNode returns = ChildByField(factory.def, "return_type");
+  if (!ts_node_is_null(returns)) {
+    TSNode annotation = returns;
+    if (NodeType(annotation) == "type" && ts_node_named_child_count(annotation) == 1)
+      annotation = ts_node_named_child(annotation, 0);
+    if (auto path = ctx.imports.Resolve(ctx.tree, annotation);
+        path && parser::IsAirflowDagPath(parser::ResolveAirflowPath(*path))) {
+      TSNode root_name = annotation;
+      while (NodeType(root_name) == "attribute") root_name = ChildByField(root_name, "object");
+      if (NodeType(root_name) == "identifier") ctx.uses_removed[std::string(ctx.Text(root_name))]++;
+      ctx.edits.Claim(ts_node_start_byte(annotation), ts_node_end_byte(annotation), "TaskGroup");
+    }
   }
   const TSNode call = ctx.calls[factory.dag_call_index].call;
   const TSNode function = ChildByField(call, "function");
@@ -284,8 +299,7 @@ void RewriteSite(FileContext& ctx, const Site& site, const Factory& factory) {
       fmt::format("{}={}", factory.group_param, ctx.Text(site.task_id))};
   if (!ts_node_is_null(site.dag))
     added.push_back(fmt::format("{}={}", factory.dag_param, ctx.Text(site.dag)));
-  const bool site_on_lines =
-      ts_node_start_point(call.call).row != ts_node_end_point(call.call).row;
+  const bool site_on_lines = ts_node_start_point(call.call).row != ts_node_end_point(call.call).row;
   const bool factory_on_one_line =
       ts_node_start_point(site.factory_call).row == ts_node_end_point(site.factory_call).row;
   if (site_on_lines && factory_on_one_line) {
@@ -314,11 +328,11 @@ void RewriteSite(FileContext& ctx, const Site& site, const Factory& factory) {
   const ir::SourceRange at = ctx.tree.Range(call.call);
   ctx.subdag_groups.insert({at.line, at.column});
   ctx.Changed(kRule, call.call,
-              fmt::format("SubDagOperator {} -> the TaskGroup `{}(...)` returns",
+              fmt::format("SubDagOperator(task_id={}) -> the TaskGroup `{}(...)` returns",
                           ctx.Text(site.task_id), site.factory));
   ctx.Report("DP215", call.call,
-             fmt::format("SubDagOperator {} became a TaskGroup: its tasks are now tasks of the "
-                         "parent DAG, with ids prefixed by the group id",
+             fmt::format("SubDagOperator(task_id={}) became a TaskGroup: its tasks are now tasks "
+                         "of the parent DAG, with ids prefixed by the group id",
                          ctx.Text(site.task_id)),
              "check what refers to the sub-DAG by id (ExternalTaskSensor, ExternalTaskMarker, "
              "the REST API, dashboards); use --keep-subdags to keep the SubDagOperator");
@@ -352,7 +366,12 @@ void RuleSubdagTaskGroup(FileContext& ctx) {
     std::string reason = CheckFactory(ctx, site.factory, factory);
     if (reason.empty()) {
       for (TSNode id : ctx.nodes.Of("identifier")) {
-        if (ctx.Text(id) != site.factory || Inside(id, ChildByField(factory.def, "name")))
+        if (ctx.Text(id) != site.factory || Inside(id, ChildByField(factory.def, "name"))) continue;
+        // `subdag=` names a keyword, `x.subdag` an attribute: neither is the function.
+        const TSNode parent = ts_node_parent(id);
+        const std::string_view parent_type = NodeType(parent);
+        if ((parent_type == "keyword_argument" && ts_node_eq(ChildByField(parent, "name"), id)) ||
+            (parent_type == "attribute" && ts_node_eq(ChildByField(parent, "attribute"), id)))
           continue;
         const bool rewritten = std::any_of(sites.begin(), sites.end(), [&](const Site& s) {
           return ts_node_eq(ChildByField(s.factory_call, "function"), id);
@@ -386,7 +405,8 @@ void RuleSubdagTaskGroup(FileContext& ctx) {
   }
   for (auto& [name, factory] : factories) {
     bool used = false;
-    for (const Site& site : sites) used = used || (site.factory == name && erase.contains(site.call_index));
+    for (const Site& site : sites)
+      used = used || (site.factory == name && erase.contains(site.call_index));
     if (!used) continue;
     RewriteFactory(ctx, factory);
     erase.insert(factory.dag_call_index);

@@ -360,6 +360,30 @@ TEST(Airflow2SubdagTaskGroup, WithTheSubDagBecomesWithItsDagAndTheGroup) {
   EXPECT_TRUE(c.Has("DP215"));
 }
 
+TEST(Airflow2SubdagTaskGroup, AFactoryNamedSubdagWithAnnotationsAndALongSignature) {
+  // The factory is called `subdag`, like the keyword; its annotations name DAG; the signature
+  // gets too long for one line.
+  const Converted c = Convert(
+      std::string(kSubdagHead) +
+      "def subdag(parent_dag_name: str, child_dag_name: str, args: dict = None) -> DAG:\n"
+      "    dag_subdag = DAG(dag_id='%s.%s' % (parent_dag_name, child_dag_name), "
+      "default_args=args)\n"
+      "    BashOperator(task_id='a', bash_command='x', dag=dag_subdag)\n"
+      "    return dag_subdag\n"
+      "dag = DAG('p', schedule=None, catchup=False)\n"
+      "s = SubDagOperator(task_id='s', subdag=subdag(parent_dag_name='p', child_dag_name='s'), "
+      "dag=dag)\n");
+  EXPECT_NE(c.text.find("def subdag(parent_dag_name: str, child_dag_name: str, args: dict = None,\n"
+                        "           group_id=None, parent_dag=None) -> TaskGroup:\n"),
+            std::string::npos)
+      << c.text;
+  EXPECT_NE(c.text.find("s = subdag(parent_dag_name='p', child_dag_name='s', group_id='s', "
+                        "parent_dag=dag)\n"),
+            std::string::npos)
+      << c.text;
+  EXPECT_TRUE(c.Has("DP215"));
+}
+
 TEST(Airflow2SubdagTaskGroup, KeptWithTheReasonWhenTheRewriteIsNotSafe) {
   const std::string factory =
       "def loads(parent, child):\n"
