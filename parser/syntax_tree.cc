@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstring>
 #include <stdexcept>
@@ -377,6 +378,89 @@ std::vector<ir::Diagnostic> SyntaxTree::SyntaxErrors(const std::string& file, si
 
 namespace {
 
+bool WordByte(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+/// The rest of the line from `from`, up to `stop` at bracket depth 0 (or the line's end), holds
+/// a comma at depth 0, or the line goes on (a backslash, or brackets left open).
+bool CommaBeforeStop(std::string_view text, size_t from, char stop) {
+  int depth = 0;
+  for (size_t i = from; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n' || c == '#') return depth > 0;
+    if (c == '\\' && i + 1 < text.size() && text[i + 1] == '\n') return true;
+    if (c == '(' || c == '[' || c == '{') ++depth;
+    if (c == ')' || c == ']' || c == '}') --depth;
+    if (depth == 0 && c == ',') return true;
+    if (depth == 0 && c == stop) return false;
+  }
+  return false;
+}
+
+/// After `def name`: a parameter that starts with a bracket (`def f(a, (b, c)):`), scanning the
+/// signature with its strings and comments skipped. True also when the scan cannot tell.
+bool BracketParameter(std::string_view text, size_t from) {
+  const size_t open = text.find('(', from);
+  if (open == std::string_view::npos) return false;
+  int depth = 0;
+  bool after_separator = true;
+  for (size_t k = open; k < text.size(); ++k) {
+    const char c = text[k];
+    if (c == '"' || c == '\'') {
+      if (text.compare(k, 3, std::string(3, c)) == 0) return true;  // a docstring-like default
+      for (++k; k < text.size() && text[k] != c; ++k) {
+        if (text[k] == '\\') ++k;
+        if (k < text.size() && text[k] == '\n') return true;
+      }
+      after_separator = false;
+      continue;
+    }
+    if (c == '#') {
+      while (k < text.size() && text[k] != '\n') ++k;
+      continue;
+    }
+    if (c == '(' || c == '[' || c == '{') {
+      if (depth == 1 && after_separator) return true;
+      ++depth;
+    } else if (c == ')' || c == ']' || c == '}') {
+      if (--depth == 0) return false;
+    }
+    if (c == ',' || (c == '(' && depth == 1)) {
+      after_separator = true;
+    } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\\') {
+      after_separator = false;
+    }
+  }
+  return false;
+}
+
+/// A cheap look at the text for what AddPython2Statements looks for, so that the tree is walked
+/// only when one may be there: `print x` / `exec code` (the word not followed by `(`), a comma
+/// after `except` or `raise` outside brackets, a bracket opening a parameter of a `def`. It errs
+/// on the side of walking.
+bool MayHoldPython2Statement(std::string_view text) {
+  // Each word is found with std::string_view::find (memchr for its first byte, then compare).
+  auto any = [&](std::string_view word, auto&& check) {
+    for (size_t i = text.find(word); i != std::string_view::npos; i = text.find(word, i + 1)) {
+      if (i > 0 && (WordByte(text[i - 1]) || text[i - 1] == '.')) continue;
+      const size_t after = i + word.size();
+      if (after < text.size() && WordByte(text[after])) continue;
+      if (check(after)) return true;
+    }
+    return false;
+  };
+  auto not_a_call = [&](size_t after) {
+    while (after < text.size() && (text[after] == ' ' || text[after] == '\t')) ++after;
+    return after >= text.size() || text[after] != '(';
+  };
+  return any("print", not_a_call) || any("exec", not_a_call) ||
+         any("except", [&](size_t after) { return CommaBeforeStop(text, after, ':'); }) ||
+         any("raise", [&](size_t after) { return CommaBeforeStop(text, after, '\n'); }) ||
+         any("def", [&](size_t after) { return BracketParameter(text, after); });
+}
+
 /// What the Python 2 scan needs to know of each grammar symbol, computed once.
 struct Python2Symbols {
   std::vector<char> container;  ///< statements and blocks that may hold statements
@@ -418,12 +502,7 @@ void SyntaxTree::AddPython2Statements(const std::string& file, size_t limit,
   // tree-sitter-python accepts `print x` and `exec code` as statements of their own; Python 3
   // does not. Only statement-level nodes are visited, so this is cheap; a file that does not
   // even contain the words is not walked at all.
-  const std::string_view text = text_;
-  if (text.find("print") == std::string_view::npos && text.find("exec") == std::string_view::npos &&
-      text.find("except") == std::string_view::npos && text.find(", (") == std::string_view::npos &&
-      text.find("((") == std::string_view::npos && text.find("raise") == std::string_view::npos) {
-    return;
-  }
+  if (!MayHoldPython2Statement(text_)) return;
   const Python2Symbols& symbols = Python2SymbolTable();
   TSTreeCursor cursor = ts_tree_cursor_new(root());
   bool done = false;
@@ -528,8 +607,15 @@ void SyntaxTree::AddPython2Tokens(const std::string& file, size_t limit,
         ir::MakeDiagnostic("DP102", file, Range(node), fmt::format("Python 2 syntax: {}", what),
                            "Airflow 2 needs Python 3: port the file (for example with 2to3)"));
   };
+  // Only these bytes can start a candidate: most of the text is skipped by one table lookup.
+  static constexpr std::array<bool, 256> kStarts = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : std::string_view("<`uU0123456789")) t[c] = true;
+    return t;
+  }();
   for (size_t i = 0; i < text.size() && out.size() < limit; ++i) {
     const char c = text[i];
+    if (!kStarts[static_cast<unsigned char>(c)]) continue;
     const bool word_start = i == 0 || !IdentifierByte(text[i - 1]);
     if (c == '<' && i + 1 < text.size() && text[i + 1] == '>') {
       const TSNode node = node_at(i, i + 2);

@@ -34,6 +34,32 @@ TEST(SyntaxTree, RecognisesPython2) {
   }
 }
 
+TEST(SyntaxTree, RecognisesPython2StatementsInTheirLessCommonForms) {
+  // What the text pre-check must not miss before the tree is walked.
+  for (const char* src : {
+           "print >>sys.stderr, 'x'\n",
+           "if x:\n\tprint\t'tab'\n",
+           "exec 'x = 1'\n",
+           "try:\n  x()\nexcept (IOError, OSError), e:\n  pass\n",
+           "def f(a,\n      (b, c)):\n  return a\n",
+           "def f((a, b)):\n  return a\n",
+           "raise ValueError, \\\n    'continued'\n",
+       }) {
+    auto errors = SyntaxTree::Parse(src).SyntaxErrors("f.py");
+    ASSERT_FALSE(errors.empty()) << src;
+    EXPECT_EQ(errors[0].code, "DP102") << src;
+  }
+  // Python 3 code with the same words: nothing to report.
+  for (const char* src : {
+           "print ('x')\nprint(a, (b, c))\n",
+           "blueprint = 1\nx.print_it(1)\nexecutor = 2\n",
+           "try:\n  x()\nexcept (IOError, OSError) as e:\n  raise ValueError('a, b')\n",
+           "def f(a, b=(1, 2), *args: Tuple[int, int], **kw) -> Dict[str, int]:\n  return a\n",
+       }) {
+    EXPECT_TRUE(SyntaxTree::Parse(src).SyntaxErrors("f.py").empty()) << src;
+  }
+}
+
 TEST(SyntaxTree, RecognisesPython2TokensTheGrammarAccepts) {
   struct Case {
     const char* source;
