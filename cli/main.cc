@@ -6,9 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "cli/allocator_tuning.h"
 #include "cli/command.h"
 
 int main(int argc, char** argv) {
+  dagport::cli::TuneAllocator(argv);
   int code = dagport::cli::kExitUsage;
   try {
     code = dagport::cli::Main(std::vector<std::string>(argv + 1, argv + argc));

@@ -99,6 +99,28 @@ TEST(RunCli, RunsBashTasksIsolatedWithRetriesSkipsAndTimeouts) {
   EXPECT_FALSE(fs::exists("/etc/dagport_escape_test"));
 }
 
+TEST(RunCli, TasksDoNotSeeDagportsAllocatorTuning) {
+  // dagport re-executes itself with a larger glibc tcache (cli/allocator_tuning.h); its tasks
+  // must not inherit that setting, nor the variable that carries the user's own.
+  TempDir dir;
+  dir.Write("dags/env.py", R"PY(
+from datetime import datetime
+from airflow import DAG
+from airflow.operators.bash import BashOperator
+with DAG('env', start_date=datetime(2025, 1, 1), schedule=None) as dag:
+    BashOperator(task_id='show', bash_command='echo "T=[${GLIBC_TUNABLES-unset}] B=[${DAGPORT_TUNABLES_BEFORE-unset}]"')
+)PY");
+  const fs::path home = dir.path() / "home";
+  auto r =
+      RunDagport({"run", (dir.path() / "dags").string(), "--date", "2025-01-02", "--isolation",
+                  "process", "--home", home.string(), "--state", (home / "state.sqlite").string()},
+                 {}, {"GLIBC_TUNABLES=glibc.malloc.perturb=0"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::string log = Log(home, "show", 1);
+  EXPECT_NE(log.find("B=[unset]"), std::string::npos) << log;
+  EXPECT_EQ(log.find("tcache_count"), std::string::npos) << log;
+}
+
 TEST(RunCli, IsolatedTasksCannotWriteOutsideOrReachTheNetwork) {
   if (std::system("bwrap --ro-bind / / --dev /dev --unshare-pid true >/dev/null 2>&1") != 0)
     GTEST_SKIP() << "bubblewrap cannot create namespaces here";
