@@ -46,6 +46,11 @@ void TuneAllocator(char** argv) {
     return;
   }
   if (SanitizerBuild() || std::getenv("DAGPORT_NO_MALLOC_TUNING") != nullptr) return;
+  // Under valgrind (its preload library) the allocator is valgrind's, and a re-executed
+  // process would leave the tool.
+  if (const char* preload = std::getenv("LD_PRELOAD");
+      preload != nullptr && std::string(preload).find("vgpreload") != std::string::npos)
+    return;
   const char* current = std::getenv(kTunables);
   const std::string before = current != nullptr ? current : "-";
   if (current != nullptr && std::string(current).find("tcache_count") != std::string::npos)
@@ -57,7 +62,12 @@ void TuneAllocator(char** argv) {
     unsetenv(kBefore);
     return;
   }
-  execv("/proc/self/exe", argv);
+  char self[4096];
+  const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n > 0) {
+    self[n] = '\0';
+    execv(self, argv);
+  }
   // Not re-executed (no /proc, a seccomp filter...): go on untuned.
   Restore(before.c_str());
   unsetenv(kBefore);

@@ -9,7 +9,7 @@
 /// once with `GLIBC_TUNABLES` extended; the re-executed process puts the variable back as it
 /// was, so that the tasks `dagport run` starts see the user's environment. Nothing happens when
 /// DAGPORT_NO_MALLOC_TUNING is set, when the user already sets the tcache size, in sanitizer
-/// builds (their allocator is not glibc's), or when the re-execution fails.
+/// builds and under valgrind (their allocator is not glibc's), or when the re-execution fails.
 
 namespace dagport::cli {
 
