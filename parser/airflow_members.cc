@@ -46,6 +46,8 @@ Val AirflowAttribute(Evaluator& ev, const Val& obj, const std::string& name, TSN
   }
   if (Is(obj, Kind::kTaskGroup)) {
     if (name == "group_id") return Str(obj->group->group_id);
+    // TaskGroup.set_upstream / set_downstream: the group's roots / leaves, as `>>` links them.
+    if (name == "set_upstream" || name == "set_downstream") return BoundMethod(obj, name);
     if (name == "dag" && obj->group->dag != nullptr && obj->group->dag->self != nullptr)
       return obj->group->dag->self;
     return ev.Unknown(node, frame, fmt::format("attribute '{}' of a TaskGroup", name));
@@ -75,7 +77,7 @@ bool SetAirflowAttribute(Evaluator& ev, const Val& obj, const std::string& name,
 
 Val CallAirflowMethod(Evaluator& ev, const Val& receiver, const std::string& name, CallArgs& args,
                       TSNode node, Frame& frame) {
-  if (Is(receiver, Kind::kTask)) {
+  if (Is(receiver, Kind::kTask) || Is(receiver, Kind::kTaskGroup)) {
     if ((name == "set_downstream" || name == "set_upstream") && !args.positional.empty()) {
       if (name == "set_downstream") {
         AddDependencies(ev, receiver, args.positional[0], node, frame);

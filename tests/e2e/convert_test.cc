@@ -280,7 +280,8 @@ TEST(Convert, ASubdagTurnedTaskGroupKeepsItsTasksAndDependencies) {
       "start = BashOperator(task_id='start', bash_command='true', dag=dag)\n"
       "end = BashOperator(task_id='end', bash_command='true', dag=dag)\n"
       "p = SubDagOperator(task_id='p', subdag=parts('main', 'p', ARGS), dag=dag)\n"
-      "start >> p >> end\n");
+      "p.set_upstream(start)\n"  // a TaskGroup has set_upstream too
+      "p >> end\n");
   auto r =
       RunDagport({"convert", in.path().string(), "-o", out.path().string()}, {}, {"NO_COLOR=1"});
   EXPECT_EQ(r.exit_code, 0) << r.err;

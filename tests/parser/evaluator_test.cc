@@ -1913,6 +1913,23 @@ with DAG("grouped", start_date=START) as dag:
   EXPECT_EQ(TaskOf(d, "extract.inner.b").task_group, "extract.inner");
 }
 
+TEST(EvaluatorAirflow, TaskGroupSetUpstreamAndDownstreamLinkItsRootsAndLeaves) {
+  const ir::DagFile f = Analyze2(R"PY(
+from airflow.utils.task_group import TaskGroup
+with DAG("grouped", start_date=START) as dag:
+    before = DummyOperator(task_id="before")
+    after = [DummyOperator(task_id="x"), DummyOperator(task_id="y")]
+    with TaskGroup("g") as g:
+        a = DummyOperator(task_id="a")
+        b = DummyOperator(task_id="b")
+        a >> b
+    g.set_upstream(before)
+    g.set_downstream(after)
+)PY");
+  const ir::Dag& d = Dag(f, "grouped");
+  EXPECT_EQ(Edges(d), Sorted({"before>>g.a", "g.a>>g.b", "g.b>>x", "g.b>>y"})) << Describe(f);
+}
+
 TEST(EvaluatorAirflow, TaskGroupDefaultArgsGoOverTheDagsAndUnderTheTasks) {
   const ir::DagFile f = Analyze2(R"PY(
 from airflow.utils.task_group import TaskGroup
