@@ -309,7 +309,7 @@ void RewriteSite(FileContext& ctx, const Site& site, const Factory& factory) {
     const std::string inner = indent + "    ";
     const uint32_t open = ts_node_start_byte(arguments) + 1;
     const uint32_t close = ts_node_end_byte(arguments) - 1;
-    std::string_view own = ctx.tree.text().substr(open, close - open);
+    std::string_view own = std::string_view(ctx.tree.text()).substr(open, close - open);
     while (!own.empty() && own.back() == ' ') own.remove_suffix(1);
     std::string tail;
     if (own.empty()) {
