@@ -22,6 +22,11 @@ void FileContext::Report(std::string_view code, TSNode at, std::string message, 
       ir::MakeDiagnostic(code, path, tree.Range(at), std::move(message), std::move(hint)));
 }
 
+void FileContext::UseRemoved(TSNode expression) {
+  while (NodeType(expression) == "attribute") expression = ChildByField(expression, "object");
+  if (NodeType(expression) == "identifier") uses_removed[std::string(Text(expression))]++;
+}
+
 const std::vector<Rule>& Rules() {
   static const std::vector<Rule> rules = {
       {"subdag-task-group",

@@ -94,6 +94,9 @@ class FileContext {
   uint32_t Line(TSNode node) const { return ts_node_start_point(node).row + 1; }
   void Changed(const char* rule, TSNode at, std::string message);
   void Report(std::string_view code, TSNode at, std::string message, std::string hint);
+  /// A use of an imported name that a rule rewrote away (`Mod.Class` counts for `Mod`): the
+  /// import rule drops the import when no use is left.
+  void UseRemoved(TSNode expression);
 };
 
 using RuleFunction = void (*)(FileContext&);

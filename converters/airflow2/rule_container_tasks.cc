@@ -45,10 +45,7 @@ struct Direct {
 void RewriteCall(FileContext& ctx, const CallSite& site, const containers::OperatorMapping& m,
                  const Direct* direct = nullptr) {
   const TSNode function = ChildByField(site.call, "function");
-  // The local name the call goes through: its import may become unused.
-  TSNode root_name = function;
-  while (NodeType(root_name) == "attribute") root_name = ChildByField(root_name, "object");
-  if (NodeType(root_name) == "identifier") ctx.uses_removed[std::string(ctx.Text(root_name))]++;
+  ctx.UseRemoved(function);  // its import may become unused
   const std::string class_name = direct != nullptr ? direct->op.name : containers::kWrapperClass;
   ctx.edits.Replace(ts_node_start_byte(function), ts_node_end_byte(function), class_name);
   if (direct != nullptr) {

@@ -252,17 +252,13 @@ void RewriteFactory(FileContext& ctx, const Factory& factory) {
       annotation = ts_node_named_child(annotation, 0);
     if (auto path = ctx.imports.Resolve(ctx.tree, annotation);
         path && parser::IsAirflowDagPath(parser::ResolveAirflowPath(*path))) {
-      TSNode root_name = annotation;
-      while (NodeType(root_name) == "attribute") root_name = ChildByField(root_name, "object");
-      if (NodeType(root_name) == "identifier") ctx.uses_removed[std::string(ctx.Text(root_name))]++;
+      ctx.UseRemoved(annotation);  // its import may become unused
       ctx.edits.Claim(ts_node_start_byte(annotation), ts_node_end_byte(annotation), "TaskGroup");
     }
   }
   const TSNode call = ctx.calls[factory.dag_call_index].call;
   const TSNode function = ChildByField(call, "function");
-  TSNode root = function;
-  while (NodeType(root) == "attribute") root = ChildByField(root, "object");
-  if (NodeType(root) == "identifier") ctx.uses_removed[std::string(ctx.Text(root))]++;
+  ctx.UseRemoved(function);  // its import may become unused
   ctx.edits.Claim(ts_node_start_byte(function), ts_node_end_byte(function), "TaskGroup");
   const TSNode arguments = ChildByField(call, "arguments");
   const uint32_t open = ts_node_start_byte(arguments) + 1;
@@ -291,9 +287,7 @@ void RewriteFactory(FileContext& ctx, const Factory& factory) {
 void RewriteSite(FileContext& ctx, const Site& site, const Factory& factory) {
   const CallSite& call = ctx.calls[site.call_index];
   const TSNode function = ChildByField(call.call, "function");
-  TSNode root = function;
-  while (NodeType(root) == "attribute") root = ChildByField(root, "object");
-  if (NodeType(root) == "identifier") ctx.uses_removed[std::string(ctx.Text(root))]++;
+  ctx.UseRemoved(function);  // its import may become unused
   const TSNode arguments = ChildByField(site.factory_call, "arguments");
   std::vector<std::string> added = {
       fmt::format("{}={}", factory.group_param, ctx.Text(site.task_id))};
