@@ -194,6 +194,12 @@ Val Evaluator::Lookup(std::string_view name, TSNode node, Frame& frame) {
 }
 
 Val Evaluator::EvalString(TSNode node, Frame& frame) {
+  // Most strings hold no escape and no interpolation: their value is their text between the
+  // quotes, without a walk of their children (each costs hundreds of instructions in
+  // tree-sitter 0.20's node API).
+  if (std::optional<std::string_view> plain = PlainStringContent(Text(node, frame));
+      plain && !ts_node_has_error(node))
+    return Str(std::string(*plain));
   std::string out;
   bool unresolved = false;
   std::string reason;

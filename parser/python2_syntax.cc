@@ -177,8 +177,7 @@ void SyntaxTree::AddPython2Statements(const std::string& file, size_t limit,
         // expression.
         for (TSNode child : NamedChildren(node)) {
           if (ts_node_symbol(child) != symbols.expression_list) continue;
-          out.push_back(
-              Python2(file, Range(node), "`raise E, msg` (Python 3: `raise E(msg)`)"));
+          out.push_back(Python2(file, Range(node), "`raise E, msg` (Python 3: `raise E(msg)`)"));
           break;
         }
       }
@@ -188,8 +187,7 @@ void SyntaxTree::AddPython2Statements(const std::string& file, size_t limit,
         for (TSNode child : Children(node)) {
           if (ts_node_symbol(child) == symbols.block) break;
           if (std::string_view(ts_node_type(child)) == ",") {
-            out.push_back(
-                Python2(file, Range(child), "`except X, e` (Python 3: `except X as e`)"));
+            out.push_back(Python2(file, Range(child), "`except X, e` (Python 3: `except X as e`)"));
             break;
           }
         }
@@ -237,8 +235,7 @@ void SyntaxTree::AddPython2Tokens(const std::string& file, size_t limit,
   };
   auto type_of = [](TSNode n) { return std::string_view(ts_node_type(n)); };
   auto report = [&](TSNode node, std::string_view what) {
-    out.push_back(
-        Python2(file, Range(node), what));
+    out.push_back(Python2(file, Range(node), what));
   };
   // Only these bytes can start a candidate: most of the text is skipped by one table lookup.
   static constexpr std::array<bool, 256> kStarts = [] {
@@ -278,6 +275,5 @@ void SyntaxTree::AddPython2Tokens(const std::string& file, size_t limit,
     }
   }
 }
-
 
 }  // namespace dagport::parser

@@ -1,5 +1,6 @@
 #include "parser/python_literals.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
@@ -50,6 +51,34 @@ StringPrefix ParseStringPrefix(std::string_view string_start) {
     }
   }
   return p;
+}
+
+std::optional<std::string_view> PlainStringContent(std::string_view literal) {
+  size_t p = 0;
+  bool formatted = false;
+  while (p < literal.size() && p < 3) {
+    const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(literal[p])));
+    if (c != 'r' && c != 'b' && c != 'u' && c != 'f') break;
+    formatted = formatted || c == 'f';
+    ++p;
+  }
+  if (p == literal.size() || (literal[p] != '\'' && literal[p] != '"')) return std::nullopt;
+  const char quote = literal[p];
+  const std::string_view triple(literal.data() + p, std::min<size_t>(3, literal.size() - p));
+  const size_t q = triple == std::string(3, quote) ? 3 : 1;
+  if (literal.size() < p + 2 * q) return std::nullopt;
+  const std::string_view content = literal.substr(p + q, literal.size() - p - 2 * q);
+  if (literal.substr(literal.size() - q) != triple.substr(0, q)) return std::nullopt;
+  // The closing quotes must be the first ones: a quote (or a line end) inside a one-quote
+  // literal, or three quotes inside a triple-quoted one, means this is not one literal.
+  if (q == 1 ? content.find_first_of(std::string_view(&quote, 1)) != std::string_view::npos ||
+                   content.find('\n') != std::string_view::npos
+             : content.find(triple) != std::string_view::npos ||
+                   (!content.empty() && content.back() == quote))
+    return std::nullopt;
+  if (content.find('\\') != std::string_view::npos) return std::nullopt;
+  if (formatted && content.find_first_of("{}") != std::string_view::npos) return std::nullopt;
+  return content;
 }
 
 void AppendUtf8(std::string& out, uint32_t cp) {

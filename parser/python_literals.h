@@ -21,6 +21,11 @@ struct StringPrefix {
 /// From a string's opening token (`f'`, `rb"""`, ...).
 StringPrefix ParseStringPrefix(std::string_view string_start);
 
+/// The value of a string literal written without escapes or interpolations (`'a'`, `r"a"`,
+/// `f"""a"""`): its text between the quotes. Nothing when the literal holds a backslash, an
+/// f-string brace, or is not one well-formed literal (the evaluator then walks its parts).
+std::optional<std::string_view> PlainStringContent(std::string_view literal);
+
 /// The UTF-8 text of one escape sequence (`\n`, `\x41`, `\u00e9`, `\N{...}` is kept as written).
 std::string DecodeEscape(std::string_view escape, bool bytes);
 

@@ -17,6 +17,7 @@
 #include "ir/value.h"
 #include "parser/file_analyzer.h"
 #include "parser/module_loader.h"
+#include "parser/python_literals.h"
 #include "tests/test_support.h"
 
 namespace dagport::parser {
@@ -1454,6 +1455,63 @@ with DAG("fstrings", start_date=START) as dag:
   ASSERT_TRUE(cmd.is_text()) << cmd.ToPython();
   EXPECT_EQ(cmd.as_text(), "load 'orders' --date {{ ds }} --pct 50%");
   EXPECT_EQ(cmd.kind(), ir::ValueKind::kTemplate);
+}
+
+// Literals without escapes take a shortcut (their text between the quotes); the rest are
+// decoded part by part. Both must give Python's value.
+TEST(EvaluatorStrings, LiteralFormsGivePythonsValue) {
+  const ir::DagFile f = Analyze(R"PY(
+with DAG("literals", start_date=START) as dag:
+    BashOperator(task_id='single', bash_command='echo "hi" {{ ds }}')
+    BashOperator(task_id="double", bash_command="it's")
+    BashOperator(task_id="raw", bash_command=r"a\d+b")
+    BashOperator(task_id="triple", bash_command="""line one
+line 'two' "three\"""")
+    BashOperator(task_id="triple_single", bash_command='''x "y" z''')
+    BashOperator(task_id="escapes", bash_command="tab\there\u00e9\x41")
+    BashOperator(task_id="bytes_u", bash_command=u"unicode" + b"bytes".decode())
+    BashOperator(task_id="fplain", bash_command=f"no fields")
+    BashOperator(task_id="fbraces", bash_command=f"{{ ds }} {1 + 1}")
+    BashOperator(task_id="empty", bash_command="" + '''''')
+    BashOperator(task_id="implicit", bash_command="a" 'b' """c""")
+    BashOperator(task_id="continued", bash_command="one \
+two")
+)PY");
+  const ir::Dag& d = Dag(f, "literals");
+  const auto cmd = [&](std::string_view task) {
+    const ir::Value v = Written(TaskOf(d, task), "bash_command");
+    return v.is_text() ? v.as_text() : "<" + v.ToPython() + ">";
+  };
+  EXPECT_EQ(cmd("single"), "echo \"hi\" {{ ds }}");
+  EXPECT_EQ(cmd("double"), "it's");
+  EXPECT_EQ(cmd("raw"), "a\\d+b");
+  EXPECT_EQ(cmd("triple"), "line one\nline 'two' \"three\"");
+  EXPECT_EQ(cmd("triple_single"), "x \"y\" z");
+  EXPECT_EQ(cmd("escapes"), "tab\there\u00e9A");
+  EXPECT_EQ(cmd("bytes_u"), "unicodebytes");
+  EXPECT_EQ(cmd("fplain"), "no fields");
+  EXPECT_EQ(cmd("fbraces"), "{ ds } 2");
+  EXPECT_EQ(cmd("empty"), "");
+  EXPECT_EQ(cmd("implicit"), "abc");
+  EXPECT_EQ(cmd("continued"), "one two");
+}
+
+TEST(PythonLiterals, PlainStringContentOnlyForLiteralsWithoutEscapes) {
+  EXPECT_EQ(PlainStringContent("'abc'"), "abc");
+  EXPECT_EQ(PlainStringContent("rb\"a b\""), "a b");
+  EXPECT_EQ(PlainStringContent("\"\"\"x\ny\"\"\""), "x\ny");
+  EXPECT_EQ(PlainStringContent("''"), "");
+  EXPECT_EQ(PlainStringContent("''''''"), "");
+  EXPECT_EQ(PlainStringContent("f'no fields'"), "no fields");
+  EXPECT_EQ(PlainStringContent("'a\\nb'"), std::nullopt);  // escape
+  EXPECT_EQ(PlainStringContent("f'{x}'"), std::nullopt);   // interpolation
+  EXPECT_EQ(PlainStringContent("'unterminated"), std::nullopt);
+  EXPECT_EQ(PlainStringContent("'a'b'"), std::nullopt);   // not one literal
+  EXPECT_EQ(PlainStringContent("'a\nb'"), std::nullopt);  // a line end in '...'
+  EXPECT_EQ(PlainStringContent("\"\"\"a\"\"\"\""), std::nullopt);
+  EXPECT_EQ(PlainStringContent("x'a'"), std::nullopt);  // not a prefix
+  EXPECT_EQ(PlainStringContent("'"), std::nullopt);
+  EXPECT_EQ(PlainStringContent(""), std::nullopt);
 }
 
 // BUG: nested replacement fields in a format spec (f"{i:0{WIDTH}d}") are unresolved.
