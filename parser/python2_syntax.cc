@@ -113,6 +113,7 @@ struct Python2Symbols {
   std::vector<char> container;  ///< statements and blocks that may hold statements
   TSSymbol print_statement = 0, exec_statement = 0, except_clause = 0, block = 0;
   TSSymbol function_definition = 0, tuple_pattern = 0, raise_statement = 0, expression_list = 0;
+  TSSymbol string_content = 0, comment = 0;  ///< text that is not code
 };
 
 const Python2Symbols& Python2SymbolTable() {
@@ -136,6 +137,8 @@ const Python2Symbols& Python2SymbolTable() {
       if (type == "block") t.block = symbol;
       if (type == "raise_statement") t.raise_statement = symbol;
       if (type == "expression_list") t.expression_list = symbol;
+      if (type == "string_content") t.string_content = symbol;
+      if (type == "comment") t.comment = symbol;
     }
     return t;
   }();
@@ -203,7 +206,9 @@ namespace {
 
 /// `0777` (an octal literal without `0o`) or `10L` / `0xFFL` (a long): Python 2 integers.
 std::string_view Python2Integer(std::string_view token) {
-  if (token.size() < 2) return {};
+  // Only `0...` (octal) and `...L` (long) can be Python 2 integers.
+  if (token.size() < 2 || (token[0] != '0' && token.back() != 'L' && token.back() != 'l'))
+    return {};
   const bool all_digits = std::all_of(token.begin(), token.end(), [](char c) {
     return std::isdigit(static_cast<unsigned char>(c)) || c == '_';
   });
@@ -229,9 +234,17 @@ void SyntaxTree::AddPython2Tokens(const std::string& file, size_t limit,
   // A scan of the text for candidates, each checked against the node the parser made of it:
   // the same characters inside a string or a comment are not code.
   const std::string_view text = text_;
+  const Python2Symbols& symbols = Python2SymbolTable();
+  // Candidates are mostly digits inside strings ('2021-01-01', '00:00'). The string's (or
+  // comment's) text found for one covers the others in it: they are skipped without a lookup.
+  size_t not_code_until = 0;
   auto node_at = [&](size_t begin, size_t end) {
-    return ts_node_descendant_for_byte_range(root(), static_cast<uint32_t>(begin),
-                                             static_cast<uint32_t>(end));
+    const TSNode node = ts_node_descendant_for_byte_range(root(), static_cast<uint32_t>(begin),
+                                                          static_cast<uint32_t>(end));
+    const TSSymbol symbol = ts_node_symbol(node);
+    if (symbol == symbols.string_content || symbol == symbols.comment)
+      not_code_until = ts_node_end_byte(node);
+    return node;
   };
   auto type_of = [](TSNode n) { return std::string_view(ts_node_type(n)); };
   auto report = [&](TSNode node, std::string_view what) {
@@ -243,9 +256,15 @@ void SyntaxTree::AddPython2Tokens(const std::string& file, size_t limit,
     for (unsigned char c : std::string_view("<`uU0123456789")) t[c] = true;
     return t;
   }();
-  for (size_t i = 0; i < text.size() && out.size() < limit; ++i) {
+  const size_t size = text.size();
+  for (size_t i = 0; i < size && out.size() < limit; ++i) {
+    while (i < size && !kStarts[static_cast<unsigned char>(text[i])]) ++i;
+    if (i == size) break;
+    if (i < not_code_until) {
+      i = not_code_until - 1;  // past the string or comment
+      continue;
+    }
     const char c = text[i];
-    if (!kStarts[static_cast<unsigned char>(c)]) continue;
     const bool word_start = i == 0 || !IdentifierByte(text[i - 1]);
     if (c == '<' && i + 1 < text.size() && text[i + 1] == '>') {
       const TSNode node = node_at(i, i + 2);

@@ -1,6 +1,7 @@
 #include "parser/python_literals.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
@@ -65,19 +66,29 @@ std::optional<std::string_view> PlainStringContent(std::string_view literal) {
   if (p == literal.size() || (literal[p] != '\'' && literal[p] != '"')) return std::nullopt;
   const char quote = literal[p];
   const std::string_view triple(literal.data() + p, std::min<size_t>(3, literal.size() - p));
-  const size_t q = triple == std::string(3, quote) ? 3 : 1;
+  const size_t q = triple.size() == 3 && triple[1] == quote && triple[2] == quote ? 3 : 1;
   if (literal.size() < p + 2 * q) return std::nullopt;
   const std::string_view content = literal.substr(p + q, literal.size() - p - 2 * q);
   if (literal.substr(literal.size() - q) != triple.substr(0, q)) return std::nullopt;
-  // The closing quotes must be the first ones: a quote (or a line end) inside a one-quote
-  // literal, or three quotes inside a triple-quoted one, means this is not one literal.
-  if (q == 1 ? content.find_first_of(std::string_view(&quote, 1)) != std::string_view::npos ||
-                   content.find('\n') != std::string_view::npos
-             : content.find(triple) != std::string_view::npos ||
-                   (!content.empty() && content.back() == quote))
-    return std::nullopt;
-  if (content.find('\\') != std::string_view::npos) return std::nullopt;
-  if (formatted && content.find_first_of("{}") != std::string_view::npos) return std::nullopt;
+  // One pass over the content: a backslash (an escape), an f-string brace, or a quote or line
+  // end that a well-formed literal could not hold there sends the literal to the slow path.
+  static constexpr std::array<uint8_t, 256> kStops = [] {
+    std::array<uint8_t, 256> t{};
+    t['\\'] = t['\n'] = t['\''] = t['"'] = t['{'] = t['}'] = 1;
+    return t;
+  }();
+  for (size_t i = 0; i < content.size(); ++i) {
+    const char c = content[i];
+    if (kStops[static_cast<unsigned char>(c)] == 0) continue;
+    if (c == '\\') return std::nullopt;
+    if (c == '{' || c == '}') {
+      if (formatted) return std::nullopt;
+    } else if (q == 1) {
+      if (c == '\n' || c == quote) return std::nullopt;
+    } else if (c == quote && (i + 1 == content.size() || content.substr(i, 3) == triple)) {
+      return std::nullopt;
+    }
+  }
   return content;
 }
 

@@ -159,7 +159,7 @@ struct FieldCache {
     TSNode child{};
   };
   static constexpr size_t kSize = 4096;
-  std::vector<Entry> entries = std::vector<Entry>(kSize);
+  std::array<Entry, kSize> entries{};  // constant-initialised: no guard on each access
 
   TSNode Get(TSNode node, TSFieldId field) {
     const uint64_t now = tree_generation.load(std::memory_order_relaxed);
@@ -180,20 +180,20 @@ void SyntaxTree::TreeDeleter::operator()(TSTree* t) const {
 }
 
 TSNode ChildByField(TSNode node, const char* name) {
-  thread_local std::vector<std::pair<const char*, TSFieldId>> cache;
-  TSFieldId id = 0;
-  bool found = false;
-  for (const auto& [literal, field] : cache) {
-    if (literal == name) {
-      id = field, found = true;
-      break;
-    }
+  // The literal's field id, in a small table keyed by the literal's address.
+  struct Literal {
+    const char* name = nullptr;
+    TSFieldId id = 0;
+  };
+  thread_local std::array<Literal, 256> ids{};
+  const auto key = reinterpret_cast<uintptr_t>(name);
+  Literal& literal = ids[(key ^ (key >> 8)) & 255];
+  if (literal.name != name) {
+    literal.name = name;
+    literal.id = ts_language_field_id_for_name(PythonLanguage(), name,
+                                               static_cast<uint32_t>(std::strlen(name)));
   }
-  if (!found) {
-    id = ts_language_field_id_for_name(PythonLanguage(), name,
-                                       static_cast<uint32_t>(std::strlen(name)));
-    cache.emplace_back(name, id);
-  }
+  const TSFieldId id = literal.id;
   if (ts_node_is_null(node) || id == 0) return ts_node_child_by_field_id(node, id);
   thread_local FieldCache children;
   return children.Get(node, id);

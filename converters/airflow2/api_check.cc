@@ -27,7 +27,7 @@ std::vector<ApiFinding> CheckTreeAgainstApi(const std::string& path, const parse
                                             const AirflowVersion& target,
                                             const ProjectFacts& project) {
   std::vector<ApiFinding> out;
-  const NodeIndex nodes(tree.root());
+  const NodeIndex nodes(tree.root(), tree.text());
   const ImportTable imports = ImportTable::Build(tree, nodes);
   const Api& api = Api::Get();
   // The place is in the converted text, which is not the file on disk: named in the message.

@@ -138,7 +138,7 @@ FileConversion ConvertTree(const std::string& path, const parser::SyntaxTree& tr
         "again"));
     return out;
   }
-  const NodeIndex nodes(tree.root());
+  const NodeIndex nodes(tree.root(), tree.text());
   const ImportTable imports = ImportTable::Build(tree, nodes);
   out.uses_airflow = imports.ImportsAirflow();
   if (!out.uses_airflow) return out;

@@ -35,11 +35,21 @@ const Symbols& GrammarSymbols() {
   return table;
 }
 
+/// Whether the string literal that `literal` starts with has an `f` prefix.
+bool FormattedString(std::string_view literal) {
+  for (char c : literal.substr(0, 3)) {
+    if (c == 'f' || c == 'F') return true;
+    if (c == '\'' || c == '"') break;
+  }
+  return false;
+}
+
 }  // namespace
 
-NodeIndex::NodeIndex(TSNode root) {
+NodeIndex::NodeIndex(TSNode root, std::string_view text) {
   const Symbols& symbols = GrammarSymbols();
   by_symbol_.resize(symbols.canonical.size());
+  const auto string_symbol = symbols.by_name.find("string");
   TSTreeCursor cursor = ts_tree_cursor_new(root);
   bool done = false;
   while (!done) {
@@ -47,8 +57,13 @@ NodeIndex::NodeIndex(TSNode root) {
     const TSSymbol symbol = ts_node_symbol(node);
     if (symbol < by_symbol_.size() && ts_node_is_named(node))
       by_symbol_[symbols.canonical[symbol]].push_back(node);
-    // Tokens have no children: skip the cursor call for them.
-    done = !parser::NextInPreorder(&cursor, ts_node_child_count(node) != 0);
+    // Tokens have no children, and the parts of a string that is not an f-string (a fifth of
+    // all nodes) are never asked for: the walk does not go into them.
+    bool descend = ts_node_child_count(node) != 0;
+    if (descend && symbol < symbols.canonical.size() &&
+        symbols.canonical[symbol] == string_symbol->second)
+      descend = FormattedString(text.substr(ts_node_start_byte(node)));
+    done = !parser::NextInPreorder(&cursor, descend);
   }
   ts_tree_cursor_delete(&cursor);
 }

@@ -11,8 +11,10 @@ namespace dagport::converters::airflow2 {
 
 class NodeIndex {
  public:
-  explicit NodeIndex(TSNode root);
-  /// The nodes of `type` ("call", "dictionary", ...), in source order.
+  /// `text`: the source the tree was parsed from.
+  NodeIndex(TSNode root, std::string_view text);
+  /// The nodes of `type` ("call", "dictionary", ...), in source order. The parts of a string
+  /// literal (`string_start`, `string_content`...) are indexed only in f-strings.
   const std::vector<TSNode>& Of(std::string_view type) const;
 
  private:
