@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 
+#include "parser/airflow_model.h"
 #include "parser/operations.h"
 #include "parser/python_literals.h"
 
@@ -195,9 +196,30 @@ bool IsBuiltinName(std::string_view name) {
   return std::find(kBuiltins.begin(), kBuiltins.end(), name) != kBuiltins.end();
 }
 
+/// What `super()` is in the `__init__` of a local operator class being instantiated, when the
+/// next class is Airflow's (BaseOperator, BashOperator...).
+constexpr std::string_view kOperatorSuper = "super.__operator__";
+
 Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode node, Frame& frame) {
   const std::vector<Val>& a = args.positional;
   auto unknown = [&](std::string_view why) { return ev.Unknown(node, frame, std::string(why)); };
+  if (name.starts_with(kOperatorSuper)) {
+    if (name != std::string(kOperatorSuper) + ".__init__" || ev.pending_operators.empty())
+      return unknown("Airflow's operator base class, outside the __init__ that builds a task");
+    Evaluator::PendingOperator& pending = ev.pending_operators.back();
+    if (pending.task != nullptr) return None();
+    // The task's arguments are the instantiation's, with what __init__ adds (its nodes are in
+    // the class's module, not where the task is made).
+    CallArgs merged = *pending.args;
+    for (const auto& [keyword, value] : args.keywords) {
+      if (merged.Keyword(keyword) != nullptr) continue;
+      merged.keywords.emplace_back(keyword, value);
+      merged.keyword_nodes.push_back(TSNode{});
+    }
+    pending.task = CreateTask(ev, pending.operator_class, merged, pending.node, *pending.frame,
+                              /*known_class=*/true);
+    return None();
+  }
   for (const Val& v : a) {
     if (IsUnresolved(v) && name != "print" && name != "isinstance" && name != "getattr") {
       return ev.Unknown(node, frame, v->reason);
@@ -550,6 +572,9 @@ Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode n
         proxy->receiver = self;
         return proxy;
       }
+      // The next class is Airflow's operator: its __init__ builds the task being instantiated.
+      if (!ev.pending_operators.empty() && ev.pending_operators.back().self == self)
+        return Builtin(std::string(kOperatorSuper));
     }
     return unknown("super() of a class dagport does not analyse");
   }

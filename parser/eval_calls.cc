@@ -280,7 +280,8 @@ Val Evaluator::Instantiate(ClassInfo* cls, CallArgs& args, TSNode node, Frame& f
   class_value->cls = cls;
   if (IsDagClass(class_value)) return CreateDag(*this, args, node, frame);
   if (std::optional<std::string> op = OperatorClassPath(class_value)) {
-    Val task = CreateTask(*this, *op, args, node, frame, /*known_class=*/true);
+    Val task = InstantiateOperator(cls, *op, args, node, frame);
+    if (task == nullptr) task = CreateTask(*this, *op, args, node, frame, /*known_class=*/true);
     if (Is(task, Kind::kTask)) task->task->cls = cls;
     return task;
   }
@@ -292,6 +293,37 @@ Val Evaluator::Instantiate(ClassInfo* cls, CallArgs& args, TSNode node, Frame& f
     CallFunction((*init)->function, args, node, frame, instance);
   }
   return instance;
+}
+
+Val Evaluator::InstantiateOperator(ClassInfo* cls, const std::string& operator_class,
+                                   CallArgs& args, TSNode node, Frame& frame) {
+  const Val* init = cls->FindAttribute("__init__");
+  if (args.Keyword("task_id") != nullptr || init == nullptr || !Is(*init, Kind::kFunction))
+    return nullptr;
+  Val self = CurrentHeap().Make<Obj>();
+  self->kind = Kind::kInstance;
+  self->cls = cls;
+  const size_t dag_count = dags.size(), task_count = tasks.size(), edge_count = edges.size(),
+               diagnostic_count = diagnostics.size();
+  pending_operators.push_back({self, operator_class, &args, node, &frame});
+  Val task = nullptr;
+  try {
+    CallFunction((*init)->function, args, node, frame, self);
+    task = pending_operators.back().task;
+  } catch (const PythonException&) {
+    // What Airflow would make of it is not known for sure: the task is built from the call's
+    // own arguments, as for a class without an `__init__`.
+  } catch (...) {
+    pending_operators.pop_back();
+    throw;
+  }
+  pending_operators.pop_back();
+  if (task != nullptr && Is(task, Kind::kTask)) return task;
+  dags.resize(dag_count);
+  tasks.resize(task_count);
+  edges.resize(edge_count);
+  diagnostics.resize(diagnostic_count);
+  return nullptr;
 }
 
 bool Evaluator::Iterate(const Val& v, std::vector<Val>& out, TSNode node, Frame& frame) {

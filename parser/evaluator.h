@@ -126,6 +126,19 @@ class Evaluator {
   std::function<Val(const std::string& path, const CallArgs& args, TSNode node, Frame& frame)>
       on_library_call;
 
+  /// A local operator class instantiated without a `task_id` (innermost last): its `__init__`
+  /// runs, and the call that reaches Airflow's operator `__init__` through `super()` builds the
+  /// task, with the keywords it passes up that the instantiation lacks (the task id it computes).
+  struct PendingOperator {
+    Val self;
+    std::string operator_class;
+    const CallArgs* args;  ///< the instantiation's
+    TSNode node;           ///< the instantiation
+    Frame* frame;          ///< where it is
+    Val task = nullptr;
+  };
+  std::vector<PendingOperator> pending_operators;
+
   // The Airflow context managers in effect (`with DAG(...)`, `with TaskGroup(...)`).
   std::vector<DagObj*> dag_context;
   std::vector<GroupObj*> group_context;
@@ -176,6 +189,11 @@ class Evaluator {
 
   Val CallFunction(FunctionInfo* fn, CallArgs& args, TSNode node, Frame& frame, Val self);
   Val Instantiate(ClassInfo* cls, CallArgs& args, TSNode node, Frame& frame);
+  /// The task a local operator class instantiated without a `task_id` builds when an
+  /// `__init__` of its own computes it (`super().__init__(task_id="check_" + table, **kwargs)`);
+  /// null, with nothing the `__init__` did kept, when it does not get there.
+  Val InstantiateOperator(ClassInfo* cls, const std::string& operator_class, CallArgs& args,
+                          TSNode node, Frame& frame);
   void Step(TSNode node, const Frame& frame);
 
   ModuleLoader& loader_;
