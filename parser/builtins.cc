@@ -206,7 +206,8 @@ Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode n
   if (name.starts_with(kOperatorSuper)) {
     if (name != std::string(kOperatorSuper) + ".__init__" || ev.pending_operators.empty())
       return unknown("Airflow's operator base class, outside the __init__ that builds a task");
-    Evaluator::PendingOperator& pending = ev.pending_operators.back();
+    // A copy: building the task may instantiate further operators (and grow the vector).
+    const Evaluator::PendingOperator pending = ev.pending_operators.back();
     if (pending.task != nullptr) return None();
     // The task's arguments are the instantiation's, with what __init__ adds (its nodes are in
     // the class's module, not where the task is made).
@@ -216,8 +217,9 @@ Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode n
       merged.keywords.emplace_back(keyword, value);
       merged.keyword_nodes.push_back(TSNode{});
     }
-    pending.task = CreateTask(ev, pending.operator_class, merged, pending.node, *pending.frame,
-                              /*known_class=*/true);
+    Val task = CreateTask(ev, pending.operator_class, merged, pending.node, *pending.frame,
+                          /*known_class=*/true);
+    ev.pending_operators.back().task = task;
     return None();
   }
   for (const Val& v : a) {
