@@ -303,8 +303,7 @@ Val Evaluator::InstantiateOperator(ClassInfo* cls, const std::string& operator_c
   Val self = CurrentHeap().Make<Obj>();
   self->kind = Kind::kInstance;
   self->cls = cls;
-  const size_t dag_count = dags.size(), task_count = tasks.size(), edge_count = edges.size(),
-               diagnostic_count = diagnostics.size();
+  const OutputMark before = Mark();
   pending_operators.push_back({self, operator_class, &args, node, &frame});
   Val task = nullptr;
   try {
@@ -319,10 +318,7 @@ Val Evaluator::InstantiateOperator(ClassInfo* cls, const std::string& operator_c
   }
   pending_operators.pop_back();
   if (task != nullptr && Is(task, Kind::kTask)) return task;
-  dags.resize(dag_count);
-  tasks.resize(task_count);
-  edges.resize(edge_count);
-  diagnostics.resize(diagnostic_count);
+  Rollback(before);
   return nullptr;
 }
 

@@ -85,6 +85,19 @@ class Evaluator {
   std::vector<EdgeObj> edges;
   std::set<std::pair<const TaskObj*, const TaskObj*>> edge_set;  ///< each dependency once
   std::vector<ir::Diagnostic> diagnostics;
+
+  /// How much of the above has been made: code whose effects are dropped (an operator's
+  /// `execute()` for its footprint, an `__init__` that did not build a task) goes back to it.
+  struct OutputMark {
+    size_t dags, tasks, edges, diagnostics;
+  };
+  OutputMark Mark() const { return {dags.size(), tasks.size(), edges.size(), diagnostics.size()}; }
+  void Rollback(const OutputMark& mark) {
+    dags.resize(mark.dags);
+    tasks.resize(mark.tasks);
+    edges.resize(mark.edges);
+    diagnostics.resize(mark.diagnostics);
+  }
   /// The names the analysed file's own `import` statements bind.
   std::vector<ir::Import> imports;
   ModuleState* root_module = nullptr;

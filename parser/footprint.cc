@@ -308,8 +308,7 @@ bool EndsWithName(std::string_view path, std::string_view name) {
 void ComputeFootprints(Evaluator& ev) {
   // Operator code runs on the worker, not at import: what it builds or reports is not part of
   // the file's analysis.
-  const size_t dags = ev.dags.size(), tasks = ev.tasks.size(), edges = ev.edges.size();
-  const size_t diagnostics = ev.diagnostics.size();
+  const Evaluator::OutputMark before = ev.Mark();
   const std::vector<DagObj*> dag_context = ev.dag_context;
   const std::vector<GroupObj*> group_context = ev.group_context;
   const std::vector<TaskObj*> all(ev.tasks.begin(), ev.tasks.end());
@@ -336,10 +335,7 @@ void ComputeFootprints(Evaluator& ev) {
     // The work bound for the file is reached: footprints computed so far are kept.
   }
   ev.on_library_call = nullptr;
-  ev.dags.resize(dags);
-  ev.tasks.resize(tasks);
-  ev.edges.resize(edges);
-  ev.diagnostics.resize(diagnostics);
+  ev.Rollback(before);
   ev.dag_context = dag_context;
   ev.group_context = group_context;
 }

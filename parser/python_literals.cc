@@ -54,16 +54,17 @@ StringPrefix ParseStringPrefix(std::string_view string_start) {
   return p;
 }
 
+std::string_view StringPrefixText(std::string_view literal) {
+  return literal.substr(0, std::min(literal.find_first_of("'\""), literal.size()));
+}
+
 std::optional<std::string_view> PlainStringContent(std::string_view literal) {
-  size_t p = 0;
-  bool formatted = false;
-  while (p < literal.size() && p < 3) {
-    const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(literal[p])));
-    if (c != 'r' && c != 'b' && c != 'u' && c != 'f') break;
-    formatted = formatted || c == 'f';
-    ++p;
-  }
-  if (p == literal.size() || (literal[p] != '\'' && literal[p] != '"')) return std::nullopt;
+  const std::string_view prefix = StringPrefixText(literal);
+  const size_t p = prefix.size();
+  if (p == literal.size() || p > 3 ||
+      prefix.find_first_not_of("rRbBuUfF") != std::string_view::npos)
+    return std::nullopt;
+  const bool formatted = ParseStringPrefix(prefix).formatted;
   const char quote = literal[p];
   const std::string_view triple(literal.data() + p, std::min<size_t>(3, literal.size() - p));
   const size_t q = triple.size() == 3 && triple[1] == quote && triple[2] == quote ? 3 : 1;

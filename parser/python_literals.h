@@ -20,6 +20,8 @@ struct StringPrefix {
 };
 /// From a string's opening token (`f'`, `rb"""`, ...).
 StringPrefix ParseStringPrefix(std::string_view string_start);
+/// The prefix letters of the string literal `literal` starts with (`rb` of `rb"..."`).
+std::string_view StringPrefixText(std::string_view literal);
 
 /// The value of a string literal written without escapes or interpolations (`'a'`, `r"a"`,
 /// `f"""a"""`): its text between the quotes. Nothing when the literal holds a backslash, an

@@ -3,6 +3,8 @@
 #include <map>
 #include <string>
 
+#include "parser/python_literals.h"
+
 namespace dagport::converters::airflow2 {
 
 namespace {
@@ -35,15 +37,6 @@ const Symbols& GrammarSymbols() {
   return table;
 }
 
-/// Whether the string literal that `literal` starts with has an `f` prefix.
-bool FormattedString(std::string_view literal) {
-  for (char c : literal.substr(0, 3)) {
-    if (c == 'f' || c == 'F') return true;
-    if (c == '\'' || c == '"') break;
-  }
-  return false;
-}
-
 }  // namespace
 
 NodeIndex::NodeIndex(TSNode root, std::string_view text) {
@@ -62,7 +55,9 @@ NodeIndex::NodeIndex(TSNode root, std::string_view text) {
     bool descend = ts_node_child_count(node) != 0;
     if (descend && symbol < symbols.canonical.size() &&
         symbols.canonical[symbol] == string_symbol->second)
-      descend = FormattedString(text.substr(ts_node_start_byte(node)));
+      descend =
+          parser::ParseStringPrefix(parser::StringPrefixText(text.substr(ts_node_start_byte(node))))
+              .formatted;
     done = !parser::NextInPreorder(&cursor, descend);
   }
   ts_tree_cursor_delete(&cursor);
