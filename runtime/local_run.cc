@@ -21,14 +21,14 @@
 #include "ir/airflow_id.h"
 #include "runtime/backfill.h"
 #include "runtime/cgroup_limits.h"
+#include "runtime/container_environments.h"
 #include "runtime/container_task.h"
-#include "runtime/environment_cache.h"
 #include "runtime/python_task.h"
-#include "runtime/python_truth.h"
 #include "runtime/secret_mask.h"
 #include "runtime/sensor.h"
 #include "runtime/task_command.h"
 #include "runtime/try_outcome.h"
+#include "runtime/try_sandbox.h"
 #include "runtime/workspace_pool.h"
 #include "sched/retry_policy.h"
 #include "sched/scheduler.h"
@@ -154,38 +154,11 @@ class LocalHost : public sched::SchedulerHost {
   /// before the run starts: a try then only mounts it.
   void PrepareEnvironments() {
     layout_ = FindContainerLayout(plan_.file);
-    EnvironmentCache cache(options_.env_cache.empty() ? (fs::path(options_.home) / "envs").string()
-                                                      : options_.env_cache);
-    std::map<std::pair<std::string, std::vector<std::string>>, BuiltEnvironment> by_content;
-    for (const sched::TaskPlan& task : plan_.tasks) {
-      if (done_before_.count(task.task_id) || !IsContainerTask(*task.source, layout_)) continue;
-      PreparedContainer& prepared = containers_[task.task_id];
-      prepared.environment = ContainerEnvironmentOf(*task.source, layout_, &prepared.why);
-      if (!prepared.environment) continue;  // the try fails with `why`
-      const ContainerEnvironment& environment = *prepared.environment;
-      auto key = std::make_pair(environment.python_version, environment.requirements);
-      std::sort(key.second.begin(), key.second.end());
-      auto found = by_content.find(key);
-      if (found == by_content.end()) {
-        if (options_.progress != nullptr) {
-          *options_.progress << fmt::format(
-              "dagport run: environment for {} (Python {}, {} requirement{})...\n", task.task_id,
-              environment.python_version, environment.requirements.size(),
-              environment.requirements.size() == 1 ? "" : "s");
-        }
-        BuiltEnvironment built = cache.Ensure(environment);
-        if (options_.progress != nullptr) {
-          *options_.progress << fmt::format(
-              "dagport run: {}: {}{}\n", built.id.empty() ? "environment" : built.id,
-              !built.error.empty() ? "failed: " + built.error
-              : built.built_now    ? fmt::format("built in {:.1f} s, {}", built.seconds, built.path)
-                                   : "in the cache, " + built.path,
-              built.note.empty() ? "" : " (" + built.note + ")");
-        }
-        found = by_content.emplace(key, std::move(built)).first;
-      }
-      prepared.built = found->second;
-    }
+    containers_ =
+        PrepareContainers(plan_, layout_,
+                          options_.env_cache.empty() ? (fs::path(options_.home) / "envs").string()
+                                                     : options_.env_cache,
+                          done_before_, options_.progress);
   }
   void SetPythonRunner(std::string runner) { runner_ = std::move(runner); }
 
@@ -397,8 +370,9 @@ class LocalHost : public sched::SchedulerHost {
                                  : "succeeded in an earlier attempt of this run: not run again";
       if (task.kind == sched::TaskKind::kBranch || task.kind == sched::TaskKind::kShortCircuit) {
         std::string decided;
-        Decide(task, state_.Xcom(key_, task.task_id, "return_value").value_or("null"), &follow,
-               &skip_downstream, &decided);
+        DecideFromReturn(plan_, task,
+                         state_.Xcom(key_, task.task_id, "return_value").value_or("null"), &follow,
+                         &skip_downstream, &decided);
         if (!decided.empty()) note += "; " + decided;
       }
       Note(ti, skipped ? "skipped" : "success", note);
@@ -525,10 +499,28 @@ class LocalHost : public sched::SchedulerHost {
         return;
       }
     }
-    SandboxSpec spec;
-    spec.argv = command->argv;
-    spec.workspace = workspace.string();
-    spec.log_path = log.string();
+    TrySetting setting;
+    setting.dag_id = plan_.dag_id;
+    setting.task_id = task.task_id;
+    setting.run_id = run_id_;
+    setting.logical_date = sched::FormatIso(options_.logical_date);
+    setting.try_number = try_number;
+    setting.workspace = workspace.string();
+    setting.log = log.string();
+    setting.airflow_variables = &airflow_variables_;
+    setting.allow_network = options_.allow_network;
+    if (hide_home_) setting.hidden_home = home_dir_;
+    if (call) {
+      setting.callable_folders = options_.python_path;
+      setting.callable_folders.push_back(fs::path(runner_).parent_path().string());
+      setting.callable_folders.push_back(fs::absolute(plan_.file).parent_path().string());
+    }
+    if (container) {
+      setting.environment = environment;
+      setting.layout = &layout_;
+      setting.map_dag_folder = options_.isolation == Isolation::kBwrap;
+    }
+    SandboxSpec spec = TrySandbox(setting, *command);
     spec.memory_limit_mb = options_.memory_limit_mb;
     // A container task gets its container's memory, as ECS or Kubernetes give it (a cgroup's
     // limit on the tree; not as RLIMIT_AS, which would also count what Python only reserves).
@@ -554,43 +546,6 @@ class LocalHost : public sched::SchedulerHost {
     } else {
       spec.process_rlimit = process_rlimit_;
     }
-    if (call) {
-      // The callable's code and dagport's Python support, read-only (they may be under /tmp,
-      // which the sandbox replaces with its own).
-      spec.read_only_binds = options_.python_path;
-      spec.read_only_binds.push_back(fs::path(runner_).parent_path().string());
-      spec.read_only_binds.push_back(fs::absolute(plan_.file).parent_path().string());
-    }
-    spec.allow_network = options_.allow_network;
-    // dagport's home (other tries' workspaces, the logs, the state file) is out of sight; the
-    // support files, environments and this try's workspace below it are bound back.
-    if (hide_home_) spec.hidden = {home_dir_};
-    std::string path = "PATH=/usr/local/bin:/usr/bin:/bin";
-    if (container) {
-      // The stand-in for the container: the environment's Python first on PATH, the DAG
-      // folder where the image has it (bwrap) or where it is (otherwise), all read-only.
-      path = "PATH=" + environment->path + "/bin:/usr/local/bin:/usr/bin:/bin";
-      const bool mapped = options_.isolation == Isolation::kBwrap;
-      if (mapped) spec.airflow_dags = layout_.dag_folder;
-      spec.read_only_binds = {environment->path, layout_.dag_folder};
-      if (!layout_.callables.empty()) spec.read_only_binds.push_back(layout_.callables);
-      command->env.insert(
-          command->env.begin(),
-          {"VIRTUAL_ENV=" + environment->path,
-           "DAGPORT_DAG_FOLDER=" + (mapped ? "/usr/local/airflow/dags" : layout_.dag_folder),
-           "DAGPORT_CALLABLES=" + layout_.callables, "PYTHONDONTWRITEBYTECODE=1",
-           "PYTHONUNBUFFERED=1"});
-    }
-    spec.env = {path,
-                "HOME=" + spec.workspace,
-                "LANG=C.UTF-8",
-                "AIRFLOW_CTX_DAG_ID=" + plan_.dag_id,
-                "AIRFLOW_CTX_TASK_ID=" + task.task_id,
-                "AIRFLOW_CTX_EXECUTION_DATE=" + sched::FormatIso(options_.logical_date) + "+00:00",
-                "AIRFLOW_CTX_DAG_RUN_ID=" + run_id_,
-                fmt::format("AIRFLOW_CTX_TRY_NUMBER={}", try_number)};
-    spec.env.insert(spec.env.end(), airflow_variables_.begin(), airflow_variables_.end());
-    spec.env.insert(spec.env.end(), command->env.begin(), command->env.end());
     const std::string start = sched::FormatIso(WallNow());
     Running r{ti,
               {},
@@ -625,29 +580,6 @@ class LocalHost : public sched::SchedulerHost {
     running_.push_back(std::move(r));
   }
 
-  /// What a branch (the task ids it returned) or a short-circuit (a falsy value) decided, from
-  /// the callable's JSON return value.
-  void Decide(const sched::TaskPlan& task, const std::string& json, std::vector<uint32_t>* follow,
-              bool* skip_downstream, std::string* note) const {
-    const nlohmann::json value = nlohmann::json::parse(json, nullptr, false);
-    if (task.kind == sched::TaskKind::kBranch) {
-      std::vector<std::string> ids;
-      if (value.is_string()) ids.push_back(value.get<std::string>());
-      if (value.is_array()) {
-        for (const auto& v : value)
-          if (v.is_string()) ids.push_back(v.get<std::string>());
-      }
-      for (uint32_t d : task.downstream) {
-        if (std::find(ids.begin(), ids.end(), plan_.tasks[d].task_id) != ids.end())
-          follow->push_back(d);
-      }
-      *note = ids.empty() ? "follows no branch" : fmt::format("follows {}", fmt::join(ids, ", "));
-    } else if (task.kind == sched::TaskKind::kShortCircuit) {
-      *skip_downstream = value.is_discarded() || !PythonTruthy(value);
-      if (*skip_downstream) *note = "condition false: downstream tasks skipped";
-    }
-  }
-
   void Reap() {
     for (size_t i = 0; i < running_.size();) {
       int status = 0;
@@ -662,47 +594,20 @@ class LocalHost : public sched::SchedulerHost {
       // And in its cgroup, even what left the group; the kernel's counts first.
       const CgroupLimits::Outcome limits =
           r.cgroup.empty() ? CgroupLimits::Outcome{} : cgroups_->FinishTry(r.cgroup);
-      const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      const int code = ExitCode(status);
       MaskFile(r.log, r.secrets);
       const sched::TaskPlan& task = plan_.tasks[r.ti];
-      TiState outcome = code == 0 ? TiState::kSuccess : TiState::kFailed;
-      std::string note;
-      if (r.timed_out) {
-        note = fmt::format("execution_timeout of {} s: the process tree was killed",
-                           task.execution_timeout / 1000);
-      } else if (code != 0 && std::find(r.skip_exit_codes.begin(), r.skip_exit_codes.end(), code) !=
-                                  r.skip_exit_codes.end()) {
-        outcome = TiState::kSkipped;
-        note = fmt::format("exit code {}: skipped", code);
-      } else if (code != 0 && limits.out_of_memory) {
-        note = fmt::format("{}: out of memory, the kernel killed it at {}, log {}",
-                           ExitReason(status, 0), r.memory_limit, r.log);
-      } else if (code != 0) {
-        note = fmt::format("{}{}, log {}", ExitReason(status, options_.memory_limit_mb),
-                           OutOfMemory(r.log, options_.memory_limit_mb), r.log);
-      }
-      if (code != 0 && limits.process_limit) {
-        note +=
-            fmt::format("; it reached --max-processes {} (a fork failed)", options_.max_processes);
-      }
+      auto [outcome, note] =
+          InterpretExit({status, r.timed_out, task.execution_timeout, r.skip_exit_codes,
+                         limits.out_of_memory, limits.process_limit, r.memory_limit, r.log,
+                         options_.memory_limit_mb, options_.max_processes});
       if (auto sensor = sensors_.find(r.ti); sensor != sensors_.end() && !r.timed_out) {
         // A poke: exit code 0 (and for a PythonSensor, a truthy return value) means the
         // condition holds; a BashSensor's other exit codes mean "not yet", a PythonSensor's
         // exception fails it.
         bool met = code == 0;
-        if (sensor->second.kind == SensorSpec::Kind::kPython && code == 0) {
-          std::ifstream in(r.xcom_file);
-          const nlohmann::json value = nlohmann::json::parse(in, nullptr, false);
-          if (value.is_object() && value.contains("__dagport_poke__")) {
-            // PokeReturnValue(is_done, xcom_value): done or not; once done, its value is the
-            // sensor's XCom.
-            met = value["__dagport_poke__"] == true;
-            std::ofstream(r.xcom_file, std::ios::trunc) << value["xcom_value"].dump();
-          } else {
-            met = !value.is_discarded() && PythonTruthy(value);
-            std::ofstream(r.xcom_file, std::ios::trunc) << "null";  // a bool pushes nothing
-          }
-        }
+        if (sensor->second.kind == SensorSpec::Kind::kPython && code == 0)
+          met = PythonPokeMet(r.xcom_file);
         const bool python_error = sensor->second.kind == SensorSpec::Kind::kPython && code != 0;
         if (!met && !python_error) {
           PokeAgain(r.ti, fmt::format("not yet (exit code {})", code));
@@ -728,7 +633,7 @@ class LocalHost : public sched::SchedulerHost {
         std::stringstream text;
         text << in.rdbuf();
         state_.SetXcom(key_, task.task_id, "return_value", text.str());
-        Decide(task, text.str(), &follow, &skip_downstream, &note);
+        DecideFromReturn(plan_, task, text.str(), &follow, &skip_downstream, &note);
         // What it pushed with ti.xcom_push(key, value).
         std::ifstream pushed_in(fs::path(r.xcom_file).parent_path() / ".dagport_xcom_pushed.json");
         const nlohmann::json pushed = nlohmann::json::parse(pushed_in, nullptr, false);
@@ -789,14 +694,7 @@ class LocalHost : public sched::SchedulerHost {
   sched::Scheduler* scheduler_ = nullptr;
   std::string runner_;
   ContainerLayout layout_;
-  /// A container task still to run, as PrepareEnvironments found it: its environment (nullopt
-  /// when it is not known statically, `why` says why) and that environment built.
-  struct PreparedContainer {
-    std::optional<ContainerEnvironment> environment;
-    std::string why;
-    BuiltEnvironment built;
-  };
-  std::map<std::string, PreparedContainer> containers_;  ///< by task id
+  std::map<std::string, PreparedContainer> containers_;  ///< by task id, PrepareEnvironments
   std::vector<std::string> template_folders_;   ///< where template files (.sh) are looked up
   std::vector<std::string> airflow_variables_;  ///< AIRFLOW_VAR_*, AIRFLOW_CONN_* (NAME=value)
   std::unique_ptr<CgroupLimits> cgroups_;       ///< null: limits by rlimits, or none

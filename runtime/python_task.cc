@@ -1,5 +1,6 @@
 #include "runtime/python_task.h"
 
+#include "runtime/python_truth.h"
 #include "runtime/sandbox.h"
 
 #include <fmt/format.h>
@@ -443,6 +444,28 @@ std::optional<PythonCall> PythonCallFor(const ir::Task& task, const std::string&
   c.pushed_file = call["pushed_file"];
   c.env = {"DAGPORT_CALL_FILE=" + c.call_file, "PYTHONDONTWRITEBYTECODE=1"};
   return c;
+}
+
+void DecideFromReturn(const sched::DagPlan& plan, const sched::TaskPlan& task,
+                      const std::string& json, std::vector<uint32_t>* follow, bool* skip_downstream,
+                      std::string* note) {
+  const nlohmann::json value = nlohmann::json::parse(json, nullptr, false);
+  if (task.kind == sched::TaskKind::kBranch) {
+    std::vector<std::string> ids;
+    if (value.is_string()) ids.push_back(value.get<std::string>());
+    if (value.is_array()) {
+      for (const auto& v : value)
+        if (v.is_string()) ids.push_back(v.get<std::string>());
+    }
+    for (uint32_t d : task.downstream) {
+      if (std::find(ids.begin(), ids.end(), plan.tasks[d].task_id) != ids.end())
+        follow->push_back(d);
+    }
+    *note = ids.empty() ? "follows no branch" : fmt::format("follows {}", fmt::join(ids, ", "));
+  } else if (task.kind == sched::TaskKind::kShortCircuit) {
+    *skip_downstream = value.is_discarded() || !PythonTruthy(value);
+    if (*skip_downstream) *note = "condition false: downstream tasks skipped";
+  }
 }
 
 }  // namespace dagport::runtime

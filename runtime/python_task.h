@@ -12,6 +12,7 @@
 
 #include "ir/graph.h"
 #include "runtime/jinja_template.h"
+#include "sched/dag_plan.h"
 #include "sched/template_context.h"
 
 namespace dagport::runtime {
@@ -41,5 +42,12 @@ std::optional<PythonCall> PythonCallFor(const ir::Task& task, const std::string&
 
 /// The operator classes run this way.
 bool IsPythonOperator(const std::string& class_name);
+
+/// What a branch (the task ids it returned) or a short-circuit (a falsy value) of `plan`
+/// decided, from the callable's JSON return value: the downstream tasks a branch follows, whether
+/// a short-circuit skips its downstream tasks, and a note saying so.
+void DecideFromReturn(const sched::DagPlan& plan, const sched::TaskPlan& task,
+                      const std::string& json, std::vector<uint32_t>* follow, bool* skip_downstream,
+                      std::string* note);
 
 }  // namespace dagport::runtime

@@ -8,6 +8,10 @@
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "runtime/python_truth.h"
 
 namespace dagport::runtime {
 
@@ -247,6 +251,17 @@ PokeResult PokeInProcess(const SensorSpec& sensor, StateStore& state,
   if (sensor.external_dag_id == c.dag_id) return PokeResult::kNotYet;
   *note += ": not in the allowed states, and it cannot change during this run";
   return PokeResult::kFailed;
+}
+
+bool PythonPokeMet(const std::string& xcom_file) {
+  std::ifstream in(xcom_file);
+  const nlohmann::json value = nlohmann::json::parse(in, nullptr, false);
+  if (value.is_object() && value.contains("__dagport_poke__")) {
+    std::ofstream(xcom_file, std::ios::trunc) << value["xcom_value"].dump();
+    return value["__dagport_poke__"] == true;
+  }
+  std::ofstream(xcom_file, std::ios::trunc) << "null";  // a bool pushes nothing
+  return !value.is_discarded() && PythonTruthy(value);
 }
 
 }  // namespace dagport::runtime

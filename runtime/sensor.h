@@ -58,4 +58,10 @@ enum class PokeResult { kMet, kNotYet, kFailed, kError };
 PokeResult PokeInProcess(const SensorSpec& sensor, StateStore& state,
                          const TemplateEnvironment& env, sched::Millis now, std::string* note);
 
+/// A PythonSensor's poke that exited 0: whether its callable's return value (the JSON in
+/// `xcom_file`) says the condition holds. A `PokeReturnValue(is_done, xcom_value)` says so in
+/// `is_done`, and `xcom_value` is left in the file as the sensor's XCom; a plain value is
+/// judged by its truth and pushes nothing (the file is left holding null).
+bool PythonPokeMet(const std::string& xcom_file);
+
 }  // namespace dagport::runtime

@@ -10,6 +10,33 @@
 
 namespace dagport::runtime {
 
+int ExitCode(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::pair<sched::TiState, std::string> InterpretExit(const TryExit& exit) {
+  const int code = ExitCode(exit.status);
+  sched::TiState outcome = code == 0 ? sched::TiState::kSuccess : sched::TiState::kFailed;
+  std::string note;
+  if (exit.timed_out) {
+    note = fmt::format("execution_timeout of {} s: the process tree was killed",
+                       exit.execution_timeout_ms / 1000);
+  } else if (code != 0 && std::find(exit.skip_exit_codes.begin(), exit.skip_exit_codes.end(),
+                                    code) != exit.skip_exit_codes.end()) {
+    outcome = sched::TiState::kSkipped;
+    note = fmt::format("exit code {}: skipped", code);
+  } else if (code != 0 && exit.out_of_memory) {
+    note = fmt::format("{}: out of memory, the kernel killed it at {}, log {}",
+                       ExitReason(exit.status, 0), exit.memory_limit, exit.log);
+  } else if (code != 0) {
+    note = fmt::format("{}{}, log {}", ExitReason(exit.status, exit.memory_limit_mb),
+                       OutOfMemory(exit.log, exit.memory_limit_mb), exit.log);
+  }
+  if (code != 0 && exit.process_limit)
+    note += fmt::format("; it reached --max-processes {} (a fork failed)", exit.max_processes);
+  return {outcome, note};
+}
+
 std::string ExitReason(int status, size_t memory_limit_mb) {
   auto name = [](int signal) {
     const char* abbrev = sigabbrev_np(signal);
