@@ -120,6 +120,12 @@ const SyntaxTree* ModuleLoader::Tree(const std::string& path,
   }
   SourceText source = ReadSource(path, path);
   std::unique_ptr<SyntaxTree> tree;
+  if (source.text && transform_) {
+    if (std::optional<std::string> text = transform_(path)) {
+      source.text = std::move(text);
+      transformed_.insert(path);
+    }
+  }
   if (source.text) {
     tree = std::make_unique<SyntaxTree>(SyntaxTree::Parse(std::move(*source.text)));
   }
@@ -130,6 +136,12 @@ const SyntaxTree* ModuleLoader::Tree(const std::string& path,
 void ModuleLoader::SetOverlay(std::shared_ptr<const Overlay> overlay) {
   overlay_ = std::move(overlay);
   trees_.clear();
+}
+
+void ModuleLoader::SetTransform(SourceTransform transform) {
+  transform_ = std::move(transform);
+  trees_.clear();
+  transformed_.clear();
 }
 
 const std::vector<std::pair<std::string, std::string>>& ModuleLoader::PluginModules() {

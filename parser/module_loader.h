@@ -3,9 +3,11 @@
 /// Airflow's sys.path, so helper modules and plugins resolve), parsing each file once per loader,
 /// and resolving Airflow 1.x's plugin-style names (`airflow.operators.<plugin>.X`).
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -43,6 +45,14 @@ class ModuleLoader {
   using Overlay = std::map<std::string, std::string>;
   void SetOverlay(std::shared_ptr<const Overlay> overlay);
 
+  /// Replaces a file's text as read from disk before it is parsed: the converter's Airflow 2
+  /// analysis imports the other files of the project as they will be written. Returns the text
+  /// to use, or nothing to keep the file's own. Called at most once per file and loader.
+  using SourceTransform = std::function<std::optional<std::string>(const std::string& path)>;
+  void SetTransform(SourceTransform transform);
+  /// True when `path` was parsed with the text the transform gave.
+  bool Transformed(const std::string& path) const { return transformed_.contains(path); }
+
  private:
   std::vector<std::string> roots_;
   std::vector<std::string> plugin_roots_;
@@ -50,6 +60,8 @@ class ModuleLoader {
   std::map<std::string, std::unique_ptr<SyntaxTree>> trees_;
   std::optional<std::vector<std::pair<std::string, std::string>>> plugin_modules_;
   std::shared_ptr<const Overlay> overlay_;
+  SourceTransform transform_;
+  std::set<std::string> transformed_;
 };
 
 /// Evaluates (once per file analysis) the local module `name` found at `found`.

@@ -26,13 +26,12 @@ SandboxSpec TrySandbox(const TrySetting& setting, TaskCommand& command) {
     if (setting.map_dag_folder) spec.airflow_dags = layout.dag_folder;
     spec.read_only_binds = {environment.path, layout.dag_folder};
     if (!layout.callables.empty()) spec.read_only_binds.push_back(layout.callables);
-    command.env.insert(
-        command.env.begin(),
-        {"VIRTUAL_ENV=" + environment.path,
-         "DAGPORT_DAG_FOLDER=" +
-             (setting.map_dag_folder ? "/usr/local/airflow/dags" : layout.dag_folder),
-         "DAGPORT_CALLABLES=" + layout.callables, "PYTHONDONTWRITEBYTECODE=1",
-         "PYTHONUNBUFFERED=1"});
+    command.env.insert(command.env.begin(),
+                       {"VIRTUAL_ENV=" + environment.path,
+                        "DAGPORT_DAG_FOLDER=" + (setting.map_dag_folder ? "/usr/local/airflow/dags"
+                                                                        : layout.dag_folder),
+                        "DAGPORT_CALLABLES=" + layout.callables, "PYTHONDONTWRITEBYTECODE=1",
+                        "PYTHONUNBUFFERED=1"});
   }
   spec.env = {path,
               "HOME=" + spec.workspace,

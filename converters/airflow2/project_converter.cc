@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include "converters/airflow2/api_check.h"
 #include "converters/airflow2/file_converter.h"
@@ -55,8 +56,8 @@ std::vector<ir::Diagnostic> AllDiagnostics(const ProjectResult& result) {
 
 namespace {
 
-/// The graph check made in the first pass, without the other files' conversions: final unless
-/// `local_modules` holds a file that was converted.
+/// The graph check made in the first pass, with the other project files as their own
+/// conversions make them: final unless `local_modules` holds a file step 1b converted again.
 struct FirstCheck {
   /// The file's container classes (its graph is compared with them mapped to the wrapper).
   containers::FileContainers containers;
@@ -121,6 +122,120 @@ bool Writable(FileStatus s) {
   return s == FileStatus::kConverted || s == FileStatus::kUnchanged || s == FileStatus::kCopied;
 }
 
+/// Reads an input: the text of a Python file that can be converted. Otherwise nothing, with
+/// `file` saying why (status kSkipped and diagnostics; kCopied for a file that is not Python).
+/// `bytes` receives the file as read.
+std::optional<std::string> ReadInput(const fs::path& path, FileResult& file, std::string& bytes) {
+  if (std::error_code size_ec; file.python) {
+    // Over the parser's bound: not read at all (inspect reports DP104 for it too).
+    const uintmax_t size = fs::file_size(path, size_ec);
+    if (!size_ec && size > parser::kMaxSourceBytes) {
+      file.status = FileStatus::kSkipped;
+      file.diagnostics.push_back(ir::MakeDiagnostic(
+          "DP104", file.input, {},
+          fmt::format("file is {} bytes, over the {} MiB bound for a DAG file: not converted", size,
+                      parser::kMaxSourceBytes >> 20),
+          "split the file; no real DAG file is this large"));
+      return std::nullopt;
+    }
+  }
+  try {
+    bytes = ReadFileBytes(path);
+  } catch (const std::exception& e) {
+    file.status = FileStatus::kSkipped;
+    file.diagnostics.push_back(
+        ir::MakeDiagnostic("DP001", file.input, {}, e.what(), "check that it is readable"));
+    return std::nullopt;
+  }
+  if (!file.python) {
+    file.status = FileStatus::kCopied;
+    return std::nullopt;
+  }
+  parser::SourceText source = parser::DecodeSource(bytes, file.input);
+  if (!source.text) {
+    file.status = FileStatus::kSkipped;
+    file.diagnostics = std::move(source.diagnostics);
+    file.diagnostics.push_back(ir::MakeDiagnostic(
+        "DP210", file.input, {}, "not converted: not a readable Python source file",
+        "it is neither copied nor converted; remove it or fix it"));
+    return std::nullopt;
+  }
+  if (*source.text != WithoutBom(bytes)) {
+    file.status = FileStatus::kSkipped;
+    file.diagnostics.push_back(ir::MakeDiagnostic(
+        "DP210", file.input, {},
+        "not converted: the file is not UTF-8 (it declares another encoding)",
+        "re-encode it as UTF-8 (and drop the coding declaration), then convert again"));
+    return std::nullopt;
+  }
+  return std::move(source.text);
+}
+
+/// What a conversion run shares between its files.
+struct RunContext {
+  const ProjectOptions& options;
+  const std::vector<ImportConfig>& configs;
+  const std::vector<ProjectFacts>& facts;
+  unsigned run;
+  std::shared_ptr<const parser::ModuleLoader::Overlay> overlay;
+  parser::EvaluationLimits airflow1;
+};
+
+/// A file's conversion, and what was learnt on the way.
+struct Conversion {
+  FileConversion conversion;
+  /// The original's analysis (Airflow 1.10 semantics) when the container rewrite needed it.
+  std::optional<parser::FileAnalysis> original;
+  /// The project's facts with the file's container classes, when it has some.
+  std::optional<ProjectFacts> container_facts;
+};
+
+/// Converts the parsed file `name` of import configuration `config`. With the container
+/// rewrite, the original is analysed first: its tasks' footprints say which operator classes
+/// become container tasks in this file; they are added to `plan` when it is given.
+Conversion ConvertParsed(const RunContext& context, const std::string& name,
+                         const parser::SyntaxTree& tree, size_t config,
+                         containers::ContainerPlan* plan,
+                         std::vector<ir::Diagnostic>& diagnostics) {
+  const ProjectOptions& options = context.options;
+  Conversion out;
+  if (options.containers && tree.text().find("airflow") != std::string_view::npos) {
+    parser::ModuleLoader& legacy =
+        ThreadLoader(context.run, context.configs[config], kLegacyLoader, context.overlay);
+    out.original = parser::AnalyzeTree(name, tree, legacy, context.airflow1);
+    containers::FileContainers found =
+        containers::ContainersOf(out.original->file, *options.containers, diagnostics);
+    if (!found.empty()) {
+      if (plan != nullptr)
+        containers::AddToPlan(out.original->file, tree, found, *options.containers, *plan,
+                              diagnostics);
+      out.container_facts = context.facts[config];
+      out.container_facts->containers = std::move(found);
+      out.container_facts->container_config = &*options.containers;
+    }
+  }
+  out.conversion = ConvertTree(name, tree, options.convert,
+                               out.container_facts ? *out.container_facts : context.facts[config]);
+  return out;
+}
+
+/// The text the file at `path` will be written with, when it is an input the conversion
+/// changes: what the Airflow 2 analysis of the other files imports. Computed as the file's own
+/// conversion computes it (the rare later change of step 1b is checked again in step 2).
+std::optional<std::string> ConvertedText(const RunContext& context, const Input& input) {
+  FileResult scratch;
+  scratch.input = input.path.string();
+  scratch.python = true;
+  std::string bytes;
+  std::optional<std::string> text = ReadInput(input.path, scratch, bytes);
+  if (!text) return std::nullopt;
+  const parser::SyntaxTree tree = parser::SyntaxTree::Parse(std::move(*text));
+  std::vector<ir::Diagnostic> ignored;
+  Conversion c = ConvertParsed(context, scratch.input, tree, input.config, nullptr, ignored);
+  if (!c.conversion.converted || !c.conversion.changed) return std::nullopt;
+  return std::move(c.conversion.text);
+}
+
 }  // namespace
 
 ProjectResult ConvertProject(const ProjectOptions& options) {
@@ -146,6 +261,20 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
   airflow2.airflow_major = 2;
   auto overlay = std::make_shared<parser::ModuleLoader::Overlay>();
   std::shared_ptr<const parser::ModuleLoader::Overlay> shared_overlay = overlay;
+  const RunContext context{options, configs, facts, run, shared_overlay, airflow1};
+  // The Airflow 2 analysis of a file imports the project's other files as they will be
+  // written: a helper module is converted (once per thread) when a DAG file first imports it.
+  std::map<std::string, size_t> input_of;  // by lexically normal path
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (inputs[i].path.extension() == ".py")
+      input_of.emplace(inputs[i].path.lexically_normal().string(), i);
+  }
+  const parser::ModuleLoader::SourceTransform as_converted =
+      [&](const std::string& path) -> std::optional<std::string> {
+    auto it = input_of.find(fs::path(path).lexically_normal().string());
+    if (it == input_of.end()) return std::nullopt;
+    return ConvertedText(context, inputs[it->second]);
+  };
 
   // 1. Parse each Python file once: convert it, and analyse the original (Airflow 1.10
   // semantics) for the graph check. Everything else is copied.
@@ -162,73 +291,17 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
         FileResult& file = pass.file;
         file.input = input.path.string();
         file.python = input.path.extension() == ".py";
-        if (std::error_code size_ec; file.python) {
-          // Over the parser's bound: not read at all (inspect reports DP104 for it too).
-          const uintmax_t size = fs::file_size(input.path, size_ec);
-          if (!size_ec && size > parser::kMaxSourceBytes) {
-            file.status = FileStatus::kSkipped;
-            file.diagnostics.push_back(ir::MakeDiagnostic(
-                "DP104", file.input, {},
-                fmt::format("file is {} bytes, over the {} MiB bound for a DAG file: not "
-                            "converted",
-                            size, parser::kMaxSourceBytes >> 20),
-                "split the file; no real DAG file is this large"));
-            return pass;
-          }
-        }
-        try {
-          input.bytes = ReadFileBytes(input.path);
-        } catch (const std::exception& e) {
-          file.status = FileStatus::kSkipped;
-          file.diagnostics.push_back(
-              ir::MakeDiagnostic("DP001", file.input, {}, e.what(), "check that it is readable"));
-          return pass;
-        }
-        if (!file.python) {
-          file.status = FileStatus::kCopied;
-          return pass;
-        }
-        parser::SourceText source = parser::DecodeSource(input.bytes, file.input);
-        if (!source.text) {
-          file.status = FileStatus::kSkipped;
-          file.diagnostics = std::move(source.diagnostics);
-          file.diagnostics.push_back(ir::MakeDiagnostic(
-              "DP210", file.input, {}, "not converted: not a readable Python source file",
-              "it is neither copied nor converted; remove it or fix it"));
-          return pass;
-        }
-        if (*source.text != WithoutBom(input.bytes)) {
-          file.status = FileStatus::kSkipped;
-          file.diagnostics.push_back(ir::MakeDiagnostic(
-              "DP210", file.input, {},
-              "not converted: the file is not UTF-8 (it declares another encoding)",
-              "re-encode it as UTF-8 (and drop the coding declaration), then convert again"));
-          return pass;
-        }
-        const parser::SyntaxTree tree = parser::SyntaxTree::Parse(std::move(*source.text));
-        // With the container rewrite, the original is analysed first: its tasks' footprints
-        // say which operator classes become container tasks in this file.
-        std::optional<parser::FileAnalysis> original;
-        ProjectFacts container_facts;
-        const ProjectFacts* facts_of_file = &facts[input.config];
-        if (options.containers && tree.text().find("airflow") != std::string_view::npos) {
-          parser::ModuleLoader& legacy =
-              ThreadLoader(run, configs[input.config], kLegacyLoader, shared_overlay);
-          original = parser::AnalyzeTree(file.input, tree, legacy, airflow1);
-          containers::FileContainers found =
-              containers::ContainersOf(original->file, *options.containers, file.diagnostics);
-          if (!found.empty()) {
-            containers::AddToPlan(original->file, tree, found, *options.containers, pass.plan,
-                                  file.diagnostics);
-            container_facts = facts[input.config];
-            container_facts.containers = found;
-            container_facts.container_config = &*options.containers;
-            facts_of_file = &container_facts;
-            pass.check.containers = std::move(found);
-          }
-        }
-        const ProjectFacts& project = *facts_of_file;
-        FileConversion conversion = ConvertTree(file.input, tree, options.convert, project);
+        std::optional<std::string> text = ReadInput(input.path, file, input.bytes);
+        if (!text) return pass;
+        const parser::SyntaxTree tree = parser::SyntaxTree::Parse(std::move(*text));
+        Conversion converted_file =
+            ConvertParsed(context, file.input, tree, input.config, &pass.plan, file.diagnostics);
+        std::optional<parser::FileAnalysis>& original = converted_file.original;
+        if (converted_file.container_facts)
+          pass.check.containers = converted_file.container_facts->containers;
+        const ProjectFacts& project =
+            converted_file.container_facts ? *converted_file.container_facts : facts[input.config];
+        FileConversion& conversion = converted_file.conversion;
         file.changes = std::move(conversion.changes);
         file.diagnostics.insert(file.diagnostics.end(),
                                 std::make_move_iterator(conversion.diagnostics.begin()),
@@ -263,7 +336,7 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
                                  &pass.check.subdag_groups);
         }
         parser::ModuleLoader& modern =
-            ThreadLoader(run, configs[input.config], kModernLoader, shared_overlay);
+            ThreadLoader(run, configs[input.config], kModernLoader, shared_overlay, as_converted);
         if (!conversion.changed) {
           AddApiFindings(CheckTreeAgainstApi(file.input, tree, target, project), file.diagnostics);
           if (original->might_contain_dag) {
@@ -272,13 +345,21 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
             CarryLoadErrors(original->file, modern_analysis.file, file.diagnostics);
             if (pass.graph)
               ReportAutoRegistered(modern_analysis.file, *pass.graph, file.diagnostics);
+            // The file is unchanged, but a helper module it imports is not: checked with it.
+            const bool imports_converted = std::any_of(
+                modern_analysis.local_modules.begin(), modern_analysis.local_modules.end(),
+                [&](const std::string& m) { return modern.Transformed(m); });
+            if (file.has_dags && imports_converted) {
+              pass.check.differences = CompareGraphs(
+                  *pass.graph, Summarize(modern_analysis.file, target, project, false));
+              pass.check.checked = true;
+            }
           }
           pass.check.local_modules = std::move(original->local_modules);
           return pass;
         }
         // The converted text, re-parsed incrementally from the original's tree, analysed with
-        // Airflow 2 semantics (helper modules as they are on disk: when one of them is
-        // converted too, the second pass checks again with its converted text).
+        // Airflow 2 semantics and the project's helper modules as converted.
         const parser::SyntaxTree converted =
             parser::SyntaxTree::Reparse(tree, file.converted, TextEdits(conversion.edits));
         AddApiFindings(CheckTreeAgainstApi(file.input, converted, target, project),
@@ -302,18 +383,19 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
         result.providers.insert(file.providers.begin(), file.providers.end());
         result.container_plan.Merge(std::move(pass.plan));
         if (file.status == FileStatus::kConverted) {
-          // The converted helper modules are what the second pass imports.
+          // The texts written in step 2 (and imported by its rare checks).
           (*overlay)[fs::path(file.input).lexically_normal().string()] =
               options.keep_texts ? file.converted : std::move(file.converted);
         }
         // The second pass needs the original's graph only when the file imports project modules
-        // that may be converted too; otherwise the first pass's check was final.
+        // that step 1b may convert again; otherwise the first pass's check was final.
         if (!pass.check.local_modules.empty() && pass.graph)
           originals[i] = Fingerprint(*pass.graph);
         first_checks[i] = std::move(pass.check);
         result.files[i] = std::move(file);
       });
 
+  std::set<std::string> reconverted;  // files step 1b converted again, by lexically normal path
   // 1b. Container classes are found from the DAG files' tasks; a helper module that calls one
   // (a task factory) holds no tasks of its own, so it is converted again with every container
   // class of the project. Rare, and sequential.
@@ -363,7 +445,9 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
         file.original = tree.text();
         file.converted = conversion.text;
       }
-      (*overlay)[fs::path(file.input).lexically_normal().string()] = std::move(conversion.text);
+      const std::string key = fs::path(file.input).lexically_normal().string();
+      (*overlay)[key] = std::move(conversion.text);
+      reconverted.insert(key);
     }
   }
 
@@ -374,9 +458,9 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
     return WithoutBom(inputs[i].bytes);
   };
 
-  // 2. The graph check of the DAG files that import converted helper modules, with their
-  // converted texts (the others were checked in the first pass). Files are staged for writing
-  // as they pass, and committed together at the end.
+  // 2. The graph check, again, of the DAG files that import a helper module step 1b converted
+  // again (the others were checked in the first pass). Files are staged for writing as they
+  // pass, and committed together at the end.
   const bool to_folder = options.write && !options.output.empty();
   const bool in_place = options.write && options.in_place;
   fs::path requirements_path;
@@ -400,10 +484,11 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
         const FirstCheck& first = first_checks[i];
         if (!f.has_dags) return pass;
         if (f.status != FileStatus::kConverted && f.status != FileStatus::kUnchanged) return pass;
-        bool uses_converted = false;  // a helper module the file imports was converted too
+        // A helper module the file imports was converted again by step 1b.
+        bool uses_converted = false;
         for (const std::string& m : first.local_modules)
           uses_converted =
-              uses_converted || overlay->contains(fs::path(m).lexically_normal().string());
+              uses_converted || reconverted.contains(fs::path(m).lexically_normal().string());
         std::vector<std::string> differences = first.differences;
         if (uses_converted && originals[i]) {
           const parser::SyntaxTree tree = parser::SyntaxTree::Parse(std::string(text_of(i)));

@@ -118,7 +118,8 @@ std::vector<Input> ListInputs(const ProjectOptions& options, std::vector<ImportC
 
 parser::ModuleLoader& ThreadLoader(
     unsigned run, const ImportConfig& config, LoaderKind kind,
-    const std::shared_ptr<const parser::ModuleLoader::Overlay>& overlay) {
+    const std::shared_ptr<const parser::ModuleLoader::Overlay>& overlay,
+    const parser::ModuleLoader::SourceTransform& transform) {
   thread_local unsigned current_run = 0;
   thread_local std::map<std::string, std::unique_ptr<parser::ModuleLoader>> loaders;
   if (current_run != run) {
@@ -129,6 +130,7 @@ parser::ModuleLoader& ThreadLoader(
   if (!loader) {
     loader = std::make_unique<parser::ModuleLoader>(config.roots, config.plugins);
     if (kind == kOverlayLoader) loader->SetOverlay(overlay);
+    if (transform) loader->SetTransform(transform);
   }
   return *loader;
 }

@@ -34,8 +34,11 @@ std::vector<Input> ListInputs(const ProjectOptions& options, std::vector<ImportC
 enum LoaderKind { kLegacyLoader, kModernLoader, kOverlayLoader };
 
 /// A loader per worker thread, import configuration and kind, fresh for each conversion run.
+/// `transform`, when the loader is made: the kModernLoader's view of the other project files
+/// (ModuleLoader::SetTransform).
 parser::ModuleLoader& ThreadLoader(
     unsigned run, const ImportConfig& config, LoaderKind kind,
-    const std::shared_ptr<const parser::ModuleLoader::Overlay>& overlay);
+    const std::shared_ptr<const parser::ModuleLoader::Overlay>& overlay,
+    const parser::ModuleLoader::SourceTransform& transform = nullptr);
 
 }  // namespace dagport::converters::airflow2

@@ -161,24 +161,28 @@ TEST(Convert, AnUnwritableOutputIsAnErrorAndLeavesNoPartialFile) {
   EXPECT_EQ(entries, 1u);
 }
 
+/// Python that tells Airflow 2 from 1.10 by what imports: a construct no conversion can keep.
+constexpr char kOnAirflow2[] =
+    "try:\n"
+    "    from airflow.operators.bash import BashOperator as Bash2  # noqa: F401\n"
+    "    ON_AIRFLOW_2 = True\n"
+    "except ImportError:\n"
+    "    ON_AIRFLOW_2 = False\n";
+
 TEST(Convert, AFileWhoseDagsWouldChangeIsNotWritten) {
   // The file builds a task only where the Airflow 2 import fails: converted, it would lose it.
   TempDir in, out;
   in.Write("compat.py",
            "from datetime import datetime\n"
            "from airflow import DAG\n"
-           "from airflow.operators.bash_operator import BashOperator\n"
-           "try:\n"
-           "    from airflow.operators.bash import BashOperator as Bash2  # noqa: F401\n"
-           "    ON_AIRFLOW_2 = True\n"
-           "except ImportError:\n"
-           "    ON_AIRFLOW_2 = False\n"
-           "dag = DAG('compat', start_date=datetime(2021, 1, 1), schedule_interval='@daily', "
-           "catchup=False)\n"
-           "a = BashOperator(task_id='a', bash_command='true', dag=dag)\n"
-           "if not ON_AIRFLOW_2:\n"
-           "    legacy = BashOperator(task_id='legacy_only', bash_command='true', dag=dag)\n"
-           "    a >> legacy\n");
+           "from airflow.operators.bash_operator import BashOperator\n" +
+               std::string(kOnAirflow2) +
+               "dag = DAG('compat', start_date=datetime(2021, 1, 1), schedule_interval='@daily', "
+               "catchup=False)\n"
+               "a = BashOperator(task_id='a', bash_command='true', dag=dag)\n"
+               "if not ON_AIRFLOW_2:\n"
+               "    legacy = BashOperator(task_id='legacy_only', bash_command='true', dag=dag)\n"
+               "    a >> legacy\n");
   auto r =
       RunDagport({"convert", in.path().string(), "-o", out.path().string()}, {}, {"NO_COLOR=1"});
   EXPECT_EQ(r.exit_code, 1);
@@ -192,12 +196,8 @@ TEST(Convert, TheGraphCheckSeesConvertedHelperModules) {
   TempDir in, out;
   in.Write("dags/common/__init__.py", "");
   in.Write("dags/common/flags.py",
-           "from airflow.operators.bash_operator import BashOperator  # noqa: F401\n"
-           "try:\n"
-           "    from airflow.operators.bash import BashOperator as Bash2  # noqa: F401\n"
-           "    ON_AIRFLOW_2 = True\n"
-           "except ImportError:\n"
-           "    ON_AIRFLOW_2 = False\n");
+           "from airflow.operators.bash_operator import BashOperator  # noqa: F401\n" +
+               std::string(kOnAirflow2));
   in.Write("dags/etl.py",
            "from datetime import datetime\n"
            "from airflow import DAG\n"
@@ -212,6 +212,34 @@ TEST(Convert, TheGraphCheckSeesConvertedHelperModules) {
       RunDagport({"convert", in.path().string(), "-o", out.path().string()}, {}, {"NO_COLOR=1"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("task 'legacy_only' is gone"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out.path() / "dags/etl.py"));
+  EXPECT_TRUE(fs::exists(out.path() / "dags/common/flags.py"));
+}
+
+TEST(Convert, AnUnchangedDagFileIsCheckedWithItsConvertedHelpers) {
+  // Nothing in etl.py needs a change, but the helper it builds its tasks with does, and the
+  // converted helper gives it one task fewer.
+  TempDir in, out;
+  in.Write("dags/common/__init__.py", "");
+  in.Write("dags/common/flags.py",
+           "from airflow.operators.bash_operator import BashOperator\n" + std::string(kOnAirflow2) +
+               "def bash(task_id, dag):\n"
+               "    return BashOperator(task_id=task_id, bash_command='true', dag=dag)\n");
+  in.Write("dags/etl.py",
+           "from datetime import datetime\n"
+           "from airflow import DAG\n"
+           "from common.flags import ON_AIRFLOW_2, bash\n"
+           "dag = DAG('etl', start_date=datetime(2021, 1, 1), schedule_interval=None, "
+           "catchup=False)\n"
+           "a = bash('a', dag)\n"
+           "if not ON_AIRFLOW_2:\n"
+           "    b = bash('legacy_only', dag)\n");
+  auto r =
+      RunDagport({"convert", in.path().string(), "-o", out.path().string()}, {}, {"NO_COLOR=1"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("dags/etl.py: error[DP209]"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("task 'legacy_only' is gone"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("1 converted, 1 unchanged"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(out.path() / "dags/etl.py"));
   EXPECT_TRUE(fs::exists(out.path() / "dags/common/flags.py"));
 }

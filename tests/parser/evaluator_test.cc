@@ -180,9 +180,13 @@ class Project {
   }
   /// Analyses dags/<relative> with dags/ on the import path and plugins/ as the plugins folder.
   ir::DagFile Analyze(const std::string& relative) const {
-    ModuleLoader loader({(dir_.path() / "dags").string()}, {(dir_.path() / "plugins").string()});
+    ModuleLoader loader = Loader();
     return AnalyzeFile((dir_.path() / "dags" / relative).string(), loader).file;
   }
+  ModuleLoader Loader() const {
+    return ModuleLoader({(dir_.path() / "dags").string()}, {(dir_.path() / "plugins").string()});
+  }
+  std::filesystem::path path() const { return dir_.path(); }
 
  private:
   testing::TempDir dir_;
@@ -2248,6 +2252,39 @@ a >> b >> c
   EXPECT_EQ(Edges(d),
             Sorted({"acme_load_orders>>acme_check_orders", "acme_check_orders>>acme_done"}));
   EXPECT_FALSE(HasCode(f, "DP113")) << Describe(f);
+}
+
+TEST(EvaluatorImports, ALoaderTransformReplacesTheTextsOfImportedModules) {
+  // The converter's Airflow 2 analysis imports helper modules as they will be written.
+  Project p;
+  p.Write("dags/naming.py", "PREFIX = 'old'\n");
+  p.Write("dags/other.py", "SUFFIX = 'kept'\n");
+  p.Write("dags/etl.py", R"PY(
+from datetime import datetime
+from airflow import DAG
+from airflow.operators.dummy_operator import DummyOperator
+from naming import PREFIX
+from other import SUFFIX
+
+dag = DAG("t", start_date=datetime(2021, 1, 1))
+DummyOperator(task_id=PREFIX + "_" + SUFFIX, dag=dag)
+)PY");
+  ModuleLoader loader = p.Loader();
+  std::vector<std::string> asked;
+  loader.SetTransform([&](const std::string& path) -> std::optional<std::string> {
+    asked.push_back(std::filesystem::path(path).filename().string());
+    if (path.ends_with("naming.py")) return std::string("PREFIX = 'new'\n");
+    return std::nullopt;
+  });
+  const std::string etl = (p.path() / "dags/etl.py").string();
+  for (int round = 0; round < 2; ++round) {  // the second analysis reuses the loader's trees
+    const FileAnalysis a = AnalyzeFile(etl, loader);
+    EXPECT_EQ(Tasks(Dag(a.file, "t")), Sorted({"new_kept:DummyOperator"})) << Describe(a.file);
+    ASSERT_EQ(a.local_modules.size(), 2u);
+    for (const std::string& m : a.local_modules)
+      EXPECT_EQ(loader.Transformed(m), m.ends_with("naming.py")) << m;
+  }
+  EXPECT_EQ(asked, (std::vector<std::string>{"naming.py", "other.py"}));
 }
 
 TEST(EvaluatorImports, RelativeImportsInsideAPackage) {
