@@ -45,26 +45,50 @@ constexpr std::array<bool, 256> kSpecial = [] {
   return t;
 }();
 
+namespace {
+
+/// The length of the start of `s` that needs no escaping.
+size_t PlainPrefix(std::string_view s) {
+  const char* const data = s.data();
+  const size_t size = s.size();
+  size_t i = 0;
+  // Eight bytes at a time while none of them is special (SWAR: a byte below 0x20, equal to
+  // '"' or '\\', or with its high bit set makes the word's test non-zero).
+  while (i + 8 <= size) {
+    uint64_t x;
+    std::memcpy(&x, data + i, 8);
+    constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+    const auto zero_byte = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+    const uint64_t special = ((x - kOnes * 0x20) & ~x) | zero_byte(x ^ (kOnes * '"')) |
+                             zero_byte(x ^ (kOnes * '\\')) | x;
+    if (special & kHigh) break;
+    i += 8;
+  }
+  while (i < size && !kSpecial[static_cast<unsigned char>(data[i])]) ++i;
+  return i;
+}
+
+/// Appends `"s"` plus `suffix` (at most one byte) with one growth of `out`, for an `s` that
+/// needs no escaping.
+void AppendPlain(std::string& out, std::string_view s, std::string_view suffix) {
+  const size_t at = out.size();
+  out.append(s.size() + 2 + suffix.size(), '"');
+  char* p = out.data() + at + 1;
+  std::memcpy(p, s.data(), s.size());
+  if (!suffix.empty()) p[s.size() + 1] = suffix[0];
+}
+
+}  // namespace
+
 void AppendJsonString(std::string& out, std::string_view s) {
+  size_t i = PlainPrefix(s);
+  if (i == s.size()) return AppendPlain(out, s, {});  // most strings: ids, commands, paths
   out.push_back('"');
   const char* const data = s.data();
   const size_t size = s.size();
   size_t run = 0;  // start of the pending stretch that needs no escaping
-  size_t i = 0;
   while (true) {
-    // Eight bytes at a time while none of them is special (SWAR: a byte below 0x20, equal to
-    // '"' or '\\', or with its high bit set makes the word's test non-zero).
-    while (i + 8 <= size) {
-      uint64_t x;
-      std::memcpy(&x, data + i, 8);
-      constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
-      const auto zero_byte = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
-      const uint64_t special = ((x - kOnes * 0x20) & ~x) | zero_byte(x ^ (kOnes * '"')) |
-                               zero_byte(x ^ (kOnes * '\\')) | x;
-      if (special & kHigh) break;
-      i += 8;
-    }
-    while (i < size && !kSpecial[static_cast<unsigned char>(data[i])]) ++i;
+    i += PlainPrefix(s.substr(i));
     if (i == size) break;
     const unsigned char c = static_cast<unsigned char>(data[i]);
     if (c >= 0x80) {
@@ -98,16 +122,6 @@ void AppendJsonString(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
-void JsonWriter::Separate() {
-  if (after_key_) {
-    after_key_ = false;
-    return;
-  }
-  if (has_items_.empty()) return;
-  if (has_items_.back()) out_.push_back(',');
-  has_items_.back() = 1;
-}
-
 void JsonWriter::Open(char c) {
   Separate();
   out_.push_back(c);
@@ -121,9 +135,25 @@ void JsonWriter::Close(char c) {
 
 void JsonWriter::Key(std::string_view key) {
   Separate();
+  after_key_ = true;
+  // Keys are short names (arguments, dict keys): copied as `"key":` into a buffer while
+  // checked, then appended at once.
+  if (char quoted[64]; key.size() + 3 <= sizeof quoted) {
+    bool plain = true;
+    for (size_t i = 0; i < key.size(); ++i) {
+      plain = plain && !kSpecial[static_cast<unsigned char>(key[i])];
+      quoted[i + 1] = key[i];
+    }
+    if (plain) {
+      quoted[0] = '"';
+      quoted[key.size() + 1] = '"';
+      quoted[key.size() + 2] = ':';
+      out_.append(quoted, key.size() + 3);
+      return;
+    }
+  }
   AppendJsonString(out_, key);
   out_.push_back(':');
-  after_key_ = true;
 }
 
 void JsonWriter::Null() {

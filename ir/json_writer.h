@@ -23,6 +23,19 @@ class JsonWriter {
   void EndArray() { Close(']'); }
   /// The next member's key; its value is the next thing written.
   void Key(std::string_view key);
+  /// The same for a key written in the code (`w.Key("tasks")`): an ASCII name that needs no
+  /// escaping, written with one append. Most keys are these.
+  template <size_t N>
+  void Key(const char (&key)[N]) {
+    Separate();
+    char quoted[N + 2];  // "key":
+    quoted[0] = '"';
+    for (size_t i = 0; i + 1 < N; ++i) quoted[i + 1] = key[i];
+    quoted[N] = '"';
+    quoted[N + 1] = ':';
+    out_.append(quoted, N + 2);
+    after_key_ = true;
+  }
 
   void Null();
   void Bool(bool b);
@@ -32,18 +45,38 @@ class JsonWriter {
   void String(std::string_view s);
 
   /// Shorthands for `Key(k)` followed by the value.
-  void Member(std::string_view key, std::string_view s) { Key(key), String(s); }
-  void Member(std::string_view key, const char* s) { Key(key), String(s); }
-  void Member(std::string_view key, const std::string& s) { Key(key), String(s); }
-  void Member(std::string_view key, bool b) { Key(key), Bool(b); }
-  void Member(std::string_view key, int64_t i) { Key(key), Int(i); }
-  void Member(std::string_view key, uint32_t u) { Key(key), Uint(u); }
-  void Member(std::string_view key, int i) { Key(key), Int(i); }
+  template <size_t N, typename V>
+  void Member(const char (&key)[N], const V& v) {
+    Key(key);
+    Write(v);
+  }
+  template <typename V>
+  void Member(std::string_view key, const V& v) {
+    Key(key);
+    Write(v);
+  }
 
  private:
+  void Write(std::string_view s) { String(s); }
+  void Write(const char* s) { String(s); }
+  void Write(const std::string& s) { String(s); }
+  void Write(bool b) { Bool(b); }
+  void Write(int64_t i) { Int(i); }
+  void Write(uint32_t u) { Uint(u); }
+  void Write(int i) { Int(i); }
+
   void Open(char c);
   void Close(char c);
-  void Separate();
+  /// The comma before a value, unless it follows its key or opens its container.
+  void Separate() {
+    if (after_key_) {
+      after_key_ = false;
+      return;
+    }
+    if (has_items_.empty()) return;
+    if (has_items_.back()) out_.push_back(',');
+    has_items_.back() = 1;
+  }
 
   std::string& out_;
   std::vector<char> has_items_;  ///< per open container: something was written into it

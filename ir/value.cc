@@ -59,11 +59,32 @@ std::string PythonTimedelta(int64_t micros) {
     seconds += kSecondsPerDay;
     days -= 1;
   }
-  std::vector<std::string> parts;
-  if (days != 0) parts.push_back(fmt::format("days={}", days));
-  if (seconds != 0) parts.push_back(fmt::format("seconds={}", seconds));
-  if (us != 0) parts.push_back(fmt::format("microseconds={}", us));
-  return fmt::format("timedelta({})", fmt::join(parts, ", "));
+  // Written often (every task's retry_delay, in JSON): plain appends, no format strings.
+  std::string out = "timedelta(";
+  const auto part = [&](std::string_view name, int64_t n) {
+    if (n == 0) return;
+    if (out.back() != '(') out += ", ";
+    out += name;
+    out += '=';
+    out += std::to_string(n);
+  };
+  part("days", days);
+  part("seconds", seconds);
+  part("microseconds", us);
+  out += ')';
+  return out;
+}
+
+/// `n` in decimal with at least `width` digits (zero-padded), for 0 <= n.
+void AppendPadded(std::string& out, int64_t n, int width) {
+  char digits[24];
+  int len = 0;
+  do {
+    digits[len++] = static_cast<char>('0' + n % 10);
+    n /= 10;
+  } while (n > 0);
+  while (len < width) digits[len++] = '0';
+  while (len > 0) out += digits[--len];
 }
 
 }  // namespace
@@ -89,9 +110,30 @@ std::string_view KindName(ValueKind kind) {
 }
 
 std::string Datetime::Iso() const {
-  std::string s =
-      fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", year, month, day, hour, minute, second);
-  if (microsecond != 0) s += fmt::format(".{:06}", microsecond);
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 ||
+      microsecond < 0) {  // not a valid datetime: as fmt writes negative numbers
+    std::string s =
+        fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", year, month, day, hour, minute, second);
+    if (microsecond != 0) s += fmt::format(".{:06}", microsecond);
+    return s;
+  }
+  std::string s;
+  s.reserve(26);
+  AppendPadded(s, year, 4);
+  s += '-';
+  AppendPadded(s, month, 2);
+  s += '-';
+  AppendPadded(s, day, 2);
+  s += 'T';
+  AppendPadded(s, hour, 2);
+  s += ':';
+  AppendPadded(s, minute, 2);
+  s += ':';
+  AppendPadded(s, second, 2);
+  if (microsecond != 0) {
+    s += '.';
+    AppendPadded(s, microsecond, 6);
+  }
   return s;
 }
 

@@ -75,6 +75,14 @@ GraphSummary Summarize(const ir::DagFile& file, const AirflowVersion& target,
         containers::TargetOperatorFor(project.container_config->target, target);
     direct = op.module + "." + op.name;
   }
+  // A file has few operator classes and many tasks: each class is looked up once.
+  std::map<std::string_view, std::string> classes;
+  auto on_target = [&](const std::string& path) -> const std::string& {
+    auto it = classes.find(path);
+    if (it == classes.end())
+      it = classes.emplace(path, OnTarget(path, target, project, original)).first;
+    return it->second;
+  };
   for (const ir::Dag& d : file.dags) {
     // Airflow 2 also loads DAGs only a `with` block registered; they are not the conversion's
     // doing, and are reported on their own (DP216).
@@ -82,7 +90,7 @@ GraphSummary Summarize(const ir::DagFile& file, const AirflowVersion& target,
     GraphSummary::Dag& dag = summary.dags[d.dag_id];
     for (const ir::Task& t : d.tasks) {
       if (!direct.empty() && project.containers.tasks.contains({d.dag_id, t.task_id}) &&
-          OnTarget(t.operator_class, target, project, original) == direct) {
+          on_target(t.operator_class) == direct) {
         dag.tasks[t.task_id] =
             std::string(containers::kWrapperModule) + "." + containers::kWrapperClass;
         continue;
@@ -90,7 +98,7 @@ GraphSummary Summarize(const ir::DagFile& file, const AirflowVersion& target,
       dag.tasks[t.task_id] =
           original && project.containers.calls.contains({t.where.line, t.where.column})
               ? std::string(containers::kWrapperModule) + "." + containers::kWrapperClass
-              : OnTarget(t.operator_class, target, project, original);
+              : on_target(t.operator_class);
     }
     for (const ir::Edge& e : d.edges) dag.edges.emplace(e.from, e.to);
   }

@@ -50,6 +50,8 @@ TEST(Value, DatetimePrintsItsFields) {
   dt.timezone = "UTC";
   EXPECT_EQ(Value::MakeDatetime(dt).ToPython(), "datetime(2021, 3, 4, 5, 0, tzinfo='UTC')");
   EXPECT_EQ(dt.Iso(), "2021-03-04T05:00:00");
+  EXPECT_EQ((Datetime{5, 1, 2, 3, 4, 5, 60, ""}).Iso(), "0005-01-02T03:04:05.000060");
+  EXPECT_EQ((Datetime{12021, 12, 31, 23, 59, 59, 999999, ""}).Iso(), "12021-12-31T23:59:59.999999");
 }
 
 TEST(Value, FindLooksUpStringKeysOfDicts) {
