@@ -25,6 +25,10 @@ bool IsTemplateText(std::string_view s) {
 
 }  // namespace
 
+Heap::~Heap() {
+  for (HeapItem* item : items_) item->~HeapItem();
+}
+
 HeapScope::HeapScope(Heap& heap) : previous_(current_heap) {
   current_heap = &heap;
 }

@@ -7,11 +7,15 @@
 
 #include <tree_sitter/api.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -29,14 +33,21 @@ struct HeapItem {
 };
 
 /// Owns the objects of one analysis. Allocation goes to the heap installed on this thread by a
-/// `HeapScope`.
+/// `HeapScope`. Objects are placed one after the other in large blocks (an analysis makes tens
+/// of thousands, and frees them all at once): no allocator call per object, and objects made
+/// together lie together in memory.
 class Heap {
  public:
+  Heap() = default;
+  ~Heap();
+  Heap(const Heap&) = delete;
+  Heap& operator=(const Heap&) = delete;
+
   template <typename T>
   T* Make() {
-    auto item = std::make_unique<T>();
-    T* raw = item.get();
-    items_.push_back(std::move(item));
+    static_assert(std::is_base_of_v<HeapItem, T>);
+    T* raw = new (Allocate(sizeof(T), alignof(T))) T();
+    items_.push_back(raw);
     return raw;
   }
   size_t size() const { return items_.size(); }
@@ -45,7 +56,26 @@ class Heap {
   size_t text_bytes() const { return text_bytes_; }
 
  private:
-  std::vector<std::unique_ptr<HeapItem>> items_;
+  static constexpr size_t kBlockBytes = 64 << 10;
+  void* Allocate(size_t size, size_t align) {
+    if (!blocks_.empty()) {
+      const auto start = reinterpret_cast<uintptr_t>(blocks_.back().get());
+      const uintptr_t at = (start + used_ + align - 1) & ~(uintptr_t{align} - 1);
+      if (at + size <= start + block_bytes_) {
+        used_ = at + size - start;
+        return reinterpret_cast<void*>(at);
+      }
+    }
+    block_bytes_ = std::max(size + align, kBlockBytes);
+    blocks_.emplace_back(new std::byte[block_bytes_]);  // not zeroed
+    used_ = 0;
+    return Allocate(size, align);
+  }
+
+  std::vector<HeapItem*> items_;  ///< every object, in the order made
+  std::vector<std::unique_ptr<std::byte[]>> blocks_;
+  size_t used_ = 0;         ///< bytes used of the last block
+  size_t block_bytes_ = 0;  ///< the last block's size
   size_t text_bytes_ = 0;
 };
 
