@@ -325,7 +325,7 @@ def main():
     # same allocator setting, so that the raw parse it is compared with is not slowed by glibc's
     # default. (dagport sees the setting and does not re-execute itself.)
     if "tcache_count" not in os.environ.get("GLIBC_TUNABLES", ""):
-        extra = "glibc.malloc.tcache_count=1000"
+        extra = "glibc.malloc.tcache_count=10000"
         os.environ["GLIBC_TUNABLES"] = ":".join(filter(None, [os.environ.get("GLIBC_TUNABLES"), extra]))
 
     build = os.path.abspath(args.build_dir)

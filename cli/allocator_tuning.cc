@@ -10,7 +10,7 @@ namespace dagport::cli {
 namespace {
 
 constexpr const char* kTunables = "GLIBC_TUNABLES";
-constexpr const char* kTcache = "glibc.malloc.tcache_count=1000";
+constexpr const char* kTcache = "glibc.malloc.tcache_count=10000";
 /// Set in the re-executed process: the variable's value before (or "-" when it was unset).
 constexpr const char* kBefore = "DAGPORT_TUNABLES_BEFORE";
 

@@ -75,21 +75,16 @@ int RunInspect(const po::variables_map& vm) {
   const bool color = ColorOption(vm, STDERR_FILENO);
 
   std::vector<ir::Diagnostic> all;
-  size_t dags = 0, tasks = 0, edges = 0;
   bool first = true;
   ir::SourceLineCache lines;
   if (format == "json") std::cout << "{\"schema\": \"" << ir::kIrSchema << "\", \"files\": [";
   if (format == "json") {
     // One compact object per file, rendered on the worker threads.
     options.render = [](const ir::DagFile& file) { return ir::DagFileJsonText(file); };
+    options.rendered_only = true;
   }
   parser::ProjectSummary summary =
       parser::AnalyzeProject(options, [&](ir::DagFile&& file, std::string&& rendered) {
-        for (const ir::Dag& d : file.dags) {
-          ++dags;
-          tasks += d.tasks.size();
-          edges += d.edges.size();
-        }
         if (format == "json") {
           std::cout << (first ? "\n" : ",\n") << rendered;
         } else if (format == "text") {
@@ -118,7 +113,7 @@ int RunInspect(const po::variables_map& vm) {
   const std::string tally = ir::RenderSummary(all);
   std::cerr << fmt::format(
       "{} files ({} with DAGs considered), {} DAGs, {} tasks, {} dependencies{}\n",
-      summary.files_listed, summary.files_analysed, dags, tasks, edges,
+      summary.files_listed, summary.files_analysed, summary.dags, summary.tasks, summary.edges,
       tally.empty() ? "" : "; " + tally);
   std::cout.flush();
   return ExitCodeFor(vm, all);

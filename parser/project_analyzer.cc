@@ -1,5 +1,6 @@
 #include "parser/project_analyzer.h"
 
+#include <array>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -46,6 +47,17 @@ ImportConfig ConfigFor(const std::string& argument, bool is_folder,
 
 }  // namespace
 
+namespace {
+
+/// What a worker thread hands on for one file.
+struct Analysed {
+  FileAnalysis analysis;
+  std::string rendered;
+  std::array<size_t, 3> counts;  ///< DAGs, tasks, edges
+};
+
+}  // namespace
+
 ProjectSummary AnalyzeProject(
     const ProjectOptions& options,
     const std::function<void(ir::DagFile&&, std::string&& rendered)>& consume) {
@@ -79,16 +91,30 @@ ProjectSummary AnalyzeProject(
         const ImportConfig& config = configs[work[i].config];
         std::unique_ptr<ModuleLoader>& loader = loaders[config.key];
         if (!loader) loader = std::make_unique<ModuleLoader>(config.roots, config.plugins);
-        std::pair<FileAnalysis, std::string> result{
-            AnalyzeFile(work[i].path, *loader, options.limits), ""};
-        if (options.render && result.first.might_contain_dag)
-          result.second = options.render(result.first.file);
+        Analysed result{AnalyzeFile(work[i].path, *loader, options.limits), "", {}};
+        for (const ir::Dag& d : result.analysis.file.dags) {
+          ++result.counts[0];
+          result.counts[1] += d.tasks.size();
+          result.counts[2] += d.edges.size();
+        }
+        if (options.render && result.analysis.might_contain_dag) {
+          result.rendered = options.render(result.analysis.file);
+          if (options.rendered_only) {
+            ir::DagFile kept;
+            kept.path = std::move(result.analysis.file.path);
+            kept.diagnostics = std::move(result.analysis.file.diagnostics);
+            result.analysis.file = std::move(kept);  // the rest is freed here
+          }
+        }
         return result;
       },
-      [&](size_t, std::pair<FileAnalysis, std::string>&& result) {
-        if (!result.first.might_contain_dag) return;
+      [&](size_t, Analysed&& result) {
+        if (!result.analysis.might_contain_dag) return;
         ++summary.files_analysed;
-        consume(std::move(result.first.file), std::move(result.second));
+        summary.dags += result.counts[0];
+        summary.tasks += result.counts[1];
+        summary.edges += result.counts[2];
+        consume(std::move(result.analysis.file), std::move(result.rendered));
       });
   return summary;
 }

@@ -19,6 +19,11 @@ struct ProjectOptions {
   /// Renders a file's IR on the worker thread that analysed it (so that output scales with
   /// -j); the text reaches `consume` with the file. Optional.
   std::function<std::string(const ir::DagFile&)> render;
+  /// With `render`: the file reaches `consume` with only its path and diagnostics; its DAGs are
+  /// freed on the worker thread that built them (the thread calling `consume` would otherwise
+  /// free every file's IR into its own allocator cache, which it never allocates from). The
+  /// summary counts them.
+  bool rendered_only = false;
 };
 
 struct ProjectSummary {
@@ -26,6 +31,7 @@ struct ProjectSummary {
   size_t files_analysed = 0;                ///< of which might hold a DAG (DagBag's safe-mode test)
   std::vector<ir::Diagnostic> diagnostics;  ///< from walking the folders
   std::vector<ir::Plugin> plugins;          ///< of every plugins folder used
+  size_t dags = 0, tasks = 0, edges = 0;    ///< of the DAGs Airflow would load
 };
 
 /// Calls `consume` once per analysed file, in input order. The import path of each file is the
