@@ -13,6 +13,7 @@
 #include "converters/airflow2/api_check.h"
 #include "converters/airflow2/file_converter.h"
 #include "converters/airflow2/graph_comparison.h"
+#include "converters/airflow2/project_file.h"
 #include "converters/airflow2/project_inputs.h"
 #include "converters/airflow2/requirements.h"
 #include "converters/atomic_file.h"
@@ -75,12 +76,6 @@ struct FirstPass {
   FirstCheck check;
 };
 
-/// A file's bytes without the UTF-8 byte order mark DecodeSource drops: its text, for a UTF-8
-/// file.
-std::string_view WithoutBom(std::string_view bytes) {
-  return bytes.starts_with("\xEF\xBB\xBF") ? bytes.substr(3) : bytes;
-}
-
 /// The incremental re-parse's view of a conversion's edits.
 std::vector<parser::TextEdit> TextEdits(const std::vector<Edit>& edits) {
   std::vector<parser::TextEdit> out;
@@ -120,120 +115,6 @@ struct SecondPass {
 
 bool Writable(FileStatus s) {
   return s == FileStatus::kConverted || s == FileStatus::kUnchanged || s == FileStatus::kCopied;
-}
-
-/// Reads an input: the text of a Python file that can be converted. Otherwise nothing, with
-/// `file` saying why (status kSkipped and diagnostics; kCopied for a file that is not Python).
-/// `bytes` receives the file as read.
-std::optional<std::string> ReadInput(const fs::path& path, FileResult& file, std::string& bytes) {
-  if (std::error_code size_ec; file.python) {
-    // Over the parser's bound: not read at all (inspect reports DP104 for it too).
-    const uintmax_t size = fs::file_size(path, size_ec);
-    if (!size_ec && size > parser::kMaxSourceBytes) {
-      file.status = FileStatus::kSkipped;
-      file.diagnostics.push_back(ir::MakeDiagnostic(
-          "DP104", file.input, {},
-          fmt::format("file is {} bytes, over the {} MiB bound for a DAG file: not converted", size,
-                      parser::kMaxSourceBytes >> 20),
-          "split the file; no real DAG file is this large"));
-      return std::nullopt;
-    }
-  }
-  try {
-    bytes = ReadFileBytes(path);
-  } catch (const std::exception& e) {
-    file.status = FileStatus::kSkipped;
-    file.diagnostics.push_back(
-        ir::MakeDiagnostic("DP001", file.input, {}, e.what(), "check that it is readable"));
-    return std::nullopt;
-  }
-  if (!file.python) {
-    file.status = FileStatus::kCopied;
-    return std::nullopt;
-  }
-  parser::SourceText source = parser::DecodeSource(bytes, file.input);
-  if (!source.text) {
-    file.status = FileStatus::kSkipped;
-    file.diagnostics = std::move(source.diagnostics);
-    file.diagnostics.push_back(ir::MakeDiagnostic(
-        "DP210", file.input, {}, "not converted: not a readable Python source file",
-        "it is neither copied nor converted; remove it or fix it"));
-    return std::nullopt;
-  }
-  if (*source.text != WithoutBom(bytes)) {
-    file.status = FileStatus::kSkipped;
-    file.diagnostics.push_back(ir::MakeDiagnostic(
-        "DP210", file.input, {},
-        "not converted: the file is not UTF-8 (it declares another encoding)",
-        "re-encode it as UTF-8 (and drop the coding declaration), then convert again"));
-    return std::nullopt;
-  }
-  return std::move(source.text);
-}
-
-/// What a conversion run shares between its files.
-struct RunContext {
-  const ProjectOptions& options;
-  const std::vector<ImportConfig>& configs;
-  const std::vector<ProjectFacts>& facts;
-  unsigned run;
-  std::shared_ptr<const parser::ModuleLoader::Overlay> overlay;
-  parser::EvaluationLimits airflow1;
-};
-
-/// A file's conversion, and what was learnt on the way.
-struct Conversion {
-  FileConversion conversion;
-  /// The original's analysis (Airflow 1.10 semantics) when the container rewrite needed it.
-  std::optional<parser::FileAnalysis> original;
-  /// The project's facts with the file's container classes, when it has some.
-  std::optional<ProjectFacts> container_facts;
-};
-
-/// Converts the parsed file `name` of import configuration `config`. With the container
-/// rewrite, the original is analysed first: its tasks' footprints say which operator classes
-/// become container tasks in this file; they are added to `plan` when it is given.
-Conversion ConvertParsed(const RunContext& context, const std::string& name,
-                         const parser::SyntaxTree& tree, size_t config,
-                         containers::ContainerPlan* plan,
-                         std::vector<ir::Diagnostic>& diagnostics) {
-  const ProjectOptions& options = context.options;
-  Conversion out;
-  if (options.containers && tree.text().find("airflow") != std::string_view::npos) {
-    parser::ModuleLoader& legacy =
-        ThreadLoader(context.run, context.configs[config], kLegacyLoader, context.overlay);
-    out.original = parser::AnalyzeTree(name, tree, legacy, context.airflow1);
-    containers::FileContainers found =
-        containers::ContainersOf(out.original->file, *options.containers, diagnostics);
-    if (!found.empty()) {
-      if (plan != nullptr)
-        containers::AddToPlan(out.original->file, tree, found, *options.containers, *plan,
-                              diagnostics);
-      out.container_facts = context.facts[config];
-      out.container_facts->containers = std::move(found);
-      out.container_facts->container_config = &*options.containers;
-    }
-  }
-  out.conversion = ConvertTree(name, tree, options.convert,
-                               out.container_facts ? *out.container_facts : context.facts[config]);
-  return out;
-}
-
-/// The text the file at `path` will be written with, when it is an input the conversion
-/// changes: what the Airflow 2 analysis of the other files imports. Computed as the file's own
-/// conversion computes it (the rare later change of step 1b is checked again in step 2).
-std::optional<std::string> ConvertedText(const RunContext& context, const Input& input) {
-  FileResult scratch;
-  scratch.input = input.path.string();
-  scratch.python = true;
-  std::string bytes;
-  std::optional<std::string> text = ReadInput(input.path, scratch, bytes);
-  if (!text) return std::nullopt;
-  const parser::SyntaxTree tree = parser::SyntaxTree::Parse(std::move(*text));
-  std::vector<ir::Diagnostic> ignored;
-  Conversion c = ConvertParsed(context, scratch.input, tree, input.config, nullptr, ignored);
-  if (!c.conversion.converted || !c.conversion.changed) return std::nullopt;
-  return std::move(c.conversion.text);
 }
 
 }  // namespace
