@@ -33,7 +33,9 @@ class ProjectAnalyzerTest : public ::testing::Test {
     dir_.Write("helper.py", "VALUE = 1\n");
     options_.paths = {dir_.path().string()};
     options_.jobs = 2;
-    options_.render = [](const ir::DagFile& f) { return f.path + ":" + std::to_string(f.dags.size()); };
+    options_.render = [](const ir::DagFile& f) {
+      return f.path + ":" + std::to_string(f.dags.size());
+    };
   }
 
   struct Seen {
