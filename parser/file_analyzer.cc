@@ -63,7 +63,7 @@ std::vector<DagObj*> CollectDags(ModuleState* module, const std::vector<DagObj*>
   return out;
 }
 
-ir::Dag ToIrDag(const DagObj& dag, const std::vector<EdgeObj>& edges) {
+ir::Dag ToIrDag(const DagObj& dag, const std::vector<EdgeObj>& edges, AnalysisDepth depth) {
   ir::Dag out;
   out.dag_id = dag.dag_id;
   out.dynamic = dag.dynamic;
@@ -76,8 +76,10 @@ ir::Dag ToIrDag(const DagObj& dag, const std::vector<EdgeObj>& edges) {
     task.task_id = t->task_id;
     task.dynamic = t->dynamic;
     task.operator_class = t->operator_class;
-    task.arguments = ToIr(t->arguments);
-    task.effective_arguments = ToIr(t->effective_arguments);
+    if (depth == AnalysisDepth::kFull) {
+      task.arguments = ToIr(t->arguments);
+      task.effective_arguments = ToIr(t->effective_arguments);
+    }
     if (t->group != nullptr) task.task_group = t->group->group_id;
     if (t->subdag != nullptr) task.subdag = t->subdag->dag_id;
     task.footprint = t->footprint;
@@ -187,7 +189,7 @@ FileAnalysis AnalyzeSource(const std::string& path, std::string text, ModuleLoad
 }
 
 FileAnalysis AnalyzeTree(const std::string& path, const SyntaxTree& tree, ModuleLoader& loader,
-                         const EvaluationLimits& limits) {
+                         const EvaluationLimits& limits, AnalysisDepth depth) {
   FileAnalysis result;
   result.file.path = path;
   const std::string_view text = tree.text();
@@ -233,7 +235,7 @@ FileAnalysis AnalyzeTree(const std::string& path, const SyntaxTree& tree, Module
         "make the module-level code run without an exception"));
     import_fails = true;
   }
-  ComputeFootprints(ev);
+  if (depth == AnalysisDepth::kFull) ComputeFootprints(ev);
   // A file that is not valid Python 3 does not import at all.
   for (const ir::Diagnostic& d : syntax)
     import_fails = import_fails || d.severity == ir::Severity::kError;
@@ -258,7 +260,7 @@ FileAnalysis AnalyzeTree(const std::string& path, const SyntaxTree& tree, Module
         "pass dag=..., create it inside `with DAG(...)`, or link it to a task of a DAG"));
   }
   for (DagObj* dag : collected) {
-    result.file.dags.push_back(ToIrDag(*dag, ev.edges));
+    result.file.dags.push_back(ToIrDag(*dag, ev.edges, depth));
     result.file.dags.back().auto_registered = auto_only.contains(dag);
   }
   for (const auto& [name, loaded] : ev.modules) {
@@ -320,7 +322,7 @@ FileAnalysis AnalyzeTree(const std::string& path, const SyntaxTree& tree, Module
   }
   result.file.dags = std::move(loaded);
   result.file.imports = std::move(ev.imports);
-  result.file.operator_classes = OperatorClasses(ev);
+  if (depth == AnalysisDepth::kFull) result.file.operator_classes = OperatorClasses(ev);
   diagnostics.insert(diagnostics.end(), ev.diagnostics.begin(), ev.diagnostics.end());
   std::stable_sort(diagnostics.begin(), diagnostics.end(),
                    [&](const ir::Diagnostic& a, const ir::Diagnostic& b) {

@@ -28,9 +28,20 @@ FileAnalysis AnalyzeFile(const std::string& path, ModuleLoader& loader,
 FileAnalysis AnalyzeSource(const std::string& path, std::string text, ModuleLoader& loader,
                            const EvaluationLimits& limits = {});
 
+/// How much of the IR an analysis builds.
+enum class AnalysisDepth {
+  kFull,
+  /// What a graph check needs (the converter's Airflow 2 analysis of a converted file): DAGs with
+  /// their arguments, tasks with ids, operator classes, places, groups and sub-DAGs, edges,
+  /// imports, local modules and every diagnostic. Left out: the tasks' arguments, their
+  /// footprints and the custom operator classes.
+  kGraph,
+};
+
 /// The same, for a file already parsed (the converter parses each file once for its rules and
 /// its analysis). `tree` must outlive the call only.
 FileAnalysis AnalyzeTree(const std::string& path, const SyntaxTree& tree, ModuleLoader& loader,
-                         const EvaluationLimits& limits = {});
+                         const EvaluationLimits& limits = {},
+                         AnalysisDepth depth = AnalysisDepth::kFull);
 
 }  // namespace dagport::parser

@@ -138,6 +138,8 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
     }
   }
   parser::EvaluationLimits airflow1, airflow2;
+  // The analyses that only check graphs build no task arguments, footprints or operator classes.
+  constexpr parser::AnalysisDepth kGraph = parser::AnalysisDepth::kGraph;
   airflow1.airflow_major = 1;
   airflow2.airflow_major = 2;
   auto overlay = std::make_shared<parser::ModuleLoader::Overlay>();
@@ -222,7 +224,7 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
           AddApiFindings(CheckTreeAgainstApi(file.input, tree, target, project), file.diagnostics);
           if (original->might_contain_dag) {
             const parser::FileAnalysis modern_analysis =
-                parser::AnalyzeTree(file.input, tree, modern, airflow2);
+                parser::AnalyzeTree(file.input, tree, modern, airflow2, kGraph);
             CarryLoadErrors(original->file, modern_analysis.file, file.diagnostics);
             if (pass.graph)
               ReportAutoRegistered(modern_analysis.file, *pass.graph, file.diagnostics);
@@ -246,7 +248,8 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
         AddApiFindings(CheckTreeAgainstApi(file.input, converted, target, project),
                        file.diagnostics);
         if (original->might_contain_dag) {
-          parser::FileAnalysis after = parser::AnalyzeTree(file.input, converted, modern, airflow2);
+          parser::FileAnalysis after =
+              parser::AnalyzeTree(file.input, converted, modern, airflow2, kGraph);
           CarryLoadErrors(original->file, after.file, file.diagnostics);
           if (pass.graph) ReportAutoRegistered(after.file, *pass.graph, file.diagnostics);
           if (file.has_dags) {
@@ -376,7 +379,7 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
           parser::ModuleLoader& loader =
               ThreadLoader(run, configs[inputs[i].config], kOverlayLoader, shared_overlay);
           const parser::FileAnalysis converted =
-              parser::AnalyzeTree(f.input, tree, loader, airflow2);
+              parser::AnalyzeTree(f.input, tree, loader, airflow2, kGraph);
           ProjectFacts container_facts;
           const ProjectFacts* project = &facts[inputs[i].config];
           if (!first.containers.empty()) {
@@ -397,7 +400,7 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
               parser::ModuleLoader& legacy =
                   ThreadLoader(run, configs[inputs[i].config], kLegacyLoader, shared_overlay);
               const parser::FileAnalysis before =
-                  parser::AnalyzeTree(f.input, original, legacy, airflow1);
+                  parser::AnalyzeTree(f.input, original, legacy, airflow1, kGraph);
               differences = CompareGraphs(
                   Summarize(before.file, target, *project, /*original=*/true, &first.subdag_groups),
                   after);

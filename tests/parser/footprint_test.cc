@@ -10,6 +10,7 @@
 
 #include "parser/file_analyzer.h"
 #include "parser/module_loader.h"
+#include "parser/syntax_tree.h"
 
 namespace dagport::parser {
 namespace {
@@ -103,6 +104,48 @@ a >> b
   EXPECT_EQ(with.dags[0].edges.size(), 1u);
   for (const ir::Diagnostic& d : with.diagnostics)
     ADD_FAILURE() << "unexpected diagnostic " << d.code << ": " << d.message;
+}
+
+// The converter's graph checks analyse with AnalysisDepth::kGraph: the same DAGs, tasks, edges
+// and diagnostics, without the tasks' arguments, footprints or the operator classes.
+TEST(Footprint, AGraphAnalysisLeavesOutArgumentsFootprintsAndClassesOnly) {
+  const std::string text = std::string(kVenvOperator) + R"PY(
+dag = DAG('d', start_date=datetime(2021, 1, 1), schedule_interval='0 7 * * *')
+a = VenvOperator(task_id='a', project='p', requirements=[], command='x.py', dag=dag)
+b = VenvOperator(task_id='b', project='p', requirements=[], command='y.py', dag=dag)
+c = VenvOperator(task_id='c', project='p', requirements=[], command='z.py', dag=dag)
+a >> b >> c
+orphan = VenvOperator(task_id='o', project='p', requirements=[], command='o.py')
+)PY";
+  ModuleLoader loader({}, {});
+  const SyntaxTree tree = SyntaxTree::Parse(text);
+  const ir::DagFile full = AnalyzeTree("venv_dag.py", tree, loader, {}).file;
+  const ir::DagFile graph =
+      AnalyzeTree("venv_dag.py", tree, loader, {}, AnalysisDepth::kGraph).file;
+  ASSERT_EQ(full.dags.size(), 1u);
+  ASSERT_EQ(graph.dags.size(), 1u);
+  EXPECT_EQ(graph.dags[0].dag_id, "d");
+  EXPECT_EQ(graph.dags[0].arguments, full.dags[0].arguments);  // the schedule is checked
+  EXPECT_EQ(graph.dags[0].edges, full.dags[0].edges);
+  ASSERT_EQ(graph.dags[0].tasks.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    const ir::Task& g = graph.dags[0].tasks[i];
+    const ir::Task& f = full.dags[0].tasks[i];
+    EXPECT_EQ(g.task_id, f.task_id);
+    EXPECT_EQ(g.operator_class, f.operator_class);
+    EXPECT_EQ(g.where, f.where);
+    EXPECT_FALSE(f.arguments.empty());
+    EXPECT_FALSE(f.footprint.empty());
+    EXPECT_TRUE(g.arguments.empty());
+    EXPECT_TRUE(g.effective_arguments.empty());
+    EXPECT_TRUE(g.footprint.empty());
+  }
+  EXPECT_EQ(graph.imports, full.imports);
+  // DP116 (the orphan) in both.
+  EXPECT_EQ(graph.diagnostics, full.diagnostics);
+  EXPECT_FALSE(full.diagnostics.empty());
+  EXPECT_FALSE(full.operator_classes.empty());
+  EXPECT_TRUE(graph.operator_classes.empty());
 }
 
 TEST(Footprint, UnknownPartsAreKeptAsExpressionsAndMarkedPossible) {
