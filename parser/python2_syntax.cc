@@ -154,10 +154,10 @@ void SyntaxTree::AddPython2Statements(const std::string& file, size_t limit,
   // even contain the words is not walked at all.
   if (!MayHoldPython2Statement(text_)) return;
   const Python2Symbols& symbols = Python2SymbolTable();
-  TSTreeCursor cursor = ts_tree_cursor_new(root());
+  PreorderWalk walk(root());
   bool done = false;
   while (!done && out.size() < limit) {
-    const TSNode node = ts_tree_cursor_current_node(&cursor);
+    const TSNode node = walk.Current();
     const TSSymbol symbol = ts_node_symbol(node);
     bool descend = false;
     if (symbol == symbols.print_statement || symbol == symbols.exec_statement) {
@@ -197,9 +197,8 @@ void SyntaxTree::AddPython2Statements(const std::string& file, size_t limit,
       }
       descend = symbol < symbols.container.size() && symbols.container[symbol];
     }
-    done = !NextInPreorder(&cursor, descend);
+    done = !walk.Next(descend);
   }
-  ts_tree_cursor_delete(&cursor);
 }
 
 namespace {

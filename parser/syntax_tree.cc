@@ -55,12 +55,31 @@ std::string Python2Construct(std::string_view line) {
 
 }  // namespace
 
-bool NextInPreorder(TSTreeCursor* cursor, bool descend) {
-  if (descend && ts_tree_cursor_goto_first_child(cursor)) return true;
-  while (!ts_tree_cursor_goto_next_sibling(cursor)) {
-    if (!ts_tree_cursor_goto_parent(cursor)) return false;
+PreorderWalk::PreorderWalk(TSNode root) : cursor_(ts_tree_cursor_new(root)) {}
+
+PreorderWalk::~PreorderWalk() {
+  ts_tree_cursor_delete(&cursor_);
+}
+
+bool PreorderWalk::Next(bool descend) {
+  if (descend) {
+    const uint32_t children = ts_node_child_count(Current());
+    if (children != 0 && ts_tree_cursor_goto_first_child(&cursor_)) {
+      left_.push_back(children - 1);
+      return true;
+    }
   }
-  return true;
+  while (!left_.empty()) {
+    // The count and the cursor agree (both go by the visible children); should they not, the
+    // cursor's answer wins.
+    if (left_.back() != 0 && ts_tree_cursor_goto_next_sibling(&cursor_)) {
+      --left_.back();
+      return true;
+    }
+    left_.pop_back();
+    ts_tree_cursor_goto_parent(&cursor_);
+  }
+  return false;
 }
 
 const TSLanguage* PythonLanguage() {
@@ -358,10 +377,10 @@ std::vector<ir::Diagnostic> SyntaxTree::SyntaxErrors(const std::string& file, si
     return out;
   }
   // Iterative walk: only descend into subtrees that contain an error.
-  TSTreeCursor cursor = ts_tree_cursor_new(root());
+  PreorderWalk walk(root());
   bool done = false;
   while (!done && out.size() < limit) {
-    TSNode node = ts_tree_cursor_current_node(&cursor);
+    TSNode node = walk.Current();
     bool descend = false;
     const bool hidden = ts_node_has_error(node) && !ts_node_is_missing(node) &&
                         ts_node_symbol(node) != static_cast<TSSymbol>(-1) && !ChildHasError(node);
@@ -402,9 +421,8 @@ std::vector<ir::Diagnostic> SyntaxTree::SyntaxErrors(const std::string& file, si
     } else if (ts_node_has_error(node)) {
       descend = true;
     }
-    done = !NextInPreorder(&cursor, descend);
+    done = !walk.Next(descend);
   }
-  ts_tree_cursor_delete(&cursor);
   AddPython2Statements(file, limit, out);
   AddPython2Tokens(file, limit, out);
   return out;

@@ -41,9 +41,27 @@ std::string_view NodeType(TSNode node);
 /// literal, where ts_node_child_by_field_name compares the name with every field's each time.
 TSNode ChildByField(TSNode node, const char* name);
 
-/// Moves a pre-order walk on: into the current node's children when `descend`, else to the next
-/// node after it. False at the end of the walk.
-bool NextInPreorder(TSTreeCursor* cursor, bool descend);
+/// A pre-order walk of the subtree under a node, each node's children entered or skipped.
+///
+/// It counts the siblings left at each level, so it never asks the cursor for a sibling that is
+/// not there: in tree-sitter 0.20 a failed `ts_tree_cursor_goto_next_sibling` climbs through the
+/// levels above and scans them again before it gives up (half the cost of a walk).
+class PreorderWalk {
+ public:
+  explicit PreorderWalk(TSNode root);
+  ~PreorderWalk();
+  PreorderWalk(const PreorderWalk&) = delete;
+  PreorderWalk& operator=(const PreorderWalk&) = delete;
+
+  TSNode Current() const { return ts_tree_cursor_current_node(&cursor_); }
+  /// Moves on: into the current node's children when `descend`, else to the next node after
+  /// it. False at the end of the walk.
+  bool Next(bool descend);
+
+ private:
+  TSTreeCursor cursor_;
+  std::vector<uint32_t> left_;  ///< siblings after the current node, at each level below the root
+};
 
 /// A node's children: up to eight held inline (most nodes), more on the heap.
 class NodeList {

@@ -43,10 +43,10 @@ NodeIndex::NodeIndex(TSNode root, std::string_view text) {
   const Symbols& symbols = GrammarSymbols();
   by_symbol_.resize(symbols.canonical.size());
   const auto string_symbol = symbols.by_name.find("string");
-  TSTreeCursor cursor = ts_tree_cursor_new(root);
+  parser::PreorderWalk walk(root);
   bool done = false;
   while (!done) {
-    const TSNode node = ts_tree_cursor_current_node(&cursor);
+    const TSNode node = walk.Current();
     const TSSymbol symbol = ts_node_symbol(node);
     if (symbol < by_symbol_.size() && ts_node_is_named(node))
       by_symbol_[symbols.canonical[symbol]].push_back(node);
@@ -58,9 +58,8 @@ NodeIndex::NodeIndex(TSNode root, std::string_view text) {
       descend =
           parser::ParseStringPrefix(parser::StringPrefixText(text.substr(ts_node_start_byte(node))))
               .formatted;
-    done = !parser::NextInPreorder(&cursor, descend);
+    done = !walk.Next(descend);
   }
-  ts_tree_cursor_delete(&cursor);
 }
 
 const std::vector<TSNode>& NodeIndex::Of(std::string_view type) const {

@@ -158,5 +158,54 @@ TEST(SyntaxTreeReparse, GivesTheTreeAFullParseGives) {
   EXPECT_EQ(Sexp(fallback), Sexp(SyntaxTree::Parse("x = 2\n")));
 }
 
+// The walk that counts siblings visits what the plain cursor walk visits, entering the same
+// nodes, on a file with aliases (keywords used as names), f-strings, comments, Python 2 and a
+// syntax error.
+TEST(SyntaxTree, PreorderWalkVisitsWhatTheCursorVisits) {
+  const SyntaxTree tree = SyntaxTree::Parse(
+      "import os  # comment\n"
+      "from a.b import (c as d, e)\n"
+      "print 'python 2'\n"
+      "match = {'k': [1, 2.5, f\"{os.sep!r:>4}\"], **x}\n"
+      "def f(self, *args, exec=None, **kw):\n"
+      "    return lambda y: (y async for y in z) if y else not y\n"
+      "class C(Base, metaclass=M):\n"
+      "    x: int = 3\n"
+      "    t >> [u, v] << w\n"
+      "def broken(:\n"
+      "    pass\n");
+  // Descends into every node, or into every other node of each level: two patterns.
+  for (const int skip_every : {0, 2}) {
+    std::vector<std::pair<std::string, uint32_t>> expected, got;
+    {
+      TSTreeCursor cursor = ts_tree_cursor_new(tree.root());
+      size_t n = 0;
+      for (bool more = true; more;) {
+        const TSNode node = ts_tree_cursor_current_node(&cursor);
+        expected.emplace_back(ts_node_type(node), ts_node_start_byte(node));
+        const bool descend = skip_every == 0 || ++n % skip_every != 0;
+        if (descend && ts_tree_cursor_goto_first_child(&cursor)) continue;
+        more = false;
+        while (!more) {
+          if (ts_tree_cursor_goto_next_sibling(&cursor)) {
+            more = true;
+          } else if (!ts_tree_cursor_goto_parent(&cursor)) {
+            break;
+          }
+        }
+      }
+      ts_tree_cursor_delete(&cursor);
+    }
+    PreorderWalk walk(tree.root());
+    size_t n = 0;
+    do {
+      const TSNode node = walk.Current();
+      got.emplace_back(ts_node_type(node), ts_node_start_byte(node));
+    } while (walk.Next(skip_every == 0 || ++n % skip_every != 0));
+    EXPECT_GT(expected.size(), skip_every == 0 ? 100u : 20u);
+    EXPECT_EQ(got, expected) << "skip_every=" << skip_every;
+  }
+}
+
 }  // namespace
 }  // namespace dagport::parser
