@@ -398,6 +398,7 @@ Val CreateTask(Evaluator& ev, const std::string& operator_class, CallArgs& args,
     task->task_id = group->group_id + "." + task->task_id;
   task->group = group;
 
+  task->arguments.reserve(args.positional.size() + args.keywords.size());
   for (size_t i = 0; i < args.positional.size(); ++i) {
     task->arguments.emplace_back(fmt::format("_positional_{}", i), args.positional[i]);
   }
@@ -411,6 +412,17 @@ Val CreateTask(Evaluator& ev, const std::string& operator_class, CallArgs& args,
         SetArgument(task->effective_arguments, entry.first->text, entry.second);
     }
   };
+  // One allocation: at most every default and every argument.
+  size_t most = task->arguments.size();
+  auto count = [&](const Val& defaults) {
+    if (Is(defaults, Kind::kDict)) most += defaults->entries.size();
+  };
+  if (dag != nullptr) count(dag->default_args);
+  for (GroupObj* g = group; g != nullptr; g = g->parent) {
+    if (g->default_args != nullptr) count(g->default_args);
+  }
+  if (const Val* own = args.Keyword("default_args")) count(*own);
+  task->effective_arguments.reserve(most);
   if (dag != nullptr) merge(dag->default_args);
   // Airflow 2: the enclosing groups' default_args over the DAG's, the innermost last.
   std::vector<GroupObj*> groups;

@@ -57,7 +57,20 @@ std::vector<Parameter> Parameters(const FunctionInfo& fn, TSNode params, const S
 }
 
 void Evaluator::CollectArguments(TSNode argument_list, Frame& frame, CallArgs& args) {
-  for (TSNode a : NamedChildren(argument_list)) {
+  const NodeList children = NamedChildren(argument_list);
+  // Each list allocated once (splats may add more).
+  size_t keywords = 0;
+  for (TSNode a : children) keywords += NodeType(a) == "keyword_argument" ? 1 : 0;
+  const size_t positional = children.size() - keywords;
+  if (keywords != 0) {
+    args.keywords.reserve(args.keywords.size() + keywords);
+    args.keyword_nodes.reserve(args.keyword_nodes.size() + keywords);
+  }
+  if (positional != 0) {
+    args.positional.reserve(args.positional.size() + positional);
+    args.positional_nodes.reserve(args.positional_nodes.size() + positional);
+  }
+  for (TSNode a : children) {
     const std::string_view t = NodeType(a);
     if (t == "keyword_argument") {
       args.keywords.emplace_back(std::string(Text(ChildByField(a, "name"), frame)),
