@@ -99,5 +99,4 @@ std::optional<std::string> ConvertedText(const RunContext& context, const Input&
   return std::move(c.conversion.text);
 }
 
-
 }  // namespace dagport::converters::airflow2
