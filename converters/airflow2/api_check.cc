@@ -62,7 +62,7 @@ std::vector<ApiFinding> CheckTreeAgainstApi(const std::string& path, const parse
   for (const CallSite& site :
        FindCallSites(tree, nodes.Of("call"), imports, api, target, project)) {
     if (site.target.empty()) continue;
-    const AcceptedKeywords accepted = api.Keywords(site.target, target);
+    const AcceptedKeywords& accepted = api.Keywords(site.target, target);
     if (!accepted.known) continue;
     for (TSNode argument : ListItems(site.arguments)) {
       if (NodeType(argument) != "keyword_argument") continue;

@@ -1,5 +1,6 @@
 #include "converters/airflow2/api_data.h"
 
+#include <array>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
@@ -180,14 +181,16 @@ constexpr std::string_view kBaseOperator = "airflow.models.baseoperator.BaseOper
 
 }  // namespace
 
-AcceptedKeywords Api::Keywords(std::string_view path, const AirflowVersion& target) const {
-  // Asked for every call of every file: computed once per class and target (per thread).
-  thread_local std::map<std::string, AcceptedKeywords, std::less<>> cache;
-  const std::string key = target.ToString() + " " + std::string(path);
+const AcceptedKeywords& Api::Keywords(std::string_view path, const AirflowVersion& target) const {
+  // Asked for every call of every file: computed once per class and target (per thread), and
+  // not copied (a set of up to a hundred names).
+  thread_local std::map<std::pair<std::array<int, 3>, std::string>, AcceptedKeywords, std::less<>>
+      cache;
+  thread_local std::pair<std::array<int, 3>, std::string> key;
+  key.first = {target.major, target.minor, target.patch};
+  key.second.assign(path);
   if (auto it = cache.find(key); it != cache.end()) return it->second;
-  AcceptedKeywords computed = ComputeKeywords(path, target);
-  cache.emplace(key, computed);
-  return computed;
+  return cache.emplace(key, ComputeKeywords(path, target)).first->second;
 }
 
 AcceptedKeywords Api::ComputeKeywords(std::string_view path, const AirflowVersion& target) const {

@@ -65,7 +65,8 @@ class Api {
 
   /// The constructor keywords class `path` accepts on `target`; `known` false when the data
   /// does not describe the class and all its bases up to BaseOperator.
-  AcceptedKeywords Keywords(std::string_view path, const AirflowVersion& target) const;
+  /// Held for the calling thread's lifetime (computed once per class and target per thread).
+  const AcceptedKeywords& Keywords(std::string_view path, const AirflowVersion& target) const;
   /// The 1.10.15 constructor parameters of the class an Airflow 2 operator came from.
   std::vector<std::string> LegacyParameters(std::string_view path) const;
   /// True when the data describes the class's constructor.

@@ -45,7 +45,7 @@ std::string Closest(std::string_view name, const std::set<std::string>& names) {
 void RuleUnknownArguments(FileContext& ctx) {
   for (const CallSite& site : ctx.calls) {
     if (site.target.empty()) continue;
-    const AcceptedKeywords accepted = ctx.api.Keywords(site.target, ctx.options.target);
+    const AcceptedKeywords& accepted = ctx.api.Keywords(site.target, ctx.options.target);
     if (!accepted.known) continue;
     for (TSNode argument : ListItems(site.arguments)) {
       if (NodeType(argument) != "keyword_argument") continue;

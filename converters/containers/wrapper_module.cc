@@ -47,7 +47,7 @@ TargetOperator TargetOperatorFor(Target target, const airflow2::AirflowVersion& 
   op.module = move->target.substr(0, dot);
   op.name = move->target.substr(dot + 1);
   op.provider = move->provider;
-  const airflow2::AcceptedKeywords accepted = api.Keywords(move->target, version);
+  const airflow2::AcceptedKeywords& accepted = api.Keywords(move->target, version);
   auto takes = [&](const char* name) { return accepted.names.contains(name); };
   auto& k = op.keywords;
   switch (target) {
