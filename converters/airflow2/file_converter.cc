@@ -1,5 +1,9 @@
 #include "converters/airflow2/file_converter.h"
 
+#include <map>
+#include <string>
+#include <string_view>
+
 #include <fmt/format.h>
 
 #include "parser/airflow_names.h"
@@ -66,13 +70,13 @@ std::string CanonicalLegacyPath(const std::string& path, const ProjectFacts& pro
   if (resolved != path || parser::IsPackageLevelName(path)) return resolved;
   // airflow.{operators,sensors,hooks}.<plugin>.X and airflow.{operators,sensors,hooks}.X name
   // classes that plugins register.
-  for (const char* kind : {"operators", "sensors", "hooks"}) {
-    const std::string prefix = fmt::format("airflow.{}.", kind);
+  for (const std::string_view prefix :
+       {"airflow.operators.", "airflow.sensors.", "airflow.hooks."}) {
     if (!path.starts_with(prefix)) continue;
-    const std::string rest = path.substr(prefix.size());
+    const std::string_view rest = std::string_view(path).substr(prefix.size());
     const size_t dot = rest.find('.');
-    const std::string plugin_name = dot == std::string::npos ? "" : rest.substr(0, dot);
-    const std::string class_name = dot == std::string::npos ? rest : rest.substr(dot + 1);
+    const std::string_view plugin_name = dot == std::string::npos ? "" : rest.substr(0, dot);
+    const std::string_view class_name = dot == std::string::npos ? rest : rest.substr(dot + 1);
     if (class_name.find('.') != std::string::npos) continue;
     for (const ir::Plugin& plugin : project.plugins) {
       if (!plugin_name.empty() && plugin.name != plugin_name) continue;
@@ -98,6 +102,11 @@ std::vector<CallSite> FindCallSites(const parser::SyntaxTree& tree,
                                     const ImportTable& imports, const Api& api,
                                     const AirflowVersion& target, const ProjectFacts& project) {
   std::vector<CallSite> out;
+  // A file calls few classes many times: each path is resolved once.
+  struct Paths {
+    std::string legacy, target;
+  };
+  std::map<std::string, Paths, std::less<>> resolved;
   for (TSNode call : call_nodes) {
     auto path = imports.Resolve(tree, ChildByField(call, "function"));
     if (!path) continue;
@@ -105,9 +114,15 @@ std::vector<CallSite> FindCallSites(const parser::SyntaxTree& tree,
     site.call = call;
     site.arguments = ChildByField(call, "arguments");
     if (NodeType(site.arguments) != "argument_list") continue;  // a generator argument
-    site.legacy = CanonicalLegacyPath(*path, project);
+    auto known = resolved.find(*path);
+    if (known == resolved.end()) {
+      std::string legacy = CanonicalLegacyPath(*path, project);
+      std::string target_path = TargetPath(api, legacy, target);
+      known = resolved.emplace(*path, Paths{std::move(legacy), std::move(target_path)}).first;
+    }
+    site.legacy = known->second.legacy;
     site.is_dag = parser::IsAirflowDagPath(site.legacy);
-    site.target = TargetPath(api, site.legacy, target);
+    site.target = known->second.target;
     const bool airflow = site.legacy.starts_with("airflow.") || site.legacy != *path;
     if (!airflow && site.target.empty() && !project.containers.classes.contains(site.legacy)) {
       const ir::SourceRange at = tree.Range(call);
