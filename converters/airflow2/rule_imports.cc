@@ -11,9 +11,6 @@
 
 #include <map>
 #include <optional>
-#include <string_view>
-#include <unordered_map>
-#include <vector>
 
 #include "converters/airflow2/rule.h"
 #include "converters/python_edits.h"
@@ -73,30 +70,12 @@ std::string ProviderOfModule(std::string_view module) {
   return "apache-airflow-providers-" + name;
 }
 
-/// The file's identifier nodes by their text, built on the first question.
-class IdentifiersByText {
- public:
-  const std::vector<TSNode>& Named(const FileContext& ctx, std::string_view text) {
-    if (!built_) {
-      for (TSNode id : ctx.nodes.Of("identifier")) by_text_[ctx.Text(id)].push_back(id);
-      built_ = true;
-    }
-    static const std::vector<TSNode> kNone;
-    auto it = by_text_.find(text);
-    return it == by_text_.end() ? kNone : it->second;
-  }
-
- private:
-  bool built_ = false;
-  std::unordered_map<std::string_view, std::vector<TSNode>> by_text_;
-};
-
 /// Identifier nodes that use `local` as a name (not attribute names, keyword names or the
 /// imports themselves).
-std::vector<TSNode> Uses(const FileContext& ctx, IdentifiersByText& identifiers,
-                         std::string_view local) {
+std::vector<TSNode> Uses(const FileContext& ctx, std::string_view local) {
   std::vector<TSNode> out;
-  for (TSNode id : identifiers.Named(ctx, local)) {
+  for (TSNode id : ctx.nodes.Of("identifier")) {
+    if (ctx.Text(id) != local) continue;
     const TSNode parent = ts_node_parent(id);
     const std::string_view type = NodeType(parent);
     if (type == "attribute" && ts_node_eq(ChildByField(parent, "attribute"), id)) continue;
@@ -367,7 +346,6 @@ void AddRequestedImports(FileContext& ctx) {
 }  // namespace
 
 void RuleImports(FileContext& ctx) {
-  IdentifiersByText identifiers;
   // Plans, statement by statement.
   std::map<uint32_t, std::vector<Plan>> statements;  // by start byte, in source order
   for (const ImportItem& item : ctx.imports.items()) {
@@ -377,7 +355,7 @@ void RuleImports(FileContext& ctx) {
     }
     bool drop = false;
     if (auto removed = ctx.uses_removed.find(item.local); removed != ctx.uses_removed.end()) {
-      drop = static_cast<int>(Uses(ctx, identifiers, item.local).size()) <= removed->second;
+      drop = static_cast<int>(Uses(ctx, item.local).size()) <= removed->second;
     }
     // A dropped name needs no plan: nothing to report about it, no provider to install.
     Plan plan = drop ? Plan{&item, false, true, item.module, item.name, item.alias, ""}
@@ -411,7 +389,7 @@ void RuleImports(FileContext& ctx) {
         }
         continue;
       }
-      for (TSNode use : Uses(ctx, identifiers, p.item->local)) {
+      for (TSNode use : Uses(ctx, p.item->local)) {
         ctx.edits.Replace(ts_node_start_byte(use), ts_node_end_byte(use), p.rename_uses);
       }
       ctx.Changed(
