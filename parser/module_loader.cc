@@ -290,7 +290,10 @@ Val ResolveExternalName(Evaluator& ev, const std::string& path, TSNode node, Fra
       return Str(value);
     }
   }
-  // Plugins: airflow.operators.<plugin>.X, airflow.operators.X (and sensors, hooks).
+  // Plugins: airflow.operators.<plugin>.X, airflow.operators.X (and sensors, hooks). Airflow 2
+  // removed these names (a plugin's classes are imported from its own module), so converted code
+  // never loads the plugins for them: `airflow.operators.bash.BashOperator` is Airflow's own.
+  if (ev.limits().airflow_major >= 2) return External(path);
   static constexpr std::array kPluginPackages = {"airflow.operators.", "airflow.sensors.",
                                                  "airflow.hooks.", "airflow.executors.",
                                                  "airflow.macros."};

@@ -2466,6 +2466,47 @@ with DAG("plugin_exports", start_date=datetime(2021, 1, 1)) as dag:
   EXPECT_FALSE(HasCode(f, "DP115"));
 }
 
+TEST(EvaluatorImports, Airflow2SemanticsDoNotLoadPluginsForAirflowOperatorsNames) {
+  // Airflow 2 removed `airflow.operators.<plugin>.X`: under its semantics the name stays the
+  // path the file wrote (Airflow 2 raises ImportError on it); Airflow 2's own
+  // `airflow.operators.bash` is not looked for among the plugins either.
+  Project p;
+  p.Write("plugins/export_plugin_module.py", kPluginModule);
+  p.Write("dags/exports.py", R"PY(
+from datetime import datetime
+from airflow import DAG
+from airflow.operators.bash import BashOperator
+from airflow.operators.export_plugin import ExportOperator
+
+with DAG("plugin_exports", start_date=datetime(2021, 1, 1)) as dag:
+    ExportOperator(task_id="export_orders", table="orders")
+    BashOperator(task_id="echo", bash_command="echo")
+)PY");
+  ModuleLoader loader = p.Loader();
+  EvaluationLimits airflow2;
+  airflow2.airflow_major = 2;
+  const FileAnalysis modern =
+      AnalyzeFile((p.path() / "dags" / "exports.py").string(), loader, airflow2);
+  const ir::Dag& d = Dag(modern.file, "plugin_exports");
+  EXPECT_EQ(TaskOf(d, "export_orders").operator_class,
+            "airflow.operators.export_plugin.ExportOperator")
+      << Describe(modern.file);
+  EXPECT_EQ(TaskOf(d, "echo").operator_class, "airflow.operators.bash.BashOperator");
+  // Airflow 1.10 semantics find the plugin's class (1.10 has no `airflow.operators.bash`).
+  p.Write("dags/legacy_exports.py", R"PY(
+from datetime import datetime
+from airflow import DAG
+from airflow.operators.export_plugin import ExportOperator
+
+with DAG("plugin_exports", start_date=datetime(2021, 1, 1)) as dag:
+    ExportOperator(task_id="export_orders", table="orders")
+)PY");
+  const ir::DagFile legacy = p.Analyze("legacy_exports.py");
+  EXPECT_EQ(TaskOf(Dag(legacy, "plugin_exports"), "export_orders").operator_class,
+            "export_plugin_module.ExportOperator")
+      << Describe(legacy);
+}
+
 TEST(EvaluatorImports, PluginOperatorFromAirflowOperatorsPackage) {
   Project p;
   p.Write("plugins/export_plugin_module.py", kPluginModule);
