@@ -370,6 +370,22 @@ TSNode HiddenErrorPlace(TSNode node) {
 }  // namespace
 
 std::vector<ir::Diagnostic> SyntaxTree::SyntaxErrors(const std::string& file, size_t limit) const {
+  ErrorsMemo& memo = *errors_memo_;
+  {
+    std::lock_guard lock(memo.mutex);
+    if (memo.valid && memo.limit == limit && memo.file == file) return memo.errors;
+  }
+  std::vector<ir::Diagnostic> errors = FindSyntaxErrors(file, limit);
+  std::lock_guard lock(memo.mutex);
+  memo.valid = true;
+  memo.file = file;
+  memo.limit = limit;
+  memo.errors = errors;
+  return errors;
+}
+
+std::vector<ir::Diagnostic> SyntaxTree::FindSyntaxErrors(const std::string& file,
+                                                         size_t limit) const {
   std::vector<ir::Diagnostic> out;
   if (!ts_node_has_error(root())) {
     AddPython2Statements(file, limit, out);

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -117,7 +118,8 @@ class SyntaxTree {
   ir::SourceRange Range(TSNode node) const;
 
   /// DP101 (or DP102 for Python 2 constructs) diagnostics for the ERROR and MISSING nodes,
-  /// outermost first, at most `limit`.
+  /// outermost first, at most `limit`. The last answer is kept: the converter asks twice for
+  /// each file (its rules, then its analysis), and the scans cost about a tenth of a parse.
   std::vector<ir::Diagnostic> SyntaxErrors(const std::string& file, size_t limit = 20) const;
 
  private:
@@ -131,9 +133,21 @@ class SyntaxTree {
   void AddPython2Tokens(const std::string& file, size_t limit,
                         std::vector<ir::Diagnostic>& out) const;
 
+  std::vector<ir::Diagnostic> FindSyntaxErrors(const std::string& file, size_t limit) const;
+
+  /// The last SyntaxErrors answer, and what it was asked for.
+  struct ErrorsMemo {
+    std::mutex mutex;
+    bool valid = false;
+    std::string file;
+    size_t limit = 0;
+    std::vector<ir::Diagnostic> errors;
+  };
+
   std::string text_;
   std::unique_ptr<TSTree, TreeDeleter> tree_;
   std::unique_ptr<LineIndex> lines_;
+  std::unique_ptr<ErrorsMemo> errors_memo_ = std::make_unique<ErrorsMemo>();
 };
 
 }  // namespace dagport::parser

@@ -25,6 +25,28 @@ TEST(SyntaxTree, ReportsErrorsWithLocation) {
   EXPECT_GE(errors[0].where.line, 2u);
 }
 
+TEST(SyntaxTree, SyntaxErrorsAnswersEachFileAndLimit) {
+  // The tree keeps its last answer; a question with another file name or limit is answered
+  // afresh, and a repeated one gives the same diagnostics.
+  const SyntaxTree t = SyntaxTree::Parse("print 'a'\nx = 1\nprint 'b'\nexec 'c'\n");
+  const std::vector<ir::Diagnostic> all = t.SyntaxErrors("a.py");
+  ASSERT_GE(all.size(), 2u);
+  for (const ir::Diagnostic& d : all) EXPECT_EQ(d.file, "a.py");
+  const std::vector<ir::Diagnostic> one = t.SyntaxErrors("a.py", 1);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].message, all[0].message);
+  const std::vector<ir::Diagnostic> other = t.SyntaxErrors("b.py");
+  ASSERT_EQ(other.size(), all.size());
+  for (const ir::Diagnostic& d : other) EXPECT_EQ(d.file, "b.py");
+  const std::vector<ir::Diagnostic> again = t.SyntaxErrors("b.py");
+  ASSERT_EQ(again.size(), other.size());
+  for (size_t i = 0; i < again.size(); ++i) {
+    EXPECT_EQ(again[i].message, other[i].message);
+    EXPECT_EQ(again[i].where.line, other[i].where.line);
+  }
+  EXPECT_EQ(t.SyntaxErrors("a.py").size(), all.size());
+}
+
 TEST(SyntaxTree, RecognisesPython2) {
   for (const char* src : {"print 'hello'\n", "try:\n  x()\nexcept ValueError, e:\n  pass\n",
                           "def create_task(dag, names, (index, name)):\n  return index\n"}) {
