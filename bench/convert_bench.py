@@ -53,8 +53,10 @@ def main():
     runs = {"convert": [], "inspect": []}
     try:
         for r in range(args.runs):
-            out = os.path.join(out_parent, "out")
-            shutil.rmtree(out, ignore_errors=True)
+            # A new folder for every run, all removed at the end: removing the last run's 10,000
+            # files just before the next run would make it pay for them (ext4 skips recently
+            # freed inodes when it allocates new ones: docs/performance.md).
+            out = os.path.join(out_parent, "out-%d" % r)
             argv = [dagport, "convert", dags, "-o", out, "-j", str(args.jobs), "--fail-on", "never",
                     "--days-ago-from", "2026-11-26"]
             if r == 0:

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -25,14 +26,18 @@ namespace {
 
 }  // namespace
 
-/// Writes `contents` to a new temporary file beside `path` (creating folders); flushed to disk
-/// when `durable`. Returns the temporary file's path.
-static fs::path WriteTemporary(const fs::path& path, std::string_view contents, bool durable) {
+/// Creates `path`'s folder (and its parents) if it is missing.
+static void CreateFolderOf(const fs::path& path) {
   std::error_code ec;
   if (path.has_parent_path()) {
     fs::create_directories(path.parent_path(), ec);
     if (ec) Fail(path, "creating its folder", ec.value());
   }
+}
+
+/// Writes `contents` to a new temporary file beside `path`, whose folder exists; flushed to
+/// disk when `durable`. Returns the temporary file's path.
+static fs::path WriteTemporary(const fs::path& path, std::string_view contents, bool durable) {
   static std::atomic<unsigned> counter{0};
   fs::path temporary =
       path.parent_path() / fmt::format(".{}.dagport-{}-{}.tmp", path.filename().string(),
@@ -60,6 +65,7 @@ static fs::path WriteTemporary(const fs::path& path, std::string_view contents, 
 }
 
 void WriteFileAtomically(const fs::path& path, std::string_view contents) {
+  CreateFolderOf(path);
   const fs::path temporary = WriteTemporary(path, contents, true);
   if (::rename(temporary.c_str(), path.c_str()) != 0) {
     const int error = errno;
@@ -73,10 +79,27 @@ AtomicWriteBatch::~AtomicWriteBatch() {
 }
 
 void AtomicWriteBatch::Stage(const fs::path& path, std::string_view contents) {
-  staged_.emplace_back(WriteTemporary(path, contents, false), path);
+  const fs::path folder = path.parent_path();
+  bool known;
+  {
+    std::lock_guard lock(mu_);
+    known = folders_.contains(folder);
+  }
+  if (!known) {
+    CreateFolderOf(path);  // safe to race: an existing folder is not an error
+    std::lock_guard lock(mu_);
+    folders_.insert(folder);
+  }
+  fs::path temporary = WriteTemporary(path, contents, false);
+  std::lock_guard lock(mu_);
+  staged_.emplace_back(std::move(temporary), path);
 }
 
 std::vector<std::pair<std::string, std::string>> AtomicWriteBatch::Commit() {
+  std::lock_guard lock(mu_);
+  // Staged from several threads: renamed (and failures reported) in the targets' order.
+  std::sort(staged_.begin(), staged_.end(),
+            [](const auto& a, const auto& b) { return a.second < b.second; });
   ::sync();  // every staged file on disk before any rename makes it visible
   std::vector<std::pair<std::string, std::string>> failures;
   for (const auto& [temporary, target] : staged_) {

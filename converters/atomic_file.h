@@ -3,6 +3,8 @@
 /// to a temporary file in the same folder, which is flushed to disk and renamed over the target.
 
 #include <filesystem>
+#include <mutex>
+#include <set>
 #include <stdexcept>
 #include <string_view>
 #include <utility>
@@ -16,8 +18,9 @@ void WriteFileAtomically(const std::filesystem::path& path, std::string_view con
 
 /// Writes many files so that each appears whole or not at all, with one flush to disk for all:
 /// Stage() writes a temporary file beside each target; Commit() flushes them with one sync() and
-/// renames each over its target. Whatever is staged but not committed is removed on
-/// destruction (an error part-way leaves the targets as they were).
+/// renames each over its target, in the targets' order. Whatever is staged but not committed is
+/// removed on destruction (an error part-way leaves the targets as they were). Stage() may be
+/// called from several threads at once (the files are written in parallel).
 class AtomicWriteBatch {
  public:
   AtomicWriteBatch() = default;
@@ -31,7 +34,9 @@ class AtomicWriteBatch {
   std::vector<std::pair<std::string, std::string>> Commit();
 
  private:
+  std::mutex mu_;  // guards staged_ and folders_
   std::vector<std::pair<std::filesystem::path, std::filesystem::path>> staged_;  // temp, target
+  std::set<std::filesystem::path> folders_;  // created (or found) already
 };
 
 /// The whole file as bytes. Throws std::runtime_error naming the path.

@@ -111,6 +111,10 @@ void AddApiFindings(std::vector<ApiFinding> found, std::vector<ir::Diagnostic>& 
 struct SecondPass {
   std::vector<ir::Diagnostic> diagnostics;
   bool failed = false;
+  /// Where the file goes, staged by the worker (or its bytes merged into requirements.txt).
+  fs::path destination;
+  bool requirements = false;  ///< the input is the requirements.txt written below
+  std::optional<std::string> write_error;
 };
 
 bool Writable(FileStatus s) {
@@ -360,65 +364,85 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
   std::string existing_requirements;
   AtomicWriteBatch batch;
   std::vector<size_t> staged;  // files staged in the batch
+  auto check_again = [&](size_t i) {
+    SecondPass pass;
+    const FileResult& f = result.files[i];
+    const FirstCheck& first = first_checks[i];
+    if (!f.has_dags) return pass;
+    if (f.status != FileStatus::kConverted && f.status != FileStatus::kUnchanged) return pass;
+    // A helper module the file imports was converted again by step 1b.
+    bool uses_converted = false;
+    for (const std::string& m : first.local_modules)
+      uses_converted =
+          uses_converted || reconverted.contains(fs::path(m).lexically_normal().string());
+    std::vector<std::string> differences = first.differences;
+    if (uses_converted && originals[i]) {
+      const parser::SyntaxTree tree = parser::SyntaxTree::Parse(std::string(text_of(i)));
+      parser::ModuleLoader& loader =
+          ThreadLoader(run, configs[inputs[i].config], kOverlayLoader, shared_overlay);
+      const parser::FileAnalysis converted =
+          parser::AnalyzeTree(f.input, tree, loader, airflow2, kGraph);
+      ProjectFacts container_facts;
+      const ProjectFacts* project = &facts[inputs[i].config];
+      if (!first.containers.empty()) {
+        container_facts = *project;
+        container_facts.containers = first.containers;
+        container_facts.container_config = &*options.containers;
+        project = &container_facts;
+      }
+      const GraphSummary after = Summarize(converted.file, target, *project, /*original=*/false);
+      differences.clear();
+      if (Fingerprint(after) != *originals[i]) {
+        // Differ: the original's graph again, from the file, to say how.
+        parser::SourceText source = parser::ReadSource(f.input, f.input);
+        if (source.text) {
+          const parser::SyntaxTree original = parser::SyntaxTree::Parse(std::move(*source.text));
+          parser::ModuleLoader& legacy =
+              ThreadLoader(run, configs[inputs[i].config], kLegacyLoader, shared_overlay);
+          const parser::FileAnalysis before =
+              parser::AnalyzeTree(f.input, original, legacy, airflow1, kGraph);
+          differences = CompareGraphs(
+              Summarize(before.file, target, *project, /*original=*/true, &first.subdag_groups),
+              after);
+        }
+        if (differences.empty()) differences.push_back("the DAGs differ");
+      }
+    } else if (!first.checked) {
+      return pass;  // unchanged, and nothing it imports changed
+    }
+    if (!differences.empty()) {
+      std::string list;
+      for (const std::string& d : differences) list += "\n  " + d;
+      pass.diagnostics.push_back(ir::MakeDiagnostic(
+          "DP209", f.input, {},
+          "not written: the converted DAGs would differ from the original:" + list,
+          "this is a bug in dagport or a construct it cannot convert safely: please "
+          "report it; convert the file by hand meanwhile"));
+      pass.failed = true;
+    }
+    return pass;
+  };
+  // Files are written by the workers (writing 10,000 files is a good part of the run).
   parser::ForEachOrdered(
       result.files.size(), options.jobs,
       [&](size_t i) {
-        SecondPass pass;
+        SecondPass pass = check_again(i);
         const FileResult& f = result.files[i];
-        const FirstCheck& first = first_checks[i];
-        if (!f.has_dags) return pass;
-        if (f.status != FileStatus::kConverted && f.status != FileStatus::kUnchanged) return pass;
-        // A helper module the file imports was converted again by step 1b.
-        bool uses_converted = false;
-        for (const std::string& m : first.local_modules)
-          uses_converted =
-              uses_converted || reconverted.contains(fs::path(m).lexically_normal().string());
-        std::vector<std::string> differences = first.differences;
-        if (uses_converted && originals[i]) {
-          const parser::SyntaxTree tree = parser::SyntaxTree::Parse(std::string(text_of(i)));
-          parser::ModuleLoader& loader =
-              ThreadLoader(run, configs[inputs[i].config], kOverlayLoader, shared_overlay);
-          const parser::FileAnalysis converted =
-              parser::AnalyzeTree(f.input, tree, loader, airflow2, kGraph);
-          ProjectFacts container_facts;
-          const ProjectFacts* project = &facts[inputs[i].config];
-          if (!first.containers.empty()) {
-            container_facts = *project;
-            container_facts.containers = first.containers;
-            container_facts.container_config = &*options.containers;
-            project = &container_facts;
-          }
-          const GraphSummary after =
-              Summarize(converted.file, target, *project, /*original=*/false);
-          differences.clear();
-          if (Fingerprint(after) != *originals[i]) {
-            // Differ: the original's graph again, from the file, to say how.
-            parser::SourceText source = parser::ReadSource(f.input, f.input);
-            if (source.text) {
-              const parser::SyntaxTree original =
-                  parser::SyntaxTree::Parse(std::move(*source.text));
-              parser::ModuleLoader& legacy =
-                  ThreadLoader(run, configs[inputs[i].config], kLegacyLoader, shared_overlay);
-              const parser::FileAnalysis before =
-                  parser::AnalyzeTree(f.input, original, legacy, airflow1, kGraph);
-              differences = CompareGraphs(
-                  Summarize(before.file, target, *project, /*original=*/true, &first.subdag_groups),
-                  after);
-            }
-            if (differences.empty()) differences.push_back("the DAGs differ");
-          }
-        } else if (!first.checked) {
-          return pass;  // unchanged, and nothing it imports changed
+        if (pass.failed || !Writable(f.status)) return pass;
+        if (to_folder) pass.destination = fs::path(options.output) / inputs[i].relative;
+        if (in_place && f.status == FileStatus::kConverted) pass.destination = inputs[i].path;
+        if (pass.destination.empty()) return pass;
+        if (!requirements_path.empty() &&
+            pass.destination.lexically_normal() == requirements_path.lexically_normal()) {
+          pass.requirements = true;  // merged with ours below
+          return pass;
         }
-        if (!differences.empty()) {
-          std::string list;
-          for (const std::string& d : differences) list += "\n  " + d;
-          pass.diagnostics.push_back(ir::MakeDiagnostic(
-              "DP209", f.input, {},
-              "not written: the converted DAGs would differ from the original:" + list,
-              "this is a bug in dagport or a construct it cannot convert safely: please "
-              "report it; convert the file by hand meanwhile"));
-          pass.failed = true;
+        try {
+          batch.Stage(pass.destination, f.status == FileStatus::kConverted
+                                            ? text_of(i)
+                                            : std::string_view(inputs[i].bytes));
+        } catch (const std::exception& e) {
+          pass.write_error = e.what();
         }
         return pass;
       },
@@ -426,27 +450,18 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
         FileResult& f = result.files[i];
         for (ir::Diagnostic& d : pass.diagnostics) f.diagnostics.push_back(std::move(d));
         if (pass.failed) f.status = FileStatus::kFailed;
-        if (!Writable(f.status)) return;
-        fs::path destination;
-        if (to_folder) destination = fs::path(options.output) / inputs[i].relative;
-        if (in_place && f.status == FileStatus::kConverted) destination = inputs[i].path;
-        if (destination.empty()) return;
-        if (!requirements_path.empty() &&
-            destination.lexically_normal() == requirements_path.lexically_normal()) {
-          existing_requirements = inputs[i].bytes;  // merged with ours below
-          f.output = destination.string();
-          return;
-        }
-        try {
-          batch.Stage(destination, f.status == FileStatus::kConverted
-                                       ? text_of(i)
-                                       : std::string_view(inputs[i].bytes));
-          f.output = destination.string();
-          staged.push_back(i);
-        } catch (const std::exception& e) {
+        if (pass.destination.empty()) return;
+        if (pass.requirements) {
+          existing_requirements = inputs[i].bytes;
+          f.output = pass.destination.string();
+        } else if (pass.write_error) {
           f.write_failed = true;
-          f.diagnostics.push_back(ir::MakeDiagnostic("DP004", destination.string(), {}, e.what(),
+          f.diagnostics.push_back(ir::MakeDiagnostic("DP004", pass.destination.string(), {},
+                                                     *pass.write_error,
                                                      "choose a writable output folder"));
+        } else {
+          f.output = pass.destination.string();
+          staged.push_back(i);
         }
       });
 

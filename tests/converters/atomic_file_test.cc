@@ -1,0 +1,108 @@
+#include "converters/atomic_file.h"
+
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/test_support.h"
+
+namespace dagport::converters {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// Every file below `root`, relative to it.
+std::set<std::string> FilesBelow(const fs::path& root) {
+  std::set<std::string> files;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (entry.is_regular_file()) files.insert(fs::relative(entry.path(), root).string());
+  }
+  return files;
+}
+
+TEST(AtomicWriteBatch, FilesStagedFromSeveralThreadsAppearOnCommit) {
+  testing::TempDir dir;
+  const fs::path out = dir.path() / "out";
+  AtomicWriteBatch batch;
+  std::vector<std::jthread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        // Threads share folders: a folder is created once, whoever comes first.
+        batch.Stage(out / fmt::format("team_{}", i % 5) / fmt::format("dag_{}_{}.py", t, i),
+                    fmt::format("# thread {} file {}\n", t, i));
+      }
+    });
+  }
+  threads.clear();  // joins
+  EXPECT_FALSE(fs::exists(out / "team_0" / "dag_0_0.py"));  // nothing visible before Commit
+  EXPECT_TRUE(batch.Commit().empty());
+  const std::set<std::string> files = FilesBelow(out);
+  EXPECT_EQ(files.size(), 200u);  // and no temporary file left
+  for (int t = 0; t < 4; ++t) {
+    for (int i = 0; i < 50; ++i) {
+      const fs::path path = out / fmt::format("team_{}", i % 5) / fmt::format("dag_{}_{}.py", t, i);
+      EXPECT_EQ(testing::ReadFile(path), fmt::format("# thread {} file {}\n", t, i));
+    }
+  }
+}
+
+TEST(AtomicWriteBatch, WhatIsNotCommittedLeavesTheTargetsAsTheyWere) {
+  testing::TempDir dir;
+  const fs::path kept = dir.Write("out/kept.py", "before\n");
+  {
+    AtomicWriteBatch batch;
+    batch.Stage(kept, "after\n");
+    batch.Stage(dir.path() / "out" / "new.py", "new\n");
+  }  // no Commit: an error part-way
+  EXPECT_EQ(testing::ReadFile(kept), "before\n");
+  EXPECT_EQ(FilesBelow(dir.path() / "out"), std::set<std::string>{"kept.py"});
+}
+
+TEST(AtomicWriteBatch, ATargetThatCannotBeReplacedIsReportedAndTheOthersAreWritten) {
+  testing::TempDir dir;
+  const fs::path out = dir.path() / "out";
+  dir.Write("out/b.py/inside.txt", "a folder where a file should go\n");
+  AtomicWriteBatch batch;
+  batch.Stage(out / "c.py", "c\n");
+  batch.Stage(out / "b.py", "b\n");
+  batch.Stage(out / "a.py", "a\n");
+  const auto failures = batch.Commit();
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_EQ(failures[0].first, (out / "b.py").string());
+  EXPECT_FALSE(failures[0].second.empty());
+  EXPECT_EQ(testing::ReadFile(out / "a.py"), "a\n");
+  EXPECT_EQ(testing::ReadFile(out / "c.py"), "c\n");
+  EXPECT_EQ(FilesBelow(out), (std::set<std::string>{"a.py", "b.py/inside.txt", "c.py"}));
+}
+
+TEST(AtomicWriteBatch, StagingIntoAnUnwritablePlaceThrowsNamingThePath) {
+  testing::TempDir dir;
+  const fs::path file = dir.Write("plain.txt", "x\n");
+  AtomicWriteBatch batch;
+  try {
+    batch.Stage(file / "under_a_file.py", "y\n");
+    FAIL() << "staging below a regular file succeeded";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("under_a_file.py"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(batch.Commit().empty());
+}
+
+TEST(WriteFileAtomically, CreatesFoldersAndReplacesWholeFiles) {
+  testing::TempDir dir;
+  const fs::path path = dir.path() / "a" / "b" / "c.txt";
+  WriteFileAtomically(path, "first\n");
+  WriteFileAtomically(path, "second\n");
+  EXPECT_EQ(testing::ReadFile(path), "second\n");
+  EXPECT_EQ(FilesBelow(dir.path()), std::set<std::string>{"a/b/c.txt"});
+}
+
+}  // namespace
+}  // namespace dagport::converters
