@@ -1,6 +1,7 @@
 #include "parser/airflow_names.h"
 
 #include <algorithm>
+#include <unordered_map>
 #include <utility>
 
 namespace dagport::parser {
@@ -36,16 +37,25 @@ bool IsKnownOperatorModule(std::string_view path) {
           path.find(".sensors.") != std::string_view::npos);
 }
 
+namespace {
+
+/// The package-level names by name (asked for every call and import the evaluator resolves).
+const std::unordered_map<std::string_view, std::string_view>& PackageLevelNames() {
+  static const std::unordered_map<std::string_view, std::string_view> names(
+      std::begin(kPackageLevelNames), std::end(kPackageLevelNames));
+  return names;
+}
+
+}  // namespace
+
 std::string ResolveAirflowPath(std::string_view path) {
-  for (const auto& [name, real] : kPackageLevelNames) {
-    if (name == path) return std::string(real);
-  }
-  return std::string(path);
+  const auto& names = PackageLevelNames();
+  const auto it = names.find(path);
+  return std::string(it != names.end() ? it->second : path);
 }
 
 bool IsPackageLevelName(std::string_view path) {
-  return std::any_of(std::begin(kPackageLevelNames), std::end(kPackageLevelNames),
-                     [&](const auto& entry) { return entry.first == path; });
+  return PackageLevelNames().contains(path);
 }
 
 bool IsAirflow2OnlyModule(std::string_view module) {
