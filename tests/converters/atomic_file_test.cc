@@ -41,7 +41,8 @@ TEST(AtomicWriteBatch, FilesStagedFromSeveralThreadsAppearOnCommit) {
     });
   }
   threads.clear();  // joins
-  EXPECT_FALSE(fs::exists(out / "team_0" / "dag_0_0.py"));  // nothing visible before Commit
+  // Nothing is visible before Commit.
+  EXPECT_FALSE(fs::exists(out / "team_0" / "dag_0_0.py"));
   EXPECT_TRUE(batch.Commit().empty());
   const std::set<std::string> files = FilesBelow(out);
   EXPECT_EQ(files.size(), 200u);  // and no temporary file left
