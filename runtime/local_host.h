@@ -1,7 +1,8 @@
 #pragma once
 /// The scheduler's host for one local DAG run (RunLocally): the scheduler's wake-ups on the real
 /// clock, and the tries it queues launched as sandboxed processes and reaped when they exit,
-/// their outcome, logs and XComs recorded in the state file.
+/// their outcome, logs and XComs recorded in the state file. Launching a try (SafeLaunch,
+/// Launch, PastBlocks) is in runtime/local_host_launch.cc; the rest in runtime/local_host.cc.
 
 #include <cstdint>
 #include <filesystem>
