@@ -21,8 +21,14 @@ if(TS_PYTHON_ABI LESS TS_RUNTIME_MIN OR TS_PYTHON_ABI GREATER TS_RUNTIME_MAX)
                       "pin tree-sitter-python 0.23.6 in package.json and rerun scripts/install-deps.")
 endif()
 
-add_library(tree_sitter_python STATIC "${TS_PYTHON_DIR}/parser.c" "${TS_PYTHON_DIR}/scanner.c")
-target_include_directories(tree_sitter_python PRIVATE "${TS_PYTHON_DIR}")
+# parser/scanner_allocator.cc: the allocator of the external scanner (alloc.h's hooks), which
+# keeps the indent stack the scanner frees and allocates again each time its state is restored.
+add_library(tree_sitter_python STATIC "${TS_PYTHON_DIR}/parser.c" "${TS_PYTHON_DIR}/scanner.c"
+                                      "${PROJECT_SOURCE_DIR}/parser/scanner_allocator.cc")
+set_source_files_properties("${TS_PYTHON_DIR}/scanner.c" PROPERTIES
+  COMPILE_DEFINITIONS "ts_malloc=dagport_scanner_malloc;ts_calloc=dagport_scanner_calloc;ts_realloc=dagport_scanner_realloc;ts_free=dagport_scanner_free"
+  COMPILE_OPTIONS "-include;${PROJECT_SOURCE_DIR}/parser/scanner_allocator.h")
+target_include_directories(tree_sitter_python PRIVATE "${TS_PYTHON_DIR}" "${PROJECT_SOURCE_DIR}")
 set_target_properties(tree_sitter_python PROPERTIES C_STANDARD 11 POSITION_INDEPENDENT_CODE ON)
 # Generated code: compile it quickly and quietly, without sanitizers slowing every parse.
 target_compile_options(tree_sitter_python PRIVATE -w -O2 -fno-sanitize=all)
