@@ -67,9 +67,13 @@ void* dagport_scanner_realloc(void* block, size_t size) {
   return allocated != nullptr ? Given(allocated, size) : nullptr;
 }
 
-void* dagport_scanner_malloc(size_t size) { return dagport_scanner_realloc(nullptr, size); }
+void* dagport_scanner_malloc(size_t size) {
+  return dagport_scanner_realloc(nullptr, size);
+}
 
-void* dagport_scanner_calloc(size_t count, size_t size) { return std::calloc(count, size); }
+void* dagport_scanner_calloc(size_t count, size_t size) {
+  return std::calloc(count, size);
+}
 
 void dagport_scanner_free(void* block) {
   if (block == nullptr) return;

@@ -1,6 +1,7 @@
 #pragma once
-/// The allocator of the tree-sitter-python grammar's external scanner (parser/scanner_allocator.cc),
-/// included first into the grammar's scanner.c, whose alloc.h hooks (ts_malloc, ...) name it.
+/// The allocator of the tree-sitter-python grammar's external scanner
+/// (parser/scanner_allocator.cc), included first into the grammar's scanner.c, whose alloc.h hooks
+/// (ts_malloc, ...) name it.
 
 #include <stddef.h>
 

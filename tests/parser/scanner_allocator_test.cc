@@ -37,7 +37,8 @@ TEST(ScannerAllocator, TheBlocksTheScannerFreedComeBackWhenTheyFit) {
     dagport_scanner_free(large);  // two kept already: freed for good
     dagport_scanner_free(nullptr);
     // What is kept is freed when the thread ends (LeakSanitizer checks it in CI).
-  }).join();
+  })
+      .join();
 }
 
 TEST(ScannerAllocator, CallocIsZeroed) {
