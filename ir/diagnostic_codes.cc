@@ -30,6 +30,10 @@ constexpr std::array kCodes = {
     DiagnosticCode{"DP005", kWarning, "Broken symbolic link",
                    "A symbolic link in a folder points to nothing; it is skipped, as Airflow "
                    "skips it. Fix or remove the link."},
+    DiagnosticCode{"DP006", kError, "Two inputs, one output path",
+                   "Two different input files would be written to the same output path (two "
+                   "folders of the same name converted into one output folder). The second is "
+                   "not converted; convert the folders separately."},
     // DP1xx: the parser and the graph it recovers.
     DiagnosticCode{
         "DP101", kError, "Syntax error",

@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -31,6 +33,39 @@ ImportConfig ConfigFor(const fs::path& root, const std::vector<std::string>& ext
   for (const auto& r : c.roots) c.key += r + "\n";
   for (const auto& p : c.plugins) c.key += "|" + p;
   return c;
+}
+
+/// The inputs with one output path each. A file named twice (the same path given twice, or a
+/// folder given with a file in it) is converted once; two different files with one output path
+/// (`convert a/dags b/dags -o OUT`: both would be OUT/dags/...) are an error for the second,
+/// which is left out rather than written over the first.
+std::vector<Input> WithoutCollisions(std::vector<Input> inputs,
+                                     std::vector<ir::Diagnostic>& diagnostics) {
+  auto same_file = [](const fs::path& a, const fs::path& b) {
+    struct stat x {
+    }, y{};
+    return ::stat(a.c_str(), &x) == 0 && ::stat(b.c_str(), &y) == 0 && x.st_dev == y.st_dev &&
+           x.st_ino == y.st_ino;
+  };
+  std::map<std::string, size_t> first;  // output path -> the input that has it
+  std::vector<Input> out;
+  out.reserve(inputs.size());
+  for (Input& input : inputs) {
+    const auto [it, inserted] =
+        first.emplace(input.relative.lexically_normal().string(), out.size());
+    if (inserted) {
+      out.push_back(std::move(input));
+      continue;
+    }
+    const Input& earlier = out[it->second];
+    if (same_file(earlier.path, input.path)) continue;  // the same file again
+    diagnostics.push_back(ir::MakeDiagnostic(
+        "DP006", input.path.string(), {},
+        fmt::format("not converted: {} would have the same output path ({}) as {}",
+                    input.path.string(), input.relative.string(), earlier.path.string()),
+        "convert the two folders separately, each into its own output folder"));
+  }
+  return out;
 }
 
 }  // namespace
@@ -113,7 +148,7 @@ std::vector<Input> ListInputs(const ProjectOptions& options, std::vector<ImportC
               [](const Input& a, const Input& b) { return a.relative < b.relative; });
     for (Input& f : files) out.push_back(std::move(f));
   }
-  return out;
+  return WithoutCollisions(std::move(out), diagnostics);
 }
 
 parser::ModuleLoader& ThreadLoader(

@@ -68,6 +68,39 @@ TEST(Convert, MirrorsTheTreeAndWritesRequirements) {
   EXPECT_EQ(testing::ReadFile(in.path() / "dags/orders.py"), kLegacyDag);
 }
 
+TEST(Convert, TwoFilesWithOneOutputPathAreAnErrorNotAnOverwrite) {
+  TempDir in, out;
+  // Two teams' folders of the same name: both would be OUT/dags/orders.py.
+  const std::string team_b_dag = std::string(kLegacyDag) + "# team b\n";
+  in.Write("team_a/dags/orders.py", kLegacyDag);
+  in.Write("team_b/dags/orders.py", team_b_dag);
+  in.Write("team_b/dags/other.py", "x = 1\n");
+  auto r = RunDagport(
+      {"convert", (in.path() / "team_a/dags").string(), (in.path() / "team_b/dags").string(), "-o",
+       out.path().string(), "--days-ago-from", "2026-11-26"},
+      {}, {"NO_COLOR=1"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const std::string b = (in.path() / "team_b/dags/orders.py").string();
+  EXPECT_NE(r.err.find(b + ": error[DP006]: not converted: " + b +
+                       " would have the same output path (dags/orders.py) as " +
+                       (in.path() / "team_a/dags/orders.py").string()),
+            std::string::npos)
+      << r.err;
+  // The first is written, the second did not overwrite it; the others are written.
+  EXPECT_EQ(testing::ReadFile(out.path() / "dags/orders.py").find("# team b"), std::string::npos);
+  EXPECT_EQ(testing::ReadFile(out.path() / "dags/other.py"), "x = 1\n");
+
+  // The same folder named twice is one folder: converted once, no error.
+  TempDir again;
+  auto twice = RunDagport(
+      {"convert", (in.path() / "team_a/dags").string(), (in.path() / "team_a/dags").string(), "-o",
+       again.path().string(), "--days-ago-from", "2026-11-26"},
+      {}, {"NO_COLOR=1"});
+  EXPECT_EQ(twice.exit_code, 0) << twice.err;
+  EXPECT_EQ(twice.err.find("DP006"), std::string::npos) << twice.err;
+  EXPECT_TRUE(fs::exists(again.path() / "dags/orders.py"));
+}
+
 TEST(Convert, CheckExitsOneWhenSomethingWouldChangeAndWritesNothing) {
   TempDir in, out;
   in.Write("orders.py", kLegacyDag);
