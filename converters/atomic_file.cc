@@ -97,9 +97,10 @@ void AtomicWriteBatch::Stage(const fs::path& path, std::string_view contents) {
 
 std::vector<std::pair<std::string, std::string>> AtomicWriteBatch::Commit() {
   std::lock_guard lock(mu_);
-  // Staged from several threads: renamed (and failures reported) in the targets' order.
-  std::sort(staged_.begin(), staged_.end(),
-            [](const auto& a, const auto& b) { return a.second < b.second; });
+  // Staged from several threads: renamed (and failures reported) in the targets' order; a
+  // target staged twice keeps its staging order (the later one wins).
+  std::stable_sort(staged_.begin(), staged_.end(),
+                   [](const auto& a, const auto& b) { return a.second < b.second; });
   ::sync();  // every staged file on disk before any rename makes it visible
   std::vector<std::pair<std::string, std::string>> failures;
   for (const auto& [temporary, target] : staged_) {
