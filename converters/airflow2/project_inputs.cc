@@ -148,7 +148,10 @@ std::vector<Input> ListInputs(const ProjectOptions& options, std::vector<ImportC
               [](const Input& a, const Input& b) { return a.relative < b.relative; });
     for (Input& f : files) out.push_back(std::move(f));
   }
-  return WithoutCollisions(std::move(out), diagnostics);
+  // Only an output folder gathers the inputs under one tree (in place, each stays where it is).
+  if (options.write && !options.output.empty())
+    return WithoutCollisions(std::move(out), diagnostics);
+  return out;
 }
 
 parser::ModuleLoader& ThreadLoader(

@@ -99,6 +99,19 @@ TEST(Convert, TwoFilesWithOneOutputPathAreAnErrorNotAnOverwrite) {
   EXPECT_EQ(twice.exit_code, 0) << twice.err;
   EXPECT_EQ(twice.err.find("DP006"), std::string::npos) << twice.err;
   EXPECT_TRUE(fs::exists(again.path() / "dags/orders.py"));
+
+  // In place, each file stays where it is: folders of one name are no collision.
+  auto in_place =
+      RunDagport({"convert", "--in-place", "--force", (in.path() / "team_a/dags").string(),
+                  (in.path() / "team_b/dags").string(), "--days-ago-from", "2026-11-26"},
+                 {}, {"NO_COLOR=1"});
+  EXPECT_EQ(in_place.err.find("DP006"), std::string::npos) << in_place.err;
+  for (const char* team : {"team_a", "team_b"}) {
+    const std::string text = testing::ReadFile(in.path() / team / "dags/orders.py");
+    EXPECT_NE(text.find("from airflow.operators.bash import BashOperator"), std::string::npos)
+        << team << ":\n"
+        << text;
+  }
 }
 
 TEST(Convert, CheckExitsOneWhenSomethingWouldChangeAndWritesNothing) {
