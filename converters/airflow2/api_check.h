@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "converters/airflow2/converted_nodes.h"
 #include "converters/airflow2/rule.h"
 
 namespace dagport::converters::airflow2 {
@@ -27,5 +28,12 @@ std::vector<ApiFinding> CheckAgainstApi(const std::string& path, const std::stri
 std::vector<ApiFinding> CheckTreeAgainstApi(const std::string& path, const parser::SyntaxTree& tree,
                                             const AirflowVersion& target,
                                             const ProjectFacts& project);
+/// The same, with the import statements and calls of the converted source already found
+/// (`FindConvertedNodes`: the converter's way, which walks only what its edits changed).
+std::vector<ApiFinding> CheckNodesAgainstApi(const std::string& path,
+                                             const parser::SyntaxTree& tree,
+                                             const ConvertedNodes& nodes,
+                                             const AirflowVersion& target,
+                                             const ProjectFacts& project);
 
 }  // namespace dagport::converters::airflow2

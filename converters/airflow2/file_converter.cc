@@ -153,10 +153,12 @@ FileConversion ConvertTree(const std::string& path, const parser::SyntaxTree& tr
         "again"));
     return out;
   }
-  const NodeIndex nodes(tree.root(), tree.text());
+  auto index = std::make_shared<const NodeIndex>(tree.root(), tree.text());
+  const NodeIndex& nodes = *index;
   const ImportTable imports = ImportTable::Build(tree, nodes);
   out.uses_airflow = imports.ImportsAirflow();
   if (!out.uses_airflow) return out;
+  out.nodes = std::move(index);
 
   FileContext ctx(tree, path, nodes, imports, options, project);
   ctx.calls = FindCallSites(tree, ctx.nodes.Of("call"), imports, ctx.api, options.target, project);

@@ -50,6 +50,10 @@ ImportTable ImportTable::Build(const parser::SyntaxTree& tree, const NodeIndex& 
   std::vector<TSNode> statements = nodes.Of("import_statement");
   const std::vector<TSNode>& from = nodes.Of("import_from_statement");
   statements.insert(statements.end(), from.begin(), from.end());
+  return Build(tree, std::move(statements));
+}
+
+ImportTable ImportTable::Build(const parser::SyntaxTree& tree, std::vector<TSNode> statements) {
   std::sort(statements.begin(), statements.end(),
             [](TSNode a, TSNode b) { return ts_node_start_byte(a) < ts_node_start_byte(b); });
   ImportTable table;

@@ -225,7 +225,10 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
         parser::ModuleLoader& modern =
             ThreadLoader(run, configs[input.config], kModernLoader, shared_overlay, as_converted);
         if (!conversion.changed) {
-          AddApiFindings(CheckTreeAgainstApi(file.input, tree, target, project), file.diagnostics);
+          AddApiFindings(CheckNodesAgainstApi(file.input, tree,
+                                              FindConvertedNodes(tree, tree, *conversion.nodes),
+                                              target, project),
+                         file.diagnostics);
           if (original->might_contain_dag) {
             const parser::FileAnalysis modern_analysis =
                 parser::AnalyzeTree(file.input, tree, modern, airflow2, kGraph);
@@ -249,7 +252,9 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
         // Airflow 2 semantics and the project's helper modules as converted.
         const parser::SyntaxTree converted =
             parser::SyntaxTree::Reparse(tree, file.converted, TextEdits(conversion.edits));
-        AddApiFindings(CheckTreeAgainstApi(file.input, converted, target, project),
+        AddApiFindings(CheckNodesAgainstApi(file.input, converted,
+                                            FindConvertedNodes(converted, tree, *conversion.nodes),
+                                            target, project),
                        file.diagnostics);
         if (original->might_contain_dag) {
           parser::FileAnalysis after =
