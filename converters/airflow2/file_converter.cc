@@ -136,7 +136,9 @@ std::vector<CallSite> FindCallSites(const parser::SyntaxTree& tree,
 FileConversion ConvertFile(const std::string& path, std::string text, const ConvertOptions& options,
                            const ProjectFacts& project) {
   const parser::SyntaxTree tree = parser::SyntaxTree::Parse(std::move(text));
-  return ConvertTree(path, tree, options, project);
+  FileConversion out = ConvertTree(path, tree, options, project);
+  out.nodes.reset();  // its nodes are the tree's, which ends here
+  return out;
 }
 
 FileConversion ConvertTree(const std::string& path, const parser::SyntaxTree& tree,

@@ -27,7 +27,8 @@ struct FileConversion {
   std::vector<Edit> edits;
   /// The original tree's node index, when the file imports Airflow: the API check of the
   /// converted text takes the calls its edits left untouched from it (converted_nodes.h).
-  /// Its nodes belong to the tree the file was converted from, and live as long as it.
+  /// Its nodes belong to the tree the file was converted from, and live as long as it (null
+  /// from ConvertFile, whose tree is its own).
   std::shared_ptr<const NodeIndex> nodes;
 };
 
