@@ -4,7 +4,10 @@
 // the test corpora as the converter rewrites it, and on hand-made edits that move lines.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <filesystem>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -112,6 +115,67 @@ TEST(ConvertedNodes, EveryCorpusFileFindsWhatAWholeWalkFinds) {
   EXPECT_GE(edited, 60u);
   // Most calls are outside the edits: taken from the original, not walked again.
   EXPECT_GT(from_original * 2, calls);
+}
+
+/// Edits no rule makes: random deletions and insertions (quotes, brackets, comment signs, line
+/// breaks, indentation, calls, imports) that break strings and blocks and leave syntax errors,
+/// so that the re-parse recovers from errors and re-lexes far beyond the edits. Whatever the
+/// re-parse shares with the original, the calls and imports found are a whole walk's.
+TEST(ConvertedNodes, RandomEditsFindWhatAWholeWalkFinds) {
+  static constexpr std::array<std::string_view, 14> kInserts = {"",
+                                                                "#",
+                                                                "'",
+                                                                "\"\"\"",
+                                                                "(",
+                                                                ")",
+                                                                "[",
+                                                                "x",
+                                                                "f(1)",
+                                                                "\n",
+                                                                "    ",
+                                                                "\nimport os\n",
+                                                                "from airflow import DAG\n",
+                                                                ", y=g(2)"};
+  std::mt19937 random(20261129);  // fixed: the same edits on every run
+  size_t trials = 0, from_original = 0;
+  for (const char* folder : {"tests/parser/corpus", "tests/converters/corpus"}) {
+    for (const auto& entry : fs::recursive_directory_iterator(testing::SourceDir() / folder)) {
+      if (entry.path().extension() != ".py") continue;
+      const parser::SyntaxTree original =
+          parser::SyntaxTree::Parse(testing::ReadFile(entry.path()));
+      const std::string& text = original.text();
+      if (text.empty()) continue;
+      const NodeIndex nodes(original.root(), original.text());
+      for (int trial = 0; trial < 4; ++trial) {
+        // One to three edits, sorted and apart, each starting and ending on an ASCII byte.
+        std::vector<uint32_t> starts;
+        const int count = 1 + static_cast<int>(random() % 3);
+        for (int k = 0; k < count; ++k) starts.push_back(random() % text.size());
+        std::sort(starts.begin(), starts.end());
+        std::vector<parser::TextEdit> edits;
+        uint32_t after = 0;
+        for (uint32_t begin : starts) {
+          if (begin < after) continue;
+          uint32_t end = std::min<uint32_t>(begin + random() % 8, text.size());
+          auto ascii = [&](uint32_t at) {
+            return at == text.size() || static_cast<unsigned char>(text[at]) < 0x80;
+          };
+          if (!ascii(begin) || !ascii(end)) continue;
+          edits.push_back({begin, end, std::string(kInserts[random() % kInserts.size()])});
+          after = end + 1;
+        }
+        if (edits.empty()) continue;
+        const parser::SyntaxTree converted =
+            parser::SyntaxTree::Reparse(original, Apply(text, edits), edits);
+        const std::string name = entry.path().string() + " trial " + std::to_string(trial);
+        from_original +=
+            ExpectSameNodes(name, converted, FindConvertedNodes(converted, original, nodes));
+        ++trials;
+      }
+    }
+  }
+  EXPECT_GE(trials, 200u);
+  EXPECT_GT(from_original, 0u);
 }
 
 constexpr const char* kOriginal =
