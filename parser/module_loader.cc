@@ -108,6 +108,25 @@ std::optional<ModuleLoader::Found> ModuleLoader::Find(const std::string& name,
   return result;
 }
 
+std::optional<ModuleLoader::Found> ModuleLoader::FindNear(const std::string& name,
+                                                          const std::string& importing_path) {
+  // The key: the path up to its file name (which decides the folder), and the name.
+  const size_t slash = importing_path.rfind('/');
+  std::string key = slash == std::string::npos ? std::string() : importing_path.substr(0, slash);
+  key += '\n';
+  key += name;
+  if (auto it = found_near_.find(key); it != found_near_.end()) return it->second;
+  std::optional<Found> result;
+  fs::path dir = fs::path(importing_path).parent_path();
+  if (dir.empty()) dir = ".";
+  for (int up = 0; up < 4 && !result; ++up) {
+    result = Find(name, dir.string());
+    dir = (dir / "..").lexically_normal();
+  }
+  found_near_.emplace(std::move(key), result);
+  return result;
+}
+
 const SyntaxTree* ModuleLoader::Tree(const std::string& path,
                                      std::vector<ir::Diagnostic>& diagnostics) {
   if (auto it = trees_.find(path); it != trees_.end()) return it->second.get();
@@ -242,16 +261,8 @@ Val ImportModule(Evaluator& ev, const std::string& name, TSNode node, Frame& fra
     return it->second->self;
   }
   if (!name.starts_with("airflow.") && name != "airflow") {
-    // The roots, then the importing file's folder and up to three folders above it: repositories
-    // put helpers beside their DAGs or import them from the repository root (`dags.common.x`).
-    fs::path dir = fs::path(frame.module->path).parent_path();
-    if (dir.empty()) dir = ".";
-    for (int up = 0; up < 4; ++up) {
-      if (std::optional<ModuleLoader::Found> found = ev.loader().Find(name, dir.string())) {
-        return LoadModule(ev, name, *found, node, frame)->self;
-      }
-      dir = (dir / "..").lexically_normal();
-    }
+    if (std::optional<ModuleLoader::Found> found = ev.loader().FindNear(name, frame.module->path))
+      return LoadModule(ev, name, *found, node, frame)->self;
     if (!IsKnownLibrary(name)) {
       ev.Report(
           "DP113", node, frame,

@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "parser/evaluator.h"
@@ -30,6 +31,11 @@ class ModuleLoader {
   };
   /// The file of dotted module `name` under the roots, then under `extra_root` (may be empty).
   std::optional<Found> Find(const std::string& name, const std::string& extra_root);
+  /// Where `import name` in the file at `importing_path` finds a local module: under the roots,
+  /// then beside the file and up to three folders above it (repositories put helpers beside
+  /// their DAGs or import them from the repository root: `dags.common.x`). Cached by the file's
+  /// folder and the name: the files of a folder import the same names.
+  std::optional<Found> FindNear(const std::string& name, const std::string& importing_path);
 
   /// The parsed tree of a file (nullptr when it cannot be read); reading problems are appended
   /// to `diagnostics` the first time.
@@ -57,6 +63,7 @@ class ModuleLoader {
   std::vector<std::string> roots_;
   std::vector<std::string> plugin_roots_;
   std::map<std::string, std::optional<Found>> found_;
+  std::unordered_map<std::string, std::optional<Found>> found_near_;  ///< by folder "\n" name
   std::map<std::string, std::unique_ptr<SyntaxTree>> trees_;
   std::optional<std::vector<std::pair<std::string, std::string>>> plugin_modules_;
   std::shared_ptr<const Overlay> overlay_;

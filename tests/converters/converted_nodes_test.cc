@@ -161,7 +161,7 @@ TEST(ConvertedNodes, RandomEditsFindWhatAWholeWalkFinds) {
             return at == text.size() || static_cast<unsigned char>(text[at]) < 0x80;
           };
           if (!ascii(begin) || !ascii(end)) continue;
-          edits.push_back({begin, end, std::string(kInserts[random() % kInserts.size()])});
+          edits.push_back({begin, end, kInserts[random() % kInserts.size()]});
           after = end + 1;
         }
         if (edits.empty()) continue;
