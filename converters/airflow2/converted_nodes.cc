@@ -50,11 +50,8 @@ class Original {
       : tree_(tree), calls_(nodes.Of("call")) {
     call_spans_.reserve(calls_.size());
     for (TSNode call : calls_) call_spans_.push_back(SpanOf(call));
-    for (const char* type : {"import_statement", "import_from_statement"}) {
-      for (TSNode statement : nodes.Of(type))
-        import_starts_.push_back(ts_node_start_byte(statement));
-    }
-    std::sort(import_starts_.begin(), import_starts_.end());
+    for (TSNode statement : nodes.ImportStatements())
+      import_starts_.push_back(ts_node_start_byte(statement));
     // Every named node by id, in a table of open addressing at most half full.
     size_t count = 0;
     for (const std::vector<TSNode>& list : nodes.ByType()) count += list.size();
@@ -163,12 +160,7 @@ ConvertedNodes FindConvertedNodes(const parser::SyntaxTree& converted,
                                   const NodeIndex& original_nodes) {
   ConvertedNodes out;
   if (&converted == &original) {
-    for (const char* type : {"import_statement", "import_from_statement"}) {
-      const std::vector<TSNode>& statements = original_nodes.Of(type);
-      out.imports.insert(out.imports.end(), statements.begin(), statements.end());
-    }
-    std::sort(out.imports.begin(), out.imports.end(),
-              [](TSNode a, TSNode b) { return ts_node_start_byte(a) < ts_node_start_byte(b); });
+    out.imports = original_nodes.ImportStatements();
     for (TSNode call : original_nodes.Of("call")) out.calls.push_back({&original, call, 0});
     return out;
   }

@@ -47,15 +47,11 @@ void AddNames(const parser::SyntaxTree& tree, TSNode statement, const ImportItem
 }  // namespace
 
 ImportTable ImportTable::Build(const parser::SyntaxTree& tree, const NodeIndex& nodes) {
-  std::vector<TSNode> statements = nodes.Of("import_statement");
-  const std::vector<TSNode>& from = nodes.Of("import_from_statement");
-  statements.insert(statements.end(), from.begin(), from.end());
-  return Build(tree, std::move(statements));
+  return Build(tree, nodes.ImportStatements());
 }
 
-ImportTable ImportTable::Build(const parser::SyntaxTree& tree, std::vector<TSNode> statements) {
-  std::sort(statements.begin(), statements.end(),
-            [](TSNode a, TSNode b) { return ts_node_start_byte(a) < ts_node_start_byte(b); });
+ImportTable ImportTable::Build(const parser::SyntaxTree& tree,
+                               const std::vector<TSNode>& statements) {
   ImportTable table;
   for (TSNode node : statements) {
     if (NodeType(node) == "import_statement") {

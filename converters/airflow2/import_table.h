@@ -33,8 +33,9 @@ class ImportTable {
  public:
   /// From the tree's node index (no walk of its own).
   static ImportTable Build(const parser::SyntaxTree& tree, const NodeIndex& nodes);
-  /// From the tree's import statements (`import_statement`, `import_from_statement`).
-  static ImportTable Build(const parser::SyntaxTree& tree, std::vector<TSNode> statements);
+  /// From the tree's import statements (`import_statement`, `import_from_statement`), in
+  /// source order.
+  static ImportTable Build(const parser::SyntaxTree& tree, const std::vector<TSNode>& statements);
 
   const std::vector<ImportItem>& items() const { return items_; }
   /// The last import that binds `local`, or nullptr.

@@ -1,5 +1,6 @@
 #include "converters/airflow2/node_index.h"
 
+#include <algorithm>
 #include <map>
 #include <string>
 
@@ -60,6 +61,15 @@ NodeIndex::NodeIndex(TSNode root, std::string_view text) {
               .formatted;
     done = !walk.Next(descend);
   }
+}
+
+std::vector<TSNode> NodeIndex::ImportStatements() const {
+  std::vector<TSNode> statements = Of("import_statement");
+  const std::vector<TSNode>& from = Of("import_from_statement");
+  statements.insert(statements.end(), from.begin(), from.end());
+  std::sort(statements.begin(), statements.end(),
+            [](TSNode a, TSNode b) { return ts_node_start_byte(a) < ts_node_start_byte(b); });
+  return statements;
 }
 
 const std::vector<TSNode>& NodeIndex::Of(std::string_view type) const {

@@ -16,6 +16,8 @@ class NodeIndex {
   /// The nodes of `type` ("call", "dictionary", ...), in source order. The parts of a string
   /// literal (`string_start`, `string_content`...) are indexed only in f-strings.
   const std::vector<TSNode>& Of(std::string_view type) const;
+  /// The `import_statement` and `import_from_statement` nodes, in source order.
+  std::vector<TSNode> ImportStatements() const;
   /// Every indexed node, one list per type (by grammar symbol; most lists are empty).
   const std::vector<std::vector<TSNode>>& ByType() const { return by_symbol_; }
 
