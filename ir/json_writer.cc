@@ -136,22 +136,8 @@ void JsonWriter::Close(char c) {
 void JsonWriter::Key(std::string_view key) {
   Separate();
   after_key_ = true;
-  // Keys are short names (arguments, dict keys): copied as `"key":` into a buffer while
-  // checked, then appended at once.
-  if (char quoted[64]; key.size() + 3 <= sizeof quoted) {
-    bool plain = true;
-    for (size_t i = 0; i < key.size(); ++i) {
-      plain = plain && !kSpecial[static_cast<unsigned char>(key[i])];
-      quoted[i + 1] = key[i];
-    }
-    if (plain) {
-      quoted[0] = '"';
-      quoted[key.size() + 1] = '"';
-      quoted[key.size() + 2] = ':';
-      out_.append(quoted, key.size() + 3);
-      return;
-    }
-  }
+  // Keys are names (arguments, dict keys): most need no escaping and go in with one append.
+  if (PlainPrefix(key) == key.size()) return AppendPlain(out_, key, ":");
   AppendJsonString(out_, key);
   out_.push_back(':');
 }

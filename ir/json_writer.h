@@ -44,6 +44,15 @@ class JsonWriter {
   void Float(double d);  ///< finite only; as nlohmann prints it (shortest round-trip form)
   void String(std::string_view s);
 
+  /// Bytes written so far; with `Copy`, a value already written can be written again.
+  size_t size() const { return out_.size(); }
+  /// Writes again the value that takes bytes [begin, end) of the output.
+  void Copy(size_t begin, size_t end) {
+    Separate();
+    out_.reserve(out_.size() + (end - begin));  // no reallocation under the append's source
+    out_.append(out_.data() + begin, end - begin);
+  }
+
   /// Shorthands for `Key(k)` followed by the value.
   template <size_t N, typename V>
   void Member(const char (&key)[N], const V& v) {

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 
 #include "ir/json_writer.h"
@@ -26,8 +27,9 @@ class IrFormatError : public std::runtime_error {
 void WriteValue(JsonWriter& w, const Value& v);
 void WriteRange(JsonWriter& w, const SourceRange& r);
 
-/// Writes the members of `entries` (pairs of key and something `write(w, value)` accepts) as one
-/// JSON object. A key that appears twice keeps its first place and its last value, as a Python
+/// Writes the members of `entries` (pairs of key and value, each value written by
+/// `write(w, value)`, or by `write(w, entry)` when `write` takes the whole pair) as one JSON
+/// object. A key that appears twice keeps its first place and its last value, as a Python
 /// dict built from the same pairs would.
 template <typename Entries, typename KeyText, typename Write>
 void WriteObjectMembers(JsonWriter& w, const Entries& entries, KeyText key_text, Write write);
@@ -38,6 +40,16 @@ Value ValueFromJson(const Json& j, const std::string& pointer = "");
 
 Json RangeToJson(const SourceRange& r);
 SourceRange RangeFromJson(const Json& j, const std::string& pointer);
+
+/// `write(w, entry)` when it takes the whole entry (key and value), else `write(w, entry.second)`.
+template <typename Entry, typename Write>
+void WriteEntry(JsonWriter& w, const Entry& entry, Write& write) {
+  if constexpr (std::is_invocable_v<Write&, JsonWriter&, const Entry&>) {
+    write(w, entry);
+  } else {
+    write(w, entry.second);
+  }
+}
 
 template <typename Entries, typename KeyText, typename Write>
 void WriteObjectMembers(JsonWriter& w, const Entries& entries, KeyText key_text, Write write) {
@@ -53,7 +65,7 @@ void WriteObjectMembers(JsonWriter& w, const Entries& entries, KeyText key_text,
       for (size_t k = i + 1; k < n; ++k)
         if (key_text(entries[k].first) == key) last = k;
       w.Key(key);
-      write(w, entries[last].second);
+      WriteEntry(w, entries[last], write);
     }
   } else {
     std::unordered_map<std::string_view, size_t> last;
@@ -64,7 +76,7 @@ void WriteObjectMembers(JsonWriter& w, const Entries& entries, KeyText key_text,
       auto it = last.find(key);
       if (it == last.end()) continue;  // written already
       w.Key(key);
-      write(w, entries[it->second].second);
+      WriteEntry(w, entries[it->second], write);
       last.erase(it);
     }
   }

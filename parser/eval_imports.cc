@@ -184,8 +184,9 @@ bool Evaluator::ExecImportFrom(TSNode node, Frame& frame) {
                "Airflow would fail to import the file (ImportError)");
       }
     } else {
-      if (limits_.airflow_major == 1 &&
-          MissingAirflow1Name(*this, module_name + "." + name, item, frame)) {
+      const std::string path = module_name + "." + name;
+      value = ResolveExternalName(*this, path, item, frame);
+      if (limits_.airflow_major == 1 && MissingAirflow1Name(*this, path, value)) {
         Report("DP113", item, frame,
                fmt::format("Airflow 1.10 has no '{}' in '{}' and no plugin registers it", name,
                            module_name),
@@ -193,7 +194,6 @@ bool Evaluator::ExecImportFrom(TSNode node, Frame& frame) {
                "defines it");
         return false;
       }
-      value = ResolveExternalName(*this, module_name + "." + name, item, frame);
     }
     if (value == nullptr)
       value = Unresolved(name, fmt::format("name '{}' from '{}' not found", name, module_name));

@@ -419,7 +419,7 @@ std::vector<ir::Plugin> ListPlugins(ModuleLoader& loader) {
 
 namespace dagport::parser {
 
-bool MissingAirflow1Name(Evaluator& ev, const std::string& path, TSNode node, Frame& frame) {
+bool MissingAirflow1Name(Evaluator& ev, const std::string& path, const Val& resolved) {
   static constexpr std::array kPackages = {"airflow.operators.",       "airflow.sensors.",
                                            "airflow.hooks.",           "airflow.contrib.operators.",
                                            "airflow.contrib.sensors.", "airflow.contrib.hooks."};
@@ -444,8 +444,7 @@ bool MissingAirflow1Name(Evaluator& ev, const std::string& path, TSNode node, Fr
     if (IsPackageLevelName(path)) return false;
     if (!contrib && ev.loader().PluginModules().empty())
       return false;  // plugins unknown: do not decide
-    const Val v = ResolveExternalName(ev, path, node, frame);
-    return Is(v, Kind::kExternal) && v->text == path;
+    return Is(resolved, Kind::kExternal) && resolved->text == path;
   }
   return false;
 }

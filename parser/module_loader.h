@@ -89,7 +89,9 @@ std::vector<ir::Plugin> ListPlugins(ModuleLoader& loader);
 /// <plugin>.X`, and likewise sensors and hooks) names nothing Airflow 1.10 provides: not one of
 /// its package-level names and not registered by a plugin of the plugins folder. Only decided
 /// when a plugins folder is known (or for airflow.contrib, which plugins do not extend).
-bool MissingAirflow1Name(Evaluator& ev, const std::string& path, TSNode node, Frame& frame);
+/// `resolved` is what `ResolveExternalName` gives for `path` (the caller binds it, so it is
+/// looked up once).
+bool MissingAirflow1Name(Evaluator& ev, const std::string& path, const Val& resolved);
 
 /// Binds the names a new module starts with (__name__, __file__, __doc__).
 void InitModuleGlobals(ModuleState* module);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace dagport::ir {
 namespace {
 
@@ -80,6 +82,73 @@ TEST(IrJson, RoundTripsAProject) {
   const Project p = SampleProject();
   const Json j = ProjectToJson(p);
   EXPECT_EQ(ProjectFromJson(Json::parse(j.dump(2))), p);
+}
+
+// The writer copies a task's effective argument from where an equal value was written already
+// (the task's own arguments, the previous task's effective arguments). Each task of a DAG must
+// read exactly as the same task written on its own.
+TEST(IrJson, EffectiveArgumentsCopiedFromEarlierTasksReadAsWrittenAlone) {
+  const auto task = [](std::string id, Arguments own, Arguments defaults) {
+    Task t;
+    t.task_id = id;
+    t.operator_class = "airflow.operators.bash_operator.BashOperator";
+    t.arguments = own;
+    t.arguments.insert(t.arguments.begin(), {"task_id", Value::String(id)});
+    t.effective_arguments = defaults;
+    for (const auto& [k, v] : t.arguments) {
+      auto it = std::find_if(t.effective_arguments.begin(), t.effective_arguments.end(),
+                             [&](const auto& e) { return e.first == k; });
+      if (it == t.effective_arguments.end()) {
+        t.effective_arguments.emplace_back(k, v);
+      } else {
+        it->second = v;
+      }
+    }
+    return t;
+  };
+  const Arguments defaults = {
+      {"owner", Value::String("data \"team\"\n")},
+      {"retries", Value::Int(2)},
+      {"retry_delay", Value::Timedelta(300'000'000)},
+      {"weight", Value::Float(0.0)},
+      {"params", Value::Dict({{Value::String("ratio"), Value::Float(0.5)},
+                              {Value::String("list"), Value::List({Value::Float(0.0)})}})}};
+  Arguments negative_zero = defaults;
+  negative_zero[3].second = Value::Float(-0.0);  // equal to 0.0, written differently
+  negative_zero[4].second =
+      Value::Dict({{Value::String("ratio"), Value::Float(0.5)},
+                   {Value::String("list"), Value::List({Value::Float(-0.0)})}});
+  Arguments other = defaults;
+  other[1].second = Value::Int(5);
+  Dag dag;
+  dag.dag_id = "copies";
+  dag.tasks = {
+      task("a", {{"bash_command", Value::String("run.sh")}}, defaults),
+      task("b", {{"bash_command", Value::String("run.sh")}, {"retries", Value::Int(2)}}, defaults),
+      task("c", {}, negative_zero),
+      task("d", {{"retries", Value::Int(7)}}, other),
+      task("e", {}, defaults),
+      task("f", {{"owner", Value::String("someone else")}, {"weight", Value::Float(-0.0)}},
+           defaults),
+  };
+  std::string whole;
+  {
+    JsonWriter w(whole);
+    WriteDag(w, dag);
+  }
+  const Json tasks = Json::parse(whole)["tasks"];
+  ASSERT_EQ(tasks.size(), dag.tasks.size());
+  for (size_t i = 0; i < dag.tasks.size(); ++i) {
+    std::string alone;
+    JsonWriter w(alone);
+    WriteTask(w, dag.tasks[i]);
+    // Compared as text: -0.0 and 0.0 are equal JSON numbers, but not the same output.
+    EXPECT_EQ(tasks[i].dump(), Json::parse(alone).dump()) << dag.tasks[i].task_id;
+  }
+  EXPECT_EQ(tasks[2]["effective_arguments"]["weight"].dump(), "-0.0");
+  EXPECT_EQ(tasks[3]["effective_arguments"]["retries"], 7);
+  EXPECT_EQ(tasks[4]["effective_arguments"]["weight"].dump(), "0.0");
+  EXPECT_EQ(tasks[5]["effective_arguments"]["owner"], "someone else");
 }
 
 TEST(IrJson, HasTheDocumentedStableKeys) {
