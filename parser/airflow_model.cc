@@ -373,8 +373,9 @@ Val CreateTask(Evaluator& ev, const std::string& operator_class, CallArgs& args,
         "DP110", id != nullptr && !ts_node_is_null(id_node) ? id_node : node, frame,
         id == nullptr
             ? "operator call without a task_id"
-            : fmt::format("task id '{}' is not statically known{}", task->task_id.substr(0, 80),
-                          IsUnresolved(*id) && !(*id)->reason.empty() ? ": " + (*id)->reason : ""),
+            : fmt::format(
+                  "task id '{}' is not statically known{}", task->task_id.substr(0, 80),
+                  IsUnresolved(*id) && !(*id)->reason().empty() ? ": " + (*id)->reason() : ""),
         "the task is reported with its id expression; a migration needs literal or computable ids");
   }
 

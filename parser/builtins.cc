@@ -224,7 +224,7 @@ Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode n
   }
   for (const Val& v : a) {
     if (IsUnresolved(v) && name != "print" && name != "isinstance" && name != "getattr") {
-      return ev.Unknown(node, frame, v->reason);
+      return ev.Unknown(node, frame, v->reason());
     }
   }
   if (name == "range") {

@@ -186,7 +186,7 @@ Val Evaluator::Call(Val callee, CallArgs& args, TSNode node, Frame& frame) {
   }
   return Unknown(
       node, frame,
-      IsUnresolved(callee) ? callee->reason : fmt::format("call of a {}", TypeName(callee)));
+      IsUnresolved(callee) ? callee->reason() : fmt::format("call of a {}", TypeName(callee)));
 }
 
 Val Evaluator::CallFunction(FunctionInfo* fn, CallArgs& args, TSNode node, Frame& frame, Val self) {

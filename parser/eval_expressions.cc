@@ -259,7 +259,7 @@ Val Evaluator::EvalString(TSNode node, Frame& frame) {
         }
         if (converted != nullptr && spec_known) piece = FormatWithSpec(converted, spec_text);
       } else {
-        reason = v->reason;
+        reason = v->reason();
       }
       if (!piece) {
         unresolved = true;
@@ -279,7 +279,7 @@ Val Evaluator::EvalConcatenatedString(TSNode node, Frame& frame) {
   for (uint32_t i = 0; i < n; ++i) {
     Val part = Eval(ts_node_named_child(node, i), frame);
     if (!Is(part, Kind::kStr))
-      return Unknown(node, frame, IsUnresolved(part) ? part->reason : "not a string");
+      return Unknown(node, frame, IsUnresolved(part) ? part->reason() : "not a string");
     out += part->text;
   }
   return Str(std::move(out));

@@ -141,11 +141,11 @@ Val StrMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs&
     return ev.Unknown(node, frame, fmt::format("str.{}() not evaluated statically", name));
   };
   for (const Val& v : a) {
-    if (IsUnresolved(v)) return ev.Unknown(node, frame, v->reason);
+    if (IsUnresolved(v)) return ev.Unknown(node, frame, v->reason());
   }
   if (name == "format") {
     for (const auto& [k, v] : args.keywords) {
-      if (IsUnresolved(v)) return ev.Unknown(node, frame, v->reason);
+      if (IsUnresolved(v)) return ev.Unknown(node, frame, v->reason());
     }
     if (auto r = StrFormat(s, args)) return Str(*r);
     return unknown();
@@ -407,7 +407,7 @@ Val DictMethod(Evaluator& ev, const Val& self, const std::string& name, CallArgs
   }
   const std::vector<Val>& a = args.positional;
   if (name == "get" && !a.empty()) {
-    if (IsUnresolved(a[0])) return ev.Unknown(node, frame, a[0]->reason);
+    if (IsUnresolved(a[0])) return ev.Unknown(node, frame, a[0]->reason());
     if (Val* v = DictFind(self, a[0])) return *v;
     return a.size() > 1 ? a[1] : None();
   }
@@ -501,11 +501,11 @@ Val CallMethod(Evaluator& ev, Val receiver, const std::string& name, CallArgs& a
       break;
     case Kind::kDatetime:
       if (name == "strftime" && !args.positional.empty() && Is(args.positional[0], Kind::kStr)) {
-        if (auto s = ir::Strftime(receiver->datetime, args.positional[0]->text)) return Str(*s);
+        if (auto s = ir::Strftime(receiver->datetime(), args.positional[0]->text)) return Str(*s);
       }
-      if (name == "isoformat") return Str(receiver->datetime.Iso());
+      if (name == "isoformat") return Str(receiver->datetime().Iso());
       if (name == "date") {
-        ir::Datetime d = receiver->datetime;
+        ir::Datetime d = receiver->datetime();
         d.hour = d.minute = d.second = d.microsecond = 0;
         return Datetime(d);
       }

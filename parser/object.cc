@@ -127,9 +127,20 @@ Val Timedelta(int64_t microseconds) {
   return v;
 }
 
+const ir::Datetime& Obj::datetime() const {
+  static const ir::Datetime kEpoch;
+  return extra != nullptr ? extra->datetime : kEpoch;
+}
+
+const std::string& Obj::reason() const {
+  static const std::string kNone;
+  return extra != nullptr ? extra->reason : kNone;
+}
+
 Val Datetime(ir::Datetime dt) {
   Val v = Make(Kind::kDatetime);
-  v->datetime = std::move(dt);
+  v->extra = CurrentHeap().Make<ObjExtra>();
+  v->extra->datetime = std::move(dt);
   return v;
 }
 
@@ -155,7 +166,8 @@ Val BoundMethod(Val receiver, std::string name) {
 Val Unresolved(std::string source, std::string reason) {
   Val v = Make(Kind::kUnresolved);
   v->text = std::move(source);
-  v->reason = std::move(reason);
+  v->extra = CurrentHeap().Make<ObjExtra>();
+  v->extra->reason = std::move(reason);
   return v;
 }
 
@@ -206,7 +218,7 @@ std::optional<bool> Equal(const Val& a, const Val& b) {
     case Kind::kNone: return true;
     case Kind::kStr: return a->text == b->text;
     case Kind::kTimedelta: return a->i == b->i;
-    case Kind::kDatetime: return a->datetime == b->datetime;
+    case Kind::kDatetime: return a->datetime() == b->datetime();
     case Kind::kDict: {
       if (a->entries.size() != b->entries.size()) return false;
       for (const auto& [k, v] : a->entries) {
@@ -246,9 +258,9 @@ std::optional<std::string> ToStr(const Val& v) {
     case Kind::kDict:
     case Kind::kSet: return Repr(v);
     case Kind::kDatetime: {
-      std::string s = v->datetime.Iso();
+      std::string s = v->datetime().Iso();
       s[10] = ' ';
-      if (v->datetime.timezone == "UTC") s += "+00:00";
+      if (v->datetime().timezone == "UTC") s += "+00:00";
       return s;
     }
     case Kind::kTask:
@@ -372,7 +384,7 @@ ir::Value ToIrValue(const Val& v) {
       return ir::Value::Dict(std::move(entries));
     }
     case Kind::kTimedelta: return ir::Value::Timedelta(v->i);
-    case Kind::kDatetime: return ir::Value::MakeDatetime(v->datetime);
+    case Kind::kDatetime: return ir::Value::MakeDatetime(v->datetime());
     case Kind::kFunction: {
       const FunctionInfo& f = *v->function;
       std::string file = f.module != nullptr ? f.module->path : "";
@@ -387,7 +399,7 @@ ir::Value ToIrValue(const Val& v) {
     case Kind::kClass: return ir::Value::Callable({v->cls->path, "", {}});
     case Kind::kExternal:
       return ir::Value::MakeUnresolved(v->text, "name from a module dagport does not analyse");
-    case Kind::kUnresolved: return ir::Value::MakeUnresolved(v->text, v->reason);
+    case Kind::kUnresolved: return ir::Value::MakeUnresolved(v->text, v->reason());
     default:
       return ir::Value::MakeUnresolved(std::string(TypeName(v)), "value with no static form");
   }

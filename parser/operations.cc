@@ -66,7 +66,7 @@ std::optional<int> ThreeWay(const Val& a, const Val& b) {
   if (Is(a, Kind::kTimedelta) && Is(b, Kind::kTimedelta))
     return a->i < b->i ? -1 : (a->i > b->i ? 1 : 0);
   if (Is(a, Kind::kDatetime) && Is(b, Kind::kDatetime)) {
-    const int64_t x = ir::EpochMicros(a->datetime), y = ir::EpochMicros(b->datetime);
+    const int64_t x = ir::EpochMicros(a->datetime()), y = ir::EpochMicros(b->datetime());
     return x < y ? -1 : (x > y ? 1 : 0);
   }
   if ((IsSequence(a) && IsSequence(b)) && a->kind == b->kind) {
@@ -148,7 +148,7 @@ Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode n
     return ev.Unknown(node, frame, "operands not statically known");
   }
   if (IsUnresolved(a) || IsUnresolved(b)) {
-    return ev.Unknown(node, frame, IsUnresolved(a) ? a->reason : b->reason);
+    return ev.Unknown(node, frame, IsUnresolved(a) ? a->reason() : b->reason());
   }
   if (op == "/" && Is(a, Kind::kExternal) && a->text.starts_with("path:") && Is(b, Kind::kStr)) {
     return External(!b->text.empty() && b->text[0] == '/' ? "path:" + b->text
@@ -182,17 +182,17 @@ Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode n
     }
     if (Is(a, Kind::kTimedelta) && Is(b, Kind::kTimedelta))
       return __builtin_add_overflow(a->i, b->i, &r) ? beyond() : Timedelta(r);
-    if (Is(a, Kind::kDatetime) && Is(b, Kind::kTimedelta)) return moved(a->datetime, b->i);
-    if (Is(a, Kind::kTimedelta) && Is(b, Kind::kDatetime)) return moved(b->datetime, a->i);
+    if (Is(a, Kind::kDatetime) && Is(b, Kind::kTimedelta)) return moved(a->datetime(), b->i);
+    if (Is(a, Kind::kTimedelta) && Is(b, Kind::kDatetime)) return moved(b->datetime(), a->i);
   } else if (op == "-") {
     if (ints) return __builtin_sub_overflow(a->i, b->i, &r) ? beyond() : Int(r);
     if (numbers) return Float(AsDouble(a) - AsDouble(b));
     if (Is(a, Kind::kTimedelta) && Is(b, Kind::kTimedelta))
       return __builtin_sub_overflow(a->i, b->i, &r) ? beyond() : Timedelta(r);
     if (Is(a, Kind::kDatetime) && Is(b, Kind::kTimedelta))
-      return __builtin_sub_overflow(int64_t{0}, b->i, &r) ? beyond() : moved(a->datetime, r);
+      return __builtin_sub_overflow(int64_t{0}, b->i, &r) ? beyond() : moved(a->datetime(), r);
     if (Is(a, Kind::kDatetime) && Is(b, Kind::kDatetime)) {
-      return Timedelta(ir::EpochMicros(a->datetime) - ir::EpochMicros(b->datetime));
+      return Timedelta(ir::EpochMicros(a->datetime()) - ir::EpochMicros(b->datetime()));
     }
     if (Is(a, Kind::kSet) && Is(b, Kind::kSet)) {
       std::vector<Val> items;
@@ -393,12 +393,12 @@ Val GetAttribute(Evaluator& ev, Val obj, const std::string& name, TSNode node, F
       if (name == "microseconds") return Int(FloorMod(obj->i, 1'000'000));
       return BoundMethod(obj, name);
     case Kind::kDatetime:
-      if (name == "year") return Int(obj->datetime.year);
-      if (name == "month") return Int(obj->datetime.month);
-      if (name == "day") return Int(obj->datetime.day);
-      if (name == "hour") return Int(obj->datetime.hour);
-      if (name == "minute") return Int(obj->datetime.minute);
-      if (name == "second") return Int(obj->datetime.second);
+      if (name == "year") return Int(obj->datetime().year);
+      if (name == "month") return Int(obj->datetime().month);
+      if (name == "day") return Int(obj->datetime().day);
+      if (name == "hour") return Int(obj->datetime().hour);
+      if (name == "minute") return Int(obj->datetime().minute);
+      if (name == "second") return Int(obj->datetime().second);
       return BoundMethod(obj, name);
     case Kind::kStr:
     case Kind::kList:
@@ -408,7 +408,7 @@ Val GetAttribute(Evaluator& ev, Val obj, const std::string& name, TSNode node, F
     case Kind::kInt:
     case Kind::kFloat: return BoundMethod(obj, name);
     case Kind::kBuiltin: return Builtin(obj->text + "." + name);
-    case Kind::kUnresolved: return ev.Unknown(node, frame, obj->reason);
+    case Kind::kUnresolved: return ev.Unknown(node, frame, obj->reason());
     default:
       return ev.Unknown(node, frame, fmt::format("attribute '{}' of a {}", name, TypeName(obj)));
   }
@@ -436,7 +436,7 @@ Val Index(Evaluator& ev, Val obj, Val key, TSNode node, Frame& frame) {
   if (obj->maybe_changed)
     return ev.Unknown(node, frame, "item of a container changed by code that may not run");
   if (IsUnresolved(obj) || IsUnresolved(key)) {
-    return ev.Unknown(node, frame, IsUnresolved(obj) ? obj->reason : key->reason);
+    return ev.Unknown(node, frame, IsUnresolved(obj) ? obj->reason() : key->reason());
   }
   if ((IsSequence(obj) || Is(obj, Kind::kStr)) && (Is(key, Kind::kInt) || Is(key, Kind::kBool))) {
     if (Is(obj, Kind::kStr)) {

@@ -154,7 +154,7 @@ std::optional<std::string> FormatWithSpec(const Val& value, std::string_view spe
   if (IsUnresolved(value)) return std::nullopt;
   if (spec_text.empty()) return ToStr(value);
   // datetime.__format__ is strftime.
-  if (Is(value, Kind::kDatetime)) return ir::Strftime(value->datetime, std::string(spec_text));
+  if (Is(value, Kind::kDatetime)) return ir::Strftime(value->datetime(), std::string(spec_text));
   std::optional<Spec> spec = ParseSpec(spec_text);
   if (!spec) return std::nullopt;
   if (IsNumber(value) && (spec->type != 's')) return FormatNumber(value, *spec);
