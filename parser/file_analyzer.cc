@@ -184,8 +184,10 @@ FileAnalysis AnalyzeSource(const std::string& path, std::string text, ModuleLoad
       text.find("DAG") != std::string::npos && text.find("airflow") != std::string::npos;
   if (!result.might_contain_dag) return result;
 
-  const SyntaxTree tree = SyntaxTree::Parse(std::move(text));
-  return AnalyzeTree(path, tree, loader, limits);
+  auto tree = std::make_unique<const SyntaxTree>(SyntaxTree::Parse(std::move(text)));
+  FileAnalysis analysis = AnalyzeTree(path, *tree, loader, limits);
+  analysis.tree = std::move(tree);
+  return analysis;
 }
 
 FileAnalysis AnalyzeTree(const std::string& path, const SyntaxTree& tree, ModuleLoader& loader,

@@ -2,6 +2,7 @@
 /// Analyses one DAG file into the IR: reads it, parses it, runs the evaluator over it, and
 /// collects what Airflow's DagBag would: the DAGs bound to module globals, with their sub-DAGs.
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -18,6 +19,10 @@ struct FileAnalysis {
   bool might_contain_dag = true;
   /// The project files (helper modules, plugins) the analysis evaluated besides the file itself.
   std::vector<std::string> local_modules;
+  /// The file's syntax tree (AnalyzeFile, AnalyzeSource), which the IR does not need: it is
+  /// handed over so that the caller frees it last, after the IR has been used while it is still
+  /// in the processor's caches (freeing a tree touches all of its memory).
+  std::unique_ptr<const SyntaxTree> tree;
 };
 
 /// `path` is how the file is named in the IR and in messages.

@@ -106,6 +106,7 @@ ProjectSummary AnalyzeProject(
             result.analysis.file = std::move(kept);  // the rest is freed here
           }
         }
+        result.analysis.tree.reset();  // last: see FileAnalysis::tree
         return result;
       },
       [&](size_t, Analysed&& result) {
