@@ -114,8 +114,20 @@ size_t Slot(const void* id, uintptr_t salt, size_t size) {
   return ((key >> 4) ^ (key >> 16) ^ (salt * 0x9E37u)) & (size - 1);
 }
 
+/// Up to this many children are read directly (`ts_node_child(node, i)` costs about 120
+/// instructions per child before the i-th, a cursor step about 500): the count that made
+/// `dagport inspect` cheapest on the bench folder (3: -6 M, 6: -7.6 M, 10: -6.9 M instructions
+/// on 150 files).
+constexpr uint32_t kDirectChildren = 6;
+
 NodeList WalkChildren(TSNode node, bool named_only) {
   NodeList out;
+  const uint32_t count = named_only ? ts_node_named_child_count(node) : ts_node_child_count(node);
+  if (count <= kDirectChildren) {
+    for (uint32_t i = 0; i < count; ++i)
+      out.push_back(named_only ? ts_node_named_child(node, i) : ts_node_child(node, i));
+    return out;
+  }
   TSTreeCursor* cursor = ThreadTreeCursor(node);
   if (ts_tree_cursor_goto_first_child(cursor)) {
     do {

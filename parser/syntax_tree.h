@@ -89,9 +89,10 @@ class NodeList {
   std::vector<TSNode> heap_;
 };
 
-/// The named (or all) children of `node`, walked with a cursor: ts_node_named_child(node, i)
-/// walks from the first child on every call, which is quadratic over a long module. The cursor
-/// is kept per thread, so a call allocates nothing for a node of up to eight children.
+/// The named (or all) children of `node`. A node of up to six is read with ts_node_named_child
+/// (node, i), which walks from the first child on every call: cheaper than a cursor's steps for
+/// a few children, quadratic for many. A larger node's are walked with a cursor, kept per thread,
+/// so a call allocates nothing for a node of up to eight children.
 NodeList NamedChildren(TSNode node);
 NodeList Children(TSNode node);
 

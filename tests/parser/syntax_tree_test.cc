@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "tests/test_support.h"
+
 namespace dagport::parser {
 namespace {
 
@@ -227,6 +233,56 @@ TEST(SyntaxTree, PreorderWalkVisitsWhatTheCursorVisits) {
     EXPECT_GT(expected.size(), skip_every == 0 ? 100u : 20u);
     EXPECT_EQ(got, expected) << "skip_every=" << skip_every;
   }
+}
+
+// Children and NamedChildren read a small node's children directly and walk a large one's with a
+// cursor: on every node of every test file (and of broken code the parser recovered from), both
+// give what a cursor gives.
+TEST(SyntaxTree, ChildListsEqualTheCursorsChildren) {
+  std::vector<std::string> texts = {
+      "def broken(:\n    pass\nx = [1, 2,\nprint 'py2'\n",
+      "f(a, b, c, d, e, f, g, h, i, j, k=1, *l, **m)\n",  // more children than read directly
+      "if x:\n  pass\nelif y:\n  pass\nelse:\n  pass\nclass A(B, C, metaclass=D): pass\n"};
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(testing::SourceDir() / "tests")) {
+    if (entry.path().extension() == ".py") texts.push_back(testing::ReadFile(entry.path()));
+  }
+  ASSERT_GT(texts.size(), 50u);
+  size_t nodes = 0, errors = 0;
+  for (const std::string& text : texts) {
+    const SyntaxTree tree = SyntaxTree::Parse(text);
+    if (ts_node_has_error(tree.root())) ++errors;
+    TSTreeCursor cursor = ts_tree_cursor_new(tree.root());
+    std::vector<TSNode> stack = {tree.root()};
+    while (!stack.empty()) {
+      const TSNode node = stack.back();
+      stack.pop_back();
+      ++nodes;
+      std::vector<TSNode> all, named;
+      ts_tree_cursor_reset(&cursor, node);
+      if (ts_tree_cursor_goto_first_child(&cursor)) {
+        do {
+          const TSNode child = ts_tree_cursor_current_node(&cursor);
+          all.push_back(child);
+          if (ts_node_is_named(child)) named.push_back(child);
+        } while (ts_tree_cursor_goto_next_sibling(&cursor));
+      }
+      const auto same = [](const NodeList& got, const std::vector<TSNode>& want) {
+        return got.size() == want.size() &&
+               std::equal(got.begin(), got.end(), want.begin(), ts_node_eq);
+      };
+      ASSERT_TRUE(same(Children(node), all))
+          << ts_node_type(node) << " at byte " << ts_node_start_byte(node) << " of\n"
+          << text;
+      ASSERT_TRUE(same(NamedChildren(node), named))
+          << ts_node_type(node) << " at byte " << ts_node_start_byte(node) << " of\n"
+          << text;
+      stack.insert(stack.end(), all.begin(), all.end());
+    }
+    ts_tree_cursor_delete(&cursor);
+  }
+  EXPECT_GT(nodes, 40000u);
+  EXPECT_GT(errors, 0u);
 }
 
 }  // namespace
