@@ -78,15 +78,23 @@ int RunInspect(const po::variables_map& vm) {
   bool first = true;
   ir::SourceLineCache lines;
   if (format == "json") std::cout << "{\"schema\": \"" << ir::kIrSchema << "\", \"files\": [";
-  if (format == "json") {
-    // One compact object per file, rendered on the worker threads.
+  if (format == "json" && options.jobs > 1) {
+    // One compact object per file, rendered on the worker threads. With one thread, each file
+    // is written out as it is rendered (below), through a small buffer.
     options.render = [](const ir::DagFile& file) { return ir::DagFileJsonText(file); };
     options.rendered_only = true;
   }
   parser::ProjectSummary summary =
       parser::AnalyzeProject(options, [&](ir::DagFile&& file, std::string&& rendered) {
         if (format == "json") {
-          std::cout << (first ? "\n" : ",\n") << rendered;
+          std::cout << (first ? "\n" : ",\n");
+          if (options.render) {
+            std::cout << rendered;
+          } else {
+            ir::StreamDagFileJson(file, [](std::string_view piece) {
+              std::cout.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+            });
+          }
         } else if (format == "text") {
           PrintSummary(file, std::cout);
           std::cerr << ir::RenderText(file.diagnostics, lines.AsLookup(), {.color = color});

@@ -244,11 +244,7 @@ class ArgumentCopies {
             if (same == nullptr) same = Find(previous_, arg);
           }
           const size_t begin = out.size();
-          if (same != nullptr) {
-            out.Copy(same->begin, same->end);
-          } else {
-            WriteValue(out, arg.second);
-          }
+          if (same == nullptr || !out.Copy(same->begin, same->end)) WriteValue(out, arg.second);
           // The separator, if any, comes before the value: after the key, there is none.
           written.push_back({arg.first, &arg.second, begin, out.size()});
         });
@@ -459,6 +455,16 @@ std::string DagFileJsonText(const DagFile& f) {
   JsonWriter w(text);
   WriteDagFile(w, f);
   return text;
+}
+
+void StreamDagFileJson(const DagFile& f, const std::function<void(std::string_view)>& sink) {
+  constexpr size_t kPiece = 16 << 10;
+  thread_local std::string buffer;
+  buffer.clear();
+  buffer.reserve(2 * kPiece);
+  JsonWriter w(buffer, sink, kPiece);
+  WriteDagFile(w, f);
+  w.Flush();
 }
 
 Json TaskToJson(const Task& t) {

@@ -2,6 +2,7 @@
 /// The versioned JSON form of the IR (`"schema": "dagport.ir/1"`), documented field by field in
 /// docs/ir.md. Keys may be added in later versions of the same schema; none is renamed.
 
+#include <functional>
 #include <string>
 
 #include "ir/graph.h"
@@ -21,6 +22,9 @@ void WritePlugin(JsonWriter& w, const Plugin& p);
 void WriteProject(JsonWriter& w, const Project& p);
 /// One file's IR as compact JSON text: what `dagport inspect --format json` prints per file.
 std::string DagFileJsonText(const DagFile& f);
+/// The same text, handed to `sink` a piece at a time (about 16 KB) as it is written, through a
+/// buffer that stays in the processor's caches: for output that is written as it is made.
+void StreamDagFileJson(const DagFile& f, const std::function<void(std::string_view)>& sink);
 
 Json DiagnosticToJson(const Diagnostic& d);
 Diagnostic DiagnosticFromJson(const Json& j, const std::string& pointer = "");

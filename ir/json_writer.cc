@@ -122,7 +122,15 @@ void AppendJsonString(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
+void JsonWriter::Flush() {
+  if (!flush_ || out_.empty()) return;
+  flush_(out_);
+  flushed_ += out_.size();
+  out_.clear();
+}
+
 void JsonWriter::Open(char c) {
+  if (out_.size() >= threshold_ && flush_) Flush();
   Separate();
   out_.push_back(c);
   has_items_.push_back(0);

@@ -7,6 +7,7 @@
 /// except that invalid UTF-8 is written as U+FFFD instead of throwing.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,14 @@ namespace dagport::ir {
 class JsonWriter {
  public:
   explicit JsonWriter(std::string& out) : out_(out) {}
+  /// A writer that hands what it wrote to `flush` (and empties `out`) whenever `out` holds
+  /// `threshold` bytes or more when a container opens, then once more from `Flush()`: a large
+  /// document goes out through a small buffer that stays in the processor's caches, instead of
+  /// being built whole in fresh memory.
+  JsonWriter(std::string& out, std::function<void(std::string_view)> flush, size_t threshold)
+      : out_(out), flush_(std::move(flush)), threshold_(threshold) {}
+  /// Hands the rest to the flush function (no-op for a writer without one).
+  void Flush();
 
   void BeginObject() { Open('{'); }
   void EndObject() { Close('}'); }
@@ -44,13 +53,18 @@ class JsonWriter {
   void Float(double d);  ///< finite only; as nlohmann prints it (shortest round-trip form)
   void String(std::string_view s);
 
-  /// Bytes written so far; with `Copy`, a value already written can be written again.
-  size_t size() const { return out_.size(); }
-  /// Writes again the value that takes bytes [begin, end) of the output.
-  void Copy(size_t begin, size_t end) {
+  /// Bytes written so far, flushed ones included; with `Copy`, a value already written can be
+  /// written again.
+  size_t size() const { return flushed_ + out_.size(); }
+  /// Writes again the value that takes bytes [begin, end) of the output, unless they have been
+  /// flushed already: then it writes nothing and returns false.
+  bool Copy(size_t begin, size_t end) {
+    if (begin < flushed_) return false;
     Separate();
+    begin -= flushed_, end -= flushed_;
     out_.reserve(out_.size() + (end - begin));  // no reallocation under the append's source
     out_.append(out_.data() + begin, end - begin);
+    return true;
   }
 
   /// Shorthands for `Key(k)` followed by the value.
@@ -90,6 +104,9 @@ class JsonWriter {
   std::string& out_;
   std::vector<char> has_items_;  ///< per open container: something was written into it
   bool after_key_ = false;
+  std::function<void(std::string_view)> flush_;
+  size_t threshold_ = 0;
+  size_t flushed_ = 0;  ///< bytes handed to `flush_`
 };
 
 /// `s` as a JSON string literal, quotes included, appended to `out`.

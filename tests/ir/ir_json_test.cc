@@ -87,7 +87,7 @@ TEST(IrJson, RoundTripsAProject) {
 // The writer copies a task's effective argument from where an equal value was written already
 // (the task's own arguments, the previous task's effective arguments). Each task of a DAG must
 // read exactly as the same task written on its own.
-TEST(IrJson, EffectiveArgumentsCopiedFromEarlierTasksReadAsWrittenAlone) {
+Dag DagWithSharedArguments() {
   const auto task = [](std::string id, Arguments own, Arguments defaults) {
     Task t;
     t.task_id = id;
@@ -131,6 +131,11 @@ TEST(IrJson, EffectiveArgumentsCopiedFromEarlierTasksReadAsWrittenAlone) {
       task("f", {{"owner", Value::String("someone else")}, {"weight", Value::Float(-0.0)}},
            defaults),
   };
+  return dag;
+}
+
+TEST(IrJson, EffectiveArgumentsCopiedFromEarlierTasksReadAsWrittenAlone) {
+  const Dag dag = DagWithSharedArguments();
   std::string whole;
   {
     JsonWriter w(whole);
@@ -149,6 +154,34 @@ TEST(IrJson, EffectiveArgumentsCopiedFromEarlierTasksReadAsWrittenAlone) {
   EXPECT_EQ(tasks[3]["effective_arguments"]["retries"], 7);
   EXPECT_EQ(tasks[4]["effective_arguments"]["weight"].dump(), "0.0");
   EXPECT_EQ(tasks[5]["effective_arguments"]["owner"], "someone else");
+}
+
+// A writer that flushes as it goes gives the same bytes, whatever the size of its pieces: a
+// value to copy that was flushed already is written again instead.
+TEST(IrJson, StreamedOutputIsTheSameWhateverThePieces) {
+  const Dag dag = DagWithSharedArguments();
+  std::string whole;
+  {
+    JsonWriter w(whole);
+    WriteDag(w, dag);
+  }
+  for (const size_t threshold : {1, 7, 64, 300, 1 << 20}) {
+    std::string streamed, buffer;
+    size_t pieces = 0;
+    JsonWriter w(
+        buffer, [&](std::string_view piece) { streamed += piece, ++pieces; }, threshold);
+    WriteDag(w, dag);
+    w.Flush();
+    EXPECT_EQ(streamed, whole) << "threshold " << threshold;
+    EXPECT_TRUE(buffer.empty());
+    EXPECT_EQ(pieces > 1, threshold < whole.size()) << "threshold " << threshold;
+  }
+  DagFile file;
+  file.path = "dags/copies.py";
+  file.dags = {dag};
+  std::string streamed;
+  StreamDagFileJson(file, [&](std::string_view piece) { streamed += piece; });
+  EXPECT_EQ(streamed, DagFileJsonText(file));
 }
 
 TEST(IrJson, HasTheDocumentedStableKeys) {
