@@ -206,6 +206,21 @@ std::optional<Val> DaysAgo(const std::string& today, const CallArgs& args) {
   return Datetime(ir::AddMicros(midnight, -values[0] * 86'400'000'000LL));
 }
 
+/// Whether arguments (a DAG's, or a task's after default_args) may give a start_date: one is
+/// set, or unpacked `**kwargs` that are not statically known may hold one.
+bool MayHaveStartDate(const std::vector<std::pair<std::string, Val>>& args) {
+  for (const auto& [name, v] : args) {
+    if ((name == "start_date" && IsSet(&v)) || name == "**") return true;
+  }
+  return false;
+}
+
+/// A `default_args=` that is given but is not a dict the analysis knows.
+bool UnknownDefaults(const Val* default_args) {
+  return default_args != nullptr && !Is(*default_args, Kind::kDict) &&
+         !Is(*default_args, Kind::kNone);
+}
+
 }  // namespace
 
 /// Task or list of tasks on one side of a dependency, flattened; false when something on that
@@ -249,8 +264,8 @@ void AttachToDag(Evaluator& ev, TaskObj* task, DagObj* dag, TSNode node, Frame& 
         "give each task of a DAG its own task_id");
     return;
   }
-  if (!IsSet(FindArg(dag->arguments, "start_date")) &&
-      !IsSet(FindArg(task->effective_arguments, "start_date"))) {
+  if (!MayHaveStartDate(dag->arguments) && !MayHaveStartDate(task->effective_arguments) &&
+      !task->defaults_unknown) {
     ev.FailImportIfCertain(
         "DP125", node, frame,
         fmt::format("Airflow 1.10 raises \"Task is missing the start_date parameter\" when "
@@ -435,6 +450,9 @@ Val CreateTask(Evaluator& ev, const std::string& operator_class, CallArgs& args,
   for (const auto& [name, v] : task->arguments) {
     if (name != "default_args") SetArgument(task->effective_arguments, name, v);
   }
+  task->defaults_unknown =
+      (dag != nullptr && UnknownDefaults(FindArg(dag->arguments, "default_args"))) ||
+      UnknownDefaults(args.Keyword("default_args"));
 
   // SubDagOperator and its subclasses: DAG.subdags follows any operator's `subdag` DAG.
   if (const Val* sub = args.Keyword("subdag"); sub != nullptr && Is(*sub, Kind::kDag)) {

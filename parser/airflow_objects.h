@@ -54,6 +54,9 @@ struct TaskObj : HeapItem {
   /// In its DAG's task_dict. Airflow 1.10 keeps the first of two tasks with one id and warns;
   /// the second still points at the DAG, so dependencies set on it are lost.
   bool registered = false;
+  /// A default_args applied when it was created (its DAG's or its own) is not a dict the
+  /// analysis knows, so its effective arguments may lack some it has.
+  bool defaults_unknown = false;
   GroupObj* group = nullptr;
   DagObj* subdag = nullptr;
   ClassInfo* cls = nullptr;  ///< the operator class, when it is a class of the analysed code

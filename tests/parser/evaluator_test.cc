@@ -2097,6 +2097,35 @@ first >> free
   EXPECT_FALSE(HasCode(f, "DP125"));
 }
 
+TEST(EvaluatorAirflow, UnknownDefaultArgsMayHoldTheStartDate) {
+  // default_args from a module dagport does not analyse, or unpacked from an unknown dict: the
+  // start_date may be there, so the file is not taken to fail.
+  const ir::DagFile f = Analyze(R"PY(
+from team_settings import default_args, extra
+dag = DAG("unknown_defaults", default_args=default_args, schedule_interval=None)
+first = DummyOperator(task_id="first", dag=dag)
+dag2 = DAG("unpacked", schedule_interval=None)
+second = DummyOperator(task_id="second", dag=dag2, **extra)
+)PY");
+  EXPECT_EQ(TaskIds(Dag(f, "unknown_defaults")), Sorted({"first"})) << Describe(f);
+  EXPECT_EQ(TaskIds(Dag(f, "unpacked")), Sorted({"second"})) << Describe(f);
+  EXPECT_FALSE(HasCode(f, "DP125")) << Describe(f);
+}
+
+TEST(EvaluatorAirflow, UnknownDefaultArgsOfTheDagDoNotReachATaskCreatedWithoutIt) {
+  // The task gets no default_args (created without a DAG), and a DAG takes its own start_date
+  // only from start_date=: Airflow 1.10 raises when the task joins.
+  const ir::DagFile f = Analyze(R"PY(
+from team_settings import default_args
+dag = DAG("late_join", default_args=default_args, schedule_interval=None)
+first = DummyOperator(task_id="first", dag=dag)
+free = DummyOperator(task_id="free")
+free.set_upstream(first)
+)PY");
+  EXPECT_TRUE(f.dags.empty()) << Describe(f);
+  EXPECT_TRUE(HasCode(f, "DP125"));
+}
+
 TEST(EvaluatorAirflow, InvalidTaskIdFailsTheImport) {
   const ir::DagFile f = Analyze(R"PY(
 dag = DAG("bad_ids", start_date=START)
