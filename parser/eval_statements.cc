@@ -155,20 +155,7 @@ Flow Evaluator::Exec(TSNode stmt, Frame& frame) {
     return Flow::kNormal;
   }
   if (type == "delete_statement") {
-    TSNode target = ts_node_named_child(stmt, 0);
-    if (NodeType(target) == "identifier") {
-      frame.scope->vars.erase(std::string(Text(target, frame)));
-    } else if (NodeType(target) == "subscript") {
-      Val obj = Eval(ChildByField(target, "value"), frame);
-      Val key = Eval(ChildByField(target, "subscript"), frame);
-      if (Is(obj, Kind::kDict)) {
-        auto& e = obj->entries;
-        e.erase(
-            std::remove_if(e.begin(), e.end(),
-                           [&](const auto& kv) { return Equal(kv.first, key).value_or(false); }),
-            e.end());
-      }
-    }
+    Delete(ts_node_named_child(stmt, 0), frame);
     return Flow::kNormal;
   }
   // pass, assert, nonlocal, print/exec (Python 2, reported elsewhere), ERROR nodes, comments:
@@ -280,6 +267,35 @@ void Evaluator::ExecAugmentedAssignment(TSNode node, Frame& frame) {
   Val result = BinaryOperation(*this, std::string(op.substr(0, op.size() - 1)), current, operand,
                                node, frame);
   Assign(left, result, frame);
+}
+
+void Evaluator::Delete(TSNode target, Frame& frame) {
+  const std::string_view type = NodeType(target);
+  if (type == "expression_list" || type == "tuple" || type == "list" ||
+      type == "parenthesized_expression") {
+    for (TSNode t : NamedChildren(target)) Delete(t, frame);  // del a, b / del (a, b)
+    return;
+  }
+  if (type == "identifier") {
+    const std::string name(Text(target, frame));
+    Scope* scope = frame.scope;
+    if (scope->global_names.contains(name)) scope = frame.module->globals;
+    scope->Erase(name);
+    return;
+  }
+  if (type != "subscript") return;  // an attribute: nothing the graph depends on
+  Val obj = Eval(ChildByField(target, "value"), frame);
+  Val key = Eval(ChildByField(target, "subscript"), frame);
+  if (Is(obj, Kind::kDict)) {
+    auto& e = obj->entries;
+    e.erase(std::remove_if(e.begin(), e.end(),
+                           [&](const auto& kv) { return Equal(kv.first, key).value_or(false); }),
+            e.end());
+  } else if (Is(obj, Kind::kList) && Is(key, Kind::kInt)) {
+    const int64_t n = static_cast<int64_t>(obj->items.size());
+    const int64_t i = key->i < 0 ? key->i + n : key->i;
+    if (i >= 0 && i < n) obj->items.erase(obj->items.begin() + i);
+  }
 }
 
 void Evaluator::Bind(const std::string& name, Val value, Frame& frame) {

@@ -193,6 +193,8 @@ class Evaluator {
   Val EvalBoolean(TSNode node, Frame& frame);
   Val EvalAttribute(TSNode node, Frame& frame);
   Val EvalSubscript(TSNode node, Frame& frame);
+  /// `del target`: names, subscripts of dicts and lists, several targets.
+  void Delete(TSNode target, Frame& frame);
   Val EvalCall(TSNode node, Frame& frame);
   Val EvalComprehension(TSNode node, Frame& frame);
   Val EvalLambda(TSNode node, Frame& frame);

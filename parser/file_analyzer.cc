@@ -119,7 +119,9 @@ std::vector<ir::OperatorClass> OperatorClasses(const Evaluator& ev) {
   for (ModuleState* module : modules) {
     if (module->tree == nullptr) continue;
     for (const std::string& name : module->globals->order) {
-      const Val v = module->globals->vars.at(name);
+      const Val* bound = module->globals->Find(name);
+      if (bound == nullptr) continue;
+      const Val v = *bound;
       if (!Is(v, Kind::kClass) || v->cls->module != module || !OperatorClassPath(v)) continue;
       const ClassInfo& cls = *v->cls;
       ir::OperatorClass c;

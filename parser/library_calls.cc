@@ -243,6 +243,53 @@ Val ReadJsonConfig(Evaluator& ev, const std::string& path, CallArgs& args, TSNod
   return FromJson(j);
 }
 
+/// itertools.product (with `repeat=`), chain and chain.from_iterable, as lists of what they
+/// yield; null when an iterable is not statically known.
+Val CallItertools(Evaluator& ev, const std::string& path, CallArgs& args, TSNode node,
+                  Frame& frame) {
+  std::vector<std::vector<Val>> iterables(args.positional.size());
+  for (size_t i = 0; i < args.positional.size(); ++i) {
+    if (!ev.Iterate(args.positional[i], iterables[i], node, frame)) return nullptr;
+  }
+  if (path == "itertools.chain.from_iterable") {
+    if (iterables.size() != 1) return nullptr;
+    std::vector<std::vector<Val>> inner(iterables[0].size());
+    for (size_t i = 0; i < inner.size(); ++i) {
+      if (!ev.Iterate(iterables[0][i], inner[i], node, frame)) return nullptr;
+    }
+    iterables = std::move(inner);
+  }
+  std::vector<Val> out;
+  if (path != "itertools.product") {
+    if (!args.keywords.empty()) return nullptr;
+    for (const std::vector<Val>& items : iterables)
+      out.insert(out.end(), items.begin(), items.end());
+    return List(std::move(out));
+  }
+  int64_t repeat = 1;
+  for (const auto& [name, v] : args.keywords) {
+    if (name != "repeat" || !Is(v, Kind::kInt) || v->i < 0 || v->i > 8) return nullptr;
+    repeat = v->i;
+  }
+  std::vector<std::vector<Val>> pools;
+  for (int64_t r = 0; r < repeat; ++r)
+    pools.insert(pools.end(), iterables.begin(), iterables.end());
+  std::vector<std::vector<Val>> rows(1);
+  for (const std::vector<Val>& pool : pools) {
+    std::vector<std::vector<Val>> next;
+    for (const std::vector<Val>& row : rows) {
+      for (const Val& item : pool) {
+        next.push_back(row);
+        next.back().push_back(item);
+      }
+    }
+    if (next.size() > 100'000) return nullptr;  // not a DAG file's loop
+    rows = std::move(next);
+  }
+  for (std::vector<Val>& row : rows) out.push_back(Tuple(std::move(row)));
+  return List(std::move(out));
+}
+
 }  // namespace
 
 Val CallLibrary(Evaluator& ev, const std::string& path, CallArgs& args, TSNode node, Frame& frame) {
@@ -362,6 +409,11 @@ Val CallLibrary(Evaluator& ev, const std::string& path, CallArgs& args, TSNode n
     const bool has_ext =
         dot != std::string::npos && (slash == std::string::npos || dot > slash + 1);
     return Tuple({Str(has_ext ? p.substr(0, dot) : p), Str(has_ext ? p.substr(dot) : "")});
+  }
+  if (path == "itertools.product" || path == "itertools.chain" ||
+      path == "itertools.chain.from_iterable") {
+    if (Val result = CallItertools(ev, path, args, node, frame)) return result;
+    return ev.Unknown(node, frame, fmt::format("{}() of values not statically known", path));
   }
   if (path.starts_with("os.environ") || path == "os.getenv") {
     return ev.Unknown(node, frame, "environment variable read when the file is parsed");

@@ -2,6 +2,7 @@
 /// Name scopes of the evaluator: a module's globals, a function call's locals (with the
 /// enclosing function's scope for closures), a class body.
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -35,6 +36,14 @@ struct Scope : HeapItem {
   Val* Find(std::string_view name) {
     auto it = vars.find(name);
     return it == vars.end() ? nullptr : &it->second;
+  }
+  /// `del name`: unbound, and out of the binding order (bound again, it goes last, as in a
+  /// Python dict).
+  void Erase(std::string_view name) {
+    auto it = vars.find(name);
+    if (it == vars.end()) return;
+    vars.erase(it);
+    order.erase(std::find(order.begin(), order.end(), name));
   }
   void Set(const std::string& name, Val v) {
     auto [it, inserted] = vars.try_emplace(name, v);

@@ -2706,6 +2706,27 @@ DummyOperator(task_id="_".join(re.split(",", "a,b")), dag=dag)
   EXPECT_EQ(TaskIds(Dag(f, "regex")), Sorted({"update_fire_incidents_md", "a_b"})) << Describe(f);
 }
 
+TEST(EvaluatorControl, DelUnbindsNamesAndRemovesItems) {
+  // A deleted global is no longer among the module's globals (DagBag does not see its DAG);
+  // bound again, it comes last. `del a, b`, `del d[k]` and `del l[i]` as Python does them.
+  const ir::DagFile f = Analyze(R"PY(
+first = DAG("first", start_date=START)
+gone = DAG("gone", start_date=START)
+a, b = DAG("a", start_date=START), DAG("b", start_date=START)
+del gone
+del a, b
+first = DAG("again", start_date=START)
+steps = ["x", "y", "z"]
+del steps[-2]
+names = {"p": 1, "q": 2}
+del names["p"]
+for s in steps + list(names):
+    DummyOperator(task_id=s, dag=first)
+)PY");
+  EXPECT_EQ(DagIds(f.dags), (Strings{"again"})) << Describe(f);
+  EXPECT_EQ(TaskIds(Dag(f, "again")), Sorted({"x", "z", "q"})) << Describe(f);
+}
+
 TEST(EvaluatorControl, Python2DictMethodsFailUnderPython3) {
   const ir::DagFile f = Analyze(R"PY(
 env = {k.upper(): v for k, v in {"a": 1}.iteritems()}
@@ -2720,6 +2741,26 @@ dag = DAG("py2_methods", start_date=START)
 
 namespace dagport::parser {
 namespace {
+
+TEST(EvaluatorLoops, ItertoolsProductAndChain) {
+  const ir::DagFile f = Analyze(R"PY(
+import itertools
+from itertools import product
+dag = DAG("itertools_loops", start_date=START)
+for env, n in itertools.product(["dev", "prod"], range(2)):
+    DummyOperator(task_id="%s_%d" % (env, n), dag=dag)
+for a, b in product("xy", repeat=2):
+    DummyOperator(task_id=a + b, dag=dag)
+for t in itertools.chain(["c1"], ("c2",)):
+    DummyOperator(task_id=t, dag=dag)
+for t in itertools.chain.from_iterable([["f1", "f2"], ["f3"]]):
+    DummyOperator(task_id=t, dag=dag)
+)PY");
+  EXPECT_EQ(TaskIds(Dag(f, "itertools_loops")),
+            Sorted({"dev_0", "dev_1", "prod_0", "prod_1", "xx", "xy", "yx", "yy", "c1", "c2", "f1",
+                    "f2", "f3"}))
+      << Describe(f);
+}
 
 TEST(EvaluatorLoops, ItemsAppendedUnderAnUnknownConditionMayBeThere) {
   const ir::DagFile f = Analyze(R"PY(
