@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 #include "parser/airflow_model.h"
 #include "parser/operations.h"
@@ -483,10 +485,28 @@ Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode n
     if (Is(a[0], Kind::kFloat)) return Float(std::fabs(a[0]->f));
   }
   if (name == "round" && !a.empty() && IsNumber(a[0])) {
-    if (a.size() == 1) return Int(static_cast<int64_t>(std::nearbyint(AsDouble(a[0]))));
+    // Python rounds half to even, a float on its exact binary value (round(2.675, 2) is 2.67),
+    // and an int stays an int.
+    if (a.size() == 1) {
+      if (Is(a[0], Kind::kInt)) return a[0];
+      return Int(static_cast<int64_t>(std::nearbyint(AsDouble(a[0]))));
+    }
     if (Is(a[1], Kind::kInt)) {
-      const double f = std::pow(10.0, static_cast<double>(a[1]->i));
-      return Float(std::nearbyint(AsDouble(a[0]) * f) / f);
+      const int64_t digits = a[1]->i;
+      if (Is(a[0], Kind::kInt)) {
+        if (digits >= 0) return a[0];
+        const double scale = std::pow(10.0, static_cast<double>(-digits));
+        return Int(
+            static_cast<int64_t>(std::nearbyint(static_cast<double>(a[0]->i) / scale) * scale));
+      }
+      const double x = AsDouble(a[0]);
+      if (digits >= 0 && digits <= 300 && std::isfinite(x)) {
+        char text[512];
+        std::snprintf(text, sizeof text, "%.*f", static_cast<int>(digits), x);
+        return Float(std::strtod(text, nullptr));
+      }
+      const double f = std::pow(10.0, static_cast<double>(digits));
+      return Float(std::nearbyint(x * f) / f);
     }
   }
   if (name == "globals") return frame.module->self;

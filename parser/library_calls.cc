@@ -304,7 +304,13 @@ Val CallLibrary(Evaluator& ev, const std::string& path, CallArgs& args, TSNode n
       path == "pendulum.datetime" || path == "pendulum.DateTime" || path == "datetime.date") {
     const bool utc_default =
         path == "airflow.utils.timezone.datetime" || path == "pendulum.datetime";
-    if (std::optional<Val> dt = MakeDatetime(args, utc_default ? "UTC" : "")) return *dt;
+    const bool date = path == "datetime.date";
+    bool date_arguments = args.positional.size() <= 3;
+    for (const auto& [name, v] : args.keywords)
+      date_arguments = date_arguments && (name == "year" || name == "month" || name == "day");
+    if (date && !date_arguments) return ev.Unknown(node, frame, "date() takes year, month, day");
+    if (std::optional<Val> dt = MakeDatetime(args, utc_default ? "UTC" : ""))
+      return date ? Date((*dt)->datetime()) : *dt;
     return ev.Unknown(node, frame, "datetime with arguments not statically known");
   }
   if (path == "pendulum.timezone" || path == "pendulum.tz.timezone" || path == "pytz.timezone") {

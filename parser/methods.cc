@@ -503,12 +503,11 @@ Val CallMethod(Evaluator& ev, Val receiver, const std::string& name, CallArgs& a
       if (name == "strftime" && !args.positional.empty() && Is(args.positional[0], Kind::kStr)) {
         if (auto s = ir::Strftime(receiver->datetime(), args.positional[0]->text)) return Str(*s);
       }
-      if (name == "isoformat") return Str(receiver->datetime().Iso());
-      if (name == "date") {
-        ir::Datetime d = receiver->datetime();
-        d.hour = d.minute = d.second = d.microsecond = 0;
-        return Datetime(d);
+      if (name == "isoformat") {
+        const std::string iso = receiver->datetime().Iso();
+        return Str(IsDate(receiver) ? iso.substr(0, 10) : iso);
       }
+      if (name == "date") return Date(receiver->datetime());
       break;
     default: break;
   }

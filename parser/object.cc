@@ -144,6 +144,17 @@ Val Datetime(ir::Datetime dt) {
   return v;
 }
 
+Val Date(ir::Datetime dt) {
+  dt.hour = dt.minute = dt.second = dt.microsecond = 0;
+  Val v = Datetime(std::move(dt));
+  v->extra->date_only = true;
+  return v;
+}
+
+bool IsDate(const Val& v) {
+  return Is(v, Kind::kDatetime) && v->extra != nullptr && v->extra->date_only;
+}
+
 Val External(std::string dotted_path) {
   Val v = Make(Kind::kExternal);
   v->text = std::move(dotted_path);
@@ -259,6 +270,7 @@ std::optional<std::string> ToStr(const Val& v) {
     case Kind::kSet: return Repr(v);
     case Kind::kDatetime: {
       std::string s = v->datetime().Iso();
+      if (IsDate(v)) return s.substr(0, 10);
       s[10] = ' ';
       if (v->datetime().timezone == "UTC") s += "+00:00";
       return s;

@@ -155,6 +155,7 @@ struct ClassInfo : HeapItem {
 /// What only a few kinds of objects hold, kept out of `Obj` (below).
 struct ObjExtra : HeapItem {
   ir::Datetime datetime;
+  bool date_only = false;  ///< a `datetime.date`: no time of day, written YYYY-MM-DD
   std::string reason;
 };
 
@@ -200,6 +201,10 @@ Val Set(const std::vector<Val>& items);
 Val Dict(const std::vector<std::pair<Val, Val>>& entries = {});
 Val Timedelta(int64_t microseconds);
 Val Datetime(ir::Datetime dt);
+/// A `datetime.date` (a kDatetime at midnight whose text is the date alone).
+Val Date(ir::Datetime dt);
+/// Whether `v` is a `datetime.date`.
+bool IsDate(const Val& v);
 Val External(std::string dotted_path);
 Val Builtin(std::string name);
 Val BoundMethod(Val receiver, std::string name);

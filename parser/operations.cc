@@ -161,10 +161,13 @@ Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode n
   int64_t r = 0;
   auto beyond = [&] { return ev.Unknown(node, frame, "an integer beyond 64 bits"); };
   // A datetime moved by a timedelta, unknown beyond what 64-bit microseconds hold.
+  // A date moves by whole days (Python drops the rest of the timedelta) and stays a date.
+  const bool date = IsDate(a) || IsDate(b);
   auto moved = [&](const ir::Datetime& dt, int64_t micros) {
+    if (date) micros -= micros % 86'400'000'000LL;
     int64_t total = 0;
     if (__builtin_add_overflow(ir::EpochMicros(dt), micros, &total)) return beyond();
-    return Datetime(ir::AddMicros(dt, micros));
+    return date ? Date(ir::AddMicros(dt, micros)) : Datetime(ir::AddMicros(dt, micros));
   };
   if (op == "+") {
     if (ints) return __builtin_add_overflow(a->i, b->i, &r) ? beyond() : Int(r);

@@ -2696,6 +2696,26 @@ DummyOperator(task_id="a", dag=dag)
 namespace dagport::parser {
 namespace {
 
+TEST(EvaluatorStrings, RoundAndDatesAsPythonWritesThem) {
+  // round() on the float's exact value, half to even; an int stays an int. A date is written
+  // without a time of day, and moves by whole days.
+  const ir::DagFile f = Analyze(R"PY(
+from datetime import date, timedelta
+import datetime as dt
+dag = DAG("round_and_dates", start_date=START)
+for x in [round(2.675, 2), round(0.125, 2), round(2.5), round(3.5), round(1234, -2), round(7, 1)]:
+    DummyOperator(task_id="r_" + str(x), dag=dag)
+d = date(2020, 2, 28)
+for v in [str(d), (d + timedelta(days=1, hours=30)).isoformat(), str(START.date()),
+          dt.date(2021, 3, 4).strftime("%Y%m%d_%H"), f"{d}"]:
+    DummyOperator(task_id="d_" + v, dag=dag)
+)PY");
+  EXPECT_EQ(TaskIds(Dag(f, "round_and_dates")),
+            Sorted({"r_2.67", "r_0.12", "r_2", "r_4", "r_1200", "r_7", "d_2020-02-28",
+                    "d_2020-03-01", "d_2021-01-01", "d_20210304_00"}))
+      << Describe(f);
+}
+
 TEST(EvaluatorStrings, RegularExpressionSubstitution) {
   const ir::DagFile f = Analyze(R"PY(
 import re
