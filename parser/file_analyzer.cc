@@ -290,20 +290,26 @@ FileAnalysis AnalyzeTree(const std::string& path, const SyntaxTree& tree, Module
     }
     result.file.dags = std::move(unique);
   }
-  // DagBag refuses a DAG with a cycle (AirflowDagCycleException) or a cron expression croniter
-  // rejects, and with it its sub-DAGs.
+  // DagBag refuses a DAG with a cycle (AirflowDagCycleException), and with it its sub-DAGs.
+  // A cron expression croniter rejects: Airflow 2 refuses the DAG (its timetable is validated
+  // before the DAG is bagged); 1.10's DagBag checks it after bag_dag, so the DAG stays in
+  // DagBag.dags and the file only gets an import error.
   std::set<std::string> refused;
+  const bool airflow1 = limits.airflow_major == 1;
   for (const ir::Dag& dag : result.file.dags) {
     const ir::Value schedule = dag.Setting("schedule");
     if (schedule.kind() == ir::ValueKind::kCron && schedule.as_text() != "@once") {
       std::string why;
       if (!ir::ParseCron(schedule.as_text(), &why)) {
-        refused.insert(dag.dag_id);
+        if (!airflow1) refused.insert(dag.dag_id);
         ev.diagnostics.push_back(ir::MakeDiagnostic(
             "DP127", path, dag.where,
             fmt::format("invalid cron expression for DAG '{}': {}", dag.dag_id, why),
-            "Airflow refuses the DAG (\"Invalid Cron expression\"); use five cron fields or a "
-            "preset such as @daily"));
+            airflow1 ? "Airflow 1.10 loads the DAG but records an import error (\"Invalid Cron "
+                       "expression\") and cannot schedule it; Airflow 2 refuses it. Use five "
+                       "cron fields or a preset such as @daily"
+                     : "Airflow refuses the DAG (\"Invalid Cron expression\"); use five cron "
+                       "fields or a preset such as @daily"));
       }
     }
   }

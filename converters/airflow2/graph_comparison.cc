@@ -1,6 +1,7 @@
 #include "converters/airflow2/graph_comparison.h"
 
 #include "converters/containers/wrapper_module.h"
+#include "ir/cron.h"
 
 #include <fmt/format.h>
 
@@ -62,6 +63,27 @@ void FoldSubdag(GraphSummary& summary, const std::string& parent, const std::str
   dag.edges = std::move(edges);
 }
 
+/// The DAGs of an Airflow 1.10 analysis whose schedule is a cron expression croniter rejects,
+/// with their sub-DAGs: 1.10 loads them with an import error and cannot schedule them, Airflow 2
+/// refuses them (DP127, reported for the file), so they are not the conversion's to keep.
+std::set<std::string, std::less<>> UnschedulableDags(const ir::DagFile& file) {
+  std::set<std::string, std::less<>> out;
+  for (const ir::Dag& d : file.dags) {
+    const ir::Value schedule = d.Setting("schedule");
+    if (schedule.kind() == ir::ValueKind::kCron && schedule.as_text() != "@once" &&
+        !ir::ParseCron(schedule.as_text()))
+      out.insert(d.dag_id);
+  }
+  for (size_t added = 1; added != 0 && !out.empty();) {
+    added = 0;
+    for (const ir::Dag& d : file.dags) {
+      if (!d.parent_dag.empty() && out.contains(d.parent_dag) && out.insert(d.dag_id).second)
+        ++added;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 GraphSummary Summarize(const ir::DagFile& file, const AirflowVersion& target,
@@ -83,10 +105,13 @@ GraphSummary Summarize(const ir::DagFile& file, const AirflowVersion& target,
       it = classes.emplace(path, OnTarget(path, target, project, original)).first;
     return it->second;
   };
+  const std::set<std::string, std::less<>> unschedulable =
+      original ? UnschedulableDags(file) : std::set<std::string, std::less<>>{};
   for (const ir::Dag& d : file.dags) {
     // Airflow 2 also loads DAGs only a `with` block registered; they are not the conversion's
     // doing, and are reported on their own (DP216).
     if (!original && d.auto_registered) continue;
+    if (unschedulable.contains(d.dag_id)) continue;
     GraphSummary::Dag& dag = summary.dags[d.dag_id];
     for (const ir::Task& t : d.tasks) {
       if (!direct.empty() && project.containers.tasks.contains({d.dag_id, t.task_id}) &&

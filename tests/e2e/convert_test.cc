@@ -68,6 +68,24 @@ TEST(Convert, MirrorsTheTreeAndWritesRequirements) {
   EXPECT_EQ(testing::ReadFile(in.path() / "dags/orders.py"), kLegacyDag);
 }
 
+TEST(Convert, ADagWithAnInvalidCronIsConvertedAndReported) {
+  // Airflow 1.10 loads the DAG with an import error; Airflow 2 refuses it. The conversion does
+  // not lose it (DP209): the file is converted and the expression reported for a person to fix.
+  TempDir in, out;
+  in.Write("dags/launch.py", R"PY(from datetime import datetime
+from airflow import DAG
+from airflow.operators.bash_operator import BashOperator
+dag = DAG("launch", schedule_interval="TODO", start_date=datetime(2020, 1, 1))
+t = BashOperator(task_id="t", bash_command="echo", dag=dag)
+)PY");
+  auto r = RunDagport({"convert", (in.path() / "dags").string(), "-o", out.path().string()}, {},
+                      {"NO_COLOR=1"});
+  EXPECT_NE(r.err.find("DP127"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("DP209"), std::string::npos) << r.err;
+  EXPECT_NE(testing::ReadFile(out.path() / "launch.py").find("airflow.operators.bash import"),
+            std::string::npos);
+}
+
 TEST(Convert, TwoFilesWithOneOutputPathAreAnErrorNotAnOverwrite) {
   TempDir in, out;
   // Two teams' folders of the same name: both would be OUT/dags/orders.py.

@@ -1899,12 +1899,20 @@ with DAG("backfill_fstring", start_date=first, schedule_interval="@once") as dag
 
 // DagBag.process_file runs croniter over a string schedule; a bad expression is an import error
 // for that DAG, which is then not loaded.
-TEST(EvaluatorSchedule, InvalidCronIsNotLoaded) {
-  const ir::DagFile f = Analyze(R"PY(
+TEST(EvaluatorSchedule, InvalidCronIsAnImportErrorIn110AndRefusedIn2) {
+  // Airflow 1.10's DagBag runs croniter after bag_dag: the DAG stays loaded, the file gets an
+  // import error. Airflow 2 validates the timetable first and refuses the DAG.
+  constexpr std::string_view kBody = R"PY(
 good = DAG("good_cron", schedule_interval="30 6 * * 1-5", start_date=START)
 bad = DAG("bad_cron", schedule_interval="every day at 6", start_date=START)
-)PY");
-  EXPECT_EQ(DagIds(f.dags), (Strings{"good_cron"})) << Describe(f);
+)PY";
+  const ir::DagFile f1 = Analyze(kBody);
+  EXPECT_EQ(DagIds(f1.dags), (Strings{"good_cron", "bad_cron"})) << Describe(f1);
+  EXPECT_TRUE(HasCode(f1, "DP127"));
+  const ir::DagFile f2 = Analyze2(kBody);
+  EXPECT_EQ(DagIds(f2.dags), (Strings{"good_cron"})) << Describe(f2);
+  EXPECT_EQ(DagIds(f2.recovered_dags), (Strings{"bad_cron"})) << Describe(f2);
+  EXPECT_TRUE(HasCode(f2, "DP127"));
 }
 
 // ---------------------------------------------------------------------------------------------
