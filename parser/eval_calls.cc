@@ -189,6 +189,26 @@ Val Evaluator::Call(Val callee, CallArgs& args, TSNode node, Frame& frame) {
       IsUnresolved(callee) ? callee->reason() : fmt::format("call of a {}", TypeName(callee)));
 }
 
+namespace {
+
+/// Whether a function body yields: a `yield` outside nested functions, lambdas and classes.
+bool Yields(TSNode body) {
+  std::vector<TSNode> stack{body};  // not recursion: bodies may nest deeply
+  while (!stack.empty()) {
+    const TSNode node = stack.back();
+    stack.pop_back();
+    for (TSNode c : NamedChildren(node)) {
+      const std::string_view t = NodeType(c);
+      if (t == "yield") return true;
+      if (t != "function_definition" && t != "lambda" && t != "class_definition")
+        stack.push_back(c);
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 Val Evaluator::CallFunction(FunctionInfo* fn, CallArgs& args, TSNode node, Frame& frame, Val self) {
   if (call_depth_ >= limits_.max_call_depth) {
     Report("DP105", node, frame,
@@ -255,6 +275,8 @@ Val Evaluator::CallFunction(FunctionInfo* fn, CallArgs& args, TSNode node, Frame
   inner.is_function = true;
   inner.function = fn;
   inner.self = self;
+  if (fn->generator < 0) fn->generator = !is_lambda && Yields(ChildByField(fn->node, "body"));
+  if (fn->generator != 0) inner.yielded = List({});
   ++call_depth_;
   const int saved_uncertain = uncertain_;
   uncertain_ = 0;  // a function's own returns are certain relative to its body
@@ -264,7 +286,9 @@ Val Evaluator::CallFunction(FunctionInfo* fn, CallArgs& args, TSNode node, Frame
       result = Eval(ChildByField(fn->node, "body"), inner);
     } else {
       Flow flow = ExecBlock(ChildByField(fn->node, "body"), inner);
-      if (flow == Flow::kReturn) {
+      if (inner.yielded != nullptr) {
+        result = inner.yielded;  // a generator's `return` ends it; its value is not iterated
+      } else if (flow == Flow::kReturn) {
         result = inner.return_value;
       } else if (inner.maybe_return != nullptr) {
         result = inner.maybe_return;

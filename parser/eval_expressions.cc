@@ -158,6 +158,29 @@ Val Evaluator::EvalInner(TSNode node, Frame& frame) {
     return v;
   }
   if (type == "await") return Eval(ts_node_named_child(node, 0), frame);
+  if (type == "yield") {
+    // A generator runs to the end when called: what it yields, in order, is the list the call
+    // returns (DAG files iterate them once, with no interplay between producer and consumer).
+    if (frame.yielded == nullptr) return Unknown(node, frame, "yield outside a generator");
+    NoteAppend(*this, frame.yielded);
+    TSNode value = ts_node_named_child(node, 0);
+    bool from = false;
+    for (TSNode c : Children(node)) from = from || NodeType(c) == "from";
+    if (ts_node_is_null(value)) {
+      frame.yielded->items.push_back(None());
+    } else if (!from) {
+      frame.yielded->items.push_back(Eval(value, frame));
+    } else {
+      std::vector<Val> items;
+      if (!Iterate(Eval(value, frame), items, node, frame)) {
+        frame.yielded->items.push_back(
+            Unknown(node, frame, "yield from an iterable not statically known"));
+      } else {
+        frame.yielded->items.insert(frame.yielded->items.end(), items.begin(), items.end());
+      }
+    }
+    return Unknown(node, frame, "value sent into a generator");
+  }
   if (type == "keyword_argument" || type == "list_splat" || type == "dictionary_splat") {
     return Unknown(node, frame, "argument outside a call");
   }

@@ -181,13 +181,25 @@ void Evaluator::ExecFunctionDef(TSNode node, Frame& frame, const std::vector<Val
   Val v = CurrentHeap().Make<Obj>();
   v->kind = Kind::kFunction;
   v->function = fn;
-  // Other decorators are not applied: the undecorated function is what task factories call, and
-  // Airflow's own (apply_defaults) keep the call signature. These change how methods bind.
+  // These change how methods bind.
   for (const Val& d : decorators) {
     if (!Is(d, Kind::kBuiltin)) continue;
     if (d->text == "staticmethod") fn->binding = FunctionInfo::Binding::kStatic;
     if (d->text == "classmethod") fn->binding = FunctionInfo::Binding::kClass;
     if (d->text == "property") fn->binding = FunctionInfo::Binding::kProperty;
+  }
+  // Decorators of the analysed code are applied, innermost first, as Python does: the name is
+  // bound to what they return (a wrapper that calls the function, the function itself after
+  // registering it). Others are not: the undecorated function is what task factories call, and
+  // Airflow's own (apply_defaults) and libraries' (retries, logging) keep the call's result.
+  // A decorator whose result is not statically known leaves the function as it is.
+  for (auto d = decorators.rbegin(); d != decorators.rend(); ++d) {
+    if (!Is(*d, Kind::kFunction)) continue;
+    CallArgs args;
+    args.positional.push_back(v);
+    args.positional_nodes.push_back(node);
+    Val decorated = Call(*d, args, node, frame);
+    if (decorated != nullptr && !IsUnresolved(decorated)) v = decorated;
   }
   Bind(fn->name, v, frame);
 }
@@ -269,6 +281,32 @@ void Evaluator::ExecAugmentedAssignment(TSNode node, Frame& frame) {
   Assign(left, result, frame);
 }
 
+bool Evaluator::SliceBounds(TSNode slice, size_t size, Frame& frame, int64_t& lo, int64_t& hi) {
+  Val parts[3] = {None(), None(), None()};
+  int part = 0;
+  for (TSNode c : Children(slice)) {
+    if (!ts_node_is_named(c)) {
+      if (NodeType(c) == ":") ++part;
+      continue;
+    }
+    if (part < 3) parts[part] = Eval(c, frame);
+  }
+  if (!Is(parts[2], Kind::kNone) && !(Is(parts[2], Kind::kInt) && parts[2]->i == 1)) return false;
+  const int64_t n = static_cast<int64_t>(size);
+  auto bound = [&](const Val& v, int64_t none, int64_t& out) {
+    if (Is(v, Kind::kNone)) {
+      out = none;
+      return true;
+    }
+    if (!Is(v, Kind::kInt)) return false;
+    out = v->i < 0 ? std::max<int64_t>(v->i + n, 0) : std::min(v->i, n);
+    return true;
+  };
+  if (!bound(parts[0], 0, lo) || !bound(parts[1], n, hi)) return false;
+  hi = std::max(hi, lo);
+  return true;
+}
+
 void Evaluator::Delete(TSNode target, Frame& frame) {
   const std::string_view type = NodeType(target);
   if (type == "expression_list" || type == "tuple" || type == "list" ||
@@ -285,6 +323,12 @@ void Evaluator::Delete(TSNode target, Frame& frame) {
   }
   if (type != "subscript") return;  // an attribute: nothing the graph depends on
   Val obj = Eval(ChildByField(target, "value"), frame);
+  if (TSNode sub = ChildByField(target, "subscript"); NodeType(sub) == "slice") {
+    int64_t lo = 0, hi = 0;
+    if (Is(obj, Kind::kList) && SliceBounds(sub, obj->items.size(), frame, lo, hi))
+      obj->items.erase(obj->items.begin() + lo, obj->items.begin() + hi);
+    return;
+  }
   Val key = Eval(ChildByField(target, "subscript"), frame);
   if (Is(obj, Kind::kDict)) {
     auto& e = obj->entries;
@@ -361,6 +405,18 @@ void Evaluator::Assign(TSNode target, Val value, Frame& frame) {
   }
   if (type == "subscript") {
     Val obj = Eval(ChildByField(target, "value"), frame);
+    if (TSNode sub = ChildByField(target, "subscript"); NodeType(sub) == "slice") {
+      // l[a:b] = items: the slice is replaced, whatever the lengths.
+      NoteMutation(*this, obj);
+      int64_t lo = 0, hi = 0;
+      std::vector<Val> items;
+      if (Is(obj, Kind::kList) && SliceBounds(sub, obj->items.size(), frame, lo, hi) &&
+          Iterate(value, items, target, frame)) {
+        obj->items.erase(obj->items.begin() + lo, obj->items.begin() + hi);
+        obj->items.insert(obj->items.begin() + lo, items.begin(), items.end());
+      }
+      return;
+    }
     Val key = Eval(ChildByField(target, "subscript"), frame);
     NoteMutation(*this, obj);
     if (Is(obj, Kind::kDict)) {

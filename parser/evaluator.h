@@ -68,6 +68,8 @@ struct Frame {
   Val return_value = nullptr;  ///< set by `return`
   Val maybe_return = nullptr;  ///< a `return` under a condition that is not statically known
   bool is_function = false;
+  /// A generator function's run: the list its `yield`s add to (the call returns it).
+  Val yielded = nullptr;
   FunctionInfo* function = nullptr;  ///< the function being run, if any
   Val self = nullptr;                ///< its receiver, when it runs as a method
 };
@@ -195,6 +197,9 @@ class Evaluator {
   Val EvalSubscript(TSNode node, Frame& frame);
   /// `del target`: names, subscripts of dicts and lists, several targets.
   void Delete(TSNode target, Frame& frame);
+  /// The bounds [lo, hi) of a `slice` node (`a:b`, step 1) over a sequence of `size` items,
+  /// clamped as Python does; false when they are not statically known.
+  bool SliceBounds(TSNode slice, size_t size, Frame& frame, int64_t& lo, int64_t& hi);
   Val EvalCall(TSNode node, Frame& frame);
   Val EvalComprehension(TSNode node, Frame& frame);
   Val EvalLambda(TSNode node, Frame& frame);

@@ -243,6 +243,44 @@ Val ReadJsonConfig(Evaluator& ev, const std::string& path, CallArgs& args, TSNod
   return FromJson(j);
 }
 
+/// textwrap.dedent: lines of blanks and tabs only become empty, then the margin common to the
+/// other lines' leading blanks and tabs is removed from every line that starts with it.
+std::string Dedent(std::string_view text) {
+  std::vector<std::string> lines;
+  for (size_t start = 0;;) {
+    const size_t end = text.find('\n', start);
+    std::string line(text.substr(start, end == std::string_view::npos ? end : end - start));
+    if (!line.empty() && line.find_first_not_of(" \t") == std::string::npos) line.clear();
+    lines.push_back(std::move(line));
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  std::optional<std::string> margin;
+  for (const std::string& line : lines) {
+    const size_t text_at = line.find_first_not_of(" \t");
+    if (text_at == std::string::npos) continue;
+    const std::string_view indent(line.data(), text_at);
+    if (!margin) {
+      margin = std::string(indent);
+    } else if (indent.starts_with(*margin)) {
+    } else if (std::string_view(*margin).starts_with(indent)) {
+      margin = std::string(indent);
+    } else {
+      size_t i = 0;
+      while (i < margin->size() && i < indent.size() && (*margin)[i] == indent[i]) ++i;
+      margin->resize(i);
+    }
+  }
+  std::string out;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (i > 0) out += '\n';
+    std::string_view line = lines[i];
+    if (margin && !margin->empty() && line.starts_with(*margin)) line.remove_prefix(margin->size());
+    out += line;
+  }
+  return out;
+}
+
 /// itertools.product (with `repeat=`), chain and chain.from_iterable, as lists of what they
 /// yield; null when an iterable is not statically known.
 Val CallItertools(Evaluator& ev, const std::string& path, CallArgs& args, TSNode node,
@@ -420,6 +458,10 @@ Val CallLibrary(Evaluator& ev, const std::string& path, CallArgs& args, TSNode n
       path == "itertools.chain.from_iterable") {
     if (Val result = CallItertools(ev, path, args, node, frame)) return result;
     return ev.Unknown(node, frame, fmt::format("{}() of values not statically known", path));
+  }
+  if (path == "textwrap.dedent" && args.positional.size() == 1 &&
+      Is(args.positional[0], Kind::kStr)) {
+    return Str(Dedent(args.positional[0]->text));
   }
   if (path.starts_with("os.environ") || path == "os.getenv") {
     return ev.Unknown(node, frame, "environment variable read when the file is parsed");

@@ -139,6 +139,8 @@ struct FunctionInfo : HeapItem {
   /// How the function binds as a class attribute (@staticmethod, @classmethod, @property).
   enum class Binding { kMethod, kStatic, kClass, kProperty } binding = Binding::kMethod;
   ClassInfo* owner = nullptr;  ///< the class whose body defines it (for super())
+  /// Whether its body yields (a generator function): -1 until first called.
+  int8_t generator = -1;
 };
 
 /// A class of the analysed code.

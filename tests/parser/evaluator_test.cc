@@ -1245,6 +1245,69 @@ bash(task_id="a", bash_command="echo a") >> bash(task_id="b", bash_command="echo
   EXPECT_TRUE(SameValue(TaskOf(d, "a").Setting("retries"), ir::Value::Int(2)));
 }
 
+TEST(EvaluatorFunctions, DecoratorsOfTheFileAreApplied) {
+  // Innermost first, with arguments; Airflow's own (apply_defaults) keep the function.
+  const ir::DagFile f = Analyze(R"PY(
+from airflow.utils.decorators import apply_defaults
+def logged(fn):
+    def wrapper(*a, **k):
+        return fn(*a, **k) + "_logged"
+    return wrapper
+def prefix(p):
+    def deco(fn):
+        return lambda *a: p + fn(*a)
+    return deco
+@prefix("pre_")
+@logged
+def name(x):
+    return x
+@apply_defaults
+def plain(x):
+    return x
+dag = DAG("decorated", start_date=START)
+DummyOperator(task_id=name("n"), dag=dag)
+DummyOperator(task_id=plain("p"), dag=dag)
+)PY");
+  EXPECT_EQ(TaskIds(Dag(f, "decorated")), Sorted({"pre_n_logged", "p"})) << Describe(f);
+}
+
+TEST(EvaluatorFunctions, GeneratorsYieldTheirItems) {
+  const ir::DagFile f = Analyze(R"PY(
+def tables():
+    yield "t1"
+    for t in ["t2", "t3"]:
+        if t != "t3":
+            yield t
+    yield from ["t4", "t5"]
+    return
+    yield "never"
+dag = DAG("generated", start_date=START)
+for t in tables():
+    DummyOperator(task_id="g_" + t, dag=dag)
+DummyOperator(task_id="-".join(t.upper() for t in tables()), dag=dag)
+)PY");
+  EXPECT_EQ(TaskIds(Dag(f, "generated")), Sorted({"g_t1", "g_t2", "g_t4", "g_t5", "T1-T2-T4-T5"}))
+      << Describe(f);
+}
+
+TEST(EvaluatorFunctions, SliceAssignmentAndDeletionAndDedent) {
+  const ir::DagFile f = Analyze(R"PY(
+import textwrap
+l = list("abcdef")
+l[1:3] = ["X"]
+l[-1:] = []
+del l[:1]
+l[10:] = ["Z"]
+dag = DAG("slices", start_date=START)
+DummyOperator(task_id="".join(l), dag=dag)
+for i, t in enumerate(["  a\n    b\n  c", "  x\n \n  y\n", "    p\n  q\n      r", "\ta\n\t\tb"]):
+    DummyOperator(task_id="d%d_" % i + textwrap.dedent(t).replace("\n", "N").replace(" ", "S").replace("\t", "T"), dag=dag)
+)PY");
+  EXPECT_EQ(TaskIds(Dag(f, "slices")),
+            Sorted({"XdeZ", "d0_aNSSbNc", "d1_xNNyN", "d2_SSpNqNSSSSr", "d3_aNTb"}))
+      << Describe(f);
+}
+
 TEST(EvaluatorFunctions, ContextDagOnlyWhileInsideWith) {
   const ir::DagFile f = Analyze(R"PY(
 def add_check(name):
