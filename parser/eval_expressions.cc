@@ -400,19 +400,24 @@ Val Evaluator::EvalAttribute(TSNode node, Frame& frame) {
                       frame);
 }
 
+std::array<Val, 3> Evaluator::SliceParts(TSNode slice, Frame& frame) {
+  std::array<Val, 3> parts = {None(), None(), None()};
+  int part = 0;
+  for (TSNode c : Children(slice)) {
+    if (!ts_node_is_named(c)) {
+      if (NodeType(c) == ":") ++part;
+      continue;
+    }
+    if (part < 3) parts[part] = Eval(c, frame);
+  }
+  return parts;
+}
+
 Val Evaluator::EvalSubscript(TSNode node, Frame& frame) {
   Val obj = Eval(ChildByField(node, "value"), frame);
   TSNode sub = ChildByField(node, "subscript");
   if (NodeType(sub) == "slice") {
-    Val parts[3] = {None(), None(), None()};
-    int part = 0;
-    for (TSNode c : Children(sub)) {
-      if (!ts_node_is_named(c)) {
-        if (NodeType(c) == ":") ++part;
-        continue;
-      }
-      if (part < 3) parts[part] = Eval(c, frame);
-    }
+    const std::array<Val, 3> parts = SliceParts(sub, frame);
     return SliceOf(*this, obj, parts[0], parts[1], parts[2], node, frame);
   }
   // d[a, b] has several subscripts: a tuple key.

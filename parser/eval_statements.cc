@@ -282,15 +282,7 @@ void Evaluator::ExecAugmentedAssignment(TSNode node, Frame& frame) {
 }
 
 bool Evaluator::SliceBounds(TSNode slice, size_t size, Frame& frame, int64_t& lo, int64_t& hi) {
-  Val parts[3] = {None(), None(), None()};
-  int part = 0;
-  for (TSNode c : Children(slice)) {
-    if (!ts_node_is_named(c)) {
-      if (NodeType(c) == ":") ++part;
-      continue;
-    }
-    if (part < 3) parts[part] = Eval(c, frame);
-  }
+  const std::array<Val, 3> parts = SliceParts(slice, frame);
   if (!Is(parts[2], Kind::kNone) && !(Is(parts[2], Kind::kInt) && parts[2]->i == 1)) return false;
   const int64_t n = static_cast<int64_t>(size);
   auto bound = [&](const Val& v, int64_t none, int64_t& out) {

@@ -4,6 +4,7 @@
 /// DAGs, tasks and dependencies Airflow would build. It never runs anything: calls into code it
 /// does not analyse give `kUnresolved` values. Loops, calls and total work are bounded.
 
+#include <array>
 #include <functional>
 #include <set>
 #include <string>
@@ -197,6 +198,8 @@ class Evaluator {
   Val EvalSubscript(TSNode node, Frame& frame);
   /// `del target`: names, subscripts of dicts and lists, several targets.
   void Delete(TSNode target, Frame& frame);
+  /// A `slice` node's start, stop and step (None where omitted).
+  std::array<Val, 3> SliceParts(TSNode slice, Frame& frame);
   /// The bounds [lo, hi) of a `slice` node (`a:b`, step 1) over a sequence of `size` items,
   /// clamped as Python does; false when they are not statically known.
   bool SliceBounds(TSNode slice, size_t size, Frame& frame, int64_t& lo, int64_t& hi);
