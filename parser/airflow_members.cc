@@ -2,6 +2,8 @@
 // `task.dag = dag`, `task.set_downstream(...)`, `dag.add_task(...)`, `dag.set_dependency(...)`.
 #include <fmt/format.h>
 
+#include <set>
+
 #include "parser/airflow_model.h"
 
 namespace dagport::parser {
@@ -16,6 +18,28 @@ Val AirflowAttribute(Evaluator& ev, const Val& obj, const std::string& name, TSN
     if (name == "set_upstream" || name == "set_downstream" || name == "update_relative")
       return BoundMethod(obj, name);
     if (name == "output") return ev.Unknown(node, frame, "XCom output of a task");
+    if (name == "upstream_task_ids" || name == "downstream_task_ids" || name == "upstream_list" ||
+        name == "downstream_list") {
+      // Airflow keeps the relatives' ids on the task (a set: its order is Python's hash order,
+      // here the order the dependencies were set) and looks the tasks up in the DAG.
+      const bool up = name.starts_with("upstream");
+      std::vector<Val> ids, tasks;
+      std::set<std::string_view> seen;
+      for (const EdgeObj& e : ev.edges) {
+        const TaskObj* relative =
+            up ? (e.to == t ? e.from : nullptr) : (e.from == t ? e.to : nullptr);
+        if (relative == nullptr || !seen.insert(relative->task_id).second) continue;
+        ids.push_back(Str(relative->task_id));
+        if (t->dag != nullptr) {
+          auto found = t->dag->task_dict.find(relative->task_id);
+          if (found != t->dag->task_dict.end()) tasks.push_back(found->second->self);
+        }
+      }
+      if (name.ends_with("_ids")) return Set(std::move(ids));
+      if (t->dag == nullptr)
+        return ev.Unknown(node, frame, fmt::format("task '{}' has no DAG yet", t->task_id));
+      return List(std::move(tasks));
+    }
     for (const auto& [k, v] : t->effective_arguments) {
       if (k == name) return v;
     }
@@ -29,6 +53,11 @@ Val AirflowAttribute(Evaluator& ev, const Val& obj, const std::string& name, TSN
       std::vector<Val> tasks;
       for (TaskObj* t : d->tasks) tasks.push_back(t->self);
       return List(std::move(tasks));
+    }
+    if (name == "task_dict") {
+      Val dict = Dict();
+      for (TaskObj* t : d->tasks) DictSet(dict, Str(t->task_id), t->self);
+      return dict;
     }
     if (name == "task_ids") {
       std::vector<Val> ids;

@@ -2875,6 +2875,22 @@ for table in TABLES:
 namespace dagport::parser {
 namespace {
 
+TEST(EvaluatorDeps, RelativesAndTheTaskDictAreReadable) {
+  const ir::DagFile f = Analyze(R"PY(
+dag = DAG("relatives", start_date=START)
+a = DummyOperator(task_id="a", dag=dag)
+b = DummyOperator(task_id="b", dag=dag)
+c = DummyOperator(task_id="c", dag=dag)
+a >> [b, c]
+for u in b.upstream_list:
+    DummyOperator(task_id="up_" + u.task_id, dag=dag)
+DummyOperator(task_id="dn_" + "_".join(sorted(a.downstream_task_ids)), dag=dag)
+dag.task_dict["b"] >> dag.task_dict["c"]
+)PY");
+  EXPECT_EQ(TaskIds(Dag(f, "relatives")), Sorted({"a", "b", "c", "up_a", "dn_b_c"})) << Describe(f);
+  EXPECT_EQ(Edges(Dag(f, "relatives")), Sorted({"a>>b", "a>>c", "b>>c"})) << Describe(f);
+}
+
 TEST(EvaluatorDeps, SetUpstreamOnSomethingUnknownIsReported) {
   const ir::DagFile f = Analyze(R"PY(
 from vendor.factories import make_task
