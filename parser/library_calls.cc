@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "parser/folder_calls.h"
 #include "parser/module_loader.h"
 
 namespace dagport::parser {
@@ -220,13 +221,8 @@ Val ReadJsonConfig(Evaluator& ev, const std::string& path, CallArgs& args, TSNod
   } else if (path == "json.load" && Is(arg, Kind::kExternal) && arg->text.starts_with("open:")) {
     std::error_code ec;
     const std::filesystem::path file = std::filesystem::weakly_canonical(arg->text.substr(5), ec);
-    bool inside = false;
-    for (const std::string& root : ev.loader().roots()) {
-      const std::filesystem::path r = std::filesystem::weakly_canonical(root, ec);
-      const std::string rel = file.lexically_relative(r).string();
-      inside = inside || (!rel.empty() && !rel.starts_with(".."));
-    }
-    if (!inside || std::filesystem::file_size(file, ec) > (1u << 20) || ec) {
+    if (ec || !InsideAnalysedFolders(ev, file) ||
+        std::filesystem::file_size(file, ec) > (1u << 20) || ec) {
       ev.Report("DP113", node, frame,
                 fmt::format("'{}' is outside the analysed folders or too large: not read",
                             arg->text.substr(5)),
@@ -331,6 +327,7 @@ Val CallItertools(Evaluator& ev, const std::string& path, CallArgs& args, TSNode
 }  // namespace
 
 Val CallLibrary(Evaluator& ev, const std::string& path, CallArgs& args, TSNode node, Frame& frame) {
+  if (Val result = CallFolder(ev, path, args, node, frame)) return result;
   if (path == "datetime.timedelta" || path == "pendulum.duration" ||
       path == "dateutil.relativedelta.relativedelta") {
     if (path != "dateutil.relativedelta.relativedelta") {

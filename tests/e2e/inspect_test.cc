@@ -1,6 +1,9 @@
 // `dagport inspect` and `dagport graph` as a user runs them, on the parser corpus.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "ir/ir_json.h"
 #include "tests/test_support.h"
 
@@ -24,6 +27,47 @@ TEST(Inspect, JsonIsTheDocumentedIr) {
   EXPECT_FALSE(dag["edges"].empty());
   // And it reads back.
   EXPECT_NO_THROW(ir::ProjectFromJson(j));
+}
+
+TEST(Inspect, DagFactoriesReadTheirFolder) {
+  // A task per SQL file (os.listdir, glob.glob), per table of a JSON file read with `with
+  // open`, all beside the DAG file (the path from __file__). A folder outside the analysed ones
+  // is not read: what is built from it is unresolved.
+  testing::TempDir dir;
+  dir.Write("dags/sql/b_load.sql", "SELECT 1;\n");
+  dir.Write("dags/sql/a_extract.sql", "SELECT 1;\n");
+  dir.Write("dags/sql/readme.txt", "");
+  dir.Write("dags/sql/.hidden.sql", "");
+  dir.Write("dags/configs/tables.json", R"({"tables": ["t1", "t2"]})");
+  dir.Write("dags/factory.py", R"PY(import glob, json, os
+from datetime import datetime
+from airflow import DAG
+from airflow.operators.dummy_operator import DummyOperator
+HERE = os.path.dirname(os.path.abspath(__file__))
+SQL = os.path.join(HERE, "sql")
+with DAG("factory", start_date=datetime(2021, 1, 1)) as dag:
+    for f in os.listdir(SQL):
+        if f.endswith(".sql"):
+            DummyOperator(task_id="ls_" + f[:-4])
+    for p in glob.glob(os.path.join(SQL, "*.sql")):
+        DummyOperator(task_id="glob_" + os.path.basename(p).split(".")[0])
+    with open(os.path.join(HERE, "configs", "tables.json")) as fh:
+        for t in json.load(fh)["tables"]:
+            DummyOperator(task_id="cfg_" + t)
+    if os.path.exists(os.path.join(HERE, "configs")) and not os.path.isfile(SQL):
+        DummyOperator(task_id="exists")
+    for f in os.listdir("/"):
+        DummyOperator(task_id="root_" + f)
+)PY");
+  auto r = RunDagport({"inspect", "--format", "json", (dir.path() / "dags").string()});
+  const ir::Json j = ir::Json::parse(r.out);
+  std::vector<std::string> ids;
+  for (const ir::Json& t : j["files"][0]["dags"][0]["tasks"]) ids.push_back(t["task_id"]);
+  // os.listdir lists hidden files; glob's `*` does not match them.
+  EXPECT_EQ(
+      ids, (std::vector<std::string>{"ls_.hidden", "ls_a_extract", "ls_b_load", "glob_a_extract",
+                                     "glob_b_load", "cfg_t1", "cfg_t2", "exists", "\"root_\" + f"}))
+      << r.out;
 }
 
 TEST(Inspect, OutputIsTheSameWhateverTheJobCount) {
