@@ -200,7 +200,10 @@ Val CallFolder(Evaluator& ev, const std::string& path, CallArgs& args, TSNode no
       path == "os.listdir" ? ListFolder(*arg) : (recursive ? std::nullopt : Glob(*arg));
   if (!names) return ev.Unknown(node, frame, fmt::format("{}('{}') not read", path, *arg));
   std::vector<Val> items;
-  for (const std::string& name : *names) items.push_back(Str(name));
+  for (const std::string& name : *names) {
+    // A folder a wildcard went through may be a link to elsewhere: only what is inside counts.
+    if (path == "os.listdir" || InsideAnalysedFolders(ev, name)) items.push_back(Str(name));
+  }
   return List(std::move(items));
 }
 
