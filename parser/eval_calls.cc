@@ -177,6 +177,13 @@ Val Evaluator::Call(Val callee, CallArgs& args, TSNode node, Frame& frame) {
         return CallFunction(callee->function, args, node, frame, callee->receiver);
       return CallMethod(*this, callee->receiver, callee->text, args, node, frame);
     case Kind::kExternal: return CallExternal(*this, callee, args, node, frame);
+    case Kind::kInstance: {
+      // An instance of a class of the analysed code with a __call__ method.
+      Val method = GetAttribute(*this, callee, "__call__", node, frame);
+      if (Is(method, Kind::kBoundMethod) || Is(method, Kind::kFunction))
+        return Call(method, args, node, frame);
+      break;
+    }
     default: break;
   }
   // Something called with a task_id is an operator, whatever dagport could not resolve about it.

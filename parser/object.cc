@@ -256,6 +256,25 @@ std::optional<bool> Equal(const Val& a, const Val& b) {
   }
 }
 
+namespace {
+
+/// str(timedelta): "[-]D day[s], H:MM:SS[.ffffff]", days floored as Python normalises them.
+std::string TimedeltaText(int64_t micros) {
+  constexpr int64_t kDay = 86'400'000'000LL;
+  int64_t days = micros / kDay, rest = micros % kDay;
+  if (rest < 0) {
+    rest += kDay;
+    --days;
+  }
+  const int64_t seconds = rest / 1'000'000, us = rest % 1'000'000;
+  std::string s = fmt::format("{}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60);
+  if (days != 0) s = fmt::format("{} day{}, ", days, days == 1 || days == -1 ? "" : "s") + s;
+  if (us != 0) s += fmt::format(".{:06}", us);
+  return s;
+}
+
+}  // namespace
+
 std::optional<std::string> ToStr(const Val& v) {
   switch (v->kind) {
     case Kind::kStr: return v->text;
@@ -263,11 +282,11 @@ std::optional<std::string> ToStr(const Val& v) {
     case Kind::kBool: return std::string(v->i ? "True" : "False");
     case Kind::kInt: return std::to_string(v->i);
     case Kind::kFloat:
-    case Kind::kTimedelta:
     case Kind::kList:
     case Kind::kTuple:
     case Kind::kDict:
     case Kind::kSet: return Repr(v);
+    case Kind::kTimedelta: return TimedeltaText(v->i);
     case Kind::kDatetime: {
       std::string s = v->datetime().Iso();
       if (IsDate(v)) return s.substr(0, 10);

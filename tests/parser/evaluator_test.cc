@@ -1308,6 +1308,26 @@ for i, t in enumerate(["  a\n    b\n  c", "  x\n \n  y\n", "    p\n  q\n      r"
       << Describe(f);
 }
 
+TEST(EvaluatorFunctions, InstancesWithCallAreCalled) {
+  const ir::DagFile f = Analyze(R"PY(
+dag = DAG("callable_instances", start_date=START)
+tasks = []
+class Builder(object):
+    count = 0
+    def __call__(self, name):
+        Builder.count += 1
+        t = DummyOperator(task_id="%s_%d" % (name, Builder.count), dag=dag)
+        tasks.append(t)
+        return t
+b = Builder()
+b("a") >> b("b")
+DummyOperator(task_id="total_%d" % len(tasks), dag=dag)
+)PY");
+  EXPECT_EQ(TaskIds(Dag(f, "callable_instances")), Sorted({"a_1", "b_2", "total_2"}))
+      << Describe(f);
+  EXPECT_EQ(Edges(Dag(f, "callable_instances")), Sorted({"a_1>>b_2"})) << Describe(f);
+}
+
 TEST(EvaluatorFunctions, ContextDagOnlyWhileInsideWith) {
   const ir::DagFile f = Analyze(R"PY(
 def add_check(name):
@@ -2784,6 +2804,19 @@ for v in [str(d), (d + timedelta(days=1, hours=30)).isoformat(), str(START.date(
   EXPECT_EQ(TaskIds(Dag(f, "round_and_dates")),
             Sorted({"r_2.67", "r_0.12", "r_2", "r_4", "r_1200", "r_7", "d_2020-02-28",
                     "d_2020-03-01", "d_2021-01-01", "d_20210304_00"}))
+      << Describe(f);
+}
+
+TEST(EvaluatorStrings, TimedeltasAsPythonWritesThem) {
+  const ir::DagFile f = Analyze(R"PY(
+dag = DAG("timedelta_text", start_date=START)
+for td in [timedelta(days=1, hours=2, minutes=3), timedelta(hours=-1),
+           timedelta(days=-2, microseconds=5), timedelta(0), timedelta(days=3, seconds=59.5)]:
+    DummyOperator(task_id="td_" + str(td).replace(":", "_").replace(" ", "").replace(",", ""), dag=dag)
+)PY");
+  EXPECT_EQ(TaskIds(Dag(f, "timedelta_text")),
+            Sorted({"td_1day2_03_00", "td_-1day23_00_00", "td_-2days0_00_00.000005", "td_0_00_00",
+                    "td_3days0_00_59.500000"}))
       << Describe(f);
 }
 
