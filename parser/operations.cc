@@ -250,7 +250,11 @@ Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode n
       return Float(m != 0 && ((m < 0) != (AsDouble(b) < 0)) ? m + AsDouble(b) : m);
     }
   } else if (op == "**") {
-    if (ints && b->i >= 0 && b->i < 64) {
+    if (ints && b->i >= 0) {
+      // An int: exact, or beyond 64 bits (never a float, as Python has no such limit).
+      if (a->i == 0 || a->i == 1) return Int(b->i == 0 ? 1 : a->i);
+      if (a->i == -1) return Int(b->i % 2 == 0 ? 1 : -1);
+      if (b->i >= 64) return beyond();
       r = 1;
       for (int64_t i = 0; i < b->i; ++i)
         if (__builtin_mul_overflow(r, a->i, &r)) return beyond();

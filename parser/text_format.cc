@@ -110,14 +110,16 @@ std::optional<std::string> FormatNumber(const Val& v, const Spec& spec) {
     if (type == 0 || type == 'd' || type == 'n') {
       body = std::to_string(i);
       if (spec.thousands) body = WithThousands(body);
-    } else if (type == 'x') {
-      body = fmt::format("{}{:x}", i < 0 ? "-" : "", i < 0 ? -i : i);
-    } else if (type == 'X') {
-      body = fmt::format("{}{:X}", i < 0 ? "-" : "", i < 0 ? -i : i);
-    } else if (type == 'o') {
-      body = fmt::format("{}{:o}", i < 0 ? "-" : "", i < 0 ? -i : i);
-    } else if (type == 'b') {
-      body = fmt::format("{}{:b}", i < 0 ? "-" : "", i < 0 ? -i : i);
+    } else if (type == 'x' || type == 'X' || type == 'o' || type == 'b') {
+      const int64_t magnitude = i < 0 ? -i : i;
+      body = type == 'x'   ? fmt::format("{:x}", magnitude)
+             : type == 'X' ? fmt::format("{:X}", magnitude)
+             : type == 'o' ? fmt::format("{:o}", magnitude)
+                           : fmt::format("{:b}", magnitude);
+      // `#`: the base's prefix, after the sign.
+      if (spec.alternate)
+        body.insert(0, type == 'o' ? "0o" : type == 'b' ? "0b" : type == 'x' ? "0x" : "0X");
+      if (i < 0) body.insert(0, "-");
     } else if (type == 'f' || type == 'F' || type == 'e' || type == '%' || type == 'g') {
       Val f = Float(static_cast<double>(i));
       return FormatNumber(f, spec);

@@ -2820,6 +2820,19 @@ for td in [timedelta(days=1, hours=2, minutes=3), timedelta(hours=-1),
       << Describe(f);
 }
 
+TEST(EvaluatorStrings, BigPowersAreNotFloatsAndAlternateFormsHaveTheirPrefix) {
+  // 2 ** 70 is an int in Python: beyond 64 bits it is unresolved, never a float.
+  const ir::DagFile f = Analyze(R"PY(
+dag = DAG("powers", start_date=START)
+DummyOperator(task_id="p_" + str(2 ** 10) + "_" + str((-1) ** 7) + "_" + str(1 ** 100), dag=dag)
+DummyOperator(task_id="big_" + str(2 ** 70), dag=dag)
+DummyOperator(task_id="{:#x}_{:#o}_{:#b}_{:#X}_{:x}".format(255, 8, 5, -255, 255), dag=dag)
+)PY");
+  EXPECT_EQ(TaskIds(Dag(f, "powers")),
+            Sorted({"p_1024_-1_1", "\"big_\" + str(2 ** 70)", "0xff_0o10_0b101_-0XFF_ff"}))
+      << Describe(f);
+}
+
 TEST(EvaluatorStrings, RegularExpressionSubstitution) {
   const ir::DagFile f = Analyze(R"PY(
 import re
