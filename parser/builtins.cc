@@ -406,16 +406,26 @@ Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode n
     return List(std::move(out));
   }
   if (name == "map" || name == "filter") {
-    if (a.size() < 2) return unknown(name);
-    auto items = Items(ev, a[1], node, frame);
-    if (!items) return unknown(fmt::format("{}() of a value not statically known", name));
+    if (a.size() < 2 || (name == "filter" && a.size() != 2)) return unknown(name);
+    // map over several iterables calls with one item of each, up to the shortest.
+    std::vector<std::vector<Val>> iterables;
+    for (size_t i = 1; i < a.size(); ++i) {
+      auto items = Items(ev, a[i], node, frame);
+      if (!items) return unknown(fmt::format("{}() of a value not statically known", name));
+      iterables.push_back(std::move(*items));
+    }
+    size_t n = iterables[0].size();
+    for (const auto& items : iterables) n = std::min(n, items.size());
     std::vector<Val> out;
-    for (const Val& item : *items) {
+    for (size_t k = 0; k < n; ++k) {
+      const Val& item = iterables[0][k];
       Val r = item;
       if (!Is(a[0], Kind::kNone)) {
         CallArgs call;
-        call.positional = {item};
-        call.positional_nodes = {TSNode{}};
+        for (const auto& items : iterables) {
+          call.positional.push_back(items[k]);
+          call.positional_nodes.push_back(TSNode{});
+        }
         r = ev.Call(a[0], call, node, frame);
       }
       if (name == "map") {
@@ -527,6 +537,58 @@ Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode n
       return External("open:" + a[0]->text);
     }
     return unknown("open() of a path not statically known");
+  }
+  if (name == "isinstance" && a.size() == 2 && Is(a[1], Kind::kTuple)) {
+    // isinstance(x, (A, B)): any of them.
+    bool any = false;
+    for (const Val& t : a[1]->items) {
+      CallArgs one;
+      one.positional = {a[0], t};
+      one.positional_nodes = {TSNode{}, TSNode{}};
+      std::optional<bool> r = Truth(CallBuiltin(ev, "isinstance", one, node, frame));
+      if (!r) return unknown("isinstance() not statically known");
+      any = any || *r;
+    }
+    return Bool(any);
+  }
+  if (name == "callable" && a.size() == 1) {
+    switch (a[0]->kind) {
+      case Kind::kFunction:
+      case Kind::kClass:
+      case Kind::kBoundMethod:
+      case Kind::kBuiltin: return Bool(true);
+      case Kind::kNone:
+      case Kind::kBool:
+      case Kind::kInt:
+      case Kind::kFloat:
+      case Kind::kStr:
+      case Kind::kList:
+      case Kind::kTuple:
+      case Kind::kDict:
+      case Kind::kSet:
+      case Kind::kTimedelta:
+      case Kind::kDatetime:
+      case Kind::kDag:
+      case Kind::kTask: return Bool(false);
+      default: return unknown("callable() not statically known");
+    }
+  }
+  if (name == "pow" && (a.size() == 2 || a.size() == 3)) {
+    if (a.size() == 2) return BinaryOperation(ev, "**", a[0], a[1], node, frame);
+    if (Is(a[0], Kind::kInt) && Is(a[1], Kind::kInt) && Is(a[2], Kind::kInt) && a[1]->i >= 0 &&
+        a[2]->i != 0) {
+      // Modular: exact in 128 bits; the result takes the modulus's sign, as Python's %.
+      __extension__ typedef __int128 Wide;
+      const Wide m = a[2]->i;
+      Wide base = a[0]->i % m, result = 1 % m;
+      for (int64_t e = a[1]->i; e > 0; e >>= 1) {
+        if (e & 1) result = result * base % m;
+        base = base * base % m;
+      }
+      if (result != 0 && ((result < 0) != (m < 0))) result += m;
+      return Int(static_cast<int64_t>(result));
+    }
+    return unknown("pow() not statically known");
   }
   if (name == "isinstance" && a.size() == 2) {
     const Val& v = a[0];

@@ -2833,6 +2833,19 @@ DummyOperator(task_id="{:#x}_{:#o}_{:#b}_{:#X}_{:x}".format(255, 8, 5, -255, 255
       << Describe(f);
 }
 
+TEST(EvaluatorStrings, MoreBuiltins) {
+  const ir::DagFile f = Analyze(R"PY(
+dag = DAG("more_builtins", start_date=START)
+vals = [pow(2, 5), pow(3, 200, 1000003), pow(-3, 5, 7), pow(3, 5, -7),
+        isinstance(1, (str, int)), isinstance("x", (int, float)), callable(len), callable("x"),
+        "_".join(map(lambda a, b: a + b, ["a", "b", "c"], ["1", "2"]))]
+DummyOperator(task_id="_".join(str(v) for v in vals), dag=dag)
+)PY");
+  EXPECT_EQ(TaskIds(Dag(f, "more_builtins")),
+            Sorted({"32_333986_2_-2_True_False_True_False_a1_b2"}))
+      << Describe(f);
+}
+
 TEST(EvaluatorStrings, RegularExpressionSubstitution) {
   const ir::DagFile f = Analyze(R"PY(
 import re
