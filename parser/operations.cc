@@ -273,6 +273,29 @@ Val BinaryOperation(Evaluator& ev, const std::string& op, Val a, Val b, TSNode n
       items.insert(items.end(), b->items.begin(), b->items.end());
       return Set(items);
     }
+    if ((op == "&" || op == "^") && Is(a, Kind::kSet) && Is(b, Kind::kSet)) {
+      // Intersection: a's items also in b; symmetric difference: those of each not in the other.
+      auto in = [](const Val& set, const Val& x) -> std::optional<bool> {
+        for (const Val& y : set->items) {
+          std::optional<bool> eq = Equal(x, y);
+          if (!eq) return std::nullopt;
+          if (*eq) return true;
+        }
+        return false;
+      };
+      std::vector<Val> items;
+      const size_t sides = op == "&" ? 1 : 2;
+      for (size_t side = 0; side < sides; ++side) {
+        const Val& from = side == 0 ? a : b;
+        const Val& other = side == 0 ? b : a;
+        for (const Val& x : from->items) {
+          std::optional<bool> found = in(other, x);
+          if (!found) return ev.Unknown(node, frame, "set items not statically comparable");
+          if (*found == (op == "&")) items.push_back(x);
+        }
+      }
+      return Set(items);
+    }
   }
   return ev.Unknown(node, frame, fmt::format("'{}' of {} and {}", op, TypeName(a), TypeName(b)));
 }
