@@ -148,14 +148,14 @@ bool InsideAnalysedFolders(Evaluator& ev, const fs::path& path) {
 Val CallFolder(Evaluator& ev, const std::string& path, CallArgs& args, TSNode node, Frame& frame) {
   const bool normalize = path == "os.path.abspath" || path == "os.path.realpath" ||
                          path == "os.path.normpath" || path == "os.path.relpath";
-  const bool test = path == "os.path.exists" || path == "os.path.isfile" ||
-                    path == "os.path.isdir";
+  const bool test = path == "os.path.exists" || path == "os.path.isfile" || path == "os.path.isdir";
   const bool list = path == "os.listdir" || path == "glob.glob" || path == "glob.iglob";
   if (!normalize && !test && !list) return nullptr;
-  const std::optional<std::string> arg =
-      args.positional.empty() && path == "os.listdir" ? std::optional<std::string>(".")
-                                                      : PathArgument(args);
-  if (!arg) return ev.Unknown(node, frame, fmt::format("{}() of a path not statically known", path));
+  const std::optional<std::string> arg = args.positional.empty() && path == "os.listdir"
+                                             ? std::optional<std::string>(".")
+                                             : PathArgument(args);
+  if (!arg)
+    return ev.Unknown(node, frame, fmt::format("{}() of a path not statically known", path));
   if (path == "os.path.relpath") {
     // Only with `start`: relative to the current folder depends on where Airflow runs.
     CallArgs rest;
@@ -164,8 +164,10 @@ Val CallFolder(Evaluator& ev, const std::string& path, CallArgs& args, TSNode no
     const std::optional<std::string> base = PathArgument(rest);
     if (!base) return ev.Unknown(node, frame, "os.path.relpath() without a known start");
     std::error_code ec;
-    const std::string s =
-        fs::absolute(*arg, ec).lexically_normal().lexically_relative(fs::absolute(*base, ec).lexically_normal()).string();
+    const std::string s = fs::absolute(*arg, ec)
+                              .lexically_normal()
+                              .lexically_relative(fs::absolute(*base, ec).lexically_normal())
+                              .string();
     if (ec) return ev.Unknown(node, frame, "path not statically known");
     return Str(s.empty() ? "." : s);
   }
@@ -185,7 +187,8 @@ Val CallFolder(Evaluator& ev, const std::string& path, CallArgs& args, TSNode no
     if (s.size() > 1 && s.back() == '/') s.pop_back();
     return Str(s);
   }
-  const fs::path target = list && path != "os.listdir" ? fs::path(*arg).parent_path() : fs::path(*arg);
+  const fs::path target =
+      list && path != "os.listdir" ? fs::path(*arg).parent_path() : fs::path(*arg);
   if (!InsideAnalysedFolders(ev, target.empty() ? fs::path(".") : target)) {
     return ev.Unknown(node, frame,
                       fmt::format("{}('{}'): outside the analysed folders, not read", path, *arg));
@@ -195,7 +198,8 @@ Val CallFolder(Evaluator& ev, const std::string& path, CallArgs& args, TSNode no
   if (path == "os.path.isfile") return Bool(fs::is_regular_file(*arg, ec));
   if (path == "os.path.isdir") return Bool(fs::is_directory(*arg, ec));
   bool recursive = false;
-  for (const auto& [name, v] : args.keywords) recursive = recursive || (name == "recursive" && Truth(v).value_or(true));
+  for (const auto& [name, v] : args.keywords)
+    recursive = recursive || (name == "recursive" && Truth(v).value_or(true));
   std::optional<std::vector<std::string>> names =
       path == "os.listdir" ? ListFolder(*arg) : (recursive ? std::nullopt : Glob(*arg));
   if (!names) return ev.Unknown(node, frame, fmt::format("{}('{}') not read", path, *arg));

@@ -1,7 +1,7 @@
 #pragma once
 /// Calls DAG files make to read the folders they are deployed in: `os.listdir`, `glob.glob`,
-/// `os.path.exists`/`isfile`/`isdir`, `os.path.abspath`/`realpath`/`normpath`/`relpath`. DAG factories
-/// that make a task per SQL file or per configuration file drive their DAGs with them.
+/// `os.path.exists`/`isfile`/`isdir`, `os.path.abspath`/`realpath`/`normpath`/`relpath`. DAG
+/// factories that make a task per SQL file or per configuration file drive their DAGs with them.
 ///
 /// Only the analysed folders (the DAG folder, the plugins folder) are read: those Airflow
 /// deploys with the DAG files. Anything outside them is unresolved, never read. Listings are
