@@ -282,7 +282,13 @@ Val Evaluator::CallFunction(FunctionInfo* fn, CallArgs& args, TSNode node, Frame
   inner.is_function = true;
   inner.function = fn;
   inner.self = self;
-  if (fn->generator < 0) fn->generator = !is_lambda && Yields(ChildByField(fn->node, "body"));
+  if (fn->generator < 0) {
+    // Most functions do not hold the word: their text is read before their tree is walked.
+    const TSNode body = ChildByField(fn->node, "body");
+    fn->generator = !is_lambda &&
+                    fn->module->tree->NodeText(body).find("yield") != std::string_view::npos &&
+                    Yields(body);
+  }
   if (fn->generator != 0) inner.yielded = List({});
   ++call_depth_;
   const int saved_uncertain = uncertain_;
