@@ -310,6 +310,7 @@ Val CallItertools(Evaluator& ev, const std::string& path, CallArgs& args, TSNode
     pools.insert(pools.end(), iterables.begin(), iterables.end());
   std::vector<std::vector<Val>> rows(1);
   for (const std::vector<Val>& pool : pools) {
+    if (rows.size() * pool.size() > 100'000) return nullptr;  // not a DAG file's loop
     std::vector<std::vector<Val>> next;
     for (const std::vector<Val>& row : rows) {
       for (const Val& item : pool) {
@@ -317,7 +318,6 @@ Val CallItertools(Evaluator& ev, const std::string& path, CallArgs& args, TSNode
         next.back().push_back(item);
       }
     }
-    if (next.size() > 100'000) return nullptr;  // not a DAG file's loop
     rows = std::move(next);
   }
   for (std::vector<Val>& row : rows) out.push_back(Tuple(std::move(row)));
