@@ -215,6 +215,56 @@ bool MayHaveStartDate(const std::vector<std::pair<std::string, Val>>& args) {
   return false;
 }
 
+/// The parameters of Airflow 1.10's `DAG.__init__` (1.10.15). It takes no `**kwargs`: any other
+/// keyword raises TypeError when the file is imported.
+constexpr std::array<std::string_view, 26> kDag110Parameters = {"dag_id",
+                                                                "description",
+                                                                "schedule_interval",
+                                                                "start_date",
+                                                                "end_date",
+                                                                "full_filepath",
+                                                                "template_searchpath",
+                                                                "template_undefined",
+                                                                "user_defined_macros",
+                                                                "user_defined_filters",
+                                                                "default_args",
+                                                                "concurrency",
+                                                                "max_active_runs",
+                                                                "dagrun_timeout",
+                                                                "sla_miss_callback",
+                                                                "default_view",
+                                                                "orientation",
+                                                                "catchup",
+                                                                "on_success_callback",
+                                                                "on_failure_callback",
+                                                                "doc_md",
+                                                                "params",
+                                                                "access_control",
+                                                                "is_paused_upon_creation",
+                                                                "jinja_environment_kwargs",
+                                                                "tags"};
+
+/// `DAG(...)` under Airflow 1.10 with a keyword its `__init__` does not take (an Airflow 2
+/// spelling such as `schedule=` in a file that still imports 1.x paths): the import fails.
+void CheckDag110Keywords(Evaluator& ev, const CallArgs& args, TSNode node, Frame& frame) {
+  for (size_t i = 0; i < args.keywords.size(); ++i) {
+    const std::string& name = args.keywords[i].first;
+    if (name == "**" || std::find(kDag110Parameters.begin(), kDag110Parameters.end(), name) !=
+                            kDag110Parameters.end())
+      continue;
+    const std::string_view renamed = name == "schedule"           ? "schedule_interval"
+                                     : name == "max_active_tasks" ? "concurrency"
+                                                                  : "";
+    ev.FailImportIfCertain(
+        "DP125", ts_node_is_null(args.keyword_nodes[i]) ? node : args.keyword_nodes[i], frame,
+        fmt::format("DAG() got an unexpected keyword argument '{}': Airflow 1.10 raises "
+                    "TypeError, so it loads nothing from this file",
+                    name),
+        renamed.empty() ? std::string("remove it: Airflow 1.10's DAG does not take it")
+                        : fmt::format("Airflow 1.10 calls it {}", renamed));
+  }
+}
+
 /// A `default_args=` that is given but is not a dict the analysis knows.
 bool UnknownDefaults(const Val* default_args) {
   return default_args != nullptr && !Is(*default_args, Kind::kDict) &&
@@ -503,7 +553,10 @@ Val CallExternal(Evaluator& ev, const Val& callee, CallArgs& args, TSNode node, 
   if (ev.on_library_call) {
     if (Val replaced = ev.on_library_call(path, args, node, frame)) return replaced;
   }
-  if (IsAirflowDagPath(path)) return CreateDag(ev, args, node, frame);
+  if (IsAirflowDagPath(path)) {
+    if (ev.limits().airflow_major == 1) CheckDag110Keywords(ev, args, node, frame);
+    return CreateDag(ev, args, node, frame);
+  }
   if (IsTaskGroupPath(path)) {
     auto* group = CurrentHeap().Make<GroupObj>();
     const Val* id = args.Keyword("group_id");

@@ -2217,6 +2217,24 @@ free.set_upstream(first)
   EXPECT_TRUE(HasCode(f, "DP125"));
 }
 
+TEST(EvaluatorAirflow, AnAirflow2KeywordOfDagFailsTheImportUnder110) {
+  // 1.10's DAG.__init__ takes no **kwargs: `schedule=` raises TypeError. Airflow 2 takes it.
+  constexpr std::string_view kBody = R"PY(
+dag = DAG("new_spelling", schedule="@daily", start_date=START)
+DummyOperator(task_id="t", dag=dag)
+ok = DAG("old_spelling", **{"schedule_interval": "@daily", "concurrency": 2}, start_date=START)
+)PY";
+  const ir::DagFile f1 = Analyze(kBody);
+  EXPECT_TRUE(f1.dags.empty()) << Describe(f1);
+  EXPECT_TRUE(HasCode(f1, "DP125"));
+  const ir::DagFile f2 = Analyze2(kBody);
+  EXPECT_EQ(DagIds(f2.dags), (Strings{"new_spelling", "old_spelling"})) << Describe(f2);
+  const ir::DagFile f3 = Analyze(R"PY(
+ok = DAG("old_spelling", schedule_interval="@daily", concurrency=2, tags=["a"], start_date=START)
+)PY");
+  EXPECT_EQ(DagIds(f3.dags), (Strings{"old_spelling"})) << Describe(f3);
+}
+
 TEST(EvaluatorAirflow, InvalidTaskIdFailsTheImport) {
   const ir::DagFile f = Analyze(R"PY(
 dag = DAG("bad_ids", start_date=START)
