@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "ir/airflow_id.h"
+#include "ir/cron.h"
 
 namespace dagport::ir {
 
@@ -110,6 +111,14 @@ std::vector<Diagnostic> CheckDag(const Dag& dag, const std::string& file) {
   }
   CheckCycles(dag, file, out);
   return out;
+}
+
+std::optional<std::string> InvalidCronSchedule(const Dag& dag) {
+  const Value schedule = dag.Setting("schedule");
+  if (schedule.kind() != ValueKind::kCron || schedule.as_text() == "@once") return std::nullopt;
+  std::string why;
+  if (ParseCron(schedule.as_text(), &why)) return std::nullopt;
+  return why;
 }
 
 }  // namespace dagport::ir

@@ -9,7 +9,6 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "ir/cron.h"
 #include "ir/graph_checks.h"
 #include "parser/airflow_model.h"
 #include "parser/airflow_names.h"
@@ -297,21 +296,17 @@ FileAnalysis AnalyzeTree(const std::string& path, const SyntaxTree& tree, Module
   std::set<std::string> refused;
   const bool airflow1 = limits.airflow_major == 1;
   for (const ir::Dag& dag : result.file.dags) {
-    const ir::Value schedule = dag.Setting("schedule");
-    if (schedule.kind() == ir::ValueKind::kCron && schedule.as_text() != "@once") {
-      std::string why;
-      if (!ir::ParseCron(schedule.as_text(), &why)) {
-        if (!airflow1) refused.insert(dag.dag_id);
-        ev.diagnostics.push_back(ir::MakeDiagnostic(
-            "DP127", path, dag.where,
-            fmt::format("invalid cron expression for DAG '{}': {}", dag.dag_id, why),
-            airflow1 ? "Airflow 1.10 loads the DAG but records an import error (\"Invalid Cron "
-                       "expression\") and cannot schedule it; Airflow 2 refuses it. Use five "
-                       "cron fields or a preset such as @daily"
-                     : "Airflow refuses the DAG (\"Invalid Cron expression\"); use five cron "
-                       "fields or a preset such as @daily"));
-      }
-    }
+    const std::optional<std::string> why = ir::InvalidCronSchedule(dag);
+    if (!why) continue;
+    if (!airflow1) refused.insert(dag.dag_id);
+    ev.diagnostics.push_back(ir::MakeDiagnostic(
+        "DP127", path, dag.where,
+        fmt::format("invalid cron expression for DAG '{}': {}", dag.dag_id, *why),
+        airflow1 ? "Airflow 1.10 loads the DAG but records an import error (\"Invalid Cron "
+                   "expression\") and cannot schedule it; Airflow 2 refuses it. Use five "
+                   "cron fields or a preset such as @daily"
+                 : "Airflow refuses the DAG (\"Invalid Cron expression\"); use five cron "
+                   "fields or a preset such as @daily"));
   }
   for (const ir::Dag& dag : result.file.dags) {
     std::vector<ir::Diagnostic> checks = ir::CheckDag(dag, path);

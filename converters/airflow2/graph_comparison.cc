@@ -1,7 +1,7 @@
 #include "converters/airflow2/graph_comparison.h"
 
 #include "converters/containers/wrapper_module.h"
-#include "ir/cron.h"
+#include "ir/graph_checks.h"
 
 #include <fmt/format.h>
 
@@ -68,18 +68,10 @@ void FoldSubdag(GraphSummary& summary, const std::string& parent, const std::str
 /// refuses them (DP127, reported for the file), so they are not the conversion's to keep.
 std::set<std::string, std::less<>> UnschedulableDags(const ir::DagFile& file) {
   std::set<std::string, std::less<>> out;
+  // A sub-DAG comes after its parent in the file's DAGs (DagBag's order).
   for (const ir::Dag& d : file.dags) {
-    const ir::Value schedule = d.Setting("schedule");
-    if (schedule.kind() == ir::ValueKind::kCron && schedule.as_text() != "@once" &&
-        !ir::ParseCron(schedule.as_text()))
+    if (ir::InvalidCronSchedule(d) || (!d.parent_dag.empty() && out.contains(d.parent_dag)))
       out.insert(d.dag_id);
-  }
-  for (size_t added = 1; added != 0 && !out.empty();) {
-    added = 0;
-    for (const ir::Dag& d : file.dags) {
-      if (!d.parent_dag.empty() && out.contains(d.parent_dag) && out.insert(d.dag_id).second)
-        ++added;
-    }
   }
   return out;
 }
