@@ -121,16 +121,13 @@ std::optional<std::vector<std::string>> Glob(const std::string& pattern) {
   return found;
 }
 
-/// The path a call's first argument names (a string or a pathlib.Path).
-std::optional<std::string> PathArgument(const CallArgs& args) {
-  if (args.positional.empty()) return std::nullopt;
-  const Val& v = args.positional[0];
+}  // namespace
+
+std::optional<std::string> PathText(const Val& v) {
   if (Is(v, Kind::kStr)) return v->text;
   if (Is(v, Kind::kExternal) && v->text.starts_with("path:")) return v->text.substr(5);
   return std::nullopt;
 }
-
-}  // namespace
 
 bool InsideAnalysedFolders(Evaluator& ev, const fs::path& path) {
   std::error_code ec;
@@ -151,17 +148,15 @@ Val CallFolder(Evaluator& ev, const std::string& path, CallArgs& args, TSNode no
   const bool test = path == "os.path.exists" || path == "os.path.isfile" || path == "os.path.isdir";
   const bool list = path == "os.listdir" || path == "glob.glob" || path == "glob.iglob";
   if (!normalize && !test && !list) return nullptr;
-  const std::optional<std::string> arg = args.positional.empty() && path == "os.listdir"
-                                             ? std::optional<std::string>(".")
-                                             : PathArgument(args);
+  const std::optional<std::string> arg = !args.positional.empty() ? PathText(args.positional[0])
+                                         : path == "os.listdir"   ? std::optional<std::string>(".")
+                                                                  : std::nullopt;
   if (!arg)
     return ev.Unknown(node, frame, fmt::format("{}() of a path not statically known", path));
   if (path == "os.path.relpath") {
     // Only with `start`: relative to the current folder depends on where Airflow runs.
-    CallArgs rest;
-    if (args.positional.size() > 1) rest.positional.push_back(args.positional[1]);
-    if (const Val* start = args.Keyword("start")) rest.positional.push_back(*start);
-    const std::optional<std::string> base = PathArgument(rest);
+    const Val* start = args.positional.size() > 1 ? &args.positional[1] : args.Keyword("start");
+    const std::optional<std::string> base = start != nullptr ? PathText(*start) : std::nullopt;
     if (!base) return ev.Unknown(node, frame, "os.path.relpath() without a known start");
     std::error_code ec;
     const std::string s = fs::absolute(*arg, ec)

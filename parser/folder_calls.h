@@ -8,11 +8,15 @@
 /// sorted (Python's order is the file system's, which no DAG should depend on).
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "parser/evaluator.h"
 
 namespace dagport::parser {
+
+/// The path `v` names: a string or a `pathlib.Path`; nullopt for anything else.
+std::optional<std::string> PathText(const Val& v);
 
 /// Whether `path` lies inside one of the folders the analysis reads (its module roots).
 bool InsideAnalysedFolders(Evaluator& ev, const std::filesystem::path& path);

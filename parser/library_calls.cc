@@ -258,10 +258,7 @@ std::string Dedent(std::string_view text) {
     const std::string_view indent(line.data(), text_at);
     if (!margin) {
       margin = std::string(indent);
-    } else if (indent.starts_with(*margin)) {
-    } else if (std::string_view(*margin).starts_with(indent)) {
-      margin = std::string(indent);
-    } else {
+    } else {  // the common prefix of the two
       size_t i = 0;
       while (i < margin->size() && i < indent.size() && (*margin)[i] == indent[i]) ++i;
       margin->resize(i);
@@ -371,10 +368,7 @@ Val CallLibrary(Evaluator& ev, const std::string& path, CallArgs& args, TSNode n
       !args.positional.empty()) {
     std::string joined;
     for (const Val& part : args.positional) {
-      std::optional<std::string> text =
-          Is(part, Kind::kExternal) && part->text.starts_with("path:")
-              ? std::optional<std::string>(part->text.substr(5))
-              : (Is(part, Kind::kStr) ? std::optional<std::string>(part->text) : std::nullopt);
+      std::optional<std::string> text = PathText(part);
       if (!text) return ev.Unknown(node, frame, "path not statically known");
       joined =
           joined.empty() || (!text->empty() && (*text)[0] == '/') ? *text : joined + "/" + *text;
