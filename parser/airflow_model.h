@@ -38,6 +38,10 @@ void AttachToDag(Evaluator& ev, TaskObj* task, DagObj* dag, TSNode node, Frame& 
 /// upstream >> downstream, with tasks or lists of tasks on either side.
 void AddDependencies(Evaluator& ev, const Val& upstream, const Val& downstream, TSNode node,
                      Frame& frame);
+/// `chain(*tasks)` (lists pairwise) and `cross_downstream(from_tasks, to_tasks)` of
+/// airflow.utils.helpers (airflow_dependencies.cc, with the two above).
+Val Chain(Evaluator& ev, CallArgs& args, TSNode node, Frame& frame);
+Val CrossDownstream(Evaluator& ev, CallArgs& args, TSNode node, Frame& frame);
 
 /// Calls of names from modules dagport does not analyse (Airflow, the standard library, ...).
 Val CallExternal(Evaluator& ev, const Val& callee, CallArgs& args, TSNode node, Frame& frame);

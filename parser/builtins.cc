@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "parser/airflow_model.h"
+#include "parser/builtin_objects.h"
 #include "parser/operations.h"
 #include "parser/python_literals.h"
 
@@ -197,10 +198,6 @@ bool Less(const Val& a, const Val& b, bool& ok) {
 bool IsBuiltinName(std::string_view name) {
   return std::find(kBuiltins.begin(), kBuiltins.end(), name) != kBuiltins.end();
 }
-
-/// What `super()` is in the `__init__` of a local operator class being instantiated, when the
-/// next class is Airflow's (BaseOperator, BashOperator...).
-constexpr std::string_view kOperatorSuper = "super.__operator__";
 
 Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode node, Frame& frame) {
   const std::vector<Val>& a = args.positional;
@@ -538,41 +535,6 @@ Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode n
     }
     return unknown("open() of a path not statically known");
   }
-  if (name == "isinstance" && a.size() == 2 && Is(a[1], Kind::kTuple)) {
-    // isinstance(x, (A, B)): any of them.
-    bool any = false;
-    for (const Val& t : a[1]->items) {
-      CallArgs one;
-      one.positional = {a[0], t};
-      one.positional_nodes = {TSNode{}, TSNode{}};
-      std::optional<bool> r = Truth(CallBuiltin(ev, "isinstance", one, node, frame));
-      if (!r) return unknown("isinstance() not statically known");
-      any = any || *r;
-    }
-    return Bool(any);
-  }
-  if (name == "callable" && a.size() == 1) {
-    switch (a[0]->kind) {
-      case Kind::kFunction:
-      case Kind::kClass:
-      case Kind::kBoundMethod:
-      case Kind::kBuiltin: return Bool(true);
-      case Kind::kNone:
-      case Kind::kBool:
-      case Kind::kInt:
-      case Kind::kFloat:
-      case Kind::kStr:
-      case Kind::kList:
-      case Kind::kTuple:
-      case Kind::kDict:
-      case Kind::kSet:
-      case Kind::kTimedelta:
-      case Kind::kDatetime:
-      case Kind::kDag:
-      case Kind::kTask: return Bool(false);
-      default: return unknown("callable() not statically known");
-    }
-  }
   if (name == "pow" && (a.size() == 2 || a.size() == 3)) {
     if (a.size() == 2) return BinaryOperation(ev, "**", a[0], a[1], node, frame);
     if (Is(a[0], Kind::kInt) && Is(a[1], Kind::kInt) && Is(a[2], Kind::kInt) && a[1]->i >= 0 &&
@@ -590,42 +552,7 @@ Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode n
     }
     return unknown("pow() not statically known");
   }
-  if (name == "isinstance" && a.size() == 2) {
-    const Val& v = a[0];
-    const Val& t = a[1];
-    if (Is(t, Kind::kBuiltin)) {
-      static const std::array<std::pair<std::string_view, Kind>, 7> kTypes = {
-          {{"str", Kind::kStr},
-           {"int", Kind::kInt},
-           {"float", Kind::kFloat},
-           {"list", Kind::kList},
-           {"dict", Kind::kDict},
-           {"tuple", Kind::kTuple},
-           {"bool", Kind::kBool}}};
-      for (const auto& [tn, k] : kTypes) {
-        if (t->text == tn && !IsUnresolved(v) && !Is(v, Kind::kExternal) &&
-            !Is(v, Kind::kInstance)) {
-          return Bool(v->kind == k || (tn == "int" && v->kind == Kind::kBool));
-        }
-      }
-    }
-    return unknown("isinstance() not statically known");
-  }
-  if (name == "getattr" && a.size() >= 2 && Is(a[1], Kind::kStr)) {
-    Val r = GetAttribute(ev, a[0], a[1]->text, node, frame);
-    if (IsUnresolved(r) && a.size() == 3) return a[2];
-    return r;
-  }
-  if (name == "hasattr" && a.size() == 2 && Is(a[1], Kind::kStr)) {
-    if (Is(a[0], Kind::kModule)) return Bool(a[0]->module->globals->Find(a[1]->text) != nullptr);
-    // DAGs and operators have every attribute Airflow code tests for (doc_md, catchup, ...).
-    if (Is(a[0], Kind::kDag) || Is(a[0], Kind::kTask)) return Bool(true);
-    return unknown("hasattr()");
-  }
-  if (name == "setattr" && a.size() == 3 && Is(a[1], Kind::kStr)) {
-    SetAttribute(ev, a[0], a[1]->text, a[2], node, frame);
-    return None();
-  }
+  if (Val v = CallObjectBuiltin(ev, name, args, node, frame)) return v;
   if (name == "chr" && a.size() == 1 && Is(a[0], Kind::kInt) && a[0]->i >= 0 &&
       a[0]->i < 0x110000) {
     std::string s;
@@ -635,42 +562,10 @@ Val CallBuiltin(Evaluator& ev, const std::string& name, CallArgs& args, TSNode n
   if (name == "ord" && a.size() == 1 && Is(a[0], Kind::kStr) && a[0]->text.size() == 1) {
     return Int(static_cast<unsigned char>(a[0]->text[0]));
   }
-  if (name == "super") {
-    // super() in a method, or super(Class, self): attribute lookups start at the next class
-    // of the analysed code and bind to self.
-    ClassInfo* from = nullptr;
-    Val self = nullptr;
-    if (a.size() == 2 && Is(a[0], Kind::kClass)) {
-      from = a[0]->cls;
-      self = a[1];
-    } else if (a.empty() && frame.function != nullptr) {
-      from = frame.function->owner;
-      self = frame.self;
-    }
-    if (from != nullptr && self != nullptr) {
-      for (const Val& base : from->bases) {
-        if (!Is(base, Kind::kClass)) continue;
-        Val proxy = CurrentHeap().Make<Obj>();
-        proxy->kind = Kind::kInstance;
-        proxy->cls = base->cls;
-        proxy->receiver = self;
-        return proxy;
-      }
-      // The next class is Airflow's operator: its __init__ builds the task being instantiated.
-      if (!ev.pending_operators.empty() && ev.pending_operators.back().self == self)
-        return Builtin(std::string(kOperatorSuper));
-    }
-    return unknown("super() of a class dagport does not analyse");
-  }
   if (name == "print") return None();
   if (name == "exec" || name == "eval") {
     frame.module->globals->unknown_names = true;  // it may bind any name
     return unknown(fmt::format("{}() of code dagport does not run", name));
-  }
-  if (name == "object") {
-    Val v = CurrentHeap().Make<Obj>();
-    v->kind = Kind::kInstance;
-    return v;
   }
   return unknown(fmt::format("{}() not evaluated statically", name));
 }
