@@ -14,17 +14,15 @@ namespace {
 
 /// isinstance(v, t) for one type `t` of Python's builtins; nullopt when not statically known.
 std::optional<bool> IsInstance(const Val& v, const Val& t) {
-  if (!Is(t, Kind::kBuiltin) || IsUnresolved(v) || Is(v, Kind::kExternal) ||
-      Is(v, Kind::kInstance))
+  if (!Is(t, Kind::kBuiltin) || IsUnresolved(v) || Is(v, Kind::kExternal) || Is(v, Kind::kInstance))
     return std::nullopt;
-  static const std::array<std::pair<std::string_view, Kind>, 7> kTypes = {
-      {{"str", Kind::kStr},
-       {"int", Kind::kInt},
-       {"float", Kind::kFloat},
-       {"list", Kind::kList},
-       {"dict", Kind::kDict},
-       {"tuple", Kind::kTuple},
-       {"bool", Kind::kBool}}};
+  static const std::array<std::pair<std::string_view, Kind>, 7> kTypes = {{{"str", Kind::kStr},
+                                                                           {"int", Kind::kInt},
+                                                                           {"float", Kind::kFloat},
+                                                                           {"list", Kind::kList},
+                                                                           {"dict", Kind::kDict},
+                                                                           {"tuple", Kind::kTuple},
+                                                                           {"bool", Kind::kBool}}};
   for (const auto& [tn, k] : kTypes) {
     if (t->text == tn) return v->kind == k || (tn == "int" && v->kind == Kind::kBool);
   }

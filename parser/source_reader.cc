@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <regex>
 
 namespace dagport::parser {
@@ -47,16 +50,33 @@ std::string DeclaredEncoding(std::string_view bytes) {
   for (int line = 0; line < 2 && start < bytes.size(); ++line) {
     size_t end = bytes.find('\n', start);
     if (end == std::string_view::npos) end = bytes.size();
-    std::string text(bytes.substr(start, std::min<size_t>(end - start, 200)));
-    std::smatch m;
-    if (std::regex_search(text, m, kCoding)) {
-      std::string enc = m[1].str();
-      for (char& c : enc) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      return enc;
+    const std::string_view head = bytes.substr(start, std::min<size_t>(end - start, 200));
+    // Almost no file declares one: the regular expression runs only on a line that could.
+    if (head.find("coding") != std::string_view::npos) {
+      std::string text(head);
+      std::smatch m;
+      if (std::regex_search(text, m, kCoding)) {
+        std::string enc = m[1].str();
+        for (char& c : enc) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return enc;
+      }
     }
     start = end + 1;
   }
   return {};
+}
+
+/// Length of the prefix of `s` from `i` that is plain ASCII, read eight bytes at a time.
+size_t AsciiRun(std::string_view s, size_t i) {
+  const size_t from = i;
+  while (i + 8 <= s.size()) {
+    uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    if (word & 0x8080808080808080ULL) break;
+    i += 8;
+  }
+  while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+  return i - from;
 }
 
 bool IsLatin1Family(const std::string& enc) {
@@ -111,6 +131,8 @@ SourceText DecodeSource(std::string bytes, const std::string& file) {
     return out;
   }
   for (size_t i = 0; i < bytes.size();) {
+    i += AsciiRun(bytes, i);
+    if (i == bytes.size()) break;
     const size_t n = Utf8SequenceLength(bytes, i);
     if (n == 0) {
       out.diagnostics.push_back(ir::MakeDiagnostic(
@@ -129,28 +151,33 @@ SourceText DecodeSource(std::string bytes, const std::string& file) {
 
 SourceText ReadSource(const std::string& path, const std::string& file, size_t max_bytes) {
   SourceText out;
-  // Only a regular file: opening a FIFO would wait for a writer forever, a device never ends.
-  std::error_code ec;
-  const std::filesystem::file_status status = std::filesystem::status(path, ec);
-  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
-    out.diagnostics.push_back(
-        ir::MakeDiagnostic("DP001", file, {},
-                           fmt::format("cannot read file: not a regular file ({})",
-                                       std::filesystem::is_directory(status) ? "a folder"
-                                       : std::filesystem::is_fifo(status)    ? "a FIFO"
-                                                                          : "a device or socket"),
-                           "name a DAG file or a folder of them"));
-    return out;
-  }
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) {
+  const auto cannot_read = [&](std::string why, std::string hint) {
     out.diagnostics.push_back(ir::MakeDiagnostic(
-        "DP001", file, {}, fmt::format("cannot read file: {}", std::strerror(errno)),
-        "check that the file exists and is readable"));
-    return out;
+        "DP001", file, {}, fmt::format("cannot read file: {}", why), std::move(hint)));
+    return std::move(out);
+  };
+  // Only a regular file: opening a FIFO would wait for a writer forever, a device never ends.
+  // Non-blocking, the open returns at once whatever the path names; the descriptor then says.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0)
+    return cannot_read(std::strerror(errno), "check that the file exists and is readable");
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat status {};
+  if (::fstat(fd, &status) != 0) {
+    return cannot_read(std::strerror(errno), "check that the file exists and is readable");
   }
-  const std::streamoff size = in.tellg();
-  if (size < 0 || static_cast<size_t>(size) > max_bytes) {
+  if (!S_ISREG(status.st_mode)) {
+    return cannot_read(
+        fmt::format("not a regular file ({})", S_ISDIR(status.st_mode)    ? "a folder"
+                                               : S_ISFIFO(status.st_mode) ? "a FIFO"
+                                                                          : "a device or socket"),
+        "name a DAG file or a folder of them");
+  }
+  const auto size = static_cast<uint64_t>(status.st_size);
+  if (size > max_bytes) {
     out.diagnostics.push_back(
         ir::MakeDiagnostic("DP104", file, {},
                            fmt::format("file is {} bytes, over the {} MiB bound for a DAG file",
@@ -159,12 +186,15 @@ SourceText ReadSource(const std::string& path, const std::string& file, size_t m
     return out;
   }
   std::string bytes(static_cast<size_t>(size), '\0');
-  in.seekg(0);
-  if (!in.read(bytes.data(), size)) {
-    out.diagnostics.push_back(ir::MakeDiagnostic("DP001", file, {}, "cannot read file: read failed",
-                                                 "check that the file is readable"));
-    return out;
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return cannot_read(std::strerror(errno), "check that the file is readable");
+    if (n == 0) break;  // the file shrank while being read: what is there is the file
+    done += static_cast<size_t>(n);
   }
+  bytes.resize(done);
   return DecodeSource(std::move(bytes), file);
 }
 

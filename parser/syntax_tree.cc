@@ -20,16 +20,20 @@ struct ParserDeleter {
   void operator()(TSParser* p) const { ts_parser_delete(p); }
 };
 
-/// One parser per thread: creating one is cheap, but reusing it keeps its buffers warm.
-TSParser* ThreadParser() {
-  thread_local std::unique_ptr<TSParser, ParserDeleter> parser = [] {
-    std::unique_ptr<TSParser, ParserDeleter> p(ts_parser_new());
-    if (!ts_parser_set_language(p.get(), PythonLanguage())) {
-      throw std::runtime_error(CheckPythonGrammar());
-    }
-    return p;
-  }();
-  return parser.get();
+/// A parser for one parse, made in the parse's arena (parser/tree_allocator.h): a parser keeps
+/// pools of the nodes and stacks it freed, which must not outlive the arena they came from.
+std::unique_ptr<TSParser, ParserDeleter> NewParser() {
+  std::unique_ptr<TSParser, ParserDeleter> p(ts_parser_new());
+  if (!ts_parser_set_language(p.get(), PythonLanguage())) {
+    throw std::runtime_error(CheckPythonGrammar());
+  }
+  return p;
+}
+
+/// What parsing `text_bytes` of Python likely allocates: about 20 bytes per byte of source (38
+/// for a small file), and the parser's own stacks.
+size_t ExpectedTreeBytes(size_t text_bytes) {
+  return 24 * text_bytes + (48 << 10);
 }
 
 /// A short description of what a Python 2 file does that Python 3 rejects, or empty.
@@ -207,7 +211,7 @@ struct FieldCache {
 
 void SyntaxTree::TreeDeleter::operator()(TSTree* t) const {
   tree_generation.fetch_add(1, std::memory_order_relaxed);
-  ts_tree_delete(t);
+  if (!in_arena) ts_tree_delete(t);  // an arena's tree goes with the arena, after this
 }
 
 TSNode ChildByField(TSNode node, const char* name) {
@@ -246,11 +250,19 @@ std::string_view NodeType(TSNode node) {
   if (symbol < names.size()) return names[symbol];
   return ts_node_type(node);  // ERROR (65535) and anything outside the table
 }
+std::string NodeSexp(TSNode node) {
+  char* text = ts_node_string(node);
+  std::string out(text);
+  FreeTreeBlock(text);
+  return out;
+}
+
 NodeList Children(TSNode node) {
   return ChildrenOf(node, false);
 }
 
 std::string CheckPythonGrammar() {
+  UseTreeAllocator();
   std::unique_ptr<TSParser, ParserDeleter> p(ts_parser_new());
   if (ts_parser_set_language(p.get(), PythonLanguage())) return {};
   return fmt::format(
@@ -282,16 +294,25 @@ ir::SourceRange LineIndex::Range(TSPoint start, TSPoint end) const {
   return ir::SourceRange{start.row + 1, Column(start), end.row + 1, Column(end)};
 }
 
-SyntaxTree::SyntaxTree(std::string text, TSTree* tree)
-    : text_(std::move(text)), tree_(tree), lines_(std::make_unique<LineIndex>(text_)) {}
+SyntaxTree::SyntaxTree(std::string text, TSTree* tree, std::shared_ptr<TreeArena> arena)
+    : text_(std::move(text)),
+      arena_(std::move(arena)),
+      tree_(tree, TreeDeleter{arena_ != nullptr}),
+      lines_(std::make_unique<LineIndex>(text_)) {}
 
 SyntaxTree SyntaxTree::Parse(std::string text) {
-  TSParser* parser = ThreadParser();
   if (text.size() > UINT32_MAX) throw std::length_error("source text larger than 4 GiB");
-  TSTree* tree =
-      ts_parser_parse_string(parser, nullptr, text.data(), static_cast<uint32_t>(text.size()));
+  UseTreeAllocator();
+  auto arena = std::make_shared<TreeArena>(ExpectedTreeBytes(text.size()));
+  TSTree* tree = nullptr;
+  {
+    TreeArenaScope scope(*arena);
+    const std::unique_ptr<TSParser, ParserDeleter> parser = NewParser();
+    tree = ts_parser_parse_string(parser.get(), nullptr, text.data(),
+                                  static_cast<uint32_t>(text.size()));
+  }
   if (tree == nullptr) throw std::runtime_error("tree-sitter failed to parse");
-  return SyntaxTree(std::move(text), tree);
+  return SyntaxTree(std::move(text), tree, std::move(arena));
 }
 
 namespace {
@@ -313,9 +334,7 @@ TSPoint Advance(TSPoint from, std::string_view text) {
 
 SyntaxTree SyntaxTree::Reparse(const SyntaxTree& old, std::string text,
                                const std::vector<TextEdit>& edits) {
-  TSParser* parser = ThreadParser();
   if (text.size() > UINT32_MAX) throw std::length_error("source text larger than 4 GiB");
-  std::unique_ptr<TSTree, TreeDeleter> edited(ts_tree_copy(old.tree_.get()));
   const std::string_view before = old.text_;
   // Where each edit starts, in one pass over the old text.
   std::vector<TSPoint> starts;
@@ -330,22 +349,31 @@ SyntaxTree SyntaxTree::Reparse(const SyntaxTree& old, std::string text,
     offset = e.begin;
     starts.push_back(point);
   }
-  // Last edit first: the positions before an edit are the same in the old and the new text.
-  for (size_t k = edits.size(); k-- > 0;) {
-    const TextEdit& e = edits[k];
-    TSInputEdit edit;
-    edit.start_byte = e.begin;
-    edit.old_end_byte = e.end;
-    edit.new_end_byte = e.begin + static_cast<uint32_t>(e.text.size());
-    edit.start_point = starts[k];
-    edit.old_end_point = Advance(starts[k], before.substr(e.begin, e.end - e.begin));
-    edit.new_end_point = Advance(starts[k], e.text);
-    ts_tree_edit(edited.get(), &edit);
+  // The new tree shares the nodes the edits left alone with the old one: its arena keeps the old
+  // tree's alive. The edited copy of the old tree is the new arena's too, dropped with it.
+  auto arena = std::make_shared<TreeArena>(ExpectedTreeBytes(text.size()) / 4, old.arena_);
+  TSTree* tree = nullptr;
+  {
+    TreeArenaScope scope(*arena);
+    TSTree* edited = ts_tree_copy(old.tree_.get());
+    // Last edit first: the positions before an edit are the same in the old and the new text.
+    for (size_t k = edits.size(); k-- > 0;) {
+      const TextEdit& e = edits[k];
+      TSInputEdit edit;
+      edit.start_byte = e.begin;
+      edit.old_end_byte = e.end;
+      edit.new_end_byte = e.begin + static_cast<uint32_t>(e.text.size());
+      edit.start_point = starts[k];
+      edit.old_end_point = Advance(starts[k], before.substr(e.begin, e.end - e.begin));
+      edit.new_end_point = Advance(starts[k], e.text);
+      ts_tree_edit(edited, &edit);
+    }
+    const std::unique_ptr<TSParser, ParserDeleter> parser = NewParser();
+    tree = ts_parser_parse_string(parser.get(), edited, text.data(),
+                                  static_cast<uint32_t>(text.size()));
   }
-  TSTree* tree =
-      ts_parser_parse_string(parser, edited.get(), text.data(), static_cast<uint32_t>(text.size()));
   if (tree == nullptr) throw std::runtime_error("tree-sitter failed to parse");
-  return SyntaxTree(std::move(text), tree);
+  return SyntaxTree(std::move(text), tree, std::move(arena));
 }
 
 std::string_view SyntaxTree::NodeText(TSNode node) const {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ir/diagnostic.h"
+#include "parser/tree_allocator.h"
 
 namespace dagport::parser {
 
@@ -37,6 +38,9 @@ class LineIndex {
 /// The node's type name ("call", "identifier", ...), from a table built once per symbol:
 /// cheaper than ts_node_type and strlen on every comparison.
 std::string_view NodeType(TSNode node);
+
+/// The S-expression of `node`'s subtree (`ts_node_string`, freed as tree-sitter allocated it).
+std::string NodeSexp(TSNode node);
 
 /// The child of `node` in field `name` (a string literal): the field's id is looked up once per
 /// literal, where ts_node_child_by_field_name compares the name with every field's each time.
@@ -125,9 +129,10 @@ class SyntaxTree {
 
  private:
   struct TreeDeleter {
+    bool in_arena = false;             ///< the tree's blocks are `arena_`'s
     void operator()(TSTree* t) const;  // also invalidates ChildByField's cache
   };
-  SyntaxTree(std::string text, TSTree* tree);
+  SyntaxTree(std::string text, TSTree* tree, std::shared_ptr<TreeArena> arena);
   void AddPython2Statements(const std::string& file, size_t limit,
                             std::vector<ir::Diagnostic>& out) const;
   /// Python 2 tokens the grammar accepts: `0777`, `10L`, `<>`, `ur"..."`, backticks.
@@ -146,6 +151,7 @@ class SyntaxTree {
   };
 
   std::string text_;
+  std::shared_ptr<TreeArena> arena_;  ///< the tree's memory; outlives `tree_`
   std::unique_ptr<TSTree, TreeDeleter> tree_;
   std::unique_ptr<LineIndex> lines_;
   std::unique_ptr<ErrorsMemo> errors_memo_ = std::make_unique<ErrorsMemo>();

@@ -34,12 +34,9 @@ namespace containers = converters::containers;
   std::abort();
 }
 
-/// The S-expression of a tree (tree-sitter allocates it with malloc).
+/// The S-expression of a tree.
 std::string TreeString(const parser::SyntaxTree& tree) {
-  char* s = ts_node_string(tree.root());
-  std::string out(s);
-  free(s);  // NOLINT(cppcoreguidelines-no-malloc): tree-sitter's allocation
-  return out;
+  return parser::NodeSexp(tree.root());
 }
 
 }  // namespace

@@ -152,10 +152,7 @@ namespace dagport::parser {
 namespace {
 
 std::string Sexp(const SyntaxTree& tree) {
-  char* s = ts_node_string(tree.root());
-  std::string out(s);
-  std::free(s);
-  return out;
+  return NodeSexp(tree.root());
 }
 
 TEST(SyntaxTreeReparse, GivesTheTreeAFullParseGives) {
