@@ -146,35 +146,57 @@ Value Value::Int(int64_t i) {
 Value Value::Float(double d) {
   return {ValueKind::kFloat, d};
 }
+namespace {
+
+/// `value`, shared. An empty list or dict is one static empty one, which copies share without
+/// counting references.
+template <typename T>
+std::shared_ptr<const T> Share(T value) {
+  if constexpr (requires { value.empty(); }) {
+    if (value.empty()) {
+      static const T kEmpty;
+      return std::shared_ptr<const T>(std::shared_ptr<const T>(), &kEmpty);
+    }
+  }
+  return std::make_shared<const T>(std::move(value));
+}
+
+}  // namespace
+
+Value Value::Text(ValueKind kind, std::string text) {
+  // Up to 15 bytes a std::string holds without allocating: cheaper to copy than to share.
+  if (text.size() <= 15) return {kind, std::move(text)};
+  return {kind, Share(std::move(text))};
+}
 Value Value::String(std::string s) {
-  return {ValueKind::kString, std::move(s)};
+  return Text(ValueKind::kString, std::move(s));
 }
 Value Value::Template(std::string s) {
-  return {ValueKind::kTemplate, std::move(s)};
+  return Text(ValueKind::kTemplate, std::move(s));
 }
 Value Value::Cron(std::string expression) {
-  return {ValueKind::kCron, std::move(expression)};
+  return Text(ValueKind::kCron, std::move(expression));
 }
 Value Value::List(Items items) {
-  return {ValueKind::kList, std::move(items)};
+  return {ValueKind::kList, Share(std::move(items))};
 }
 Value Value::Tuple(Items items) {
-  return {ValueKind::kTuple, std::move(items)};
+  return {ValueKind::kTuple, Share(std::move(items))};
 }
 Value Value::Dict(Entries entries) {
-  return {ValueKind::kDict, std::move(entries)};
+  return {ValueKind::kDict, Share(std::move(entries))};
 }
 Value Value::Timedelta(int64_t microseconds) {
   return {ValueKind::kTimedelta, microseconds};
 }
 Value Value::MakeDatetime(Datetime dt) {
-  return {ValueKind::kDatetime, std::move(dt)};
+  return {ValueKind::kDatetime, Share(std::move(dt))};
 }
 Value Value::Callable(CallableRef ref) {
-  return {ValueKind::kCallable, std::move(ref)};
+  return {ValueKind::kCallable, Share(std::move(ref))};
 }
 Value Value::MakeUnresolved(std::string source, std::string reason) {
-  return {ValueKind::kUnresolved, Unresolved{std::move(source), std::move(reason)}};
+  return {ValueKind::kUnresolved, Share(Unresolved{std::move(source), std::move(reason)})};
 }
 
 bool Value::is_text() const {
@@ -251,7 +273,18 @@ std::string Value::ToPython() const {
 }
 
 bool operator==(const Value& a, const Value& b) {
-  return a.kind_ == b.kind_ && a.data_ == b.data_;
+  if (a.kind_ != b.kind_ || a.data_.index() != b.data_.index()) return false;
+  return std::visit(
+      [&b](const auto& x) -> bool {
+        using T = std::decay_t<decltype(x)>;
+        const T& y = std::get<T>(b.data_);
+        if constexpr (requires { *x; }) {
+          return x == y || *x == *y;  // what is shared, then what it holds
+        } else {
+          return x == y;
+        }
+      },
+      a.data_);
 }
 
 const Value* FindArgument(const Arguments& args, std::string_view name) {

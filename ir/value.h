@@ -7,6 +7,7 @@
 /// is ever guessed.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -94,13 +95,16 @@ class Value {
   bool as_bool() const { return std::get<bool>(data_); }
   int64_t as_int() const { return std::get<int64_t>(data_); }
   double as_float() const { return std::get<double>(data_); }
-  const std::string& as_text() const { return std::get<std::string>(data_); }
-  const Items& items() const { return std::get<Items>(data_); }
-  const Entries& entries() const { return std::get<Entries>(data_); }
+  const std::string& as_text() const {
+    if (const auto* inline_text = std::get_if<std::string>(&data_)) return *inline_text;
+    return *std::get<Shared<std::string>>(data_);
+  }
+  const Items& items() const { return *std::get<Shared<Items>>(data_); }
+  const Entries& entries() const { return *std::get<Shared<Entries>>(data_); }
   int64_t timedelta_microseconds() const { return std::get<int64_t>(data_); }
-  const Datetime& datetime() const { return std::get<Datetime>(data_); }
-  const CallableRef& callable() const { return std::get<CallableRef>(data_); }
-  const Unresolved& unresolved() const { return std::get<Unresolved>(data_); }
+  const Datetime& datetime() const { return *std::get<Shared<Datetime>>(data_); }
+  const CallableRef& callable() const { return *std::get<Shared<CallableRef>>(data_); }
+  const Unresolved& unresolved() const { return *std::get<Shared<Unresolved>>(data_); }
 
   /// The value under a string key of a Dict; nullptr when absent or not a Dict.
   const Value* Find(std::string_view key) const;
@@ -111,11 +115,19 @@ class Value {
   friend bool operator==(const Value& a, const Value& b);
 
  private:
+  template <typename T>
+  using Shared = std::shared_ptr<const T>;
+
   Value(ValueKind kind, auto data) : kind_(kind), data_(std::move(data)) {}
+  static Value Text(ValueKind kind, std::string text);
 
   ValueKind kind_ = ValueKind::kNone;
-  std::variant<std::monostate, bool, int64_t, double, std::string, Items, Entries, Datetime,
-               CallableRef, Unresolved>
+  /// Lists, dicts, the rarer kinds and text longer than a std::string holds inline are shared,
+  /// never copied, by the copies of a value: the values of a DAG's `default_args` are in the
+  /// effective arguments of each of its tasks, and each task's arguments are there again.
+  std::variant<std::monostate, bool, int64_t, double, std::string, Shared<std::string>,
+               Shared<Items>, Shared<Entries>, Shared<Datetime>, Shared<CallableRef>,
+               Shared<Unresolved>>
       data_;
 };
 

@@ -19,12 +19,36 @@ namespace dagport::parser {
 
 namespace {
 
-ir::Arguments ToIr(const std::vector<std::pair<std::string, Val>>& args) {
-  ir::Arguments out;
-  out.reserve(args.size());
-  for (const auto& [name, v] : args) out.emplace_back(name, ToIrValue(v));
-  return out;
-}
+/// The IR of the evaluator's values, each list, dict, datetime and string made once per file:
+/// the values of a DAG's `default_args` are in the effective arguments of each of its tasks,
+/// and a task's own arguments are there again. The copies share what they hold (ir::Value).
+class IrValues {
+ public:
+  ir::Value Get(const Val& v) {
+    switch (v->kind) {
+      case Kind::kStr:
+      case Kind::kList:
+      case Kind::kTuple:
+      case Kind::kSet:
+      case Kind::kDict:
+      case Kind::kDatetime: break;
+      default: return ToIrValue(v);
+    }
+    auto [it, added] = made_.try_emplace(v);
+    if (added) it->second = ToIrValue(v);
+    return it->second;
+  }
+
+  ir::Arguments Get(const std::vector<std::pair<std::string, Val>>& args) {
+    ir::Arguments out;
+    out.reserve(args.size());
+    for (const auto& [name, v] : args) out.emplace_back(name, Get(v));
+    return out;
+  }
+
+ private:
+  std::unordered_map<const Obj*, ir::Value> made_;
+};
 
 /// The DAGs Airflow's DagBag collects: DAG objects among the module's globals (in their
 /// binding order), each followed by its sub-DAGs.
@@ -62,11 +86,12 @@ std::vector<DagObj*> CollectDags(ModuleState* module, const std::vector<DagObj*>
   return out;
 }
 
-ir::Dag ToIrDag(const DagObj& dag, const std::vector<EdgeObj>& edges, AnalysisDepth depth) {
+ir::Dag ToIrDag(const DagObj& dag, const std::vector<EdgeObj>& edges, AnalysisDepth depth,
+                IrValues& values) {
   ir::Dag out;
   out.dag_id = dag.dag_id;
   out.dynamic = dag.dynamic;
-  out.arguments = ToIr(dag.arguments);
+  out.arguments = values.Get(dag.arguments);
   out.where = dag.where;
   if (dag.parent_task != nullptr && dag.parent_task->dag != nullptr)
     out.parent_dag = dag.parent_task->dag->dag_id;
@@ -76,8 +101,8 @@ ir::Dag ToIrDag(const DagObj& dag, const std::vector<EdgeObj>& edges, AnalysisDe
     task.dynamic = t->dynamic;
     task.operator_class = t->operator_class;
     if (depth == AnalysisDepth::kFull) {
-      task.arguments = ToIr(t->arguments);
-      task.effective_arguments = ToIr(t->effective_arguments);
+      task.arguments = values.Get(t->arguments);
+      task.effective_arguments = values.Get(t->effective_arguments);
     }
     if (t->group != nullptr) task.task_group = t->group->group_id;
     if (t->subdag != nullptr) task.subdag = t->subdag->dag_id;
@@ -262,8 +287,9 @@ FileAnalysis AnalyzeTree(const std::string& path, const SyntaxTree& tree, Module
         fmt::format("task '{}' is not assigned to any DAG", task->task_id),
         "pass dag=..., create it inside `with DAG(...)`, or link it to a task of a DAG"));
   }
+  IrValues values;
   for (DagObj* dag : collected) {
-    result.file.dags.push_back(ToIrDag(*dag, ev.edges, depth));
+    result.file.dags.push_back(ToIrDag(*dag, ev.edges, depth, values));
     result.file.dags.back().auto_registered = auto_only.contains(dag);
   }
   for (const auto& [name, loaded] : ev.modules) {

@@ -38,13 +38,13 @@ constexpr bool kKeepFreed = false;
 constexpr bool kKeepFreed = true;
 #endif
 
-constexpr size_t kGrain = 16;     // size classes are multiples of 16 bytes
-constexpr size_t kClasses = 64;   // up to 1 KiB: cursors' stacks, short arrays
+constexpr size_t kGrain = 16;    // size classes are multiples of 16 bytes
+constexpr size_t kClasses = 64;  // up to 1 KiB: cursors' stacks, short arrays
 constexpr size_t kLargest = kGrain * kClasses;
-constexpr uint32_t kLarge = UINT32_MAX;      // a C library block
-constexpr uint32_t kArena = UINT32_MAX - 1;  // a block of a TreeArena
+constexpr uint32_t kLarge = UINT32_MAX;               // a C library block
+constexpr uint32_t kArena = UINT32_MAX - 1;           // a block of a TreeArena
 constexpr size_t kMaxCachedBytes = size_t{64} << 20;  // per thread, in free lists
-constexpr size_t kSpareChunks = 8;                     // per thread, kept for the next arenas
+constexpr size_t kSpareChunks = 8;                    // per thread, kept for the next arenas
 constexpr size_t kMaxSpareBytes = size_t{128} << 20;
 constexpr size_t kMinChunk = size_t{64} << 10;
 

@@ -78,6 +78,39 @@ TEST(Value, EqualityComparesKindAndPayload) {
   EXPECT_NE(Value::Int(1), Value::Float(1.0));
 }
 
+// Separately built values compare by what they hold, shared or not; copies share it.
+TEST(Value, CopiesShareWhatTheyHoldAndCompareByIt) {
+  const std::string sql(200, 'q');
+  const auto make = [&] {
+    return Value::Dict({{Value::String("sql"), Value::String(sql)},
+                        {Value::String("when"), Value::MakeDatetime({2020, 1, 2})},
+                        {Value::String("to"), Value::List({Value::String("a@example.com")})},
+                        {Value::String("none"), Value::List({})}});
+  };
+  const Value a = make();
+  const Value b = make();
+  EXPECT_EQ(a, b);
+  EXPECT_NE(&a.entries(), &b.entries());
+  const Value copy = a;  // NOLINT(performance-unnecessary-copy-initialization): the copy is tested
+  EXPECT_EQ(&copy.entries(), &a.entries());
+  EXPECT_EQ(&copy.entries()[0].second.as_text(), &a.entries()[0].second.as_text());
+  EXPECT_EQ(copy.entries()[0].second.as_text(), sql);
+  // Each part differs in turn.
+  EXPECT_NE(a, Value::Dict({{Value::String("sql"), Value::String(sql + "!")}}));
+  EXPECT_NE(Value::String(sql), Value::String(sql + "!"));
+  EXPECT_NE(Value::String(sql), Value::Template(sql));
+  EXPECT_NE(Value::MakeDatetime({2020, 1, 2}), Value::MakeDatetime({2020, 1, 3}));
+  EXPECT_NE(Value::List({Value::Int(1)}), Value::List({Value::Int(2)}));
+  EXPECT_NE(Value::List({}), Value::List({Value::Int(1)}));
+  EXPECT_EQ(Value::List({}), Value::List({}));
+  EXPECT_NE(Value::Callable({"f", "a.py", {}}), Value::Callable({"f", "b.py", {}}));
+  EXPECT_NE(Value::MakeUnresolved("x", "why"), Value::MakeUnresolved("x", "other"));
+  EXPECT_EQ(Value::MakeUnresolved("x", "why"), Value::MakeUnresolved("x", "why"));
+  // Short text and long text read the same.
+  EXPECT_EQ(Value::String("short").as_text(), "short");
+  EXPECT_EQ(Value::Cron(std::string(20, '*')).as_text(), std::string(20, '*'));
+}
+
 Value EveryKind() {
   Datetime dt{2020, 1, 2, 3, 4, 5, 6, "Europe/Amsterdam"};
   return Value::List({

@@ -472,6 +472,27 @@ later = BashOperator(task_id="later", bash_command="true", dag=dag)
   EXPECT_TRUE(SameValue(TaskOf(d, "later").Setting("retries"), ir::Value::Int(2)));
 }
 
+// Each task's effective arguments hold the DAG's default_args values, and its arguments as
+// written are there again: the IR holds each list, dict and long string once.
+TEST(EvaluatorDefaults, TasksShareTheValuesTheyHaveInCommon) {
+  const ir::DagFile f = Analyze(R"PY(
+default_args = {"email": ["data@example.com"], "start_date": START,
+                "params": {"table": "orders"}}
+dag = DAG("shared", default_args=default_args, schedule_interval="@daily")
+sql = "SELECT * FROM orders WHERE ds = '{{ ds }}'"
+a = BashOperator(task_id="a", bash_command=sql, dag=dag)
+b = BashOperator(task_id="b", bash_command=sql, dag=dag)
+)PY");
+  const ir::Dag& d = Dag(f, "shared");
+  const ir::Task& a = TaskOf(d, "a");
+  const ir::Task& b = TaskOf(d, "b");
+  EXPECT_EQ(&Effective(a, "email").items(), &Effective(b, "email").items());
+  EXPECT_EQ(&Effective(a, "params").entries(), &Effective(b, "params").entries());
+  EXPECT_EQ(&Effective(a, "bash_command").as_text(), &Written(a, "bash_command").as_text());
+  EXPECT_EQ(&Written(a, "bash_command").as_text(), &Written(b, "bash_command").as_text());
+  EXPECT_EQ(Effective(b, "email"), ir::Value::List({ir::Value::String("data@example.com")}));
+}
+
 TEST(EvaluatorDefaults, ContextDagDefaultArgsApplyInsideWith) {
   const ir::DagFile f = Analyze(R"PY(
 args = {"owner": "etl", "start_date": START, "pool": "warehouse"}
