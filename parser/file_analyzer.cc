@@ -8,6 +8,7 @@
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "ir/graph_checks.h"
 #include "parser/airflow_model.h"
@@ -34,9 +35,18 @@ class IrValues {
       case Kind::kDatetime: break;
       default: return ToIrValue(v);
     }
-    auto [it, added] = made_.try_emplace(v);
-    if (added) it->second = ToIrValue(v);
-    return it->second;
+    // Open addressing, half full at most: one allocation per growth, not one per value.
+    if (2 * (count_ + 1) > slots_.size()) Grow();
+    for (size_t i = Hash(v);; i = (i + 1) & (slots_.size() - 1)) {
+      Slot& slot = slots_[i];
+      if (slot.from == v) return slot.ir;
+      if (slot.from == nullptr) {
+        slot.from = v;
+        slot.ir = ToIrValue(v);
+        ++count_;
+        return slot.ir;
+      }
+    }
   }
 
   ir::Arguments Get(const std::vector<std::pair<std::string, Val>>& args) {
@@ -47,7 +57,27 @@ class IrValues {
   }
 
  private:
-  std::unordered_map<const Obj*, ir::Value> made_;
+  struct Slot {
+    const Obj* from = nullptr;
+    ir::Value ir;
+  };
+  size_t Hash(const Obj* v) const {
+    const auto key = reinterpret_cast<uintptr_t>(v);
+    return ((key >> 4) * 0x9E3779B97F4A7C15ULL >> 20) & (slots_.size() - 1);
+  }
+  void Grow() {
+    std::vector<Slot> old =
+        std::exchange(slots_, std::vector<Slot>(std::max<size_t>(64, 2 * slots_.size())));
+    for (Slot& slot : old) {
+      if (slot.from == nullptr) continue;
+      size_t i = Hash(slot.from);
+      while (slots_[i].from != nullptr) i = (i + 1) & (slots_.size() - 1);
+      slots_[i] = std::move(slot);
+    }
+  }
+
+  std::vector<Slot> slots_;
+  size_t count_ = 0;
 };
 
 /// The DAGs Airflow's DagBag collects: DAG objects among the module's globals (in their
