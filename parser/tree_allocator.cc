@@ -22,6 +22,7 @@
 #include <tree_sitter/api.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -47,6 +48,7 @@ constexpr size_t kMaxCachedBytes = size_t{64} << 20;  // per thread, in free lis
 constexpr size_t kSpareChunks = 8;                    // per thread, kept for the next arenas
 constexpr size_t kMaxSpareBytes = size_t{128} << 20;
 constexpr size_t kMinChunk = size_t{64} << 10;
+constexpr size_t kMaxRoundedChunk = size_t{64} << 20;
 
 /// Before every block: where it comes from (a size class, kLarge or kArena) and how many bytes
 /// it can hold. 16 bytes, so blocks keep the alignment malloc gives.
@@ -214,8 +216,24 @@ TreeArena::TreeArena(size_t expected_bytes, std::shared_ptr<const TreeArena> par
 
 TreeArena::~TreeArena() {
   for (const Chunk& c : chunks_) {
-    if (cache.spare_count < kSpareChunks && cache.spare_bytes + c.size <= kMaxSpareBytes &&
-        MayKeep()) {
+    if (!MayKeep() || c.size > kMaxSpareBytes) {
+      std::free(c.data);
+      continue;
+    }
+    // When full, the spares keep the larger chunks: a large one serves any file, a small one
+    // only small files.
+    while (cache.spare_count > 0 &&
+           (cache.spare_count == kSpareChunks || cache.spare_bytes + c.size > kMaxSpareBytes)) {
+      size_t smallest = 0;
+      for (size_t i = 1; i < cache.spare_count; ++i) {
+        if (cache.spares[i].size < cache.spares[smallest].size) smallest = i;
+      }
+      if (cache.spares[smallest].size >= c.size) break;
+      std::free(cache.spares[smallest].data);
+      cache.spare_bytes -= cache.spares[smallest].size;
+      cache.spares[smallest] = cache.spares[--cache.spare_count];
+    }
+    if (cache.spare_count < kSpareChunks && cache.spare_bytes + c.size <= kMaxSpareBytes) {
       cache.spares[cache.spare_count++] = {c.data, c.size};
       cache.spare_bytes += c.size;
     } else {
@@ -225,7 +243,14 @@ TreeArena::~TreeArena() {
 }
 
 void TreeArena::AddChunk(size_t at_least) {
-  size_t size = std::max(at_least, chunks_.empty() ? kMinChunk : chunks_.back().size * 2);
+  // Sizes are powers of two up to 64 MiB (a spare then fits the next files of about the same
+  // size); past that, each chunk is at most 64 MiB larger than the last.
+  size_t size = std::max(at_least, kMinChunk);
+  if (!chunks_.empty()) {
+    const size_t last = chunks_.back().size;
+    size = std::max(size, std::min(last * 2, last + kMaxRoundedChunk));
+  }
+  if (size <= kMaxRoundedChunk) size = std::bit_ceil(size);
   // The smallest spare chunk that is large enough.
   size_t best = cache.spare_count;
   for (size_t i = 0; i < cache.spare_count; ++i) {

@@ -55,6 +55,33 @@ TEST(TreeArena, OnlyTheLastBlockGrowsInPlace) {
   EXPECT_FALSE(arena.GrowInPlace(next, 16, size_t{1} << 30));  // no chunk has that room
 }
 
+// A dropped arena's chunk serves the next arena on the thread that needs no more than it holds:
+// sizes are rounded up to powers of two, so files of about the same size share chunks.
+TEST(TreeArena, ChunksAreReusedByTheNextArenas) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "nothing is kept for reuse under AddressSanitizer";
+#else
+  std::thread([] {  // a thread of its own: no spare chunks from other tests
+    void* first = nullptr;
+    {
+      TreeArena arena(100 << 10);
+      first = arena.Allocate(64);
+    }
+    {
+      TreeArena arena(120 << 10);  // 128 KiB, as the first
+      EXPECT_EQ(arena.Allocate(64), first);
+    }
+    {
+      TreeArena larger(300 << 10);  // the spare is too small: a chunk of its own
+      EXPECT_NE(larger.Allocate(64), first);
+      TreeArena same(100 << 10);
+      EXPECT_EQ(same.Allocate(64), first);
+    }
+  })
+      .join();
+#endif
+}
+
 // tree-sitter's blocks in a parse are the arena's: the parse's own temporary blocks and the
 // tree. A tree read after its parse reads the same as ever.
 TEST(TreeArena, ATreeParsedInItsArenaReadsTheSameOnAnyThread) {
