@@ -81,6 +81,12 @@ Value Task::Setting(std::string_view name) const {
   return s->make_default();
 }
 
+Value Task::Setting(size_t index) const {
+  const SettingDefault& s = kTaskSettings.at(index);
+  if (const Value* v = FindEither(effective_arguments, s)) return *v;
+  return s.make_default();
+}
+
 const std::vector<std::string_view>& Task::SettingNames() {
   static const std::vector<std::string_view> names = Names(kTaskSettings);
   return names;

@@ -63,6 +63,8 @@ struct Task {
   Value Setting(std::string_view name) const;
   /// The names `Setting` knows, in documentation order.
   static const std::vector<std::string_view>& SettingNames();
+  /// The setting named `SettingNames()[index]`.
+  Value Setting(size_t index) const;
 
   friend bool operator==(const Task&, const Task&) = default;
 };

@@ -1,5 +1,7 @@
 #include "ir/ir_json.h"
 
+#include <fmt/format.h>
+
 #include "ir/json_reader.h"
 
 #include <algorithm>
@@ -267,9 +269,15 @@ void WriteTask(JsonWriter& w, const Task& t, ArgumentCopies& copies) {
   w.Member("task_id", t.task_id);
   w.Member("operator", t.operator_class);
   w.Member("dynamic", t.dynamic);
-  for (std::string_view name : Task::SettingNames()) {
-    w.Key(name);
-    WriteValue(w, t.Setting(name));
+  // The settings' keys, quoted once: every task writes them all.
+  static const std::vector<std::string> kSettingKeys = [] {
+    std::vector<std::string> keys;
+    for (std::string_view name : Task::SettingNames()) keys.push_back(fmt::format("\"{}\":", name));
+    return keys;
+  }();
+  for (size_t i = 0; i < kSettingKeys.size(); ++i) {
+    w.QuotedKey(kSettingKeys[i]);
+    WriteValue(w, t.Setting(i));
   }
   w.Member("task_group", t.task_group);
   if (!t.subdag.empty()) w.Member("subdag", t.subdag);

@@ -46,6 +46,14 @@ class JsonWriter {
     after_key_ = true;
   }
 
+  /// The same for a key already quoted and followed by its colon (`"name":`), made once for
+  /// keys that are written many times.
+  void QuotedKey(std::string_view quoted) {
+    Separate();
+    out_.append(quoted);
+    after_key_ = true;
+  }
+
   void Null();
   void Bool(bool b);
   void Int(int64_t i);

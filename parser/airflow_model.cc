@@ -287,7 +287,7 @@ Val CreateDag(Evaluator& ev, CallArgs& args, TSNode node, Frame& frame) {
   return self;
 }
 
-Val CreateTask(Evaluator& ev, const std::string& operator_class, CallArgs& args, TSNode node,
+Val CreateTask(Evaluator& ev, std::string_view operator_class, CallArgs& args, TSNode node,
                Frame& frame, bool known_class) {
   auto* task = CurrentHeap().Make<TaskObj>();
   task->operator_class = ResolveAirflowPath(operator_class);
@@ -412,9 +412,10 @@ Val CreateTask(Evaluator& ev, const std::string& operator_class, CallArgs& args,
 }
 
 Val CallExternal(Evaluator& ev, const Val& callee, CallArgs& args, TSNode node, Frame& frame) {
-  const std::string path = ResolveAirflowPath(callee->text);
+  // The name the callee's text stands for: a view of the callee's text or of a static table.
+  const std::string_view path = ResolveAirflowPath(callee->text);
   if (ev.on_library_call) {
-    if (Val replaced = ev.on_library_call(path, args, node, frame)) return replaced;
+    if (Val replaced = ev.on_library_call(std::string(path), args, node, frame)) return replaced;
   }
   if (IsAirflowDagPath(path)) {
     if (ev.limits().airflow_major == 1) CheckDag110Keywords(ev, args, node, frame);

@@ -23,7 +23,7 @@ std::optional<std::string> OperatorClassPath(const Val& callee);
 Val CreateDag(Evaluator& ev, CallArgs& args, TSNode node, Frame& frame);
 /// `known_class` is false when dagport only infers that the callee is an operator (it is called
 /// with a task_id), and reports so.
-Val CreateTask(Evaluator& ev, const std::string& operator_class, CallArgs& args, TSNode node,
+Val CreateTask(Evaluator& ev, std::string_view operator_class, CallArgs& args, TSNode node,
                Frame& frame, bool known_class);
 /// Which end of a task group a dependency attaches to: its first tasks (downstream side of an
 /// edge) or its last ones (upstream side).

@@ -48,10 +48,10 @@ const std::unordered_map<std::string_view, std::string_view>& PackageLevelNames(
 
 }  // namespace
 
-std::string ResolveAirflowPath(std::string_view path) {
+std::string_view ResolveAirflowPath(std::string_view path) {
   const auto& names = PackageLevelNames();
   const auto it = names.find(path);
-  return std::string(it != names.end() ? it->second : path);
+  return it != names.end() ? std::string_view(it->second) : path;
 }
 
 bool IsPackageLevelName(std::string_view path) {

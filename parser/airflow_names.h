@@ -18,7 +18,7 @@ bool IsBaseOperatorPath(std::string_view path);
 bool IsKnownOperatorModule(std::string_view path);
 /// A 1.10 package-level name (`airflow.operators.BashOperator`) resolved to the class's real
 /// module (`airflow.operators.bash_operator.BashOperator`); other paths unchanged.
-std::string ResolveAirflowPath(std::string_view path);
+std::string_view ResolveAirflowPath(std::string_view path);
 /// True for the 1.10 package-level names of stock classes.
 bool IsPackageLevelName(std::string_view path);
 /// A module that exists in Airflow 2 but not in 1.10 (so importing it under 1.10 fails).

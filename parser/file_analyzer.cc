@@ -158,7 +158,7 @@ ir::Dag ToIrDag(const DagObj& dag, const std::vector<EdgeObj>& edges, AnalysisDe
 }
 
 std::string BasePath(const Val& base) {
-  if (Is(base, Kind::kExternal)) return ResolveAirflowPath(base->text);
+  if (Is(base, Kind::kExternal)) return std::string(ResolveAirflowPath(base->text));
   if (Is(base, Kind::kClass)) return base->cls->path;
   return IsUnresolved(base) ? base->text : std::string(TypeName(base));
 }

@@ -142,7 +142,7 @@ bool InsideAnalysedFolders(Evaluator& ev, const fs::path& path) {
   return false;
 }
 
-Val CallFolder(Evaluator& ev, const std::string& path, CallArgs& args, TSNode node, Frame& frame) {
+Val CallFolder(Evaluator& ev, std::string_view path, CallArgs& args, TSNode node, Frame& frame) {
   const bool normalize = path == "os.path.abspath" || path == "os.path.realpath" ||
                          path == "os.path.normpath" || path == "os.path.relpath";
   const bool test = path == "os.path.exists" || path == "os.path.isfile" || path == "os.path.isdir";

@@ -23,6 +23,6 @@ bool InsideAnalysedFolders(Evaluator& ev, const std::filesystem::path& path);
 
 /// The result of calling `path` (one of the functions above), or nullptr when `path` is not
 /// one of them.
-Val CallFolder(Evaluator& ev, const std::string& path, CallArgs& args, TSNode node, Frame& frame);
+Val CallFolder(Evaluator& ev, std::string_view path, CallArgs& args, TSNode node, Frame& frame);
 
 }  // namespace dagport::parser

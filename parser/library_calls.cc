@@ -117,7 +117,7 @@ std::optional<Val> MakeDatetime(const CallArgs& args, std::string default_timezo
 /// re.sub(pattern, repl, string[, count]), re.split(pattern, string), re.escape(string), for
 /// plain patterns (ECMAScript regular expressions agree with Python's on them) and bounded
 /// inputs; nullptr otherwise.
-Val CallRe(Evaluator& ev, const std::string& path, CallArgs& args) {
+Val CallRe(Evaluator& ev, std::string_view path, CallArgs& args) {
   (void)ev;
   const std::vector<Val>& a = args.positional;
   auto text = [&](size_t i) -> const std::string* {
@@ -211,7 +211,7 @@ Val FromJson(const nlohmann::json& j) {
 }
 
 /// json.load(open(path)) of a file inside the analysed folders, or json.loads(text).
-Val ReadJsonConfig(Evaluator& ev, const std::string& path, CallArgs& args, TSNode node,
+Val ReadJsonConfig(Evaluator& ev, std::string_view path, CallArgs& args, TSNode node,
                    Frame& frame) {
   if (args.positional.empty()) return nullptr;
   const Val& arg = args.positional[0];
@@ -276,8 +276,7 @@ std::string Dedent(std::string_view text) {
 
 /// itertools.product (with `repeat=`), chain and chain.from_iterable, as lists of what they
 /// yield; null when an iterable is not statically known.
-Val CallItertools(Evaluator& ev, const std::string& path, CallArgs& args, TSNode node,
-                  Frame& frame) {
+Val CallItertools(Evaluator& ev, std::string_view path, CallArgs& args, TSNode node, Frame& frame) {
   std::vector<std::vector<Val>> iterables(args.positional.size());
   for (size_t i = 0; i < args.positional.size(); ++i) {
     if (!ev.Iterate(args.positional[i], iterables[i], node, frame)) return nullptr;
@@ -323,7 +322,7 @@ Val CallItertools(Evaluator& ev, const std::string& path, CallArgs& args, TSNode
 
 }  // namespace
 
-Val CallLibrary(Evaluator& ev, const std::string& path, CallArgs& args, TSNode node, Frame& frame) {
+Val CallLibrary(Evaluator& ev, std::string_view path, CallArgs& args, TSNode node, Frame& frame) {
   if (Val result = CallFolder(ev, path, args, node, frame)) return result;
   if (path == "datetime.timedelta" || path == "pendulum.duration" ||
       path == "dateutil.relativedelta.relativedelta") {

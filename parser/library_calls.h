@@ -11,6 +11,6 @@ namespace dagport::parser {
 
 /// The result of calling the library function `path`, or nullptr when `path` is not one
 /// dagport knows.
-Val CallLibrary(Evaluator& ev, const std::string& path, CallArgs& args, TSNode node, Frame& frame);
+Val CallLibrary(Evaluator& ev, std::string_view path, CallArgs& args, TSNode node, Frame& frame);
 
 }  // namespace dagport::parser

@@ -289,7 +289,7 @@ Val ImportSubmodule(Evaluator& ev, ModuleState* module, const std::string& name,
 }
 
 Val ResolveExternalName(Evaluator& ev, const std::string& path, TSNode node, Frame& frame) {
-  if (IsPackageLevelName(path)) return External(ResolveAirflowPath(path));
+  if (IsPackageLevelName(path)) return External(std::string(ResolveAirflowPath(path)));
   // TriggerRule.ALL_DONE and WeightRule.UPSTREAM are the strings Airflow compares them with.
   for (std::string_view holder : {"TriggerRule.", "WeightRule."}) {
     const size_t at = path.rfind(holder);

@@ -66,7 +66,7 @@ const std::vector<Rule>& Rules() {
 }
 
 std::string CanonicalLegacyPath(const std::string& path, const ProjectFacts& project) {
-  std::string resolved = parser::ResolveAirflowPath(path);
+  std::string resolved(parser::ResolveAirflowPath(path));
   if (resolved != path || parser::IsPackageLevelName(path)) return resolved;
   // airflow.{operators,sensors,hooks}.<plugin>.X and airflow.{operators,sensors,hooks}.X name
   // classes that plugins register.

@@ -230,6 +230,27 @@ TEST(IrJson, StartDateFallsBackToDefaultArgs) {
   EXPECT_EQ(d.Setting("max_active_tasks"), Value::Int(4));
 }
 
+// A task's settings by position are its settings by name, set or defaulted, and its JSON holds
+// each under its name.
+TEST(IrJson, TaskSettingsByPositionAreTheSettingsByName) {
+  Task t;
+  t.task_id = "t";
+  t.effective_arguments = {{"retries", Value::Int(3)},
+                           {"queue", Value::String("reports")},
+                           {"execution_timeout", Value::Timedelta(60'000'000)}};
+  const Json j = TaskToJson(t);
+  const std::vector<std::string_view>& names = Task::SettingNames();
+  ASSERT_EQ(names.size(), 10u);
+  for (size_t i = 0; i < names.size(); ++i) {
+    EXPECT_EQ(t.Setting(i), t.Setting(names[i])) << names[i];
+    EXPECT_TRUE(j.contains(std::string(names[i]))) << names[i];
+  }
+  EXPECT_EQ(j["retries"], 3);
+  EXPECT_EQ(j["queue"], "reports");
+  EXPECT_EQ(j["pool"], "default_pool");
+  EXPECT_THROW((void)t.Setting(names.size()), std::out_of_range);
+}
+
 TEST(IrJson, RejectsOtherSchemasAndBadShapes) {
   EXPECT_THROW(ProjectFromJson(Json::parse(R"({"schema":"dagport.ir/9","files":[]})")),
                IrFormatError);
