@@ -83,7 +83,7 @@ TEST(Value, CopiesShareWhatTheyHoldAndCompareByIt) {
   const std::string sql(200, 'q');
   const auto make = [&] {
     return Value::Dict({{Value::String("sql"), Value::String(sql)},
-                        {Value::String("when"), Value::MakeDatetime({2020, 1, 2})},
+                        {Value::String("when"), Value::MakeDatetime({2020, 1, 2, 0, 0, 0, 0, ""})},
                         {Value::String("to"), Value::List({Value::String("a@example.com")})},
                         {Value::String("none"), Value::List({})}});
   };
@@ -99,7 +99,8 @@ TEST(Value, CopiesShareWhatTheyHoldAndCompareByIt) {
   EXPECT_NE(a, Value::Dict({{Value::String("sql"), Value::String(sql + "!")}}));
   EXPECT_NE(Value::String(sql), Value::String(sql + "!"));
   EXPECT_NE(Value::String(sql), Value::Template(sql));
-  EXPECT_NE(Value::MakeDatetime({2020, 1, 2}), Value::MakeDatetime({2020, 1, 3}));
+  EXPECT_NE(Value::MakeDatetime({2020, 1, 2, 0, 0, 0, 0, ""}),
+            Value::MakeDatetime({2020, 1, 3, 0, 0, 0, 0, ""}));
   EXPECT_NE(Value::List({Value::Int(1)}), Value::List({Value::Int(2)}));
   EXPECT_NE(Value::List({}), Value::List({Value::Int(1)}));
   EXPECT_EQ(Value::List({}), Value::List({}));
