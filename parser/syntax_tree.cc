@@ -36,6 +36,17 @@ size_t ExpectedTreeBytes(size_t text_bytes) {
   return 24 * text_bytes + (48 << 10);
 }
 
+/// Parses `text` (from `old`, an edited tree of the same arena, when not null) with a parser made
+/// and dropped in `arena`, which holds the new tree.
+TSTree* ParseInArena(TreeArena& arena, const std::string& text, TSTree* old) {
+  TreeArenaScope scope(arena);
+  const std::unique_ptr<TSParser, ParserDeleter> parser = NewParser();
+  TSTree* tree =
+      ts_parser_parse_string(parser.get(), old, text.data(), static_cast<uint32_t>(text.size()));
+  if (tree == nullptr) throw std::runtime_error("tree-sitter failed to parse");
+  return tree;
+}
+
 /// A short description of what a Python 2 file does that Python 3 rejects, or empty.
 std::string Python2Construct(std::string_view line) {
   std::string_view s = line.substr(std::min(line.find_first_not_of(" \t"), line.size()));
@@ -209,9 +220,9 @@ struct FieldCache {
 
 }  // namespace
 
-void SyntaxTree::TreeDeleter::operator()(TSTree* t) const {
+void SyntaxTree::TreeDeleter::operator()(TSTree* /*tree*/) const {
+  // Every tree is in its arena and goes with it, after this: no ts_tree_delete walk.
   tree_generation.fetch_add(1, std::memory_order_relaxed);
-  if (!in_arena) ts_tree_delete(t);  // an arena's tree goes with the arena, after this
 }
 
 TSNode ChildByField(TSNode node, const char* name) {
@@ -297,21 +308,14 @@ ir::SourceRange LineIndex::Range(TSPoint start, TSPoint end) const {
 SyntaxTree::SyntaxTree(std::string text, TSTree* tree, std::shared_ptr<TreeArena> arena)
     : text_(std::move(text)),
       arena_(std::move(arena)),
-      tree_(tree, TreeDeleter{arena_ != nullptr}),
+      tree_(tree),
       lines_(std::make_unique<LineIndex>(text_)) {}
 
 SyntaxTree SyntaxTree::Parse(std::string text) {
   if (text.size() > UINT32_MAX) throw std::length_error("source text larger than 4 GiB");
   UseTreeAllocator();
   auto arena = std::make_shared<TreeArena>(ExpectedTreeBytes(text.size()));
-  TSTree* tree = nullptr;
-  {
-    TreeArenaScope scope(*arena);
-    const std::unique_ptr<TSParser, ParserDeleter> parser = NewParser();
-    tree = ts_parser_parse_string(parser.get(), nullptr, text.data(),
-                                  static_cast<uint32_t>(text.size()));
-  }
-  if (tree == nullptr) throw std::runtime_error("tree-sitter failed to parse");
+  TSTree* tree = ParseInArena(*arena, text, nullptr);
   return SyntaxTree(std::move(text), tree, std::move(arena));
 }
 
@@ -352,10 +356,10 @@ SyntaxTree SyntaxTree::Reparse(const SyntaxTree& old, std::string text,
   // The new tree shares the nodes the edits left alone with the old one: its arena keeps the old
   // tree's alive. The edited copy of the old tree is the new arena's too, dropped with it.
   auto arena = std::make_shared<TreeArena>(ExpectedTreeBytes(text.size()) / 4, old.arena_);
-  TSTree* tree = nullptr;
+  TSTree* edited = nullptr;
   {
     TreeArenaScope scope(*arena);
-    TSTree* edited = ts_tree_copy(old.tree_.get());
+    edited = ts_tree_copy(old.tree_.get());
     // Last edit first: the positions before an edit are the same in the old and the new text.
     for (size_t k = edits.size(); k-- > 0;) {
       const TextEdit& e = edits[k];
@@ -368,11 +372,8 @@ SyntaxTree SyntaxTree::Reparse(const SyntaxTree& old, std::string text,
       edit.new_end_point = Advance(starts[k], e.text);
       ts_tree_edit(edited, &edit);
     }
-    const std::unique_ptr<TSParser, ParserDeleter> parser = NewParser();
-    tree = ts_parser_parse_string(parser.get(), edited, text.data(),
-                                  static_cast<uint32_t>(text.size()));
   }
-  if (tree == nullptr) throw std::runtime_error("tree-sitter failed to parse");
+  TSTree* tree = ParseInArena(*arena, text, edited);
   return SyntaxTree(std::move(text), tree, std::move(arena));
 }
 

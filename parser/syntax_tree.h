@@ -129,8 +129,8 @@ class SyntaxTree {
 
  private:
   struct TreeDeleter {
-    bool in_arena = false;             ///< the tree's blocks are `arena_`'s
-    void operator()(TSTree* t) const;  // also invalidates ChildByField's cache
+    /// Invalidates the node caches (ChildByField's...); the tree's memory goes with `arena_`.
+    void operator()(TSTree* tree) const;
   };
   SyntaxTree(std::string text, TSTree* tree, std::shared_ptr<TreeArena> arena);
   void AddPython2Statements(const std::string& file, size_t limit,
