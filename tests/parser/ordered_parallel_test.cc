@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 namespace dagport::parser {
 namespace {
@@ -51,6 +54,42 @@ TEST(ForEachOrdered, AConsumerFailureStopsTheWorkers) {
                    },
                    2),
                std::runtime_error);
+}
+
+TEST(ForEachOrdered, ConsumeCallsNeverOverlapWhicheverThreadMakesThem) {
+  // Any thread may consume; two never do at once, and each sees what the one before it wrote.
+  for (size_t window : {1u, 3u, 64u}) {
+    std::atomic<int> inside{0};
+    size_t consumed = 0;  // written by consume calls on several threads, without a lock
+    std::vector<std::thread::id> consumers;
+    ForEachOrdered(
+        300, 4,
+        [](size_t i) {
+          if (i % 5 == 0) std::this_thread::sleep_for(std::chrono::microseconds(50));
+          return i;
+        },
+        [&](size_t i, size_t v) {
+          EXPECT_EQ(inside.fetch_add(1), 0);
+          EXPECT_EQ(v, i);
+          EXPECT_EQ(consumed, i);
+          ++consumed;
+          if (i % 17 == 0) std::this_thread::sleep_for(std::chrono::microseconds(100));
+          if (std::find(consumers.begin(), consumers.end(), std::this_thread::get_id()) ==
+              consumers.end())
+            consumers.push_back(std::this_thread::get_id());
+          inside.fetch_sub(1);
+        },
+        window);
+    EXPECT_EQ(consumed, 300u) << "window=" << window;
+    EXPECT_FALSE(consumers.empty());
+  }
+}
+
+TEST(ForEachOrdered, MoreThreadsThanItems) {
+  std::vector<size_t> seen;
+  ForEachOrdered(
+      3, 8, [](size_t i) { return i; }, [&](size_t i, size_t) { seen.push_back(i); }, 1);
+  EXPECT_EQ(seen, (std::vector<size_t>{0, 1, 2}));
 }
 
 }  // namespace
