@@ -8,10 +8,10 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
+
+#include "ir/file_bytes.h"
 
 namespace dagport::converters {
 
@@ -114,22 +114,9 @@ std::vector<std::pair<std::string, std::string>> AtomicWriteBatch::Commit() {
 }
 
 std::string ReadFileBytes(const fs::path& path) {
-  // Only a regular file: opening a FIFO would wait for a writer forever.
-  std::error_code ec;
-  const fs::file_status status = fs::status(path, ec);
-  if (!ec && fs::exists(status) && !fs::is_regular_file(status))
-    throw std::runtime_error(fmt::format("cannot read {}: not a regular file", path.string()));
-  errno = 0;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int error = errno;
-    throw std::runtime_error(fmt::format("cannot read {}{}", path.string(),
-                                         error ? std::string(": ") + std::strerror(error) : ""));
-  }
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  if (in.bad()) throw std::runtime_error(fmt::format("cannot read {}", path.string()));
-  return std::move(bytes).str();
+  ir::FileBytes read = ir::ReadRegularFile(path.string());
+  if (!read.ok()) throw std::runtime_error(read.Failure(path.string()));
+  return std::move(read.bytes);
 }
 
 }  // namespace dagport::converters

@@ -32,7 +32,14 @@ class SourceLineCache {
 
  private:
   static constexpr size_t kRecentFiles = 16;
-  std::unordered_map<std::string, std::optional<std::vector<std::string>>> files_;
+  /// A file's bytes and where each of its lines starts (split at '\n'; a '\r' before it is
+  /// not part of the line): one block per file where a string per line made hundreds.
+  struct Text {
+    std::string bytes;
+    std::vector<uint32_t> starts;
+  };
+  static Text Index(std::string bytes);
+  std::unordered_map<std::string, std::optional<Text>> files_;
   std::deque<std::string> read_;  ///< files read from disk, oldest first
 };
 

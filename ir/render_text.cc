@@ -3,11 +3,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
+#include <cstring>
 
 #include "ir/diagnostic_render.h"
+#include "ir/file_bytes.h"
 #include "ir/ir_json.h"
 #include "ir/secrets.h"
 
@@ -79,45 +80,42 @@ std::string Printable(std::string_view line) {
   return out;
 }
 
-std::vector<std::string> SplitLines(std::string_view text) {
-  std::vector<std::string> lines;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view l = text.substr(start, end - start);
-    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-    lines.emplace_back(l);
-    start = end + 1;
-  }
-  return lines;
-}
-
 }  // namespace
+
+SourceLineCache::Text SourceLineCache::Index(std::string bytes) {
+  Text text;
+  text.bytes = std::move(bytes);
+  text.starts.push_back(0);
+  const char* const data = text.bytes.data();
+  const size_t size = text.bytes.size();
+  for (const char* p = data; (p = static_cast<const char*>(std::memchr(p, '\n', data + size - p)));
+       ++p)
+    text.starts.push_back(static_cast<uint32_t>(p - data + 1));
+  return text;
+}
 
 std::optional<std::string> SourceLineCache::Line(const std::string& file, uint32_t line) {
   auto it = files_.find(file);
   if (it == files_.end()) {
-    std::ifstream in(file, std::ios::binary);
-    std::optional<std::vector<std::string>> lines;
-    if (in) {
-      std::ostringstream ss;
-      ss << in.rdbuf();
-      lines = SplitLines(ss.str());
-    }
+    std::optional<Text> text;
+    if (FileBytes read = ReadRegularFile(file); read.ok()) text = Index(std::move(read.bytes));
     if (read_.size() == kRecentFiles) {
       files_.erase(read_.front());
       read_.pop_front();
     }
     read_.push_back(file);
-    it = files_.emplace(file, std::move(lines)).first;
+    it = files_.emplace(file, std::move(text)).first;
   }
-  if (!it->second || line == 0 || line > it->second->size()) return std::nullopt;
-  return (*it->second)[line - 1];
+  if (!it->second || line == 0 || line > it->second->starts.size()) return std::nullopt;
+  const Text& text = *it->second;
+  const size_t begin = text.starts[line - 1];
+  size_t end = line < text.starts.size() ? text.starts[line] - 1 : text.bytes.size();
+  if (end > begin && text.bytes[end - 1] == '\r') --end;
+  return text.bytes.substr(begin, end - begin);
 }
 
 void SourceLineCache::Add(const std::string& file, std::string_view text) {
-  files_[file] = SplitLines(text);
+  files_[file] = Index(std::string(text));
 }
 
 std::string RenderText(const std::vector<Diagnostic>& diagnostics, const SourceLineLookup& lines,

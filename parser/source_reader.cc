@@ -2,14 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <regex>
+
+#include "ir/file_bytes.h"
 
 namespace dagport::parser {
 
@@ -156,46 +153,25 @@ SourceText ReadSource(const std::string& path, const std::string& file, size_t m
         "DP001", file, {}, fmt::format("cannot read file: {}", why), std::move(hint)));
     return std::move(out);
   };
-  // Only a regular file: opening a FIFO would wait for a writer forever, a device never ends.
-  // Non-blocking, the open returns at once whatever the path names; the descriptor then says.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-  if (fd < 0)
-    return cannot_read(std::strerror(errno), "check that the file exists and is readable");
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
-  struct stat status {};
-  if (::fstat(fd, &status) != 0) {
-    return cannot_read(std::strerror(errno), "check that the file exists and is readable");
+  // Only a regular file (ir::ReadRegularFile): a FIFO would wait for a writer forever, a device
+  // never ends.
+  ir::FileBytes read = ir::ReadRegularFile(path, max_bytes);
+  switch (read.status) {
+    case ir::FileBytes::Status::kRead: break;
+    case ir::FileBytes::Status::kCannotRead:
+      return cannot_read(read.error, "check that the file exists and is readable");
+    case ir::FileBytes::Status::kNotRegular:
+      return cannot_read(fmt::format("not a regular file ({})", read.error),
+                         "name a DAG file or a folder of them");
+    case ir::FileBytes::Status::kTooLarge:
+      out.diagnostics.push_back(
+          ir::MakeDiagnostic("DP104", file, {},
+                             fmt::format("file is {} bytes, over the {} MiB bound for a DAG file",
+                                         read.size, max_bytes >> 20),
+                             "split the file; no real DAG file is this large"));
+      return out;
   }
-  if (!S_ISREG(status.st_mode)) {
-    return cannot_read(
-        fmt::format("not a regular file ({})", S_ISDIR(status.st_mode)    ? "a folder"
-                                               : S_ISFIFO(status.st_mode) ? "a FIFO"
-                                                                          : "a device or socket"),
-        "name a DAG file or a folder of them");
-  }
-  const auto size = static_cast<uint64_t>(status.st_size);
-  if (size > max_bytes) {
-    out.diagnostics.push_back(
-        ir::MakeDiagnostic("DP104", file, {},
-                           fmt::format("file is {} bytes, over the {} MiB bound for a DAG file",
-                                       size, max_bytes >> 20),
-                           "split the file; no real DAG file is this large"));
-    return out;
-  }
-  std::string bytes(static_cast<size_t>(size), '\0');
-  size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return cannot_read(std::strerror(errno), "check that the file is readable");
-    if (n == 0) break;  // the file shrank while being read: what is there is the file
-    done += static_cast<size_t>(n);
-  }
-  bytes.resize(done);
-  return DecodeSource(std::move(bytes), file);
+  return DecodeSource(std::move(read.bytes), file);
 }
 
 }  // namespace dagport::parser

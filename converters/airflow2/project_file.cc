@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
+#include <limits>
+
 #include "converters/atomic_file.h"
+#include "ir/file_bytes.h"
 #include "parser/source_reader.h"
 
 namespace dagport::converters::airflow2 {
@@ -14,27 +18,25 @@ std::string_view WithoutBom(std::string_view bytes) {
 }
 
 std::optional<std::string> ReadInput(const fs::path& path, FileResult& file, std::string& bytes) {
-  if (std::error_code size_ec; file.python) {
-    // Over the parser's bound: not read at all (inspect reports DP104 for it too).
-    const uintmax_t size = fs::file_size(path, size_ec);
-    if (!size_ec && size > parser::kMaxSourceBytes) {
-      file.status = FileStatus::kSkipped;
-      file.diagnostics.push_back(ir::MakeDiagnostic(
-          "DP104", file.input, {},
-          fmt::format("file is {} bytes, over the {} MiB bound for a DAG file: not converted", size,
-                      parser::kMaxSourceBytes >> 20),
-          "split the file; no real DAG file is this large"));
-      return std::nullopt;
-    }
-  }
-  try {
-    bytes = ReadFileBytes(path);
-  } catch (const std::exception& e) {
+  // A Python file over the parser's bound is not read at all (inspect reports DP104 for it too).
+  ir::FileBytes read = ir::ReadRegularFile(
+      path.string(), file.python ? parser::kMaxSourceBytes : std::numeric_limits<uint64_t>::max());
+  if (read.status == ir::FileBytes::Status::kTooLarge) {
     file.status = FileStatus::kSkipped;
-    file.diagnostics.push_back(
-        ir::MakeDiagnostic("DP001", file.input, {}, e.what(), "check that it is readable"));
+    file.diagnostics.push_back(ir::MakeDiagnostic(
+        "DP104", file.input, {},
+        fmt::format("file is {} bytes, over the {} MiB bound for a DAG file: not converted",
+                    read.size, parser::kMaxSourceBytes >> 20),
+        "split the file; no real DAG file is this large"));
     return std::nullopt;
   }
+  if (!read.ok()) {
+    file.status = FileStatus::kSkipped;
+    file.diagnostics.push_back(ir::MakeDiagnostic(
+        "DP001", file.input, {}, read.Failure(path.string()), "check that it is readable"));
+    return std::nullopt;
+  }
+  bytes = std::move(read.bytes);
   if (!file.python) {
     file.status = FileStatus::kCopied;
     return std::nullopt;

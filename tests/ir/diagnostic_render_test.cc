@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
+#include <optional>
 #include <regex>
+#include <string>
+#include <vector>
 
 #include "tests/test_support.h"
 
@@ -144,6 +149,45 @@ TEST(DiagnosticCodes, EveryCodeIsDocumentedAndEveryDocumentedCodeExists) {
 TEST(DiagnosticCodes, MakeDiagnosticUsesTheDefaultSeverity) {
   EXPECT_EQ(MakeDiagnostic("DP003", "f", {}, "m").severity, Severity::kWarning);
   EXPECT_THROW(MakeDiagnostic("DP999", "f", {}, "m"), std::logic_error);
+}
+
+TEST(SourceLineCache, ReadsLinesFromDiskAsWritten) {
+  testing::TempDir dir;
+  const std::string crlf = dir.Write("crlf.py", "a = 1\r\nb = 2\r\n\r\nlast").string();
+  const std::string plain = dir.Write("plain.py", "x\n\ny\n").string();
+  const std::string empty = dir.Write("empty.py", "").string();
+  SourceLineCache cache;
+  EXPECT_EQ(cache.Line(crlf, 1), "a = 1");  // the '\r' of "\r\n" is not part of the line
+  EXPECT_EQ(cache.Line(crlf, 2), "b = 2");
+  EXPECT_EQ(cache.Line(crlf, 3), "");
+  EXPECT_EQ(cache.Line(crlf, 4), "last");  // no newline at the end
+  EXPECT_EQ(cache.Line(crlf, 5), std::nullopt);
+  EXPECT_EQ(cache.Line(crlf, 0), std::nullopt);
+  EXPECT_EQ(cache.Line(plain, 2), "");
+  EXPECT_EQ(cache.Line(plain, 3), "y");
+  EXPECT_EQ(cache.Line(plain, 4), "");  // after the last newline, as Python counts lines
+  EXPECT_EQ(cache.Line(plain, 5), std::nullopt);
+  EXPECT_EQ(cache.Line(empty, 1), "");
+  EXPECT_EQ(cache.Line((dir.path() / "missing.py").string(), 1), std::nullopt);
+}
+
+TEST(SourceLineCache, DoesNotWaitOnAFifo) {
+  testing::TempDir dir;
+  const std::string fifo = (dir.path() / "pipe.py").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  SourceLineCache cache;
+  EXPECT_EQ(cache.Line(fifo, 1), std::nullopt);  // returns at once: no writer is waited for
+}
+
+TEST(SourceLineCache, ManyFilesKeepOnlyTheRecentOnesAndStillAnswer) {
+  testing::TempDir dir;
+  std::vector<std::string> files;
+  for (int i = 0; i < 40; ++i)
+    files.push_back(
+        dir.Write("f" + std::to_string(i) + ".py", "l1\nfile " + std::to_string(i)).string());
+  SourceLineCache cache;
+  for (int round = 0; round < 2; ++round)
+    for (int i = 0; i < 40; ++i) EXPECT_EQ(cache.Line(files[i], 2), "file " + std::to_string(i));
 }
 
 }  // namespace
