@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -16,27 +17,38 @@ namespace {
 
 constexpr size_t kMaxCyclesReported = 5;
 
-/// A DAG's task ids, each with the index of the first task that has it: a sorted array, where a
-/// hash table would allocate a node per task (every DAG of every file is checked).
+/// A DAG's task ids, each with the index of the first task that has it: an open-addressing
+/// table in one array, where a node-based hash table would allocate per task (every DAG of
+/// every file is checked).
 class TaskIndex {
  public:
   static constexpr size_t kNone = static_cast<size_t>(-1);
 
   explicit TaskIndex(const Dag& dag) {
-    ids_.reserve(dag.tasks.size());
-    for (size_t i = 0; i < dag.tasks.size(); ++i) ids_.emplace_back(dag.tasks[i].task_id, i);
-    std::sort(ids_.begin(), ids_.end());  // equal ids by index: the first task comes first
+    size_t capacity = 8;
+    while (capacity < dag.tasks.size() * 2) capacity *= 2;
+    slots_.assign(capacity, {{}, kNone});
+    for (size_t i = 0; i < dag.tasks.size(); ++i) {
+      Slot& slot = slots_[SlotOf(dag.tasks[i].task_id)];
+      if (slot.index == kNone) slot = {dag.tasks[i].task_id, i};  // the first one stays
+    }
   }
   /// The index of the first task with `id`, or kNone.
-  size_t Find(std::string_view id) const {
-    auto it =
-        std::lower_bound(ids_.begin(), ids_.end(), id,
-                         [](const auto& entry, std::string_view v) { return entry.first < v; });
-    return it != ids_.end() && it->first == id ? it->second : kNone;
-  }
+  size_t Find(std::string_view id) const { return slots_[SlotOf(id)].index; }
 
  private:
-  std::vector<std::pair<std::string_view, size_t>> ids_;
+  struct Slot {
+    std::string_view id;
+    size_t index;
+  };
+  /// Where `id` is, or the empty slot where it would go.
+  size_t SlotOf(std::string_view id) const {
+    const size_t mask = slots_.size() - 1;
+    for (size_t at = std::hash<std::string_view>{}(id)&mask;; at = (at + 1) & mask) {
+      if (slots_[at].index == kNone || slots_[at].id == id) return at;
+    }
+  }
+  std::vector<Slot> slots_;  ///< a power of two, at most half full: a probe always ends
 };
 
 /// Finds cycles with an iterative depth-first search (DAGs of 100,000 tasks must not overflow
