@@ -27,6 +27,6 @@ struct FileBytes {
 };
 
 FileBytes ReadRegularFile(const std::string& path,
-                        uint64_t max_bytes = std::numeric_limits<uint64_t>::max());
+                          uint64_t max_bytes = std::numeric_limits<uint64_t>::max());
 
 }  // namespace dagport::ir
