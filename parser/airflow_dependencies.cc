@@ -131,8 +131,12 @@ bool TasksOf(const Evaluator& ev, const Val& v, Side side, std::vector<TaskObj*>
 
 void AddDependencies(Evaluator& ev, const Val& upstream, const Val& downstream, TSNode node,
                      Frame& frame) {
-  std::vector<TaskObj*> ups;
-  std::vector<TaskObj*> downs;
+  // Every `>>` of a file comes here: the two lists are kept per thread rather than allocated
+  // each time (nothing below comes back to this function).
+  thread_local std::vector<TaskObj*> ups;
+  thread_local std::vector<TaskObj*> downs;
+  ups.clear();
+  downs.clear();
   const bool ups_known = TasksOf(ev, upstream, Side::kUpstream, ups);
   const bool downs_known = TasksOf(ev, downstream, Side::kDownstream, downs);
   if (!ups_known || !downs_known) {

@@ -250,7 +250,11 @@ std::vector<std::vector<std::string>> ShellWords(std::string_view s) {
   std::string word;
   bool in_word = false;
   auto end_word = [&] {
-    if (in_word) commands.back().push_back(word);
+    if (in_word) {
+      std::vector<std::string>& words = commands.back();
+      if (words.empty()) words.reserve(8);  // most commands have a few words: one allocation
+      words.push_back(word);
+    }
     word.clear();
     in_word = false;
   };
