@@ -61,7 +61,7 @@ void AddEdge(Evaluator& ev, TaskObj* up, TaskObj* down, TSNode node, Frame& fram
         "give one of the tasks a DAG (dag=, or create it inside `with DAG(...)`) before linking "
         "them");
   }
-  if (!ev.edge_set.insert({up, down}).second) return;
+  if (!ev.edge_set.Insert(up, down)) return;
   ev.edges.push_back(EdgeObj{up, down, frame.module->path, ev.Range(node, frame)});
 }
 
