@@ -62,7 +62,7 @@ void AddEdge(Evaluator& ev, TaskObj* up, TaskObj* down, TSNode node, Frame& fram
         "them");
   }
   if (!ev.edge_set.Insert(up, down)) return;
-  ev.edges.push_back(EdgeObj{up, down, frame.module->path, ev.Range(node, frame)});
+  ev.edges.push_back(EdgeObj{up, down, ev.Range(node, frame)});
 }
 
 }  // namespace

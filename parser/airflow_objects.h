@@ -70,7 +70,6 @@ struct TaskObj : HeapItem {
 struct EdgeObj {
   TaskObj* from;
   TaskObj* to;
-  std::string file;
   ir::SourceRange where;
 };
 

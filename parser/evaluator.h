@@ -15,8 +15,8 @@
 
 #include "ir/diagnostic.h"
 #include "parser/airflow_objects.h"
-#include "parser/edge_set.h"
 #include "parser/object.h"
+#include "parser/pair_set.h"
 #include "parser/scope.h"
 #include "parser/syntax_tree.h"
 
@@ -87,7 +87,7 @@ class Evaluator {
   std::vector<DagObj*> dags;
   std::vector<TaskObj*> tasks;
   std::vector<EdgeObj> edges;
-  EdgeSet edge_set;  ///< each dependency once
+  PairSet<const TaskObj*> edge_set;  ///< each dependency once
   std::vector<ir::Diagnostic> diagnostics;
 
   /// How much of the above has been made: code whose effects are dropped (an operator's

@@ -14,6 +14,7 @@
 #include "parser/airflow_model.h"
 #include "parser/airflow_names.h"
 #include "parser/footprint.h"
+#include "parser/pair_set.h"
 #include "parser/source_reader.h"
 
 namespace dagport::parser {
@@ -142,12 +143,12 @@ ir::Dag ToIrDag(const DagObj& dag, const std::vector<EdgeObj>& edges, AnalysisDe
   }
   // Airflow keeps dependencies by task id on the task object they were set on; a duplicate
   // task (not in the DAG's task_dict) loses those set on it.
-  std::set<std::pair<std::string_view, std::string_view>> seen;
+  PairSet<std::string_view> seen;
   for (const EdgeObj& e : edges) {
     // Airflow records a dependency by id on both tasks; the scheduler resolves ids through the
     // DAG, so an edge counts when either end is the task the DAG keeps for its id.
     if (e.from->dag != &dag || (!e.from->registered && !e.to->registered)) continue;
-    if (!seen.emplace(e.from->task_id, e.to->task_id).second) continue;
+    if (!seen.Insert(e.from->task_id, e.to->task_id)) continue;
     out.edges.push_back(ir::Edge{e.from->task_id, e.to->task_id, e.where});
   }
   for (const GroupObj* g : dag.groups) {
