@@ -3,6 +3,7 @@
 /// groups, and the dependencies between tasks.
 
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -61,7 +62,7 @@ struct TaskObj : HeapItem {
   DagObj* subdag = nullptr;
   ClassInfo* cls = nullptr;  ///< the operator class, when it is a class of the analysed code
   std::vector<ir::HostAccess> footprint;
-  std::string file;
+  std::string_view file;  ///< the path of the module that made it (ModuleState::path)
   ir::SourceRange where;
   Val self = nullptr;
 };

@@ -301,10 +301,10 @@ std::vector<std::vector<std::string>> ShellWords(std::string_view s) {
   return commands;
 }
 
-std::vector<ir::HostAccess> ShellCommandFootprint(std::string_view command, const std::string& file,
+std::vector<ir::HostAccess> ShellCommandFootprint(std::string_view command, std::string_view file,
                                                   const ir::SourceRange& where) {
   std::vector<ir::HostAccess> out;
-  FootprintSink sink(out, file, where);
+  FootprintSink sink(out, std::string(file), where);
   for (std::vector<std::string>& words : ShellWords(command))
     AddCommandFootprint(std::move(words), sink);
   return out;

@@ -49,7 +49,7 @@ std::vector<std::vector<std::string>> ShellWords(std::string_view command);
 
 /// What the shell command `command` (a Bash script line, Jinja kept) does to the disk.
 /// `file` and `where` name the code for each access.
-std::vector<ir::HostAccess> ShellCommandFootprint(std::string_view command, const std::string& file,
+std::vector<ir::HostAccess> ShellCommandFootprint(std::string_view command, std::string_view file,
                                                   const ir::SourceRange& where);
 
 }  // namespace dagport::parser

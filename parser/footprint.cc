@@ -320,7 +320,7 @@ void ComputeFootprints(Evaluator& ev) {
       }
       const std::string& op = task->operator_class;
       if (EndsWithName(op, "PythonVirtualenvOperator")) {
-        FootprintSink sink(task->footprint, task->file, task->where);
+        FootprintSink sink(task->footprint, std::string(task->file), task->where);
         sink.Add("<temporary directory>/venv", "create", "virtualenv", false, true);
         sink.Add("<temporary directory>/venv", "write", "packages", false, true);
       } else if (EndsWithName(op, "BashOperator")) {
