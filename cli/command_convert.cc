@@ -185,8 +185,7 @@ int RunConvert(const po::variables_map& vm) {
     std::cout.flush();
   }
   const bool color = ColorOption(vm, STDERR_FILENO);
-  ir::SourceLineCache lines;
-  std::cerr << ir::RenderText(all, lines.AsLookup(), {.color = color});
+  std::cerr << ir::RenderTextFromFiles(all, options.jobs, {.color = color});
   const auto totals = converters::airflow2::Totals(result);
   std::cerr << fmt::format(
       "{} files: {} converted, {} unchanged, {} copied, {} skipped, {} not written; {} of {} "

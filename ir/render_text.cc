@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <span>
+#include <thread>
 
 #include "ir/diagnostic_render.h"
 #include "ir/file_bytes.h"
@@ -117,7 +119,7 @@ void SourceLineCache::Add(const std::string& file, std::string_view text) {
   files_[file] = Index(std::string(text));
 }
 
-std::string RenderText(const std::vector<Diagnostic>& diagnostics, const SourceLineLookup& lines,
+std::string RenderText(std::span<const Diagnostic> diagnostics, const SourceLineLookup& lines,
                        TextStyle style) {
   std::string out;
   auto paint = [&](const char* code, std::string_view text) {
@@ -181,6 +183,38 @@ std::string RenderText(const std::vector<Diagnostic>& diagnostics, const SourceL
     }
     if (!d.hint.empty()) out += fmt::format("  = {}: {}\n", paint(kBold, "hint"), d.hint);
   }
+  return out;
+}
+
+std::string RenderTextFromFiles(const std::vector<Diagnostic>& diagnostics, unsigned jobs,
+                                TextStyle style) {
+  // Below this many, a thread costs more than it saves.
+  constexpr size_t kPerThread = 512;
+  const size_t n = diagnostics.size();
+  const size_t runs = std::clamp<size_t>(n / kPerThread, 1, std::max(jobs, 1u));
+  // Run k starts at k * n / runs, moved on past the diagnostics of the file before it: one
+  // file's lines are read by one thread.
+  std::vector<size_t> starts = {0};
+  for (size_t k = 1; k < runs; ++k) {
+    size_t at = std::max(starts.back(), k * n / runs);
+    while (at > 0 && at < n && diagnostics[at].file == diagnostics[at - 1].file) ++at;
+    if (at > starts.back() && at < n) starts.push_back(at);
+  }
+  starts.push_back(n);
+  std::vector<std::string> texts(starts.size() - 1);
+  auto render = [&](size_t run) {
+    SourceLineCache lines;
+    const std::span<const Diagnostic> part(diagnostics.data() + starts[run],
+                                           starts[run + 1] - starts[run]);
+    texts[run] = RenderText(part, lines.AsLookup(), style);
+  };
+  {
+    std::vector<std::jthread> threads;
+    for (size_t run = 1; run < texts.size(); ++run) threads.emplace_back(render, run);
+    render(0);
+  }  // joined
+  std::string out = std::move(texts[0]);
+  for (size_t run = 1; run < texts.size(); ++run) out += texts[run];
   return out;
 }
 

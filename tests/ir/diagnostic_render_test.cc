@@ -1,5 +1,6 @@
 #include "ir/diagnostic_render.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
@@ -188,6 +189,34 @@ TEST(SourceLineCache, ManyFilesKeepOnlyTheRecentOnesAndStillAnswer) {
   SourceLineCache cache;
   for (int round = 0; round < 2; ++round)
     for (int i = 0; i < 40; ++i) EXPECT_EQ(cache.Line(files[i], 2), "file " + std::to_string(i));
+}
+
+TEST(RenderTextFromFiles, OnSeveralThreadsGivesTheTextOfOneRender) {
+  testing::TempDir dir;
+  std::vector<std::string> files;
+  for (int i = 0; i < 7; ++i) {
+    std::string text;
+    for (int line = 1; line <= 60; ++line)
+      text += fmt::format("x{} = {}  # file {}\n", line, line, i);
+    files.push_back(dir.Write(fmt::format("f{}.py", i), text).string());
+  }
+  // Runs of very different lengths, a file named twice apart, and diagnostics with no place.
+  std::vector<Diagnostic> diagnostics;
+  const int lengths[] = {1, 900, 3, 1400, 250, 2, 1100};
+  for (int i = 0; i < 7; ++i) {
+    for (int k = 0; k < lengths[i]; ++k) {
+      const uint32_t line = 1 + static_cast<uint32_t>(k % 60);
+      diagnostics.push_back(MakeDiagnostic("DP150", files[i], {line, 1, line, 3},
+                                           fmt::format("d{} of {}", k, i), "a hint"));
+    }
+    if (i == 3) diagnostics.push_back(MakeDiagnostic("DP001", files[0], {}, "again the first"));
+  }
+  SourceLineCache cache;
+  const std::string expected = RenderText(diagnostics, cache.AsLookup());
+  ASSERT_NE(expected.find(" 60 | x60 = 60  # file 6"), std::string::npos);
+  for (unsigned jobs : {1u, 2u, 3u, 8u})
+    EXPECT_EQ(RenderTextFromFiles(diagnostics, jobs), expected) << jobs << " jobs";
+  EXPECT_EQ(RenderTextFromFiles({}, 2), "");
 }
 
 }  // namespace
