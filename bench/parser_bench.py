@@ -84,8 +84,9 @@ def list_files(dags):
 
 
 class Timed:
-    def __init__(self, wall, cpu, rss_kb, code, err_tail):
+    def __init__(self, wall, cpu, rss_kb, code, err_tail, sys_cpu=0.0):
         self.wall, self.cpu, self.rss_kb, self.code, self.err_tail = wall, cpu, rss_kb, code, err_tail
+        self.sys = sys_cpu  # the kernel's part of cpu
 
 
 def gnu_time():
@@ -151,7 +152,7 @@ def run_timed(argv, timeout, time_bin):
                 poller.join()
         wall = time.perf_counter() - start
         code = os.waitstatus_to_exitcode(status)
-        cpu, rss = ru.ru_utime + ru.ru_stime, hwm[0]
+        cpu, sys_cpu, rss = ru.ru_utime + ru.ru_stime, ru.ru_stime, hwm[0]
         if time_bin:
             with open(time_out) as f:
                 report = f.read()
@@ -160,10 +161,10 @@ def run_timed(argv, timeout, time_bin):
                 code = -int(m.group(1))
             last = report.strip().splitlines()[-1].split() if report.strip() else []
             if len(last) == 4:
-                cpu, rss = float(last[1]) + float(last[2]), int(last[3])
+                cpu, sys_cpu, rss = float(last[1]) + float(last[2]), float(last[2]), int(last[3])
         err.seek(0)
         tail = err.read()[-4000:].decode("utf-8", "replace")
-        return Timed(wall, cpu, rss, code, tail)
+        return Timed(wall, cpu, rss, code, tail, sys_cpu)
     finally:
         err.close()
         devnull.close()
