@@ -8,6 +8,8 @@
 // Imports other rules made unused are dropped, and imports they need are added.
 #include <fmt/format.h>
 #include <algorithm>
+#include <cstdint>
+#include <iterator>
 
 #include <map>
 #include <optional>
@@ -74,19 +76,26 @@ std::string ProviderOfModule(std::string_view module) {
 /// imports themselves).
 std::vector<TSNode> Uses(const FileContext& ctx, std::string_view local) {
   std::vector<TSNode> out;
+  // The import statements' byte ranges, in source order: an identifier inside one is not a use.
+  // (ts_node_parent walks down from the root on every call: climbing to the module from each
+  // identifier cost thousands of instructions a step.)
+  std::vector<std::pair<uint32_t, uint32_t>> imports;
+  bool listed = false;
   for (TSNode id : ctx.nodes.Of("identifier")) {
     if (ctx.Text(id) != local) continue;
+    if (!listed) {
+      for (TSNode statement : ctx.nodes.ImportStatements())
+        imports.emplace_back(ts_node_start_byte(statement), ts_node_end_byte(statement));
+      listed = true;
+    }
+    const uint32_t at = ts_node_start_byte(id);
+    auto after = std::upper_bound(imports.begin(), imports.end(), std::pair{at, UINT32_MAX});
+    if (after != imports.begin() && at < std::prev(after)->second) continue;
     const TSNode parent = ts_node_parent(id);
     const std::string_view type = NodeType(parent);
     if (type == "attribute" && ts_node_eq(ChildByField(parent, "attribute"), id)) continue;
     if (type == "keyword_argument" && ts_node_eq(ChildByField(parent, "name"), id)) continue;
-    bool in_import = false;
-    for (TSNode p = parent; !ts_node_is_null(p); p = ts_node_parent(p)) {
-      const std::string_view t = NodeType(p);
-      if (t == "import_statement" || t == "import_from_statement") in_import = true;
-      if (in_import || t == "module") break;
-    }
-    if (!in_import) out.push_back(id);
+    out.push_back(id);
   }
   return out;
 }
