@@ -187,7 +187,6 @@ int RunMigrate(const po::variables_map& vm) {
       !WriteOrReport((out / "report.md").string(), migrate::RenderMarkdown(m), color) ||
       !WriteOrReport((out / "report.html").string(), migrate::RenderHtml(m), color))
     return kExitUsage;
-  ir::SourceLineCache lines;
   std::vector<ir::Diagnostic> shown;
   for (const ir::Diagnostic& d : m.diagnostics)
     if (d.severity != ir::Severity::kInfo) shown.push_back(d);
@@ -199,8 +198,8 @@ int RunMigrate(const po::variables_map& vm) {
         d.file = (fs::path(options.legacy_dir) / d.file).string();
       if (d.file.starts_with("OUT/")) d.file = (out / d.file.substr(4)).string();
     }
-    std::cerr << ir::RenderText(located, lines.AsLookup(),
-                                {.color = ColorOption(vm, STDERR_FILENO)});
+    std::cerr << ir::RenderTextFromFiles(located, options.jobs,
+                                         {.color = ColorOption(vm, STDERR_FILENO)});
     std::cout << migrate::RenderSummary(m);
     if (m.dags.empty())
       std::cerr << fmt::format("dagport migrate: no DAG found in {}\n", options.legacy_dir);
