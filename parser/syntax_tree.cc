@@ -70,13 +70,16 @@ std::string Python2Construct(std::string_view line) {
 
 }  // namespace
 
-PreorderWalk::PreorderWalk(TSNode root) : cursor_(ts_tree_cursor_new(root)) {}
+PreorderWalk::PreorderWalk(TSNode root)
+    : direct_(DirectSubtreeAccess() ? std::make_unique<DirectPreorder>(root) : nullptr),
+      cursor_(ts_tree_cursor_new(root)) {}
 
 PreorderWalk::~PreorderWalk() {
   ts_tree_cursor_delete(&cursor_);
 }
 
 bool PreorderWalk::Next(bool descend) {
+  if (direct_) return direct_->Next(descend);
   if (descend) {
     const uint32_t children = ts_node_child_count(Current());
     if (children != 0 && ts_tree_cursor_goto_first_child(&cursor_)) {
@@ -137,6 +140,10 @@ constexpr uint32_t kDirectChildren = 6;
 
 NodeList WalkChildren(TSNode node, bool named_only) {
   NodeList out;
+  if (DirectSubtreeAccess()) {
+    AppendChildren(node, named_only, out);
+    return out;
+  }
   const uint32_t count = named_only ? ts_node_named_child_count(node) : ts_node_child_count(node);
   if (count <= kDirectChildren) {
     for (uint32_t i = 0; i < count; ++i)
@@ -181,7 +188,8 @@ struct ChildrenCache {
 };
 
 NodeList ChildrenOf(TSNode node, bool named_only) {
-  if (ts_node_is_null(node) || ts_node_child_count(node) == 0) return {};
+  if (ts_node_is_null(node)) return {};
+  if (ts_node_child_count(node) == 0) return {};
   thread_local ChildrenCache cache;
   return cache.Get(node, named_only);
 }
@@ -212,7 +220,7 @@ struct FieldCache {
     Entry& e = entries[Slot(node.id, field, kSize)];
     if (e.id == node.id && e.tree == node.tree && e.generation == now && e.field == field)
       return e.child;
-    const TSNode child = ts_node_child_by_field_id(node, field);
+    const TSNode child = ChildByFieldId(node, field);
     e = Entry{node.id, node.tree, now, field, child};
     return child;
   }

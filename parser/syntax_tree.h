@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ir/diagnostic.h"
+#include "parser/subtree_access.h"
 #include "parser/tree_allocator.h"
 
 namespace dagport::parser {
@@ -58,12 +59,17 @@ class PreorderWalk {
   PreorderWalk(const PreorderWalk&) = delete;
   PreorderWalk& operator=(const PreorderWalk&) = delete;
 
-  TSNode Current() const { return ts_tree_cursor_current_node(&cursor_); }
+  TSNode Current() const {
+    return direct_ ? direct_->Current() : ts_tree_cursor_current_node(&cursor_);
+  }
   /// Moves on: into the current node's children when `descend`, else to the next node after
   /// it. False at the end of the walk.
   bool Next(bool descend);
 
  private:
+  /// The walk on direct reads of the subtrees (parser/subtree_access.h), when they are in use;
+  /// otherwise the cursor's.
+  std::unique_ptr<DirectPreorder> direct_;
   TSTreeCursor cursor_;
   std::vector<uint32_t> left_;  ///< siblings after the current node, at each level below the root
 };
