@@ -129,7 +129,8 @@ inline const Subtree* ChildArray(Subtree s) {
   return reinterpret_cast<const Subtree*>(s.ptr) - s.ptr->child_count;
 }
 inline Length Padding(Subtree s) {
-  if (s.data.is_inline) return {s.data.padding_bytes, {s.data.padding_rows, s.data.padding_columns}};
+  if (s.data.is_inline)
+    return {s.data.padding_bytes, {s.data.padding_rows, s.data.padding_columns}};
   return s.ptr->padding;
 }
 inline Length Size(Subtree s) {
@@ -187,20 +188,17 @@ struct ChildIterator {
 
   /// The next child: its node, subtree and alias. `structural` then counts it (not extras).
   bool Next(Child& next) {
-    TSNode& out = next.node;
-    Subtree& s = next.subtree;
-    TSSymbol& alias = next.alias;
     if (child == end) return false;
-    s = *child;
-    alias = 0;
-    if (!Extra(s)) {
-      if (aliases != nullptr) alias = aliases[structural];
+    next.subtree = *child;
+    next.alias = 0;
+    if (!Extra(next.subtree)) {
+      if (aliases != nullptr) next.alias = aliases[structural];
       ++structural;
     }
-    if (!first) at = Add(at, Padding(s));
+    if (!first) at = Add(at, Padding(next.subtree));
     first = false;
-    out = Make(tree, child, at, alias);
-    at = Add(at, Size(s));
+    next.node = Make(tree, child, at, next.alias);
+    at = Add(at, Size(next.subtree));
     ++child;
     return true;
   }
@@ -311,8 +309,9 @@ bool PreorderMatches(TSNode root) {
   return same;
 }
 
-bool MatchesBelow(TSNode node, uint32_t field_count) {
+bool MatchesBelow(TSNode node) {
   if (!PreorderMatches(node)) return false;
+  const uint32_t field_count = ts_language_field_count(PythonLanguage());
   // Iterative preorder over the public API, comparing at every node.
   std::vector<TSNode> stack{node};
   while (!stack.empty()) {
@@ -427,7 +426,7 @@ bool DirectSubtreeAccess() {
     if (std::getenv("DAGPORT_NO_DIRECT_SUBTREES") != nullptr) return false;
     const std::string source = kProbe;
     const SyntaxTree tree = SyntaxTree::Parse(source);
-    return MatchesBelow(tree.root(), ts_language_field_count(PythonLanguage()));
+    return MatchesBelow(tree.root());
   }();
   return ok;
 #else
@@ -435,17 +434,15 @@ bool DirectSubtreeAccess() {
 #endif
 }
 
-void AppendChildren(TSNode node, bool named_only, NodeList& out) {
-  if (ts_node_is_null(node)) return;
+bool AppendChildren(TSNode node, bool named_only, NodeList& out) {
 #ifdef DAGPORT_DIRECT_SUBTREES
-  if (DirectSubtreeAccess()) {
-    AppendDirect(node, named_only, out);
-    return;
-  }
+  if (!DirectSubtreeAccess()) return false;
+  if (!ts_node_is_null(node)) AppendDirect(node, named_only, out);
+  return true;
+#else
+  (void)node, (void)named_only, (void)out;
+  return false;
 #endif
-  const uint32_t count = named_only ? ts_node_named_child_count(node) : ts_node_child_count(node);
-  for (uint32_t i = 0; i < count; ++i)
-    out.push_back(named_only ? ts_node_named_child(node, i) : ts_node_child(node, i));
 }
 
 TSNode ChildByFieldId(TSNode node, TSFieldId field) {
@@ -457,7 +454,7 @@ TSNode ChildByFieldId(TSNode node, TSFieldId field) {
 
 bool DirectReadsMatchPublicApi(TSNode node) {
 #ifdef DAGPORT_DIRECT_SUBTREES
-  return MatchesBelow(node, ts_language_field_count(PythonLanguage()));
+  return MatchesBelow(node);
 #else
   (void)node;
   return false;

@@ -30,8 +30,9 @@ bool DirectSubtreeAccessBuilt();
 bool DirectSubtreeAccess();
 
 /// Appends the named (or all) children of `node` to `out`, as ts_node_named_child /
-/// ts_node_child would give them one by one.
-void AppendChildren(TSNode node, bool named_only, NodeList& out);
+/// ts_node_child would give them one by one, and returns true; false (nothing appended) when
+/// the direct reads are not in use, for the caller to take the public API.
+bool AppendChildren(TSNode node, bool named_only, NodeList& out);
 
 /// The child of `node` in `field`, as ts_node_child_by_field_id gives it (a null node if none).
 TSNode ChildByFieldId(TSNode node, TSFieldId field);

@@ -70,12 +70,16 @@ std::string Python2Construct(std::string_view line) {
 
 }  // namespace
 
-PreorderWalk::PreorderWalk(TSNode root)
-    : direct_(DirectSubtreeAccess() ? std::make_unique<DirectPreorder>(root) : nullptr),
-      cursor_(ts_tree_cursor_new(root)) {}
+PreorderWalk::PreorderWalk(TSNode root) {
+  if (DirectSubtreeAccess()) {
+    direct_ = std::make_unique<DirectPreorder>(root);
+  } else {
+    cursor_ = ts_tree_cursor_new(root);
+  }
+}
 
 PreorderWalk::~PreorderWalk() {
-  ts_tree_cursor_delete(&cursor_);
+  if (!direct_) ts_tree_cursor_delete(&cursor_);
 }
 
 bool PreorderWalk::Next(bool descend) {
@@ -140,10 +144,7 @@ constexpr uint32_t kDirectChildren = 6;
 
 NodeList WalkChildren(TSNode node, bool named_only) {
   NodeList out;
-  if (DirectSubtreeAccess()) {
-    AppendChildren(node, named_only, out);
-    return out;
-  }
+  if (AppendChildren(node, named_only, out)) return out;
   const uint32_t count = named_only ? ts_node_named_child_count(node) : ts_node_child_count(node);
   if (count <= kDirectChildren) {
     for (uint32_t i = 0; i < count; ++i)
@@ -188,8 +189,7 @@ struct ChildrenCache {
 };
 
 NodeList ChildrenOf(TSNode node, bool named_only) {
-  if (ts_node_is_null(node)) return {};
-  if (ts_node_child_count(node) == 0) return {};
+  if (ts_node_is_null(node) || ts_node_child_count(node) == 0) return {};
   thread_local ChildrenCache cache;
   return cache.Get(node, named_only);
 }

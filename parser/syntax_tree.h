@@ -70,7 +70,7 @@ class PreorderWalk {
   /// The walk on direct reads of the subtrees (parser/subtree_access.h), when they are in use;
   /// otherwise the cursor's.
   std::unique_ptr<DirectPreorder> direct_;
-  TSTreeCursor cursor_;
+  TSTreeCursor cursor_{};       ///< made only when `direct_` is not
   std::vector<uint32_t> left_;  ///< siblings after the current node, at each level below the root
 };
 
