@@ -24,14 +24,14 @@ std::vector<Parameter> Parameters(const FunctionInfo& fn, TSNode params, const S
     if (t == "identifier") {
       param.name = tree.NodeText(p);
     } else if (t == "typed_parameter") {
-      TSNode inner = ts_node_named_child(p, 0);
+      TSNode inner = NamedChild(p, 0);
       if (NodeType(inner) == "list_splat_pattern") {
         param.kind = Parameter::kVarArgs;
         keyword_only = true;
-        param.name = tree.NodeText(ts_node_named_child(inner, 0));
+        param.name = tree.NodeText(NamedChild(inner, 0));
       } else if (NodeType(inner) == "dictionary_splat_pattern") {
         param.kind = Parameter::kVarKeywords;
-        param.name = tree.NodeText(ts_node_named_child(inner, 0));
+        param.name = tree.NodeText(NamedChild(inner, 0));
       } else {
         param.name = tree.NodeText(inner);
       }
@@ -40,11 +40,11 @@ std::vector<Parameter> Parameters(const FunctionInfo& fn, TSNode params, const S
       param.default_value = i < fn.defaults.size() ? fn.defaults[i] : nullptr;
     } else if (t == "list_splat_pattern") {
       param.kind = Parameter::kVarArgs;
-      param.name = tree.NodeText(ts_node_named_child(p, 0));
+      param.name = tree.NodeText(NamedChild(p, 0));
       keyword_only = true;
     } else if (t == "dictionary_splat_pattern") {
       param.kind = Parameter::kVarKeywords;
-      param.name = tree.NodeText(ts_node_named_child(p, 0));
+      param.name = tree.NodeText(NamedChild(p, 0));
     } else if (t == "keyword_separator") {
       keyword_only = true;
       continue;
@@ -73,11 +73,12 @@ void Evaluator::CollectArguments(TSNode argument_list, Frame& frame, CallArgs& a
   for (TSNode a : children) {
     const std::string_view t = NodeType(a);
     if (t == "keyword_argument") {
+      const TSNode value = ChildByField(a, "value");
       args.keywords.emplace_back(std::string(Text(ChildByField(a, "name"), frame)),
-                                 Eval(ChildByField(a, "value"), frame));
-      args.keyword_nodes.push_back(ChildByField(a, "value"));
+                                 Eval(value, frame));
+      args.keyword_nodes.push_back(value);
     } else if (t == "list_splat") {
-      TSNode inner = ts_node_named_child(a, 0);
+      TSNode inner = NamedChild(a, 0);
       Val v = Eval(inner, frame);
       std::vector<Val> items;
       if (Iterate(v, items, inner, frame)) {
@@ -90,7 +91,7 @@ void Evaluator::CollectArguments(TSNode argument_list, Frame& frame, CallArgs& a
         args.positional_nodes.push_back(a);
       }
     } else if (t == "dictionary_splat") {
-      TSNode inner = ts_node_named_child(a, 0);
+      TSNode inner = NamedChild(a, 0);
       Val v = Eval(inner, frame);
       if (Is(v, Kind::kDict)) {
         for (auto& [k, x] : v->entries) {

@@ -19,7 +19,7 @@ Flow Evaluator::ExecIf(TSNode node, Frame& frame) {
   bool has_else = false;
   const uint32_t n = ts_node_named_child_count(node);
   for (uint32_t i = 0; i < n; ++i) {
-    TSNode c = ts_node_named_child(node, i);
+    TSNode c = NamedChild(node, i);
     if (NodeType(c) == "elif_clause")
       branches.emplace_back(ChildByField(c, "condition"), ChildByField(c, "consequence"));
     if (NodeType(c) == "else_clause") {
@@ -209,20 +209,20 @@ Flow Evaluator::ExecWith(TSNode node, Frame& frame) {
   size_t groups_pushed = 0;
   const uint32_t n = ts_node_named_child_count(node);
   for (uint32_t i = 0; i < n; ++i) {
-    TSNode clause = ts_node_named_child(node, i);
+    TSNode clause = NamedChild(node, i);
     if (NodeType(clause) != "with_clause") continue;
     const uint32_t items = ts_node_named_child_count(clause);
     for (uint32_t k = 0; k < items; ++k) {
-      TSNode item = ChildByField(ts_node_named_child(clause, k), "value");
+      TSNode item = ChildByField(NamedChild(clause, k), "value");
       if (ts_node_is_null(item)) continue;
       TSNode value_node = item;
       TSNode alias{};
       bool has_alias = false;
       if (NodeType(item) == "as_pattern") {
-        value_node = ts_node_named_child(item, 0);
+        value_node = NamedChild(item, 0);
         TSNode target = ChildByField(item, "alias");
         if (!ts_node_is_null(target) && ts_node_named_child_count(target) > 0) {
-          alias = ts_node_named_child(target, 0);
+          alias = NamedChild(target, 0);
           has_alias = true;
         }
       }
@@ -272,18 +272,18 @@ Flow Evaluator::ExecTry(TSNode node, Frame& frame) {
   TSNode finally_body{};
   bool has_handler = false, has_else = false, has_finally = false;
   for (uint32_t i = 0; i < n; ++i) {
-    TSNode c = ts_node_named_child(node, i);
+    TSNode c = NamedChild(node, i);
     const std::string_view t = NodeType(c);
     if (t == "except_clause" && !has_handler) {
       // The first handler takes any exception (dagport does not model exception types).
-      handler = ts_node_named_child(c, ts_node_named_child_count(c) - 1);
+      handler = NamedChild(c, ts_node_named_child_count(c) - 1);
       handler_clause = c;
       has_handler = true;
     } else if (t == "else_clause") {
       else_body = ChildByField(c, "body");
       has_else = true;
     } else if (t == "finally_clause") {
-      finally_body = ts_node_named_child(c, 0);
+      finally_body = NamedChild(c, 0);
       has_finally = true;
     }
   }
@@ -307,8 +307,7 @@ Flow Evaluator::ExecTry(TSNode node, Frame& frame) {
         if (NodeType(part) != "as_pattern") continue;
         TSNode alias = ChildByField(part, "alias");
         if (!ts_node_is_null(alias) && ts_node_named_child_count(alias) > 0) {
-          Assign(ts_node_named_child(alias, 0), Unknown(part, frame, "the exception being handled"),
-                 frame);
+          Assign(NamedChild(alias, 0), Unknown(part, frame, "the exception being handled"), frame);
         }
       }
       flow = ExecBlock(handler, frame);

@@ -111,8 +111,7 @@ Val Evaluator::EvalInner(TSNode node, Frame& frame) {
   if (type == "set") return EvalCollection(node, frame, Kind::kSet);
   if (type == "dictionary") return EvalDictionary(node, frame);
   if (type == "parenthesized_expression") {
-    return ts_node_named_child_count(node) > 0 ? Eval(ts_node_named_child(node, 0), frame)
-                                               : Tuple({});
+    return ts_node_named_child_count(node) > 0 ? Eval(NamedChild(node, 0), frame) : Tuple({});
   }
   if (type == "binary_operator") return EvalBinary(node, frame);
   if (type == "comparison_operator") return EvalComparison(node, frame);
@@ -137,9 +136,9 @@ Val Evaluator::EvalInner(TSNode node, Frame& frame) {
   }
   if (type == "conditional_expression") {
     // body if condition else alternative
-    TSNode body = ts_node_named_child(node, 0);
-    TSNode condition = ts_node_named_child(node, 1);
-    TSNode alternative = ts_node_named_child(node, 2);
+    TSNode body = NamedChild(node, 0);
+    TSNode condition = NamedChild(node, 1);
+    TSNode alternative = NamedChild(node, 2);
     std::optional<bool> t = Truth(Eval(condition, frame));
     if (!t) return Unknown(node, frame, "condition not statically known");
     return Eval(*t ? body : alternative, frame);
@@ -157,13 +156,13 @@ Val Evaluator::EvalInner(TSNode node, Frame& frame) {
     Assign(ChildByField(node, "name"), v, frame);
     return v;
   }
-  if (type == "await") return Eval(ts_node_named_child(node, 0), frame);
+  if (type == "await") return Eval(NamedChild(node, 0), frame);
   if (type == "yield") {
     // A generator runs to the end when called: what it yields, in order, is the list the call
     // returns (DAG files iterate them once, with no interplay between producer and consumer).
     if (frame.yielded == nullptr) return Unknown(node, frame, "yield outside a generator");
     NoteAppend(*this, frame.yielded);
-    TSNode value = ts_node_named_child(node, 0);
+    TSNode value = NamedChild(node, 0);
     bool from = false;
     for (TSNode c : Children(node)) from = from || NodeType(c) == "from";
     if (ts_node_is_null(value)) {
@@ -267,7 +266,7 @@ Val Evaluator::EvalString(TSNode node, Frame& frame) {
           uint32_t cursor = ts_node_start_byte(spec);
           const std::string_view all = frame.module->tree->text();
           for (uint32_t k = 0; k < ts_node_named_child_count(spec); ++k) {
-            TSNode part = ts_node_named_child(spec, k);
+            TSNode part = NamedChild(spec, k);
             const std::string_view part_type = ts_node_type(part);
             if (part_type != "interpolation" && part_type != "format_expression") continue;
             spec_text.append(all.substr(cursor, ts_node_start_byte(part) - cursor));
@@ -300,7 +299,7 @@ Val Evaluator::EvalConcatenatedString(TSNode node, Frame& frame) {
   std::string out;
   const uint32_t n = ts_node_named_child_count(node);
   for (uint32_t i = 0; i < n; ++i) {
-    Val part = Eval(ts_node_named_child(node, i), frame);
+    Val part = Eval(NamedChild(node, i), frame);
     if (!Is(part, Kind::kStr))
       return Unknown(node, frame, IsUnresolved(part) ? part->reason() : "not a string");
     out += part->text;
@@ -312,7 +311,7 @@ Val Evaluator::EvalCollection(TSNode node, Frame& frame, Kind kind) {
   std::vector<Val> items;
   for (TSNode c : NamedChildren(node)) {
     if (NodeType(c) == "list_splat" || NodeType(c) == "parenthesized_list_splat") {
-      TSNode inner = ts_node_named_child(c, 0);
+      TSNode inner = NamedChild(c, 0);
       Val v = Eval(inner, frame);
       std::vector<Val> spread;
       if (!Iterate(v, spread, inner, frame))
@@ -337,7 +336,7 @@ Val Evaluator::EvalDictionary(TSNode node, Frame& frame) {
       Val v = Eval(ChildByField(c, "value"), frame);
       DictSet(d, k, v);
     } else if (NodeType(c) == "dictionary_splat") {
-      Val other = Eval(ts_node_named_child(c, 0), frame);
+      Val other = Eval(NamedChild(c, 0), frame);
       if (!Is(other, Kind::kDict))
         return Unknown(node, frame, "unpacking of a mapping not statically known");
       for (auto& [k, v] : other->entries) DictSet(d, k, v);
@@ -424,7 +423,7 @@ Val Evaluator::EvalSubscript(TSNode node, Frame& frame) {
   if (ts_node_named_child_count(node) > 2) {
     std::vector<Val> keys;
     for (uint32_t i = 1; i < ts_node_named_child_count(node); ++i)
-      keys.push_back(Eval(ts_node_named_child(node, i), frame));
+      keys.push_back(Eval(NamedChild(node, i), frame));
     return Index(*this, obj, Tuple(std::move(keys)), node, frame);
   }
   return Index(*this, obj, Eval(sub, frame), node, frame);
@@ -441,7 +440,7 @@ Val Evaluator::EvalLambda(TSNode node, Frame& frame) {
     const uint32_t n = ts_node_named_child_count(params);
     fn->defaults.assign(n, nullptr);
     for (uint32_t i = 0; i < n; ++i) {
-      TSNode p = ts_node_named_child(params, i);
+      TSNode p = NamedChild(params, i);
       if (NodeType(p) == "default_parameter")
         fn->defaults[i] = Eval(ChildByField(p, "value"), frame);
     }
@@ -457,7 +456,7 @@ Val Evaluator::EvalComprehension(TSNode node, Frame& frame) {
   TSNode body = ChildByField(node, "body");
   std::vector<TSNode> clauses;
   for (uint32_t i = 0; i < ts_node_named_child_count(node); ++i) {
-    TSNode c = ts_node_named_child(node, i);
+    TSNode c = NamedChild(node, i);
     if (NodeType(c) == "for_in_clause" || NodeType(c) == "if_clause") clauses.push_back(c);
   }
   // A comprehension has a scope of its own (Python 3): loop variables do not leak.
@@ -490,7 +489,7 @@ Val Evaluator::EvalComprehension(TSNode node, Frame& frame) {
     }
     TSNode c = clauses[k];
     if (NodeType(c) == "if_clause") {
-      std::optional<bool> t = Truth(Eval(ts_node_named_child(c, 0), inner));
+      std::optional<bool> t = Truth(Eval(NamedChild(c, 0), inner));
       if (!t) {
         unknown = true;
         return;

@@ -33,7 +33,7 @@ void Evaluator::RecordImport(const Frame& frame, std::string module, std::string
 bool Evaluator::ExecImport(TSNode node, Frame& frame) {
   const uint32_t n = ts_node_named_child_count(node);
   for (uint32_t i = 0; i < n; ++i) {
-    TSNode item = ts_node_named_child(node, i);
+    TSNode item = NamedChild(node, i);
     std::string name;
     std::string alias;
     if (NodeType(item) == "aliased_import") {
@@ -88,7 +88,7 @@ bool Evaluator::ExecImportFrom(TSNode node, Frame& frame) {
     size_t dots = 0;
     std::string rest;
     for (uint32_t i = 0; i < ts_node_named_child_count(module_node); ++i) {
-      TSNode c = ts_node_named_child(module_node, i);
+      TSNode c = NamedChild(module_node, i);
       if (NodeType(c) == "import_prefix") dots = Text(c, frame).size();
       if (NodeType(c) == "dotted_name") rest = Dotted(Text(c, frame));
     }
@@ -123,7 +123,7 @@ bool Evaluator::ExecImportFrom(TSNode node, Frame& frame) {
 
   const uint32_t n = ts_node_named_child_count(node);
   for (uint32_t i = 0; i < n; ++i) {
-    TSNode item = ts_node_named_child(node, i);
+    TSNode item = NamedChild(node, i);
     if (ts_node_eq(item, module_node)) continue;
     if (NodeType(item) == "wildcard_import") {
       RecordImport(frame, module_name, "*", "", item);

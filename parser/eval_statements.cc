@@ -77,7 +77,7 @@ Flow Evaluator::Exec(TSNode stmt, Frame& frame) {
   if (type == "expression_statement") {
     const uint32_t n = ts_node_named_child_count(stmt);
     for (uint32_t i = 0; i < n; ++i) {
-      TSNode e = ts_node_named_child(stmt, i);
+      TSNode e = NamedChild(stmt, i);
       const std::string_view t = NodeType(e);
       if (t == "assignment") {
         ExecAssignment(e, frame);
@@ -109,9 +109,9 @@ Flow Evaluator::Exec(TSNode stmt, Frame& frame) {
     std::vector<Val> decorators;
     const uint32_t n = ts_node_named_child_count(stmt);
     for (uint32_t i = 0; i < n; ++i) {
-      TSNode d = ts_node_named_child(stmt, i);
+      TSNode d = NamedChild(stmt, i);
       if (NodeType(d) == "decorator" && ts_node_named_child_count(d) > 0) {
-        decorators.push_back(Eval(ts_node_named_child(d, 0), frame));
+        decorators.push_back(Eval(NamedChild(d, 0), frame));
       }
     }
     TSNode def = ChildByField(stmt, "definition");
@@ -125,8 +125,7 @@ Flow Evaluator::Exec(TSNode stmt, Frame& frame) {
   if (type == "with_statement") return ExecWith(stmt, frame);
   if (type == "try_statement") return ExecTry(stmt, frame);
   if (type == "return_statement") {
-    Val value =
-        ts_node_named_child_count(stmt) > 0 ? Eval(ts_node_named_child(stmt, 0), frame) : None();
+    Val value = ts_node_named_child_count(stmt) > 0 ? Eval(NamedChild(stmt, 0), frame) : None();
     if (uncertain_ > 0) {
       if (frame.maybe_return == nullptr) frame.maybe_return = value;
       return Flow::kNormal;
@@ -143,19 +142,19 @@ Flow Evaluator::Exec(TSNode stmt, Frame& frame) {
   if (type == "nonlocal_statement") {
     const uint32_t n = ts_node_named_child_count(stmt);
     for (uint32_t i = 0; i < n; ++i) {
-      frame.scope->nonlocal_names.insert(std::string(Text(ts_node_named_child(stmt, i), frame)));
+      frame.scope->nonlocal_names.insert(std::string(Text(NamedChild(stmt, i), frame)));
     }
     return Flow::kNormal;
   }
   if (type == "global_statement") {
     const uint32_t n = ts_node_named_child_count(stmt);
     for (uint32_t i = 0; i < n; ++i) {
-      frame.scope->global_names.insert(std::string(Text(ts_node_named_child(stmt, i), frame)));
+      frame.scope->global_names.insert(std::string(Text(NamedChild(stmt, i), frame)));
     }
     return Flow::kNormal;
   }
   if (type == "delete_statement") {
-    Delete(ts_node_named_child(stmt, 0), frame);
+    Delete(NamedChild(stmt, 0), frame);
     return Flow::kNormal;
   }
   // pass, assert, nonlocal, print/exec (Python 2, reported elsewhere), ERROR nodes, comments:
@@ -173,7 +172,7 @@ void Evaluator::ExecFunctionDef(TSNode node, Frame& frame, const std::vector<Val
   const uint32_t n = ts_node_named_child_count(params);
   fn->defaults.assign(n, nullptr);
   for (uint32_t i = 0; i < n; ++i) {
-    TSNode p = ts_node_named_child(params, i);
+    TSNode p = NamedChild(params, i);
     const std::string_view t = NodeType(p);
     if (t == "default_parameter" || t == "typed_default_parameter")
       fn->defaults[i] = Eval(ChildByField(p, "value"), frame);
@@ -215,7 +214,7 @@ void Evaluator::ExecClassDef(TSNode node, Frame& frame, const std::vector<Val>& 
   if (!ts_node_is_null(supers)) {
     const uint32_t n = ts_node_named_child_count(supers);
     for (uint32_t i = 0; i < n; ++i) {
-      TSNode b = ts_node_named_child(supers, i);
+      TSNode b = NamedChild(supers, i);
       if (NodeType(b) == "keyword_argument") continue;  // metaclass=...
       cls->bases.push_back(Eval(b, frame));
     }
@@ -363,12 +362,12 @@ void Evaluator::Assign(TSNode target, Val value, Frame& frame) {
     const bool known = Iterate(value, items, target, frame);
     size_t star = n;
     for (uint32_t i = 0; i < n; ++i) {
-      if (NodeType(ts_node_named_child(target, i)) == "list_splat_pattern") star = i;
+      if (NodeType(NamedChild(target, i)) == "list_splat_pattern") star = i;
     }
     for (uint32_t i = 0; i < n; ++i) {
-      TSNode t = ts_node_named_child(target, i);
+      TSNode t = NamedChild(target, i);
       if (!known || (star == n && items.size() != n) || (star != n && items.size() + 1 < n)) {
-        Assign(NodeType(t) == "list_splat_pattern" ? ts_node_named_child(t, 0) : t,
+        Assign(NodeType(t) == "list_splat_pattern" ? NamedChild(t, 0) : t,
                Unknown(target, frame, "unpacking of a value that is not statically known"), frame);
         continue;
       }
@@ -376,7 +375,7 @@ void Evaluator::Assign(TSNode target, Val value, Frame& frame) {
         Assign(t, items[i], frame);
       } else if (i == star) {
         const size_t after = n - star - 1;
-        Assign(ts_node_named_child(t, 0),
+        Assign(NamedChild(t, 0),
                List(std::vector<Val>(items.begin() + star, items.end() - static_cast<long>(after))),
                frame);
       } else {
@@ -386,7 +385,7 @@ void Evaluator::Assign(TSNode target, Val value, Frame& frame) {
     return;
   }
   if (type == "parenthesized_expression" && ts_node_named_child_count(target) == 1) {
-    Assign(ts_node_named_child(target, 0), value, frame);
+    Assign(NamedChild(target, 0), value, frame);
     return;
   }
   if (type == "attribute") {

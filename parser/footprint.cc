@@ -71,7 +71,7 @@ class PathRenderer {
           std::string out;
           const uint32_t n = ts_node_named_child_count(args);
           for (uint32_t i = 0; i < n; ++i) {
-            TSNode a = ts_node_named_child(args, i);
+            TSNode a = NamedChild(args, i);
             if (NodeType(a) == "comment") continue;
             std::string part = Part(a, depth);
             if (part.starts_with("/") || out.empty()) {
@@ -95,7 +95,7 @@ class PathRenderer {
         }
       }
       if (type == "parenthesized_expression" && ts_node_named_child_count(node) == 1)
-        return Part(ts_node_named_child(node, 0), depth);
+        return Part(NamedChild(node, 0), depth);
     }
     return "<" + std::string(ev_.Text(node, frame_)) + ">";
   }

@@ -187,12 +187,12 @@ void InitModuleGlobals(ModuleState* module) {
   // __doc__: the module's docstring (`dag.doc_md = __doc__` is common).
   Val doc = None();
   if (module->tree != nullptr && ts_node_named_child_count(module->tree->root()) > 0) {
-    TSNode first = ts_node_named_child(module->tree->root(), 0);
+    TSNode first = NamedChild(module->tree->root(), 0);
     if (std::string_view(ts_node_type(first)) == "expression_statement" &&
         ts_node_named_child_count(first) == 1) {
-      TSNode str = ts_node_named_child(first, 0);
+      TSNode str = NamedChild(first, 0);
       if (std::string_view(ts_node_type(str)) == "string" && ts_node_named_child_count(str) == 3) {
-        doc = Str(std::string(module->tree->NodeText(ts_node_named_child(str, 1))));
+        doc = Str(std::string(module->tree->NodeText(NamedChild(str, 1))));
       }
     }
   }

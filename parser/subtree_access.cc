@@ -218,6 +218,32 @@ void AppendDirect(TSNode node, bool named_only, NodeList& out) {
   }
 }
 
+/// The `index`-th named (or any) child of `node`, as ts_node_named_child / ts_node_child give it:
+/// a hidden child's children count in its place. A null node past the last.
+TSNode NthDirect(TSNode node, uint32_t index, bool named_only) {
+  for (;;) {
+    const Subtree s = Of(node);
+    if (ChildCount(s) == 0) return TSNode{};
+    ChildIterator it(node, s);
+    Child c;
+    bool descended = false;
+    while (it.Next(c)) {
+      if (Relevant(it.language, c.subtree, c.alias, named_only)) {
+        if (index == 0) return c.node;
+        --index;
+      } else if (const uint32_t inside = RelevantChildCount(c.subtree, named_only); inside > 0) {
+        if (index < inside) {
+          node = c.node;
+          descended = true;
+          break;
+        }
+        index -= inside;
+      }
+    }
+    if (!descended) return TSNode{};
+  }
+}
+
 /// The first visible child of `node` (ts_node_child(node, 0)), which has one.
 TSNode FirstVisible(TSNode node) {
   for (;;) {
@@ -325,7 +351,9 @@ bool MatchesBelow(TSNode node) {
       for (uint32_t i = 0; i < count; ++i) {
         const TSNode expected = named_only ? ts_node_named_child(n, i) : ts_node_child(n, i);
         if (!SameNode(direct[i], expected)) return false;
+        if (!SameNode(NthDirect(n, i, named_only), expected)) return false;
       }
+      if (!ts_node_is_null(NthDirect(n, count, named_only))) return false;
     }
     for (TSFieldId f = 1; f <= field_count; ++f) {
       const TSNode direct = FieldDirect(n, f);
@@ -450,6 +478,13 @@ TSNode ChildByFieldId(TSNode node, TSFieldId field) {
   if (!ts_node_is_null(node) && DirectSubtreeAccess()) return FieldDirect(node, field);
 #endif
   return ts_node_child_by_field_id(node, field);
+}
+
+TSNode NamedChild(TSNode node, uint32_t index) {
+#ifdef DAGPORT_DIRECT_SUBTREES
+  if (!ts_node_is_null(node) && DirectSubtreeAccess()) return NthDirect(node, index, true);
+#endif
+  return ts_node_named_child(node, index);
 }
 
 bool DirectReadsMatchPublicApi(TSNode node) {

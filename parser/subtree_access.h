@@ -37,6 +37,10 @@ bool AppendChildren(TSNode node, bool named_only, NodeList& out);
 /// The child of `node` in `field`, as ts_node_child_by_field_id gives it (a null node if none).
 TSNode ChildByFieldId(TSNode node, TSFieldId field);
 
+/// The `index`-th named child of `node`, as ts_node_named_child gives it (a null node if none),
+/// without the public API's walk from the first child and its positions.
+TSNode NamedChild(TSNode node, uint32_t index);
+
 /// A pre-order walk of the visible nodes under `root` on the direct reads (PreorderWalk's, when
 /// DirectSubtreeAccess()): the same nodes in the same order as a tree cursor's walk.
 class DirectPreorder {

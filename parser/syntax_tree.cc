@@ -190,6 +190,9 @@ struct ChildrenCache {
 
 NodeList ChildrenOf(TSNode node, bool named_only) {
   if (ts_node_is_null(node) || ts_node_child_count(node) == 0) return {};
+  // Read directly, a list costs less than the cache's lookup and the cache lines its 320 KB
+  // evict (docs/performance.md, sixteenth session); the cache serves the public API's reads.
+  if (NodeList out; AppendChildren(node, named_only, out)) return out;
   thread_local ChildrenCache cache;
   return cache.Get(node, named_only);
 }
@@ -203,7 +206,11 @@ namespace {
 
 /// ts_node_child_by_field_id costs hundreds of instructions in tree-sitter 0.20, and the
 /// evaluator asks for the same children again in loops and in functions called many times: a
-/// small direct-mapped cache per thread, keyed by node, tree and field.
+/// small direct-mapped cache per thread, keyed by node, tree and field, of `kSize` entries.
+/// On the direct reads a miss costs about a hundred instructions, and a cache of 256 entries
+/// (16 KB) keeps the repeats without evicting the tree's and the IR's cache lines, which the
+/// public API's 4,096 (256 KB) did: `dagport inspect` 5% faster (docs/performance.md).
+template <size_t kSize>
 struct FieldCache {
   struct Entry {
     const void* id = nullptr;
@@ -212,7 +219,6 @@ struct FieldCache {
     TSFieldId field = 0;
     TSNode child{};
   };
-  static constexpr size_t kSize = 4096;
   std::array<Entry, kSize> entries{};  // constant-initialised: no guard on each access
 
   TSNode Get(TSNode node, TSFieldId field) {
@@ -249,7 +255,11 @@ TSNode ChildByField(TSNode node, const char* name) {
   }
   const TSFieldId id = literal.id;
   if (ts_node_is_null(node) || id == 0) return ts_node_child_by_field_id(node, id);
-  thread_local FieldCache children;
+  if (DirectSubtreeAccess()) {
+    thread_local FieldCache<256> children;
+    return children.Get(node, id);
+  }
+  thread_local FieldCache<4096> children;
   return children.Get(node, id);
 }
 

@@ -12,6 +12,7 @@
 namespace dagport::converters::airflow2 {
 
 using parser::ChildByField;
+using parser::NamedChild;
 using parser::NodeType;
 
 namespace {
@@ -30,7 +31,7 @@ std::set<std::string, std::less<>> DagNames(const FileContext& ctx) {
     } else if (NodeType(parent) == "as_pattern") {
       const TSNode alias = ChildByField(parent, "alias");
       if (!ts_node_is_null(alias)) {
-        const TSNode name = ts_node_named_child(alias, 0);
+        const TSNode name = NamedChild(alias, 0);
         if (NodeType(name) == "identifier") names.emplace(ctx.Text(name));
       }
     }

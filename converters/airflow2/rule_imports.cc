@@ -21,6 +21,7 @@
 namespace dagport::converters::airflow2 {
 
 using parser::ChildByField;
+using parser::NamedChild;
 using parser::NodeType;
 
 namespace {
@@ -326,7 +327,7 @@ InsertionPoint ImportInsertionPoint(const FileContext& ctx) {
         point = InsertionPoint{end, true};
       }
     } else if (first && type == "expression_statement" &&
-               NodeType(ts_node_named_child(child, 0)) == "string") {
+               NodeType(NamedChild(child, 0)) == "string") {
       docstring_end = end;
     }
     if (type != "comment") first = false;

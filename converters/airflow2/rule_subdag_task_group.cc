@@ -28,6 +28,7 @@
 namespace dagport::converters::airflow2 {
 
 using parser::ChildByField;
+using parser::NamedChild;
 using parser::NamedChildren;
 using parser::NodeType;
 
@@ -184,8 +185,7 @@ std::string CheckFactory(const FileContext& ctx, const std::string& name, Factor
   }
   int returns = 0;
   for (TSNode r : ctx.nodes.Of("return_statement")) returns += Inside(r, def) ? 1 : 0;
-  const TSNode returned =
-      NodeType(last) == "return_statement" ? ts_node_named_child(last, 0) : TSNode{};
+  const TSNode returned = NodeType(last) == "return_statement" ? NamedChild(last, 0) : TSNode{};
   if (returns != 1 || NodeType(returned) != "identifier" || ctx.Text(returned) != dag_name)
     return fmt::format("`{}` does not end with `return {}`", name, dag_name);
 
@@ -193,8 +193,7 @@ std::string CheckFactory(const FileContext& ctx, const std::string& name, Factor
   for (TSNode id : ctx.nodes.Of("identifier")) {
     if (!Inside(id, def) || ctx.Text(id) != dag_name) continue;
     const TSNode parent = ts_node_parent(id);
-    if (ts_node_eq(parent, ts_node_named_child(dag_statement, 0)) || ts_node_eq(id, returned))
-      continue;
+    if (ts_node_eq(parent, NamedChild(dag_statement, 0)) || ts_node_eq(id, returned)) continue;
     bool operator_dag = false;
     if (NodeType(parent) == "keyword_argument" && ts_node_eq(ChildByField(parent, "value"), id) &&
         ctx.Text(ChildByField(parent, "name")) == "dag" &&
@@ -249,7 +248,7 @@ void RewriteFactory(FileContext& ctx, const Factory& factory) {
   if (!ts_node_is_null(returns)) {
     TSNode annotation = returns;
     if (NodeType(annotation) == "type" && ts_node_named_child_count(annotation) == 1)
-      annotation = ts_node_named_child(annotation, 0);
+      annotation = NamedChild(annotation, 0);
     if (auto path = ctx.imports.Resolve(ctx.tree, annotation);
         path && parser::IsAirflowDagPath(parser::ResolveAirflowPath(*path))) {
       ctx.UseRemoved(annotation);  // its import may become unused

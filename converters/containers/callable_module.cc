@@ -10,6 +10,7 @@ namespace dagport::converters::containers {
 namespace {
 
 using parser::ChildByField;
+using parser::NamedChild;
 using parser::NodeType;
 
 /// The statement a top-level node is (a decorated definition counts as its definition).
@@ -35,7 +36,7 @@ void Identifiers(const parser::SyntaxTree& tree, TSNode node, std::set<std::stri
     return;
   }
   const uint32_t n = ts_node_named_child_count(node);
-  for (uint32_t i = 0; i < n; ++i) Identifiers(tree, ts_node_named_child(node, i), out);
+  for (uint32_t i = 0; i < n; ++i) Identifiers(tree, NamedChild(node, i), out);
 }
 
 /// The names a top-level statement binds, and whether it is an import from Airflow.
@@ -53,7 +54,7 @@ std::set<std::string> Binds(const parser::SyntaxTree& tree, TSNode statement, bo
     }
     const uint32_t n = ts_node_named_child_count(def);
     for (uint32_t i = 0; i < n; ++i) {
-      TSNode child = ts_node_named_child(def, i);
+      TSNode child = NamedChild(def, i);
       if (type == "import_from_statement" && ts_node_eq(child, ChildByField(def, "module_name")))
         continue;
       if (NodeType(child) == "aliased_import") {
@@ -73,7 +74,7 @@ std::set<std::string> Binds(const parser::SyntaxTree& tree, TSNode statement, bo
       }
     }
   } else if (type == "expression_statement" && ts_node_named_child_count(def) == 1) {
-    TSNode assignment = ts_node_named_child(def, 0);
+    TSNode assignment = NamedChild(def, 0);
     if (NodeType(assignment) == "assignment" || NodeType(assignment) == "augmented_assignment") {
       std::set<std::string> targets;
       Identifiers(tree, ChildByField(assignment, "left"), targets);
@@ -91,7 +92,7 @@ CallableModule ExtractCallable(const parser::SyntaxTree& tree, const std::string
   const TSNode root = tree.root();
   const uint32_t n = ts_node_named_child_count(root);
   std::vector<TSNode> statements;
-  for (uint32_t i = 0; i < n; ++i) statements.push_back(ts_node_named_child(root, i));
+  for (uint32_t i = 0; i < n; ++i) statements.push_back(NamedChild(root, i));
   // The function: the last top-level definition of that name at or before `line` (a later
   // one rebinds it; Airflow took the one bound when the task was made).
   int target = -1;
