@@ -380,6 +380,8 @@ def main():
     results = {1: [], 2: []}
     crashes = []
     raw, raw_err, raw_runs = {}, {}, {1: [], 2: []}
+    # tree-sitter out of the box (C library allocator, ts_tree_delete): context, not a goal
+    stock, stock_runs = None, []
     ast_d, ast_line, ast_runs = None, "", []
 
     def keep_best(current, new):
@@ -404,6 +406,11 @@ def main():
                 raw_runs[j].append(float(d["seconds"]))
             else:
                 raw_err[j] = line
+        if os.access(parse_bench, os.X_OK):
+            d, line = run_tool([parse_bench, "--stock", "-j", "1", "-r", "1"], list_path, args.timeout)
+            if d:
+                stock = keep_best(stock, d)
+                stock_runs.append(float(d["seconds"]))
         d, line = run_tool([sys.executable, os.path.join(HERE, "ast_parse_bench.py"), "-r", "1"],
                            list_path, args.timeout)
         if d:
@@ -430,6 +437,9 @@ def main():
         d = raw.get(j)
         rows.append((label, float(d["seconds"]), float(d["files_per_s"]), float(d["mb_per_s"]), None, "")
                     if d else (label, None, None, None, None, "n/a"))
+    if stock:
+        rows.append(("stock tree-sitter parse, 1 thread **", float(stock["seconds"]),
+                     float(stock["files_per_s"]), float(stock["mb_per_s"]), None, ""))
     label = "Python %s ast.parse, 1 thread" % platform.python_version()
     rows.append((label, float(ast_d["seconds"]), float(ast_d["files_per_s"]), float(ast_d["mb_per_s"]), None, "")
                 if ast_d else (label, None, None, None, None, "n/a"))
@@ -443,10 +453,12 @@ def main():
             log("   %-40s %9.2f %9s %8.2f %8s %9s" % (name, wall, fmt_int(fps), mbs,
                                                      "%.2f" % cpu_s if cpu_s is not None else "", rss))
     log("   * control for -j 2: the same parse work split over 2 threads")
-    log("   every run, wall s: dagport -j 1: %s; -j 2: %s; raw parse: %s; 2 threads: %s; ast.parse: %s" % (
+    log("   ** tree-sitter as a library user runs it out of the box (the C library's allocator and")
+    log("      ts_tree_delete, one parser per thread); the raw parse above is dagport's own, in an arena")
+    log("   every run, wall s: dagport -j 1: %s; -j 2: %s; raw parse: %s; 2 threads: %s; stock: %s; ast.parse: %s" % (
         " ".join("%.1f" % t.wall for t in results[1]), " ".join("%.1f" % t.wall for t in results[2]),
         " ".join("%.1f" % x for x in raw_runs[1]), " ".join("%.1f" % x for x in raw_runs[2]),
-        " ".join("%.1f" % x for x in ast_runs)))
+        " ".join("%.1f" % x for x in stock_runs), " ".join("%.1f" % x for x in ast_runs)))
     for j, e in raw_err.items():
         log("   raw parse, %d thread(s): %s" % (j, e))
     if not ast_d:
@@ -466,6 +478,11 @@ def main():
         log("   analysis adds %.0f%% on top of the raw parse (dagport -j 1 %.2f s / raw parse %.2f s = %.2fx)"
             % (over * 100, b1.wall, raw1, b1.wall / raw1))
         verdicts.append(("analysis <= %d%% on top of the raw parse" % (GOAL_OVERHEAD * 100), "%.0f%%" % (over * 100), over <= GOAL_OVERHEAD))
+        if stock:
+            log("   for context, not the goal: dagport -j 1 takes %.2fx a stock tree-sitter parse (%.2f s),"
+                " which dagport's own parse beats by %.0f%%"
+                % (b1.wall / float(stock["seconds"]), float(stock["seconds"]),
+                   (float(stock["seconds"]) / raw1 - 1) * 100))
     if b1 and b2:
         sp = b1.wall / b2.wall
         ctl = " (control: the raw parse on 2 threads is %.2fx as fast as on 1)" % (raw1 / raw2) if raw1 and raw2 else ""

@@ -302,9 +302,17 @@ std::string CheckPythonGrammar() {
 }
 
 LineIndex::LineIndex(std::string_view text) : text_(text) {
+  // memchr from one newline to the next: lines average 30-40 bytes, a byte loop cost a
+  // branch per byte (0.5% of `dagport inspect`).
+  line_starts_.reserve(text.size() / 32 + 1);
   line_starts_.push_back(0);
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\n') line_starts_.push_back(static_cast<uint32_t>(i + 1));
+  const char* const begin = text.data();
+  const char* const end = begin + text.size();
+  for (const char* p = begin; p < end;) {
+    const auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+    if (nl == nullptr) break;
+    line_starts_.push_back(static_cast<uint32_t>(nl - begin + 1));
+    p = nl + 1;
   }
 }
 
