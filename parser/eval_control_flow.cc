@@ -17,9 +17,7 @@ Flow Evaluator::ExecIf(TSNode node, Frame& frame) {
       {ChildByField(node, "condition"), ChildByField(node, "consequence")}};
   TSNode else_body{};
   bool has_else = false;
-  const uint32_t n = ts_node_named_child_count(node);
-  for (uint32_t i = 0; i < n; ++i) {
-    TSNode c = NamedChild(node, i);
+  for (TSNode c : NamedChildren(node)) {
     if (NodeType(c) == "elif_clause")
       branches.emplace_back(ChildByField(c, "condition"), ChildByField(c, "consequence"));
     if (NodeType(c) == "else_clause") {
@@ -207,13 +205,10 @@ Flow Evaluator::ExecWhile(TSNode node, Frame& frame) {
 Flow Evaluator::ExecWith(TSNode node, Frame& frame) {
   size_t dags_pushed = 0;
   size_t groups_pushed = 0;
-  const uint32_t n = ts_node_named_child_count(node);
-  for (uint32_t i = 0; i < n; ++i) {
-    TSNode clause = NamedChild(node, i);
+  for (TSNode clause : NamedChildren(node)) {
     if (NodeType(clause) != "with_clause") continue;
-    const uint32_t items = ts_node_named_child_count(clause);
-    for (uint32_t k = 0; k < items; ++k) {
-      TSNode item = ChildByField(NamedChild(clause, k), "value");
+    for (TSNode with_item : NamedChildren(clause)) {
+      TSNode item = ChildByField(with_item, "value");
       if (ts_node_is_null(item)) continue;
       TSNode value_node = item;
       TSNode alias{};
@@ -265,14 +260,12 @@ Flow Evaluator::ExecWith(TSNode node, Frame& frame) {
 }
 
 Flow Evaluator::ExecTry(TSNode node, Frame& frame) {
-  const uint32_t n = ts_node_named_child_count(node);
   TSNode handler{};
   TSNode handler_clause{};
   TSNode else_body{};
   TSNode finally_body{};
   bool has_handler = false, has_else = false, has_finally = false;
-  for (uint32_t i = 0; i < n; ++i) {
-    TSNode c = NamedChild(node, i);
+  for (TSNode c : NamedChildren(node)) {
     const std::string_view t = NodeType(c);
     if (t == "except_clause" && !has_handler) {
       // The first handler takes any exception (dagport does not model exception types).

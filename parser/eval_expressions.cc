@@ -265,8 +265,7 @@ Val Evaluator::EvalString(TSNode node, Frame& frame) {
           // The specification may hold interpolations of its own: f"{i:0{width}d}".
           uint32_t cursor = ts_node_start_byte(spec);
           const std::string_view all = frame.module->tree->text();
-          for (uint32_t k = 0; k < ts_node_named_child_count(spec); ++k) {
-            TSNode part = NamedChild(spec, k);
+          for (TSNode part : NamedChildren(spec)) {
             const std::string_view part_type = ts_node_type(part);
             if (part_type != "interpolation" && part_type != "format_expression") continue;
             spec_text.append(all.substr(cursor, ts_node_start_byte(part) - cursor));
@@ -297,9 +296,8 @@ Val Evaluator::EvalString(TSNode node, Frame& frame) {
 
 Val Evaluator::EvalConcatenatedString(TSNode node, Frame& frame) {
   std::string out;
-  const uint32_t n = ts_node_named_child_count(node);
-  for (uint32_t i = 0; i < n; ++i) {
-    Val part = Eval(NamedChild(node, i), frame);
+  for (TSNode c : NamedChildren(node)) {
+    Val part = Eval(c, frame);
     if (!Is(part, Kind::kStr))
       return Unknown(node, frame, IsUnresolved(part) ? part->reason() : "not a string");
     out += part->text;
@@ -422,8 +420,8 @@ Val Evaluator::EvalSubscript(TSNode node, Frame& frame) {
   // d[a, b] has several subscripts: a tuple key.
   if (ts_node_named_child_count(node) > 2) {
     std::vector<Val> keys;
-    for (uint32_t i = 1; i < ts_node_named_child_count(node); ++i)
-      keys.push_back(Eval(NamedChild(node, i), frame));
+    const NodeList parts = NamedChildren(node);
+    for (size_t i = 1; i < parts.size(); ++i) keys.push_back(Eval(parts[i], frame));
     return Index(*this, obj, Tuple(std::move(keys)), node, frame);
   }
   return Index(*this, obj, Eval(sub, frame), node, frame);
@@ -437,10 +435,10 @@ Val Evaluator::EvalLambda(TSNode node, Frame& frame) {
   fn->closure = frame.is_function ? frame.scope : nullptr;
   TSNode params = ChildByField(node, "parameters");
   if (!ts_node_is_null(params)) {
-    const uint32_t n = ts_node_named_child_count(params);
-    fn->defaults.assign(n, nullptr);
-    for (uint32_t i = 0; i < n; ++i) {
-      TSNode p = NamedChild(params, i);
+    const NodeList list = NamedChildren(params);
+    fn->defaults.assign(list.size(), nullptr);
+    for (size_t i = 0; i < list.size(); ++i) {
+      const TSNode p = list[i];
       if (NodeType(p) == "default_parameter")
         fn->defaults[i] = Eval(ChildByField(p, "value"), frame);
     }
@@ -455,8 +453,7 @@ Val Evaluator::EvalComprehension(TSNode node, Frame& frame) {
   const std::string_view type = NodeType(node);
   TSNode body = ChildByField(node, "body");
   std::vector<TSNode> clauses;
-  for (uint32_t i = 0; i < ts_node_named_child_count(node); ++i) {
-    TSNode c = NamedChild(node, i);
+  for (TSNode c : NamedChildren(node)) {
     if (NodeType(c) == "for_in_clause" || NodeType(c) == "if_clause") clauses.push_back(c);
   }
   // A comprehension has a scope of its own (Python 3): loop variables do not leak.

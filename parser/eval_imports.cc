@@ -31,9 +31,7 @@ void Evaluator::RecordImport(const Frame& frame, std::string module, std::string
 }
 
 bool Evaluator::ExecImport(TSNode node, Frame& frame) {
-  const uint32_t n = ts_node_named_child_count(node);
-  for (uint32_t i = 0; i < n; ++i) {
-    TSNode item = NamedChild(node, i);
+  for (TSNode item : NamedChildren(node)) {
     std::string name;
     std::string alias;
     if (NodeType(item) == "aliased_import") {
@@ -87,8 +85,7 @@ bool Evaluator::ExecImportFrom(TSNode node, Frame& frame) {
   if (NodeType(module_node) == "relative_import") {
     size_t dots = 0;
     std::string rest;
-    for (uint32_t i = 0; i < ts_node_named_child_count(module_node); ++i) {
-      TSNode c = NamedChild(module_node, i);
+    for (TSNode c : NamedChildren(module_node)) {
       if (NodeType(c) == "import_prefix") dots = Text(c, frame).size();
       if (NodeType(c) == "dotted_name") rest = Dotted(Text(c, frame));
     }
@@ -121,9 +118,7 @@ bool Evaluator::ExecImportFrom(TSNode node, Frame& frame) {
     if (module == nullptr) module = ImportModule(*this, module_name, module_node, frame);
   }
 
-  const uint32_t n = ts_node_named_child_count(node);
-  for (uint32_t i = 0; i < n; ++i) {
-    TSNode item = NamedChild(node, i);
+  for (TSNode item : NamedChildren(node)) {
     if (ts_node_eq(item, module_node)) continue;
     if (NodeType(item) == "wildcard_import") {
       RecordImport(frame, module_name, "*", "", item);

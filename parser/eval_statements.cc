@@ -75,9 +75,7 @@ Flow Evaluator::Exec(TSNode stmt, Frame& frame) {
   Step(stmt, frame);
   const std::string_view type = NodeType(stmt);
   if (type == "expression_statement") {
-    const uint32_t n = ts_node_named_child_count(stmt);
-    for (uint32_t i = 0; i < n; ++i) {
-      TSNode e = NamedChild(stmt, i);
+    for (TSNode e : NamedChildren(stmt)) {
       const std::string_view t = NodeType(e);
       if (t == "assignment") {
         ExecAssignment(e, frame);
@@ -107,9 +105,7 @@ Flow Evaluator::Exec(TSNode stmt, Frame& frame) {
   }
   if (type == "decorated_definition") {
     std::vector<Val> decorators;
-    const uint32_t n = ts_node_named_child_count(stmt);
-    for (uint32_t i = 0; i < n; ++i) {
-      TSNode d = NamedChild(stmt, i);
+    for (TSNode d : NamedChildren(stmt)) {
       if (NodeType(d) == "decorator" && ts_node_named_child_count(d) > 0) {
         decorators.push_back(Eval(NamedChild(d, 0), frame));
       }
@@ -140,17 +136,13 @@ Flow Evaluator::Exec(TSNode stmt, Frame& frame) {
     return Flow::kNormal;
   }
   if (type == "nonlocal_statement") {
-    const uint32_t n = ts_node_named_child_count(stmt);
-    for (uint32_t i = 0; i < n; ++i) {
-      frame.scope->nonlocal_names.insert(std::string(Text(NamedChild(stmt, i), frame)));
-    }
+    for (TSNode name : NamedChildren(stmt))
+      frame.scope->nonlocal_names.insert(std::string(Text(name, frame)));
     return Flow::kNormal;
   }
   if (type == "global_statement") {
-    const uint32_t n = ts_node_named_child_count(stmt);
-    for (uint32_t i = 0; i < n; ++i) {
-      frame.scope->global_names.insert(std::string(Text(NamedChild(stmt, i), frame)));
-    }
+    for (TSNode name : NamedChildren(stmt))
+      frame.scope->global_names.insert(std::string(Text(name, frame)));
     return Flow::kNormal;
   }
   if (type == "delete_statement") {
@@ -169,10 +161,10 @@ void Evaluator::ExecFunctionDef(TSNode node, Frame& frame, const std::vector<Val
   fn->module = frame.module;
   fn->closure = frame.is_function ? frame.scope : nullptr;
   TSNode params = ChildByField(node, "parameters");
-  const uint32_t n = ts_node_named_child_count(params);
-  fn->defaults.assign(n, nullptr);
-  for (uint32_t i = 0; i < n; ++i) {
-    TSNode p = NamedChild(params, i);
+  const NodeList list = NamedChildren(params);
+  fn->defaults.assign(list.size(), nullptr);
+  for (size_t i = 0; i < list.size(); ++i) {
+    const TSNode p = list[i];
     const std::string_view t = NodeType(p);
     if (t == "default_parameter" || t == "typed_default_parameter")
       fn->defaults[i] = Eval(ChildByField(p, "value"), frame);
@@ -212,9 +204,7 @@ void Evaluator::ExecClassDef(TSNode node, Frame& frame, const std::vector<Val>& 
   cls->node = node;
   TSNode supers = ChildByField(node, "superclasses");
   if (!ts_node_is_null(supers)) {
-    const uint32_t n = ts_node_named_child_count(supers);
-    for (uint32_t i = 0; i < n; ++i) {
-      TSNode b = NamedChild(supers, i);
+    for (TSNode b : NamedChildren(supers)) {
       if (NodeType(b) == "keyword_argument") continue;  // metaclass=...
       cls->bases.push_back(Eval(b, frame));
     }
@@ -357,15 +347,16 @@ void Evaluator::Assign(TSNode target, Val value, Frame& frame) {
   }
   if (type == "pattern_list" || type == "tuple_pattern" || type == "list_pattern" ||
       type == "tuple" || type == "list" || type == "expression_list") {
-    const uint32_t n = ts_node_named_child_count(target);
+    const NodeList parts = NamedChildren(target);
+    const size_t n = parts.size();
     std::vector<Val> items;
     const bool known = Iterate(value, items, target, frame);
     size_t star = n;
-    for (uint32_t i = 0; i < n; ++i) {
-      if (NodeType(NamedChild(target, i)) == "list_splat_pattern") star = i;
+    for (size_t i = 0; i < n; ++i) {
+      if (NodeType(parts[i]) == "list_splat_pattern") star = i;
     }
-    for (uint32_t i = 0; i < n; ++i) {
-      TSNode t = NamedChild(target, i);
+    for (size_t i = 0; i < n; ++i) {
+      const TSNode t = parts[i];
       if (!known || (star == n && items.size() != n) || (star != n && items.size() + 1 < n)) {
         Assign(NodeType(t) == "list_splat_pattern" ? NamedChild(t, 0) : t,
                Unknown(target, frame, "unpacking of a value that is not statically known"), frame);

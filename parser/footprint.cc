@@ -69,9 +69,7 @@ class PathRenderer {
         if ((fn_text.ends_with("path.join") || fn_text.ends_with("joinpath")) &&
             !ts_node_is_null(args)) {
           std::string out;
-          const uint32_t n = ts_node_named_child_count(args);
-          for (uint32_t i = 0; i < n; ++i) {
-            TSNode a = NamedChild(args, i);
+          for (TSNode a : NamedChildren(args)) {
             if (NodeType(a) == "comment") continue;
             std::string part = Part(a, depth);
             if (part.starts_with("/") || out.empty()) {

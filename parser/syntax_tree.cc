@@ -142,9 +142,9 @@ size_t Slot(const void* id, uintptr_t salt, size_t size) {
 /// on 150 files).
 constexpr uint32_t kDirectChildren = 6;
 
+/// A node's children through the public API (ChildrenOf reads them directly when it can).
 NodeList WalkChildren(TSNode node, bool named_only) {
   NodeList out;
-  if (AppendChildren(node, named_only, out)) return out;
   const uint32_t count = named_only ? ts_node_named_child_count(node) : ts_node_child_count(node);
   if (count <= kDirectChildren) {
     for (uint32_t i = 0; i < count; ++i)

@@ -35,8 +35,7 @@ void Identifiers(const parser::SyntaxTree& tree, TSNode node, std::set<std::stri
     Identifiers(tree, ChildByField(node, "value"), out);
     return;
   }
-  const uint32_t n = ts_node_named_child_count(node);
-  for (uint32_t i = 0; i < n; ++i) Identifiers(tree, NamedChild(node, i), out);
+  for (TSNode child : parser::NamedChildren(node)) Identifiers(tree, child, out);
 }
 
 /// The names a top-level statement binds, and whether it is an import from Airflow.
@@ -52,9 +51,7 @@ std::set<std::string> Binds(const parser::SyntaxTree& tree, TSNode statement, bo
       const std::string_view module = tree.NodeText(ChildByField(def, "module_name"));
       airflow = module == "airflow" || module.starts_with("airflow.");
     }
-    const uint32_t n = ts_node_named_child_count(def);
-    for (uint32_t i = 0; i < n; ++i) {
-      TSNode child = NamedChild(def, i);
+    for (TSNode child : parser::NamedChildren(def)) {
       if (type == "import_from_statement" && ts_node_eq(child, ChildByField(def, "module_name")))
         continue;
       if (NodeType(child) == "aliased_import") {
@@ -90,9 +87,8 @@ CallableModule ExtractCallable(const parser::SyntaxTree& tree, const std::string
                                uint32_t line, const std::string& origin) {
   CallableModule result;
   const TSNode root = tree.root();
-  const uint32_t n = ts_node_named_child_count(root);
-  std::vector<TSNode> statements;
-  for (uint32_t i = 0; i < n; ++i) statements.push_back(NamedChild(root, i));
+  const parser::NodeList top = parser::NamedChildren(root);
+  const std::vector<TSNode> statements(top.begin(), top.end());
   // The function: the last top-level definition of that name at or before `line` (a later
   // one rebinds it; Airflow took the one bound when the task was made).
   int target = -1;
