@@ -35,15 +35,12 @@ static void CreateFolderOf(const fs::path& path) {
   }
 }
 
-/// Writes `contents` to a new temporary file beside `path`, whose folder exists; flushed to
-/// disk when `durable`. Returns the temporary file's path.
-static fs::path WriteTemporary(const fs::path& path, std::string_view contents, bool durable) {
-  static std::atomic<unsigned> counter{0};
-  fs::path temporary =
-      path.parent_path() / fmt::format(".{}.dagport-{}-{}.tmp", path.filename().string(),
-                                       ::getpid(), counter.fetch_add(1));
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) Fail(path, "creating a temporary file", errno);
+/// Creates `file` (which must not exist) with `contents`, flushed to disk when `durable`. On an
+/// error, removes it and throws naming `target` (the path the caller writes for).
+static void WriteNewFile(const fs::path& file, const fs::path& target, std::string_view contents,
+                         bool durable) {
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) Fail(target, "creating a temporary file", errno);
   size_t written = 0;
   while (written < contents.size()) {
     const ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
@@ -51,16 +48,26 @@ static fs::path WriteTemporary(const fs::path& path, std::string_view contents, 
       if (errno == EINTR) continue;
       const int error = errno;
       ::close(fd);
-      ::unlink(temporary.c_str());
-      Fail(path, "writing", error);
+      ::unlink(file.c_str());
+      Fail(target, "writing", error);
     }
     written += static_cast<size_t>(n);
   }
   if ((durable && ::fsync(fd) != 0) || ::close(fd) != 0) {
     const int error = errno;
-    ::unlink(temporary.c_str());
-    Fail(path, "flushing", error);
+    ::unlink(file.c_str());
+    Fail(target, "flushing", error);
   }
+}
+
+/// Writes `contents` to a new temporary file beside `path`, whose folder exists; flushed to
+/// disk when `durable`. Returns the temporary file's path.
+static fs::path WriteTemporary(const fs::path& path, std::string_view contents, bool durable) {
+  static std::atomic<unsigned> counter{0};
+  fs::path temporary =
+      path.parent_path() / fmt::format(".{}.dagport-{}-{}.tmp", path.filename().string(),
+                                       ::getpid(), counter.fetch_add(1));
+  WriteNewFile(temporary, path, contents, durable);
   return temporary;
 }
 
@@ -74,11 +81,75 @@ void WriteFileAtomically(const fs::path& path, std::string_view contents) {
   }
 }
 
+AtomicWriteBatch::AtomicWriteBatch(const fs::path& root) {
+  if (root.empty()) return;
+  fs::path folder = root.lexically_normal();
+  if (!folder.has_filename()) folder = folder.parent_path();  // "out/"
+  if (folder.empty() || folder.filename() == "." || folder.filename() == "..") return;
+  std::error_code ec;
+  const fs::file_status status = fs::symlink_status(folder, ec);
+  if (fs::exists(status) && !(fs::is_directory(status) && fs::is_empty(folder, ec) && !ec)) return;
+  const fs::path parent = folder.has_parent_path() ? folder.parent_path() : fs::path(".");
+  fs::create_directories(parent, ec);
+  static std::atomic<unsigned> counter{0};
+  const fs::path staging =
+      parent / fmt::format(".{}.dagport-{}-{}.staging", folder.filename().string(), ::getpid(),
+                           counter.fetch_add(1));
+  if (!fs::create_directory(staging, ec) || ec) return;  // file by file, then
+  root_ = std::move(folder);
+  staging_ = staging;
+}
+
 AtomicWriteBatch::~AtomicWriteBatch() {
   for (const auto& [temporary, target] : staged_) ::unlink(temporary.c_str());
+  if (!staging_.empty()) {
+    std::error_code ec;
+    fs::remove_all(staging_, ec);
+  }
 }
 
 void AtomicWriteBatch::Stage(const fs::path& path, std::string_view contents) {
+  if (!staging_.empty()) {
+    const fs::path relative = path.lexically_normal().lexically_relative(root_);
+    if (!relative.empty() && *relative.begin() != ".." && relative != ".") {
+      const fs::path inside = staging_ / relative;
+      bool known, again;
+      {
+        std::lock_guard lock(mu_);
+        known = folders_.contains(inside.parent_path());
+        again = !in_root_.insert(relative).second;  // claimed by the first to stage it
+      }
+      if (!known) {
+        try {
+          CreateFolderOf(inside);
+        } catch (...) {
+          std::lock_guard lock(mu_);
+          if (!again) in_root_.erase(relative);
+          throw;
+        }
+        std::lock_guard lock(mu_);
+        folders_.insert(inside.parent_path());
+      }
+      if (again) {
+        // Staged before: replaced whole, as a later staging of a target replaces an earlier one.
+        const fs::path temporary = WriteTemporary(inside, contents, false);
+        if (::rename(temporary.c_str(), inside.c_str()) != 0) {
+          const int error = errno;
+          ::unlink(temporary.c_str());
+          Fail(path, "staging", error);
+        }
+        return;
+      }
+      try {
+        WriteNewFile(inside, path, contents, false);
+      } catch (...) {
+        std::lock_guard lock(mu_);
+        in_root_.erase(relative);
+        throw;
+      }
+      return;
+    }
+  }
   const fs::path folder = path.parent_path();
   bool known;
   {
@@ -103,6 +174,26 @@ std::vector<std::pair<std::string, std::string>> AtomicWriteBatch::Commit() {
                    [](const auto& a, const auto& b) { return a.second < b.second; });
   ::sync();  // every staged file on disk before any rename makes it visible
   std::vector<std::pair<std::string, std::string>> failures;
+  if (!staging_.empty()) {
+    std::error_code ec;
+    if (in_root_.empty()) {
+      fs::remove_all(staging_, ec);  // nothing for the output folder: it is not made
+    } else if (::rename(staging_.c_str(), root_.c_str()) != 0) {
+      // The output folder appeared meanwhile, with files: each file is moved into it.
+      for (const fs::path& relative : in_root_) {
+        const fs::path target = root_ / relative;
+        try {
+          CreateFolderOf(target);
+        } catch (const std::exception&) {
+        }
+        if (::rename((staging_ / relative).c_str(), target.c_str()) != 0)
+          failures.emplace_back(target.string(), std::strerror(errno));
+      }
+      fs::remove_all(staging_, ec);
+    }
+    staging_.clear();
+    in_root_.clear();
+  }
   for (const auto& [temporary, target] : staged_) {
     if (::rename(temporary.c_str(), target.c_str()) != 0) {
       failures.emplace_back(target.string(), std::strerror(errno));
@@ -110,6 +201,7 @@ std::vector<std::pair<std::string, std::string>> AtomicWriteBatch::Commit() {
     }
   }
   staged_.clear();
+  std::sort(failures.begin(), failures.end());
   return failures;
 }
 

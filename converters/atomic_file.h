@@ -21,9 +21,17 @@ void WriteFileAtomically(const std::filesystem::path& path, std::string_view con
 /// renames each over its target, in the targets' order. Whatever is staged but not committed is
 /// removed on destruction (an error part-way leaves the targets as they were). Stage() may be
 /// called from several threads at once (the files are written in parallel).
+///
+/// A batch made with an output folder that does not exist yet (or is empty) does better for the
+/// files below that folder: they are written under their own names into a staging folder beside
+/// it, and Commit() renames the staging folder to the output folder, so the whole output appears
+/// in one step (and an interrupted run leaves no output folder at all). If the output folder is
+/// there by then, the files are moved into it one by one.
 class AtomicWriteBatch {
  public:
   AtomicWriteBatch() = default;
+  /// `root`: the output folder the files mostly go to (empty: none).
+  explicit AtomicWriteBatch(const std::filesystem::path& root);
   AtomicWriteBatch(const AtomicWriteBatch&) = delete;
   AtomicWriteBatch& operator=(const AtomicWriteBatch&) = delete;
   ~AtomicWriteBatch();
@@ -32,11 +40,16 @@ class AtomicWriteBatch {
   void Stage(const std::filesystem::path& path, std::string_view contents);
   /// The targets that could not be renamed into place, with the reason.
   std::vector<std::pair<std::string, std::string>> Commit();
+  /// The staging folder in use (empty when the batch works file by file); for tests.
+  const std::filesystem::path& staging_folder() const { return staging_; }
 
  private:
-  std::mutex mu_;  // guards staged_ and folders_
+  std::mutex mu_;  // guards staged_, in_root_ and folders_
   std::vector<std::pair<std::filesystem::path, std::filesystem::path>> staged_;  // temp, target
   std::set<std::filesystem::path> folders_;  // created (or found) already
+  std::filesystem::path root_;               ///< the output folder, when staging_ is set
+  std::filesystem::path staging_;            ///< its staging folder
+  std::set<std::filesystem::path> in_root_;  ///< files staged there, relative to it
 };
 
 /// The whole file as bytes. Throws std::runtime_error naming the path.

@@ -294,7 +294,7 @@ FileAnalysis AnalyzeTree(const std::string& path, const SyntaxTree& tree, Module
         "make the module-level code run without an exception"));
     import_fails = true;
   }
-  if (depth == AnalysisDepth::kFull) ComputeFootprints(ev);
+  if (depth != AnalysisDepth::kGraph) ComputeFootprints(ev);
   // A file that is not valid Python 3 does not import at all.
   for (const ir::Diagnostic& d : syntax)
     import_fails = import_fails || d.severity == ir::Severity::kError;
@@ -384,7 +384,7 @@ FileAnalysis AnalyzeTree(const std::string& path, const SyntaxTree& tree, Module
   }
   result.file.dags = std::move(loaded);
   result.file.imports = std::move(ev.imports);
-  if (depth == AnalysisDepth::kFull) result.file.operator_classes = OperatorClasses(ev);
+  if (depth != AnalysisDepth::kGraph) result.file.operator_classes = OperatorClasses(ev);
   diagnostics.insert(diagnostics.end(), ev.diagnostics.begin(), ev.diagnostics.end());
   std::stable_sort(diagnostics.begin(), diagnostics.end(),
                    [&](const ir::Diagnostic& a, const ir::Diagnostic& b) {

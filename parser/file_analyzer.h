@@ -36,6 +36,10 @@ FileAnalysis AnalyzeSource(const std::string& path, std::string text, ModuleLoad
 /// How much of the IR an analysis builds.
 enum class AnalysisDepth {
   kFull,
+  /// What the converter needs of an original file to find its container tasks and check its
+  /// graph: everything but the tasks' arguments (their footprints and the custom operator
+  /// classes are there).
+  kTasksWithoutArguments,
   /// What a graph check needs (the converter's Airflow 2 analysis of a converted file): DAGs with
   /// their arguments, tasks with ids, operator classes, places, groups and sub-DAGs, edges,
   /// imports, local modules and every diagnostic. Left out: the tasks' arguments, their

@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cstring>
 #include <stdexcept>
+#include <unordered_map>
 
 extern "C" const TSLanguage* tree_sitter_python();
 
@@ -249,9 +250,15 @@ TSNode ChildByField(TSNode node, const char* name) {
   const auto key = reinterpret_cast<uintptr_t>(name);
   Literal& literal = ids[(key ^ (key >> 8)) & 255];
   if (literal.name != name) {
+    // Two literals in one slot take turns: the id comes from a map by address, not from the
+    // grammar's list of names (a string comparison per field name).
+    thread_local std::unordered_map<const char*, TSFieldId> known;
+    auto [it, added] = known.try_emplace(name, 0);
+    if (added)
+      it->second = ts_language_field_id_for_name(PythonLanguage(), name,
+                                                 static_cast<uint32_t>(std::strlen(name)));
     literal.name = name;
-    literal.id = ts_language_field_id_for_name(PythonLanguage(), name,
-                                               static_cast<uint32_t>(std::strlen(name)));
+    literal.id = it->second;
   }
   const TSFieldId id = literal.id;
   if (ts_node_is_null(node) || id == 0) return ts_node_child_by_field_id(node, id);

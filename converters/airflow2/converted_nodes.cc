@@ -7,7 +7,7 @@ namespace dagport::converters::airflow2 {
 
 namespace {
 
-enum : uint8_t { kCall = 1, kImport = 2 };
+enum : uint8_t { kCall = 1, kImport = 2, kShareable = 4 };
 
 /// What the walk needs to know of each grammar symbol.
 const std::vector<uint8_t>& SymbolFlags() {
@@ -21,15 +21,19 @@ const std::vector<uint8_t>& SymbolFlags() {
       const std::string_view name = ts_language_symbol_name(language, symbol);
       if (name == "call") t[i] |= kCall;
       if (name == "import_statement" || name == "import_from_statement") t[i] |= kImport;
+      // The nodes the original's table holds: statements and what holds statements, where a
+      // whole unchanged subtree is met first, and calls.
+      if (name == "call" || name == "module" || name == "block" || name.ends_with("_statement") ||
+          name.ends_with("_definition") || name.ends_with("_clause"))
+        t[i] |= kShareable;
     }
     return t;
   }();
   return table;
 }
 
-uint8_t FlagsOf(TSNode node) {
+uint8_t FlagsOf(TSNode node, const std::vector<uint8_t>& table) {
   const TSSymbol symbol = ts_node_symbol(node);
-  const std::vector<uint8_t>& table = SymbolFlags();
   return symbol < table.size() ? table[symbol] : 0;
 }
 
@@ -52,12 +56,23 @@ class Original {
     for (TSNode call : calls_) call_spans_.push_back(SpanOf(call));
     for (TSNode statement : nodes.ImportStatements())
       import_starts_.push_back(ts_node_start_byte(statement));
-    // Every named node by id, in a table of open addressing at most half full.
+    // The statements, the blocks and the calls by id, in a table of open addressing at most half
+    // full. Not every named node: the walk of the converted tree meets an unchanged statement
+    // before anything inside it, and goes into the few nodes of a changed one until it meets
+    // their calls. (A table of every node was most of the walk's cache misses.)
+    const std::vector<uint8_t>& flags = SymbolFlags();
+    auto indexed = [&](const std::vector<TSNode>& list) {
+      if (list.empty()) return false;
+      const TSSymbol symbol = ts_node_symbol(list.front());
+      return symbol < flags.size() && (flags[symbol] & kShareable) != 0;
+    };
     size_t count = 0;
-    for (const std::vector<TSNode>& list : nodes.ByType()) count += list.size();
+    for (const std::vector<TSNode>& list : nodes.ByType())
+      if (indexed(list)) count += list.size();
     while ((size_t{1} << bits_) < 2 * count + 2) ++bits_;
     by_id_.resize(size_t{1} << bits_);
     for (const std::vector<TSNode>& list : nodes.ByType()) {
+      if (!indexed(list)) continue;
       for (TSNode node : list) {
         size_t i = Slot(node.id);
         while (by_id_[i].id != nullptr && by_id_[i].id != node.id) i = Next(i);
@@ -109,6 +124,7 @@ class Original {
 /// a node the original's tree holds too is not walked for calls (they are the original's); it
 /// is entered only where the original has an import statement inside it.
 void Walk(const parser::SyntaxTree& tree, const Original* original, ConvertedNodes& out) {
+  const std::vector<uint8_t>& table = SymbolFlags();
   parser::PreorderWalk walk(tree.root());
   // Inside a shared subtree: where it ends in the converted text, and by how many bytes the
   // converted text is ahead of the original there.
@@ -118,7 +134,7 @@ void Walk(const parser::SyntaxTree& tree, const Original* original, ConvertedNod
   bool more = true;
   while (more) {
     const TSNode node = walk.Current();
-    const uint8_t flags = FlagsOf(node);
+    const uint8_t flags = FlagsOf(node, table);
     const uint32_t begin = ts_node_start_byte(node);
     if (shared && begin >= shared_end) shared = false;
     bool descend = ts_node_child_count(node) != 0;
@@ -129,7 +145,9 @@ void Walk(const parser::SyntaxTree& tree, const Original* original, ConvertedNod
       descend = descend &&
                 original->ImportsIn(static_cast<uint32_t>(begin - shared_shift),
                                     static_cast<uint32_t>(ts_node_end_byte(node) - shared_shift));
-    } else if (const TSNode* same = original != nullptr ? original->Find(node.id) : nullptr) {
+    } else if (const TSNode* same = original != nullptr && (flags & kShareable) != 0
+                                        ? original->Find(node.id)
+                                        : nullptr) {
       const int64_t line_shift = static_cast<int64_t>(ts_node_start_point(node).row) -
                                  static_cast<int64_t>(ts_node_start_point(*same).row);
       original->AddCallsIn(*same, line_shift, out.calls);

@@ -3,9 +3,11 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
+#include "converters/python_edits.h"
 #include "parser/airflow_names.h"
 
 namespace dagport::converters::airflow2 {
@@ -24,6 +26,32 @@ void FileContext::Changed(const char* rule, TSNode at, std::string message) {
 void FileContext::Report(std::string_view code, TSNode at, std::string message, std::string hint) {
   diagnostics.push_back(
       ir::MakeDiagnostic(code, path, tree.Range(at), std::move(message), std::move(hint)));
+}
+
+TSNode FileContext::Keyword(TSNode arguments, std::string_view name) {
+  if (ts_node_is_null(arguments)) return TSNode{};
+  auto [it, added] = keywords_.try_emplace(arguments.id);
+  std::vector<KeywordArgument>& list = it->second;
+  if (added) {
+    for (TSNode item : ListItems(arguments)) {
+      if (NodeType(item) != "keyword_argument") continue;
+      list.push_back({Text(ChildByField(item, "name")), item});
+    }
+  }
+  for (const KeywordArgument& k : list) {
+    if (k.name == name) return k.node;
+  }
+  return TSNode{};
+}
+
+const std::vector<TSNode>& FileContext::IdentifiersNamed(std::string_view name) {
+  if (!identifiers_indexed_) {
+    identifiers_indexed_ = true;
+    for (TSNode id : nodes.Of("identifier")) identifiers_[Text(id)].push_back(id);
+  }
+  static const std::vector<TSNode> kNone;
+  auto it = identifiers_.find(name);
+  return it == identifiers_.end() ? kNone : it->second;
 }
 
 void FileContext::UseRemoved(TSNode expression) {
@@ -90,11 +118,36 @@ std::string CanonicalLegacyPath(const std::string& path, const ProjectFacts& pro
   return path;
 }
 
-std::string TargetPath(const Api& api, const std::string& canonical, const AirflowVersion& target) {
+namespace {
+
+std::string FindTargetPath(const Api& api, const std::string& canonical,
+                           const AirflowVersion& target) {
   if (parser::IsAirflowDagPath(canonical)) return "airflow.models.dag.DAG";
   if (auto move = api.MoveClass(canonical, target)) return move->target;
   if (api.ModuleDefines(ModuleOf(canonical), NameOf(canonical))) return canonical;
   return "";
+}
+
+}  // namespace
+
+std::string TargetPath(const Api& api, const std::string& canonical, const AirflowVersion& target) {
+  // A project names a few dozen classes in thousands of calls: each answer is kept (per thread,
+  // for the one API the process has and the version asked).
+  struct Cache {
+    const Api* api = nullptr;
+    AirflowVersion target;
+    std::unordered_map<std::string, std::string> paths;
+  };
+  thread_local Cache cache;
+  if (cache.api != &api || cache.target != target) {
+    cache.api = &api;
+    cache.target = target;
+    cache.paths.clear();
+  }
+  auto it = cache.paths.find(canonical);
+  if (it == cache.paths.end())
+    it = cache.paths.emplace(canonical, FindTargetPath(api, canonical, target)).first;
+  return it->second;
 }
 
 std::vector<CallSite> FindCallSites(const parser::SyntaxTree& tree,
@@ -144,7 +197,7 @@ FileConversion ConvertFile(const std::string& path, std::string text, const Conv
 FileConversion ConvertTree(const std::string& path, const parser::SyntaxTree& tree,
                            const ConvertOptions& options, const ProjectFacts& project) {
   FileConversion out;
-  out.text = tree.text();
+  // The text is the original's unless edits apply (copied only then: a text is kilobytes).
   std::vector<ir::Diagnostic> syntax = tree.SyntaxErrors(path);
   if (!syntax.empty()) {
     out.converted = false;
@@ -153,13 +206,17 @@ FileConversion ConvertTree(const std::string& path, const parser::SyntaxTree& tr
         "DP210", path, {}, "not converted: the file is not valid Python 3",
         "fix the syntax errors above (Airflow 2 would not load the file either), then convert "
         "again"));
+    out.text = tree.text();
     return out;
   }
   auto index = std::make_shared<const NodeIndex>(tree.root(), tree.text());
   const NodeIndex& nodes = *index;
   const ImportTable imports = ImportTable::Build(tree, nodes);
   out.uses_airflow = imports.ImportsAirflow();
-  if (!out.uses_airflow) return out;
+  if (!out.uses_airflow) {
+    out.text = tree.text();
+    return out;
+  }
   out.nodes = std::move(index);
 
   FileContext ctx(tree, path, nodes, imports, options, project);
@@ -169,7 +226,10 @@ FileConversion ConvertTree(const std::string& path, const parser::SyntaxTree& tr
   out.diagnostics = std::move(ctx.diagnostics);
   out.providers = std::move(ctx.providers);
   out.subdag_groups = std::move(ctx.subdag_groups);
-  if (ctx.edits.empty()) return out;
+  if (ctx.edits.empty()) {
+    out.text = tree.text();
+    return out;
+  }
   try {
     out.edits = ctx.edits.Sorted(tree.text());
     out.text = ctx.edits.Apply(tree.text());

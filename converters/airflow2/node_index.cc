@@ -12,9 +12,13 @@ namespace {
 
 /// The grammar's symbols: one canonical symbol per named type, since several symbols can
 /// carry one name (aliases: a keyword used as an `identifier`).
+constexpr TSSymbol kNotNamed = static_cast<TSSymbol>(-1);
+
 struct Symbols {
   std::map<std::string, TSSymbol, std::less<>> by_name;  ///< name -> canonical symbol
   std::vector<TSSymbol> canonical;                       ///< symbol -> canonical symbol
+  /// symbol -> canonical symbol for named symbols, kNotNamed for the others.
+  std::vector<TSSymbol> named_canonical;
 };
 
 const Symbols& GrammarSymbols() {
@@ -33,6 +37,11 @@ const Symbols& GrammarSymbols() {
         t.canonical[i] = it->second;
       }
     }
+    t.named_canonical.assign(count, kNotNamed);
+    for (uint32_t i = 0; i < count; ++i) {
+      if (ts_language_symbol_type(language, static_cast<TSSymbol>(i)) == TSSymbolTypeRegular)
+        t.named_canonical[i] = t.canonical[i];
+    }
     return t;
   }();
   return table;
@@ -43,22 +52,22 @@ const Symbols& GrammarSymbols() {
 NodeIndex::NodeIndex(TSNode root, std::string_view text) {
   const Symbols& symbols = GrammarSymbols();
   by_symbol_.resize(symbols.canonical.size());
-  const auto string_symbol = symbols.by_name.find("string");
+  const TSSymbol string_symbol = symbols.by_name.find("string")->second;
   parser::PreorderWalk walk(root);
   bool done = false;
   while (!done) {
     const TSNode node = walk.Current();
     const TSSymbol symbol = ts_node_symbol(node);
-    if (symbol < by_symbol_.size() && ts_node_is_named(node))
-      by_symbol_[symbols.canonical[symbol]].push_back(node);
-    // Tokens have no children, and the parts of a string that is not an f-string (a fifth of
-    // all nodes) are never asked for: the walk does not go into them.
-    bool descend = ts_node_child_count(node) != 0;
-    if (descend && symbol < symbols.canonical.size() &&
-        symbols.canonical[symbol] == string_symbol->second)
-      descend =
-          parser::ParseStringPrefix(parser::StringPrefixText(text.substr(ts_node_start_byte(node))))
-              .formatted;
+    // A node's symbol is its alias when it has one: named exactly when ts_node_is_named says.
+    const TSSymbol canonical =
+        symbol < symbols.canonical.size() ? symbols.named_canonical[symbol] : kNotNamed;
+    if (canonical != kNotNamed) by_symbol_[canonical].push_back(node);
+    // The parts of a string that is not an f-string (a fifth of all nodes) are never asked for:
+    // the walk does not go into them. (Into a token it goes nowhere.)
+    const bool descend =
+        canonical != string_symbol ||
+        parser::ParseStringPrefix(parser::StringPrefixText(text.substr(ts_node_start_byte(node))))
+            .formatted;
     done = !walk.Next(descend);
   }
 }

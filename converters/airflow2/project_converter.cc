@@ -213,7 +213,7 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
         if (!original) {
           parser::ModuleLoader& legacy =
               ThreadLoader(run, configs[input.config], kLegacyLoader, shared_overlay);
-          original = parser::AnalyzeTree(file.input, tree, legacy, airflow1);
+          original = parser::AnalyzeTree(file.input, tree, legacy, airflow1, kGraph);
         }
         if (original->might_contain_dag) {
           file.has_dags = !original->file.dags.empty();
@@ -367,7 +367,8 @@ ProjectResult ConvertProject(const ProjectOptions& options) {
     requirements_path.clear();  // nothing was read (a missing path): nothing is written
   }
   std::string existing_requirements;
-  AtomicWriteBatch batch;
+  // Into a new output folder, the whole folder appears at once (see AtomicWriteBatch).
+  AtomicWriteBatch batch(to_folder ? fs::path(options.output) : fs::path());
   std::vector<size_t> staged;  // files staged in the batch
   auto check_again = [&](size_t i) {
     SecondPass pass;

@@ -67,23 +67,29 @@ Conversion ConvertParsed(const RunContext& context, const std::string& name,
                          std::vector<ir::Diagnostic>& diagnostics) {
   const ProjectOptions& options = context.options;
   Conversion out;
+  // The rules run first, while the tree just parsed is still in the processor's caches. A file
+  // whose analysis finds container tasks (few do) is converted again, with them.
+  out.conversion = ConvertTree(name, tree, options.convert, context.facts[config]);
   if (options.containers && tree.text().find("airflow") != std::string_view::npos) {
     parser::ModuleLoader& legacy =
         ThreadLoader(context.run, context.configs[config], kLegacyLoader, context.overlay);
-    out.original = parser::AnalyzeTree(name, tree, legacy, context.airflow1);
+    // The tasks' arguments are what the container plan needs, only: a file with container
+    // tasks (few) is analysed again, whole.
+    out.original = parser::AnalyzeTree(name, tree, legacy, context.airflow1,
+                                       parser::AnalysisDepth::kTasksWithoutArguments);
     containers::FileContainers found =
         containers::ContainersOf(out.original->file, *options.containers, diagnostics);
     if (!found.empty()) {
+      out.original = parser::AnalyzeTree(name, tree, legacy, context.airflow1);
       if (plan != nullptr)
         containers::AddToPlan(out.original->file, tree, found, *options.containers, *plan,
                               diagnostics);
       out.container_facts = context.facts[config];
       out.container_facts->containers = std::move(found);
       out.container_facts->container_config = &*options.containers;
+      out.conversion = ConvertTree(name, tree, options.convert, *out.container_facts);
     }
   }
-  out.conversion = ConvertTree(name, tree, options.convert,
-                               out.container_facts ? *out.container_facts : context.facts[config]);
   return out;
 }
 

@@ -49,8 +49,9 @@ struct Conversion {
 };
 
 /// Converts the parsed file `name` of import configuration `config`. With the container
-/// rewrite, the original is analysed first: its tasks' footprints say which operator classes
-/// become container tasks in this file; they are added to `plan` when it is given.
+/// rewrite, the original is also analysed: its tasks' footprints say which operator classes
+/// become container tasks in this file (the file is then converted again with them); they are
+/// added to `plan` when it is given.
 Conversion ConvertParsed(const RunContext& context, const std::string& name,
                          const parser::SyntaxTree& tree, size_t config,
                          containers::ContainerPlan* plan, std::vector<ir::Diagnostic>& diagnostics);

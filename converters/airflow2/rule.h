@@ -10,6 +10,8 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "converters/airflow2/api_data.h"
@@ -97,6 +99,22 @@ class FileContext {
   /// A use of an imported name that a rule rewrote away (`Mod.Class` counts for `Mod`): the
   /// import rule drops the import when no use is left.
   void UseRemoved(TSNode expression);
+
+  /// The keyword argument `name` of `arguments` (an argument_list), as FindKeyword finds it; a
+  /// null node if none. Rules ask every call for a few names: each argument list's keywords are
+  /// read once, on first use.
+  TSNode Keyword(TSNode arguments, std::string_view name);
+  /// The `identifier` nodes whose text is `name`, in source order (indexed on first use).
+  const std::vector<TSNode>& IdentifiersNamed(std::string_view name);
+
+ private:
+  struct KeywordArgument {
+    std::string_view name;
+    TSNode node;
+  };
+  std::unordered_map<const void*, std::vector<KeywordArgument>> keywords_;  ///< by node id
+  std::unordered_map<std::string_view, std::vector<TSNode>> identifiers_;   ///< by text
+  bool identifiers_indexed_ = false;
 };
 
 using RuleFunction = void (*)(FileContext&);

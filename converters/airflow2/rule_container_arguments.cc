@@ -188,9 +188,8 @@ void RuleContainerArguments(FileContext& ctx) {
   for (const CallSite& site : ctx.calls) {
     ConvertKubernetesHelper(ctx, site);
     if (site.target == kDocker) {
-      const TSNode volumes = FindKeyword(ctx.tree, site.arguments, "volumes");
-      if (ts_node_is_null(volumes) ||
-          !ts_node_is_null(FindKeyword(ctx.tree, site.arguments, "mounts")))
+      const TSNode volumes = ctx.Keyword(site.arguments, "volumes");
+      if (ts_node_is_null(volumes) || !ts_node_is_null(ctx.Keyword(site.arguments, "mounts")))
         continue;
       const std::string mounts = Mounts(ctx, ChildByField(volumes, "value"));
       if (mounts.empty()) continue;
@@ -200,8 +199,7 @@ void RuleContainerArguments(FileContext& ctx) {
       continue;
     }
     if (!IsPodOperator(site.target) || !cncf5) continue;
-    if (TSNode resources = FindKeyword(ctx.tree, site.arguments, "resources");
-        !ts_node_is_null(resources)) {
+    if (TSNode resources = ctx.Keyword(site.arguments, "resources"); !ts_node_is_null(resources)) {
       const TSNode value = ChildByField(resources, "value");
       if (NodeType(value) == "dictionary") {
         std::string k8s;
@@ -217,14 +215,14 @@ void RuleContainerArguments(FileContext& ctx) {
         }
       }
     }
-    if (TSNode selectors = FindKeyword(ctx.tree, site.arguments, "node_selectors");
+    if (TSNode selectors = ctx.Keyword(site.arguments, "node_selectors");
         !ts_node_is_null(selectors)) {
       const TSNode name = ChildByField(selectors, "name");
       ctx.edits.Replace(ts_node_start_byte(name), ts_node_end_byte(name), "node_selector");
       ctx.keyword_fate[ts_node_start_byte(selectors)] = "node_selector";
       ctx.Changed(kRule, selectors, "node_selectors= -> node_selector= (cncf-kubernetes 5.0)");
     }
-    if (TSNode remove = FindKeyword(ctx.tree, site.arguments, "is_delete_operator_pod");
+    if (TSNode remove = ctx.Keyword(site.arguments, "is_delete_operator_pod");
         cncf72 && !ts_node_is_null(remove)) {
       const std::string_view value = ctx.Text(ChildByField(remove, "value"));
       if (value == "True" || value == "False") {

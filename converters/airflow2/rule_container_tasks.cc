@@ -213,11 +213,10 @@ void Rewrite(FileContext& ctx, const CallSite& site, const containers::OperatorM
   } else if (envs == ctx.project.containers.call_environments.end() || envs->second.size() != 1 ||
              envs->second.begin()->empty()) {
     why = "its tasks do not have one statically known environment";
-  } else if ((!m.cpu.empty() && !ts_node_is_null(FindKeyword(ctx.tree, site.arguments, m.cpu))) ||
-             (!m.memory.empty() &&
-              !ts_node_is_null(FindKeyword(ctx.tree, site.arguments, m.memory)))) {
+  } else if ((!m.cpu.empty() && !ts_node_is_null(ctx.Keyword(site.arguments, m.cpu))) ||
+             (!m.memory.empty() && !ts_node_is_null(ctx.Keyword(site.arguments, m.memory)))) {
     why = "it asks for its own CPU or memory";
-  } else if (ts_node_is_null(FindKeyword(ctx.tree, site.arguments, m.command)) &&
+  } else if (ts_node_is_null(ctx.Keyword(site.arguments, m.command)) &&
              std::find(m.parameters.begin(), m.parameters.end(), m.command) == m.parameters.end()) {
     why = "its command is not an argument of the call";
   }

@@ -64,11 +64,11 @@ void RuleDagSchedule(FileContext& ctx) {
     }
     bool has_schedule = positional >= 3;
     for (const char* name : {"schedule_interval", "timetable", "schedule"}) {
-      const TSNode keyword = FindKeyword(ctx.tree, args, name);
+      const TSNode keyword = ctx.Keyword(args, name);
       if (ts_node_is_null(keyword)) continue;
       has_schedule = true;
       if (std::string_view(name) == "schedule" || !schedule_keyword) continue;
-      if (!ts_node_is_null(FindKeyword(ctx.tree, args, "schedule"))) continue;
+      if (!ts_node_is_null(ctx.Keyword(args, "schedule"))) continue;
       const TSNode key = parser::ChildByField(keyword, "name");
       ctx.edits.Replace(ts_node_start_byte(key), ts_node_end_byte(key), "schedule");
       ctx.keyword_fate[ts_node_start_byte(keyword)] = "schedule";
@@ -87,7 +87,7 @@ void RuleDagSchedule(FileContext& ctx) {
                   fmt::format("the DAG had no schedule: wrote {}={}, the default it ran with",
                               schedule_keyword ? "schedule" : "schedule_interval", value));
     }
-    if (ts_node_is_null(FindKeyword(ctx.tree, args, "catchup")) && !splat) {
+    if (ts_node_is_null(ctx.Keyword(args, "catchup")) && !splat) {
       AppendListItem(ctx.edits, ctx.tree, args, "catchup=False");
       ctx.Changed(kRule, args,
                   "the DAG did not set catchup: wrote catchup=False so that its first "

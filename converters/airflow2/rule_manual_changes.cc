@@ -116,8 +116,8 @@ const std::set<std::string, std::less<>> kContextNames = {"conf",
 
 /// `op_args=[...]` filling a parameter of the callable that has a context variable's name.
 void CheckContextNameClash(FileContext& ctx, const CallSite& site) {
-  const TSNode op_args = FindKeyword(ctx.tree, site.arguments, "op_args");
-  const TSNode callable = FindKeyword(ctx.tree, site.arguments, "python_callable");
+  const TSNode op_args = ctx.Keyword(site.arguments, "op_args");
+  const TSNode callable = ctx.Keyword(site.arguments, "python_callable");
   if (ts_node_is_null(op_args) || ts_node_is_null(callable)) return;
   const TSNode name = ChildByField(callable, "value");
   if (NodeType(name) != "identifier") return;
@@ -235,7 +235,7 @@ void RuleManualChanges(FileContext& ctx) {
     }
     for (const ArgumentNote& note : kArgumentNotes) {
       if (site.target != note.target) continue;
-      const TSNode keyword = FindKeyword(ctx.tree, site.arguments, note.keyword);
+      const TSNode keyword = ctx.Keyword(site.arguments, note.keyword);
       if (ts_node_is_null(keyword) || ctx.keyword_fate.contains(ts_node_start_byte(keyword)))
         continue;  // absent, or rewritten by another rule
       ctx.Report("DP205", keyword, std::string(note.message), std::string(note.hint));

@@ -30,7 +30,7 @@ bool LooksLikeOperatorOrDict(const FileContext& ctx, TSNode call) {
 void RuleProvideContext(FileContext& ctx) {
   for (TSNode call : ctx.nodes.Of("call")) {
     const TSNode arguments = ChildByField(call, "arguments");
-    const TSNode keyword = FindKeyword(ctx.tree, arguments, kName);
+    const TSNode keyword = ctx.Keyword(arguments, kName);
     if (ts_node_is_null(keyword)) continue;
     bool known = false;
     for (const CallSite& site : ctx.calls) known = known || ts_node_eq(site.call, call);

@@ -55,12 +55,12 @@ void RuleRenamedArguments(FileContext& ctx) {
     for (const Renamed& r : kRenamed) {
       if (!InScope(r, site) || ctx.options.target < r.from || !(ctx.options.target < r.until))
         continue;
-      const TSNode keyword = FindKeyword(ctx.tree, site.arguments, r.old_name);
+      const TSNode keyword = ctx.Keyword(site.arguments, r.old_name);
       if (ts_node_is_null(keyword)) continue;
       const uint32_t at = ts_node_start_byte(keyword);
       if (ctx.keyword_fate.contains(at)) continue;
-      const bool has_new = r.new_name != nullptr &&
-                           !ts_node_is_null(FindKeyword(ctx.tree, site.arguments, r.new_name));
+      const bool has_new =
+          r.new_name != nullptr && !ts_node_is_null(ctx.Keyword(site.arguments, r.new_name));
       if (r.new_name == nullptr || has_new) {
         DeleteListItem(ctx.edits, ctx.tree, keyword);
         ctx.keyword_fate[at] = "";

@@ -19,7 +19,7 @@ namespace {
 constexpr const char* kRule = "sensor-arguments";
 
 void RenameContextParameter(FileContext& ctx, const CallSite& site) {
-  const TSNode keyword = FindKeyword(ctx.tree, site.arguments, "execution_date_fn");
+  const TSNode keyword = ctx.Keyword(site.arguments, "execution_date_fn");
   if (ts_node_is_null(keyword)) return;
   const TSNode function = ChildByField(keyword, "value");
   if (NodeType(function) != "identifier") return;
@@ -76,7 +76,7 @@ std::string EscapeGlob(std::string_view text) {
 }
 
 void EscapeFilePath(FileContext& ctx, const CallSite& site) {
-  const TSNode keyword = FindKeyword(ctx.tree, site.arguments, "filepath");
+  const TSNode keyword = ctx.Keyword(site.arguments, "filepath");
   if (ts_node_is_null(keyword)) return;
   const TSNode value = ChildByField(keyword, "value");
   std::string path;

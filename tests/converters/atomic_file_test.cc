@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -94,6 +95,113 @@ TEST(AtomicWriteBatch, StagingIntoAnUnwritablePlaceThrowsNamingThePath) {
     EXPECT_NE(std::string(e.what()).find("under_a_file.py"), std::string::npos) << e.what();
   }
   EXPECT_TRUE(batch.Commit().empty());
+}
+
+/// The entries of `folder` whose names hold `part` (the staging folders a batch leaves, if any).
+std::set<std::string> EntriesWith(const fs::path& folder, std::string_view part) {
+  std::set<std::string> names;
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find(part) != std::string::npos) names.insert(name);
+  }
+  return names;
+}
+
+TEST(AtomicWriteBatch, ANewOutputFolderAppearsWholeOnCommit) {
+  testing::TempDir dir;
+  const fs::path out = dir.path() / "out";
+  AtomicWriteBatch batch(out);
+  ASSERT_FALSE(batch.staging_folder().empty());
+  EXPECT_EQ(batch.staging_folder().parent_path(), dir.path());
+  std::vector<std::jthread> threads;
+  for (int t = 0; t < 3; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 40; ++i)
+        batch.Stage(out / fmt::format("team_{}", i % 4) / fmt::format("dag_{}_{}.py", t, i),
+                    fmt::format("# {} {}\n", t, i));
+    });
+  }
+  threads.clear();
+  batch.Stage(out / "requirements.txt", "first\n");
+  batch.Stage(out / "requirements.txt", "second\n");  // staged again: the later one wins
+  EXPECT_FALSE(fs::exists(out));                      // nothing of it before Commit
+  EXPECT_TRUE(batch.Commit().empty());
+  const std::set<std::string> files = FilesBelow(out);
+  EXPECT_EQ(files.size(), 121u);
+  EXPECT_EQ(testing::ReadFile(out / "team_1" / "dag_2_5.py"), "# 2 5\n");
+  EXPECT_EQ(testing::ReadFile(out / "requirements.txt"), "second\n");
+  EXPECT_TRUE(EntriesWith(dir.path(), "staging").empty());  // the staging folder became `out`
+}
+
+TEST(AtomicWriteBatch, AnUncommittedNewOutputFolderLeavesNothing) {
+  testing::TempDir dir;
+  {
+    AtomicWriteBatch batch(dir.path() / "out/");
+    ASSERT_FALSE(batch.staging_folder().empty());
+    batch.Stage(dir.path() / "out" / "a" / "b.py", "b\n");
+  }  // no Commit: an error part-way
+  EXPECT_FALSE(fs::exists(dir.path() / "out"));
+  EXPECT_TRUE(EntriesWith(dir.path(), "staging").empty());
+}
+
+TEST(AtomicWriteBatch, AnEmptyOutputFolderIsReplacedAndNothingStagedMakesNoFolder) {
+  testing::TempDir dir;
+  fs::create_directories(dir.path() / "empty");
+  {
+    AtomicWriteBatch batch(dir.path() / "empty");
+    ASSERT_FALSE(batch.staging_folder().empty());
+    batch.Stage(dir.path() / "empty" / "x.py", "x\n");
+    EXPECT_TRUE(batch.Commit().empty());
+  }
+  EXPECT_EQ(FilesBelow(dir.path() / "empty"), std::set<std::string>{"x.py"});
+  {
+    AtomicWriteBatch batch(dir.path() / "unused");
+    EXPECT_TRUE(batch.Commit().empty());
+  }
+  EXPECT_FALSE(fs::exists(dir.path() / "unused"));
+  EXPECT_TRUE(EntriesWith(dir.path(), "staging").empty());
+}
+
+TEST(AtomicWriteBatch, AnOutputFolderWithFilesIsWrittenFileByFile) {
+  testing::TempDir dir;
+  dir.Write("out/kept.txt", "kept\n");
+  AtomicWriteBatch batch(dir.path() / "out");
+  EXPECT_TRUE(batch.staging_folder().empty());
+  batch.Stage(dir.path() / "out" / "new.py", "new\n");
+  EXPECT_TRUE(batch.Commit().empty());
+  EXPECT_EQ(FilesBelow(dir.path() / "out"), (std::set<std::string>{"kept.txt", "new.py"}));
+}
+
+TEST(AtomicWriteBatch, AnOutputFolderMadeMeanwhileGetsTheFilesOneByOne) {
+  testing::TempDir dir;
+  const fs::path out = dir.path() / "out";
+  AtomicWriteBatch batch(out);
+  ASSERT_FALSE(batch.staging_folder().empty());
+  batch.Stage(out / "a.py", "a\n");
+  batch.Stage(out / "sub" / "b.py", "b\n");
+  batch.Stage(out / "c.py", "c\n");
+  dir.Write("out/theirs.txt", "theirs\n");                    // someone writes there meanwhile
+  dir.Write("out/c.py/inside.txt", "a folder in the way\n");  // and makes c.py a folder
+  const auto failures = batch.Commit();
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_EQ(failures[0].first, (out / "c.py").string());
+  EXPECT_EQ(FilesBelow(out),
+            (std::set<std::string>{"a.py", "c.py/inside.txt", "sub/b.py", "theirs.txt"}));
+  EXPECT_EQ(testing::ReadFile(out / "sub" / "b.py"), "b\n");
+  EXPECT_TRUE(EntriesWith(dir.path(), "staging").empty());
+}
+
+TEST(AtomicWriteBatch, FilesOutsideTheOutputFolderAreStagedBesideTheirTargets) {
+  testing::TempDir dir;
+  const fs::path other = dir.Write("elsewhere/old.py", "old\n");
+  AtomicWriteBatch batch(dir.path() / "out");
+  batch.Stage(other, "new\n");
+  batch.Stage(dir.path() / "out" / "in.py", "in\n");
+  EXPECT_EQ(testing::ReadFile(other), "old\n");
+  EXPECT_TRUE(batch.Commit().empty());
+  EXPECT_EQ(testing::ReadFile(other), "new\n");
+  EXPECT_EQ(FilesBelow(dir.path() / "out"), std::set<std::string>{"in.py"});
+  EXPECT_EQ(FilesBelow(dir.path() / "elsewhere"), std::set<std::string>{"old.py"});
 }
 
 TEST(WriteFileAtomically, CreatesFoldersAndReplacesWholeFiles) {

@@ -106,9 +106,10 @@ a >> b
     ADD_FAILURE() << "unexpected diagnostic " << d.code << ": " << d.message;
 }
 
-// The converter's graph checks analyse with AnalysisDepth::kGraph: the same DAGs, tasks, edges
-// and diagnostics, without the tasks' arguments, footprints or the operator classes.
-TEST(Footprint, AGraphAnalysisLeavesOutArgumentsFootprintsAndClassesOnly) {
+/// The full analysis of a DAG of three VenvOperator tasks (and an orphan one), and the one at
+/// `depth`; checks what every depth keeps: the DAG, its edges, the tasks' ids, classes and
+/// places, the imports and the diagnostics (DP116 for the orphan).
+std::pair<ir::DagFile, ir::DagFile> FullAndAtDepth(AnalysisDepth depth) {
   const std::string text = std::string(kVenvOperator) + R"PY(
 dag = DAG('d', start_date=datetime(2021, 1, 1), schedule_interval='0 7 * * *')
 a = VenvOperator(task_id='a', project='p', requirements=[], command='x.py', dag=dag)
@@ -119,33 +120,54 @@ orphan = VenvOperator(task_id='o', project='p', requirements=[], command='o.py')
 )PY";
   ModuleLoader loader({}, {});
   const SyntaxTree tree = SyntaxTree::Parse(text);
-  const ir::DagFile full = AnalyzeTree("venv_dag.py", tree, loader, {}).file;
-  const ir::DagFile graph =
-      AnalyzeTree("venv_dag.py", tree, loader, {}, AnalysisDepth::kGraph).file;
-  ASSERT_EQ(full.dags.size(), 1u);
-  ASSERT_EQ(graph.dags.size(), 1u);
-  EXPECT_EQ(graph.dags[0].dag_id, "d");
-  EXPECT_EQ(graph.dags[0].arguments, full.dags[0].arguments);  // the schedule is checked
-  EXPECT_EQ(graph.dags[0].edges, full.dags[0].edges);
-  ASSERT_EQ(graph.dags[0].tasks.size(), 3u);
-  for (size_t i = 0; i < 3; ++i) {
-    const ir::Task& g = graph.dags[0].tasks[i];
+  ir::DagFile full = AnalyzeTree("venv_dag.py", tree, loader, {}).file;
+  ir::DagFile at = AnalyzeTree("venv_dag.py", tree, loader, {}, depth).file;
+  EXPECT_EQ(full.dags.size(), 1u);
+  EXPECT_EQ(at.dags.size(), 1u);
+  if (full.dags.size() != 1 || at.dags.size() != 1) return {full, at};
+  EXPECT_EQ(at.dags[0].dag_id, "d");
+  EXPECT_EQ(at.dags[0].arguments, full.dags[0].arguments);  // the schedule is checked
+  EXPECT_EQ(at.dags[0].edges, full.dags[0].edges);
+  EXPECT_EQ(at.dags[0].tasks.size(), 3u);
+  for (size_t i = 0; i < 3 && i < at.dags[0].tasks.size(); ++i) {
+    const ir::Task& t = at.dags[0].tasks[i];
     const ir::Task& f = full.dags[0].tasks[i];
-    EXPECT_EQ(g.task_id, f.task_id);
-    EXPECT_EQ(g.operator_class, f.operator_class);
-    EXPECT_EQ(g.where, f.where);
+    EXPECT_EQ(t.task_id, f.task_id);
+    EXPECT_EQ(t.operator_class, f.operator_class);
+    EXPECT_EQ(t.where, f.where);
     EXPECT_FALSE(f.arguments.empty());
     EXPECT_FALSE(f.footprint.empty());
-    EXPECT_TRUE(g.arguments.empty());
-    EXPECT_TRUE(g.effective_arguments.empty());
-    EXPECT_TRUE(g.footprint.empty());
+    EXPECT_TRUE(t.arguments.empty());
+    EXPECT_TRUE(t.effective_arguments.empty());
   }
-  EXPECT_EQ(graph.imports, full.imports);
-  // DP116 (the orphan) in both.
-  EXPECT_EQ(graph.diagnostics, full.diagnostics);
+  EXPECT_EQ(at.imports, full.imports);
+  EXPECT_EQ(at.diagnostics, full.diagnostics);
   EXPECT_FALSE(full.diagnostics.empty());
   EXPECT_FALSE(full.operator_classes.empty());
+  return {full, at};
+}
+
+// The converter's graph checks analyse with AnalysisDepth::kGraph: the same DAGs, tasks, edges
+// and diagnostics, without the tasks' arguments, footprints or the operator classes.
+TEST(Footprint, AGraphAnalysisLeavesOutArgumentsFootprintsAndClassesOnly) {
+  const auto [full, graph] = FullAndAtDepth(AnalysisDepth::kGraph);
+  ASSERT_EQ(graph.dags.size(), 1u);
+  for (const ir::Task& t : graph.dags[0].tasks) EXPECT_TRUE(t.footprint.empty());
   EXPECT_TRUE(graph.operator_classes.empty());
+}
+
+// The converter finds an original's container tasks from an analysis without the tasks'
+// arguments (AnalysisDepth::kTasksWithoutArguments): footprints and classes as the full one has.
+TEST(Footprint, AnAnalysisWithoutArgumentsKeepsFootprintsAndClasses) {
+  const auto [full, lean] = FullAndAtDepth(AnalysisDepth::kTasksWithoutArguments);
+  ASSERT_EQ(lean.dags.size(), 1u);
+  ASSERT_EQ(lean.dags[0].tasks.size(), full.dags[0].tasks.size());
+  for (size_t i = 0; i < lean.dags[0].tasks.size(); ++i) {
+    EXPECT_EQ(lean.dags[0].tasks[i].footprint, full.dags[0].tasks[i].footprint);
+    EXPECT_TRUE(lean.dags[0].tasks[i].InstallsOnWorker());
+  }
+  EXPECT_EQ(lean.operator_classes.size(), full.operator_classes.size());
+  EXPECT_FALSE(lean.operator_classes.empty());
 }
 
 TEST(Footprint, UnknownPartsAreKeptAsExpressionsAndMarkedPossible) {
