@@ -7,10 +7,14 @@
 /// each file's IR is freed on the worker thread that built it (ProjectOptions::rendered_only):
 /// 43 MB at -j 2 on 10,000 files, against 133 MB when the writing thread freed it.
 ///
+/// The allocator's memory also goes on transparent huge pages (glibc.malloc.hugetlb=1): a
+/// conversion's trees, evaluations and outputs span hundreds of megabytes, and with 4 KiB pages
+/// the address translations missed (docs/performance.md).
+///
 /// glibc reads its tunables only when a process starts, so `TuneAllocator` re-executes dagport
 /// once with `GLIBC_TUNABLES` extended; the re-executed process puts the variable back as it
 /// was, so that the tasks `dagport run` starts see the user's environment. Nothing happens when
-/// DAGPORT_NO_MALLOC_TUNING is set, when the user already sets the tcache size, in sanitizer
+/// DAGPORT_NO_MALLOC_TUNING is set, when the user already sets both, in sanitizer
 /// builds and under valgrind (their allocator is not glibc's), or when the re-execution fails.
 
 namespace dagport::cli {

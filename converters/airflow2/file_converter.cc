@@ -44,16 +44,6 @@ TSNode FileContext::Keyword(TSNode arguments, std::string_view name) {
   return TSNode{};
 }
 
-const std::vector<TSNode>& FileContext::IdentifiersNamed(std::string_view name) {
-  if (!identifiers_indexed_) {
-    identifiers_indexed_ = true;
-    for (TSNode id : nodes.Of("identifier")) identifiers_[Text(id)].push_back(id);
-  }
-  static const std::vector<TSNode> kNone;
-  auto it = identifiers_.find(name);
-  return it == identifiers_.end() ? kNone : it->second;
-}
-
 void FileContext::UseRemoved(TSNode expression) {
   while (NodeType(expression) == "attribute") expression = ChildByField(expression, "object");
   if (NodeType(expression) == "identifier") uses_removed[std::string(Text(expression))]++;

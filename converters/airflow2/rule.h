@@ -104,8 +104,6 @@ class FileContext {
   /// null node if none. Rules ask every call for a few names: each argument list's keywords are
   /// read once, on first use.
   TSNode Keyword(TSNode arguments, std::string_view name);
-  /// The `identifier` nodes whose text is `name`, in source order (indexed on first use).
-  const std::vector<TSNode>& IdentifiersNamed(std::string_view name);
 
  private:
   struct KeywordArgument {
@@ -113,8 +111,6 @@ class FileContext {
     TSNode node;
   };
   std::unordered_map<const void*, std::vector<KeywordArgument>> keywords_;  ///< by node id
-  std::unordered_map<std::string_view, std::vector<TSNode>> identifiers_;   ///< by text
-  bool identifiers_indexed_ = false;
 };
 
 using RuleFunction = void (*)(FileContext&);

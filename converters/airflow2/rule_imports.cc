@@ -75,14 +75,15 @@ std::string ProviderOfModule(std::string_view module) {
 
 /// Identifier nodes that use `local` as a name (not attribute names, keyword names or the
 /// imports themselves).
-std::vector<TSNode> Uses(FileContext& ctx, std::string_view local) {
+std::vector<TSNode> Uses(const FileContext& ctx, std::string_view local) {
   std::vector<TSNode> out;
   // The import statements' byte ranges, in source order: an identifier inside one is not a use.
   // (ts_node_parent walks down from the root on every call: climbing to the module from each
   // identifier cost thousands of instructions a step.)
   std::vector<std::pair<uint32_t, uint32_t>> imports;
   bool listed = false;
-  for (TSNode id : ctx.IdentifiersNamed(local)) {
+  for (TSNode id : ctx.nodes.Of("identifier")) {
+    if (ctx.Text(id) != local) continue;
     if (!listed) {
       for (TSNode statement : ctx.nodes.ImportStatements())
         imports.emplace_back(ts_node_start_byte(statement), ts_node_end_byte(statement));
