@@ -322,15 +322,12 @@ def main():
                     help="seconds before a single run is killed")
     ap.add_argument("--no-check", action="store_true", help="skip the untimed output check")
     args = ap.parse_args()
-    # dagport runs itself with a larger glibc tcache and transparent huge pages
-    # (cli/allocator_tuning.h); every row gets the same allocator settings, so that the raw parse
-    # it is compared with is not slowed by glibc's defaults. (dagport sees the settings and does
-    # not re-execute itself.)
-    for name, extra in (("tcache_count", "glibc.malloc.tcache_count=10000"),
-                        ("hugetlb", "glibc.malloc.hugetlb=1")):
-        if "glibc.malloc." + name not in os.environ.get("GLIBC_TUNABLES", ""):
-            os.environ["GLIBC_TUNABLES"] = ":".join(
-                filter(None, [os.environ.get("GLIBC_TUNABLES"), extra]))
+    # dagport runs itself with a larger glibc tcache (cli/allocator_tuning.h); every row gets the
+    # same allocator setting, so that the raw parse it is compared with is not slowed by glibc's
+    # default. (dagport sees the setting and does not re-execute itself.)
+    if "tcache_count" not in os.environ.get("GLIBC_TUNABLES", ""):
+        extra = "glibc.malloc.tcache_count=10000"
+        os.environ["GLIBC_TUNABLES"] = ":".join(filter(None, [os.environ.get("GLIBC_TUNABLES"), extra]))
 
     build = os.path.abspath(args.build_dir)
     dagport = os.path.join(build, "cli", "dagport")
