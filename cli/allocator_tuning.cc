@@ -3,9 +3,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <initializer_list>
 #include <string>
-#include <utility>
 
 namespace dagport::cli {
 
@@ -13,15 +11,6 @@ namespace {
 
 constexpr const char* kTunables = "GLIBC_TUNABLES";
 constexpr const char* kTcache = "glibc.malloc.tcache_count=10000";
-/// Transparent huge pages for the allocator's memory (glibc 2.35+; ignored by older ones and
-/// when the kernel's THP setting is `never`), for the commands that hold a whole project.
-constexpr const char* kHugePages = "glibc.malloc.hugetlb=1";
-
-bool HoldsAProject(char** argv) {
-  if (argv[0] == nullptr || argv[1] == nullptr) return false;
-  const std::string command = argv[1];
-  return command == "convert" || command == "migrate";
-}
 /// Set in the re-executed process: the variable's value before (or "-" when it was unset).
 constexpr const char* kBefore = "DAGPORT_TUNABLES_BEFORE";
 
@@ -64,19 +53,10 @@ void TuneAllocator(char** argv) {
     return;
   const char* current = std::getenv(kTunables);
   const std::string before = current != nullptr ? current : "-";
-  // What the user sets is theirs: only the settings they leave out are added.
-  std::string tuned = current != nullptr ? current : "";
-  bool added = false;
-  const bool huge_pages = HoldsAProject(argv);
-  for (const auto& [name, setting] :
-       {std::pair{"tcache_count", kTcache}, {"hugetlb", kHugePages}}) {
-    if (setting == kHugePages && !huge_pages) continue;
-    if (tuned.find(std::string("glibc.malloc.") + name) != std::string::npos) continue;
-    tuned += tuned.empty() ? "" : ":";
-    tuned += setting;
-    added = true;
-  }
-  if (!added) return;
+  if (current != nullptr && std::string(current).find("tcache_count") != std::string::npos)
+    return;  // the user's choice
+  const std::string tuned =
+      current != nullptr && *current != '\0' ? std::string(current) + ":" + kTcache : kTcache;
   if (setenv(kTunables, tuned.c_str(), 1) != 0 || setenv(kBefore, before.c_str(), 1) != 0) {
     Restore(before.c_str());
     unsetenv(kBefore);

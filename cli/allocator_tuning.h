@@ -7,17 +7,10 @@
 /// each file's IR is freed on the worker thread that built it (ProjectOptions::rendered_only):
 /// 43 MB at -j 2 on 10,000 files, against 133 MB when the writing thread freed it.
 ///
-/// `convert` and `migrate` also put the allocator's memory on transparent huge pages
-/// (glibc.malloc.hugetlb=1): a conversion holds every converted text and report of a project
-/// (200 MB for 10,000 files) besides each file's trees and analyses, and on 4 KiB pages it
-/// spent its time in page faults and address translation (docs/performance.md). `inspect`
-/// streams its output in 30 MB and measured no gain, so it, the other commands and the tasks
-/// `dagport run` starts keep the default pages.
-///
 /// glibc reads its tunables only when a process starts, so `TuneAllocator` re-executes dagport
 /// once with `GLIBC_TUNABLES` extended; the re-executed process puts the variable back as it
 /// was, so that the tasks `dagport run` starts see the user's environment. Nothing happens when
-/// DAGPORT_NO_MALLOC_TUNING is set, when the user already sets both, in sanitizer
+/// DAGPORT_NO_MALLOC_TUNING is set, when the user already sets the tcache size, in sanitizer
 /// builds and under valgrind (their allocator is not glibc's), or when the re-execution fails.
 
 namespace dagport::cli {
