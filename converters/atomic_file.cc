@@ -120,19 +120,25 @@ void AtomicWriteBatch::Stage(const fs::path& path, std::string_view contents) {
         again = !in_root_.insert(relative).second;  // claimed by the first to stage it
       }
       if (!known) {
-        try {
-          CreateFolderOf(inside);
-        } catch (...) {
-          std::lock_guard lock(mu_);
-          if (!again) in_root_.erase(relative);
-          throw;
+        std::error_code ec;
+        fs::create_directories(inside.parent_path(), ec);
+        if (ec) {
+          {
+            std::lock_guard lock(mu_);
+            if (!again) in_root_.erase(relative);
+          }
+          Fail(path, "creating its folder", ec.value());  // named as the user knows it
         }
         std::lock_guard lock(mu_);
         folders_.insert(inside.parent_path());
       }
       if (again) {
         // Staged before: replaced whole, as a later staging of a target replaces an earlier one.
-        const fs::path temporary = WriteTemporary(inside, contents, false);
+        static std::atomic<unsigned> counter{0};
+        const fs::path temporary =
+            inside.parent_path() /
+            fmt::format(".{}.dagport-{}.tmp", inside.filename().string(), counter.fetch_add(1));
+        WriteNewFile(temporary, path, contents, false);
         if (::rename(temporary.c_str(), inside.c_str()) != 0) {
           const int error = errno;
           ::unlink(temporary.c_str());

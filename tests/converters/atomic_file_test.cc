@@ -191,6 +191,24 @@ TEST(AtomicWriteBatch, AnOutputFolderMadeMeanwhileGetsTheFilesOneByOne) {
   EXPECT_TRUE(EntriesWith(dir.path(), "staging").empty());
 }
 
+TEST(AtomicWriteBatch, AStagingErrorNamesTheTargetNotTheStagingFolder) {
+  testing::TempDir dir;
+  const fs::path out = dir.path() / "out";
+  AtomicWriteBatch batch(out);
+  ASSERT_FALSE(batch.staging_folder().empty());
+  batch.Stage(out / "x", "a file\n");
+  try {
+    batch.Stage(out / "x" / "y.py", "below a file\n");
+    FAIL() << "staging below a staged file succeeded";
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find((out / "x" / "y.py").string()), std::string::npos) << what;
+    EXPECT_EQ(what.find("staging"), std::string::npos) << what;
+  }
+  EXPECT_TRUE(batch.Commit().empty());
+  EXPECT_EQ(FilesBelow(out), std::set<std::string>{"x"});
+}
+
 TEST(AtomicWriteBatch, FilesOutsideTheOutputFolderAreStagedBesideTheirTargets) {
   testing::TempDir dir;
   const fs::path other = dir.Write("elsewhere/old.py", "old\n");
