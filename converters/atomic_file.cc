@@ -86,18 +86,11 @@ AtomicWriteBatch::AtomicWriteBatch(const fs::path& root) {
   fs::path folder = root.lexically_normal();
   if (!folder.has_filename()) folder = folder.parent_path();  // "out/"
   if (folder.empty() || folder.filename() == "." || folder.filename() == "..") return;
-  std::error_code ec;
-  const fs::file_status status = fs::symlink_status(folder, ec);
-  if (fs::exists(status) && !(fs::is_directory(status) && fs::is_empty(folder, ec) && !ec)) return;
-  const fs::path parent = folder.has_parent_path() ? folder.parent_path() : fs::path(".");
-  fs::create_directories(parent, ec);
-  static std::atomic<unsigned> counter{0};
-  const fs::path staging =
-      parent / fmt::format(".{}.dagport-{}-{}.staging", folder.filename().string(), ::getpid(),
-                           counter.fetch_add(1));
-  if (!fs::create_directory(staging, ec) || ec) return;  // file by file, then
+  // Only a folder that is not there: an existing one, even empty, keeps its identity (a mount
+  // point, its owner and permissions, a shell inside it).
+  struct stat st {};
+  if (::lstat(folder.c_str(), &st) == 0 || errno != ENOENT) return;
   root_ = std::move(folder);
-  staging_ = staging;
 }
 
 AtomicWriteBatch::~AtomicWriteBatch() {
@@ -109,52 +102,74 @@ AtomicWriteBatch::~AtomicWriteBatch() {
 }
 
 void AtomicWriteBatch::Stage(const fs::path& path, std::string_view contents) {
-  if (!staging_.empty()) {
-    const fs::path relative = path.lexically_normal().lexically_relative(root_);
-    if (!relative.empty() && *relative.begin() != ".." && relative != ".") {
-      const fs::path inside = staging_ / relative;
-      bool known, again;
-      {
-        std::lock_guard lock(mu_);
-        known = folders_.contains(inside.parent_path());
-        again = !in_root_.insert(relative).second;  // claimed by the first to stage it
+  fs::path relative;
+  if (!root_.empty()) {
+    relative = path.lexically_normal().lexically_relative(root_);
+    if (relative.empty() || *relative.begin() == ".." || relative == ".") relative.clear();
+  }
+  bool staged_whole = false;
+  if (!relative.empty()) {
+    std::lock_guard lock(mu_);
+    if (staging_.empty() && !staging_failed_) {
+      // Made on first use: a batch that writes nothing there makes nothing.
+      std::error_code ec;
+      const fs::path parent = root_.has_parent_path() ? root_.parent_path() : fs::path(".");
+      fs::create_directories(parent, ec);
+      static std::atomic<unsigned> counter{0};
+      fs::path staging =
+          parent / fmt::format(".{}.dagport-{}-{}.staging", root_.filename().string(), ::getpid(),
+                               counter.fetch_add(1));
+      if (!ec && fs::create_directory(staging, ec) && !ec) {
+        staging_ = std::move(staging);
+      } else {
+        staging_failed_ = true;
       }
-      if (!known) {
-        std::error_code ec;
-        fs::create_directories(inside.parent_path(), ec);
-        if (ec) {
-          {
-            std::lock_guard lock(mu_);
-            if (!again) in_root_.erase(relative);
-          }
-          Fail(path, "creating its folder", ec.value());  // named as the user knows it
-        }
-        std::lock_guard lock(mu_);
-        folders_.insert(inside.parent_path());
+    }
+    staged_whole = !staging_.empty();
+  }
+  if (staged_whole) {
+    const fs::path inside = staging_ / relative;
+    bool known, again;
+    {
+      std::lock_guard lock(mu_);
+      known = folders_.contains(inside.parent_path());
+      again = !in_root_.emplace(relative, path).second;  // claimed by the first to stage it
+    }
+    auto unclaim = [&] {
+      std::lock_guard lock(mu_);
+      if (!again) in_root_.erase(relative);
+    };
+    if (!known) {
+      std::error_code ec;
+      fs::create_directories(inside.parent_path(), ec);
+      if (ec) {
+        unclaim();
+        Fail(path, "creating its folder", ec.value());  // named as the caller named it
       }
-      if (again) {
-        // Staged before: replaced whole, as a later staging of a target replaces an earlier one.
-        static std::atomic<unsigned> counter{0};
-        const fs::path temporary =
-            inside.parent_path() /
-            fmt::format(".{}.dagport-{}.tmp", inside.filename().string(), counter.fetch_add(1));
-        WriteNewFile(temporary, path, contents, false);
-        if (::rename(temporary.c_str(), inside.c_str()) != 0) {
-          const int error = errno;
-          ::unlink(temporary.c_str());
-          Fail(path, "staging", error);
-        }
-        return;
-      }
-      try {
-        WriteNewFile(inside, path, contents, false);
-      } catch (...) {
-        std::lock_guard lock(mu_);
-        in_root_.erase(relative);
-        throw;
+      std::lock_guard lock(mu_);
+      folders_.insert(inside.parent_path());
+    }
+    if (again) {
+      // Staged before: replaced whole, as a later staging of a target replaces an earlier one.
+      static std::atomic<unsigned> counter{0};
+      const fs::path temporary =
+          inside.parent_path() /
+          fmt::format(".{}.dagport-{}.tmp", inside.filename().string(), counter.fetch_add(1));
+      WriteNewFile(temporary, path, contents, false);
+      if (::rename(temporary.c_str(), inside.c_str()) != 0) {
+        const int error = errno;
+        ::unlink(temporary.c_str());
+        Fail(path, "staging", error);
       }
       return;
     }
+    try {
+      WriteNewFile(inside, path, contents, false);
+    } catch (...) {
+      unclaim();
+      throw;
+    }
+    return;
   }
   const fs::path folder = path.parent_path();
   bool known;
@@ -185,15 +200,14 @@ std::vector<std::pair<std::string, std::string>> AtomicWriteBatch::Commit() {
     if (in_root_.empty()) {
       fs::remove_all(staging_, ec);  // nothing for the output folder: it is not made
     } else if (::rename(staging_.c_str(), root_.c_str()) != 0) {
-      // The output folder appeared meanwhile, with files: each file is moved into it.
-      for (const fs::path& relative : in_root_) {
+      // The output folder appeared meanwhile: each file is moved into it.
+      for (const auto& [relative, named] : in_root_) {
         const fs::path target = root_ / relative;
-        try {
-          CreateFolderOf(target);
-        } catch (const std::exception&) {
-        }
+        std::error_code folder_ec;
+        fs::create_directories(target.parent_path(), folder_ec);
         if (::rename((staging_ / relative).c_str(), target.c_str()) != 0)
-          failures.emplace_back(target.string(), std::strerror(errno));
+          failures.emplace_back(
+              named.string(), folder_ec ? folder_ec.message() : std::string(std::strerror(errno)));
       }
       fs::remove_all(staging_, ec);
     }
@@ -207,7 +221,9 @@ std::vector<std::pair<std::string, std::string>> AtomicWriteBatch::Commit() {
     }
   }
   staged_.clear();
-  std::sort(failures.begin(), failures.end());
+  std::stable_sort(failures.begin(), failures.end(), [](const auto& a, const auto& b) {
+    return fs::path(a.first) < fs::path(b.first);
+  });
   return failures;
 }
 

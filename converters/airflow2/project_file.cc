@@ -80,7 +80,11 @@ Conversion ConvertParsed(const RunContext& context, const std::string& name,
     containers::FileContainers found =
         containers::ContainersOf(out.original->file, *options.containers, diagnostics);
     if (!found.empty()) {
+      // The same analysis, with the arguments; its diagnostics are the first one's (a helper
+      // module's reading problems are reported by the loader once, to the first).
+      std::vector<ir::Diagnostic> found_before = std::move(out.original->file.diagnostics);
       out.original = parser::AnalyzeTree(name, tree, legacy, context.airflow1);
+      out.original->file.diagnostics = std::move(found_before);
       if (plan != nullptr)
         containers::AddToPlan(out.original->file, tree, found, *options.containers, *plan,
                               diagnostics);

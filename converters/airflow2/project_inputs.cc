@@ -108,7 +108,12 @@ std::vector<Input> ListInputs(const ProjectOptions& options, std::vector<ImportC
       std::error_code e;
       if (it->is_directory(e)) {
         const fs::path canonical = fs::weakly_canonical(it->path(), e).lexically_normal();
-        if (SkippedFolder(it->path()) || (!output.empty() && canonical == output) ||
+        // A staging folder an interrupted conversion left (converters/atomic_file.h) holds a
+        // copy of its output under the real names: never input.
+        const std::string folder_name = it->path().filename().string();
+        const bool staging =
+            folder_name.find(".dagport-") != std::string::npos && folder_name.ends_with(".staging");
+        if (SkippedFolder(it->path()) || staging || (!output.empty() && canonical == output) ||
             it.depth() > 64) {
           it.disable_recursion_pending();
           continue;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -111,8 +113,7 @@ TEST(AtomicWriteBatch, ANewOutputFolderAppearsWholeOnCommit) {
   testing::TempDir dir;
   const fs::path out = dir.path() / "out";
   AtomicWriteBatch batch(out);
-  ASSERT_FALSE(batch.staging_folder().empty());
-  EXPECT_EQ(batch.staging_folder().parent_path(), dir.path());
+  ASSERT_TRUE(batch.stages_folder());
   std::vector<std::jthread> threads;
   for (int t = 0; t < 3; ++t) {
     threads.emplace_back([&, t] {
@@ -123,8 +124,9 @@ TEST(AtomicWriteBatch, ANewOutputFolderAppearsWholeOnCommit) {
   }
   threads.clear();
   batch.Stage(out / "requirements.txt", "first\n");
-  batch.Stage(out / "requirements.txt", "second\n");  // staged again: the later one wins
-  EXPECT_FALSE(fs::exists(out));                      // nothing of it before Commit
+  batch.Stage(out / "requirements.txt", "second\n");         // staged again: the later one wins
+  EXPECT_FALSE(fs::exists(out));                             // nothing of it before Commit
+  EXPECT_EQ(EntriesWith(dir.path(), "staging").size(), 1u);  // but a staging folder beside it
   EXPECT_TRUE(batch.Commit().empty());
   const std::set<std::string> files = FilesBelow(out);
   EXPECT_EQ(files.size(), 121u);
@@ -137,28 +139,36 @@ TEST(AtomicWriteBatch, AnUncommittedNewOutputFolderLeavesNothing) {
   testing::TempDir dir;
   {
     AtomicWriteBatch batch(dir.path() / "out/");
-    ASSERT_FALSE(batch.staging_folder().empty());
+    ASSERT_TRUE(batch.stages_folder());
     batch.Stage(dir.path() / "out" / "a" / "b.py", "b\n");
   }  // no Commit: an error part-way
   EXPECT_FALSE(fs::exists(dir.path() / "out"));
   EXPECT_TRUE(EntriesWith(dir.path(), "staging").empty());
 }
 
-TEST(AtomicWriteBatch, AnEmptyOutputFolderIsReplacedAndNothingStagedMakesNoFolder) {
+TEST(AtomicWriteBatch, AnExistingEmptyOutputFolderIsKeptAndNothingStagedMakesNothing) {
   testing::TempDir dir;
-  fs::create_directories(dir.path() / "empty");
+  const fs::path empty = dir.path() / "empty";
+  fs::create_directories(empty);
+  struct stat before {};
+  ASSERT_EQ(::stat(empty.c_str(), &before), 0);
   {
-    AtomicWriteBatch batch(dir.path() / "empty");
-    ASSERT_FALSE(batch.staging_folder().empty());
-    batch.Stage(dir.path() / "empty" / "x.py", "x\n");
+    // An existing folder may be a mount point, or have its own owner: written into, not replaced.
+    AtomicWriteBatch batch(empty);
+    EXPECT_FALSE(batch.stages_folder());
+    batch.Stage(empty / "x.py", "x\n");
     EXPECT_TRUE(batch.Commit().empty());
   }
-  EXPECT_EQ(FilesBelow(dir.path() / "empty"), std::set<std::string>{"x.py"});
+  struct stat after {};
+  ASSERT_EQ(::stat(empty.c_str(), &after), 0);
+  EXPECT_EQ(after.st_ino, before.st_ino);
+  EXPECT_EQ(FilesBelow(empty), std::set<std::string>{"x.py"});
   {
-    AtomicWriteBatch batch(dir.path() / "unused");
+    AtomicWriteBatch batch(dir.path() / "a" / "b" / "unused");
+    EXPECT_TRUE(batch.stages_folder());
     EXPECT_TRUE(batch.Commit().empty());
   }
-  EXPECT_FALSE(fs::exists(dir.path() / "unused"));
+  EXPECT_FALSE(fs::exists(dir.path() / "a"));  // not even the parents
   EXPECT_TRUE(EntriesWith(dir.path(), "staging").empty());
 }
 
@@ -166,7 +176,7 @@ TEST(AtomicWriteBatch, AnOutputFolderWithFilesIsWrittenFileByFile) {
   testing::TempDir dir;
   dir.Write("out/kept.txt", "kept\n");
   AtomicWriteBatch batch(dir.path() / "out");
-  EXPECT_TRUE(batch.staging_folder().empty());
+  EXPECT_FALSE(batch.stages_folder());
   batch.Stage(dir.path() / "out" / "new.py", "new\n");
   EXPECT_TRUE(batch.Commit().empty());
   EXPECT_EQ(FilesBelow(dir.path() / "out"), (std::set<std::string>{"kept.txt", "new.py"}));
@@ -176,15 +186,15 @@ TEST(AtomicWriteBatch, AnOutputFolderMadeMeanwhileGetsTheFilesOneByOne) {
   testing::TempDir dir;
   const fs::path out = dir.path() / "out";
   AtomicWriteBatch batch(out);
-  ASSERT_FALSE(batch.staging_folder().empty());
+  ASSERT_TRUE(batch.stages_folder());
   batch.Stage(out / "a.py", "a\n");
   batch.Stage(out / "sub" / "b.py", "b\n");
-  batch.Stage(out / "c.py", "c\n");
+  batch.Stage(out / "." / "c.py", "c\n");
   dir.Write("out/theirs.txt", "theirs\n");                    // someone writes there meanwhile
   dir.Write("out/c.py/inside.txt", "a folder in the way\n");  // and makes c.py a folder
   const auto failures = batch.Commit();
   ASSERT_EQ(failures.size(), 1u);
-  EXPECT_EQ(failures[0].first, (out / "c.py").string());
+  EXPECT_EQ(failures[0].first, (out / "." / "c.py").string());  // as the caller named it
   EXPECT_EQ(FilesBelow(out),
             (std::set<std::string>{"a.py", "c.py/inside.txt", "sub/b.py", "theirs.txt"}));
   EXPECT_EQ(testing::ReadFile(out / "sub" / "b.py"), "b\n");
@@ -195,7 +205,7 @@ TEST(AtomicWriteBatch, AStagingErrorNamesTheTargetNotTheStagingFolder) {
   testing::TempDir dir;
   const fs::path out = dir.path() / "out";
   AtomicWriteBatch batch(out);
-  ASSERT_FALSE(batch.staging_folder().empty());
+  ASSERT_TRUE(batch.stages_folder());
   batch.Stage(out / "x", "a file\n");
   try {
     batch.Stage(out / "x" / "y.py", "below a file\n");

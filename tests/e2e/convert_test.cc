@@ -2,6 +2,7 @@
 // and what happens to files it cannot convert or folders it cannot write.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
@@ -66,6 +67,32 @@ TEST(Convert, MirrorsTheTreeAndWritesRequirements) {
   EXPECT_NE(r.err.find("DP210"), std::string::npos);
   // The input is untouched.
   EXPECT_EQ(testing::ReadFile(in.path() / "dags/orders.py"), kLegacyDag);
+}
+
+// A new output folder appears whole: its files are staged in a hidden folder beside it, which
+// becomes the output folder. A staging folder an interrupted run left inside the input is not
+// read as input.
+TEST(Convert, ANewOutputFolderIsStagedWholeAndLeftoverStagingIsNotInput) {
+  TempDir in;
+  WriteProject(in);
+  in.Write("dags/out/.out.dagport-1-0.staging/orders.py", kLegacyDag);  // an interrupted run's
+  const fs::path out = in.path() / "dags" / "out" / "fresh";
+  auto r = RunDagport(
+      {"convert", (in.path() / "dags").string(), "-o", out.string(), "--fail-on", "never"}, {},
+      {"NO_COLOR=1"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(out / "orders.py"));
+  EXPECT_TRUE(fs::exists(out / "requirements.txt"));
+  std::set<std::string> names;
+  for (const auto& entry : fs::recursive_directory_iterator(in.path()))
+    names.insert(entry.path().filename().string());
+  // Only the leftover one: the run's own staging folder became `fresh`.
+  EXPECT_EQ(std::count_if(names.begin(), names.end(),
+                          [](const std::string& n) { return n.ends_with(".staging"); }),
+            1)
+      << r.err;
+  EXPECT_FALSE(fs::exists(out / ".out.dagport-1-0.staging"));
+  EXPECT_FALSE(fs::exists(out / "out"));
 }
 
 TEST(Convert, ADagWithAnInvalidCronIsConvertedAndReported) {
