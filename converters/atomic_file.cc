@@ -26,12 +26,13 @@ namespace {
 
 }  // namespace
 
-/// Creates `path`'s folder (and its parents) if it is missing.
-static void CreateFolderOf(const fs::path& path) {
+/// Creates `path`'s folder (and its parents) if it is missing; an error names `named` (the path
+/// as the caller knows it), or `path`.
+static void CreateFolderOf(const fs::path& path, const fs::path& named = {}) {
   std::error_code ec;
   if (path.has_parent_path()) {
     fs::create_directories(path.parent_path(), ec);
-    if (ec) Fail(path, "creating its folder", ec.value());
+    if (ec) Fail(named.empty() ? path : named, "creating its folder", ec.value());
   }
 }
 
@@ -61,13 +62,14 @@ static void WriteNewFile(const fs::path& file, const fs::path& target, std::stri
 }
 
 /// Writes `contents` to a new temporary file beside `path`, whose folder exists; flushed to
-/// disk when `durable`. Returns the temporary file's path.
-static fs::path WriteTemporary(const fs::path& path, std::string_view contents, bool durable) {
+/// disk when `durable`. Returns the temporary file's path. An error names `named`, or `path`.
+static fs::path WriteTemporary(const fs::path& path, std::string_view contents, bool durable,
+                               const fs::path& named = {}) {
   static std::atomic<unsigned> counter{0};
   fs::path temporary =
       path.parent_path() / fmt::format(".{}.dagport-{}-{}.tmp", path.filename().string(),
                                        ::getpid(), counter.fetch_add(1));
-  WriteNewFile(temporary, path, contents, durable);
+  WriteNewFile(temporary, named.empty() ? path : named, contents, durable);
   return temporary;
 }
 
@@ -101,6 +103,17 @@ AtomicWriteBatch::~AtomicWriteBatch() {
   }
 }
 
+void AtomicWriteBatch::EnsureFolderOf(const fs::path& file, const fs::path& named) {
+  const fs::path folder = file.parent_path();
+  {
+    std::lock_guard lock(mu_);
+    if (folders_.contains(folder)) return;
+  }
+  CreateFolderOf(file, named);  // safe to race: an existing folder is not an error
+  std::lock_guard lock(mu_);
+  folders_.insert(folder);
+}
+
 void AtomicWriteBatch::Stage(const fs::path& path, std::string_view contents) {
   fs::path relative;
   if (!root_.empty()) {
@@ -129,33 +142,24 @@ void AtomicWriteBatch::Stage(const fs::path& path, std::string_view contents) {
   }
   if (staged_whole) {
     const fs::path inside = staging_ / relative;
-    bool known, again;
+    bool again;
     {
       std::lock_guard lock(mu_);
-      known = folders_.contains(inside.parent_path());
       again = !in_root_.emplace(relative, path).second;  // claimed by the first to stage it
     }
     auto unclaim = [&] {
       std::lock_guard lock(mu_);
       if (!again) in_root_.erase(relative);
     };
-    if (!known) {
-      std::error_code ec;
-      fs::create_directories(inside.parent_path(), ec);
-      if (ec) {
-        unclaim();
-        Fail(path, "creating its folder", ec.value());  // named as the caller named it
-      }
-      std::lock_guard lock(mu_);
-      folders_.insert(inside.parent_path());
+    try {
+      EnsureFolderOf(inside, path);  // errors name the path as the caller named it
+    } catch (...) {
+      unclaim();
+      throw;
     }
     if (again) {
       // Staged before: replaced whole, as a later staging of a target replaces an earlier one.
-      static std::atomic<unsigned> counter{0};
-      const fs::path temporary =
-          inside.parent_path() /
-          fmt::format(".{}.dagport-{}.tmp", inside.filename().string(), counter.fetch_add(1));
-      WriteNewFile(temporary, path, contents, false);
+      const fs::path temporary = WriteTemporary(inside, contents, false, path);
       if (::rename(temporary.c_str(), inside.c_str()) != 0) {
         const int error = errno;
         ::unlink(temporary.c_str());
@@ -171,17 +175,7 @@ void AtomicWriteBatch::Stage(const fs::path& path, std::string_view contents) {
     }
     return;
   }
-  const fs::path folder = path.parent_path();
-  bool known;
-  {
-    std::lock_guard lock(mu_);
-    known = folders_.contains(folder);
-  }
-  if (!known) {
-    CreateFolderOf(path);  // safe to race: an existing folder is not an error
-    std::lock_guard lock(mu_);
-    folders_.insert(folder);
-  }
+  EnsureFolderOf(path, path);
   fs::path temporary = WriteTemporary(path, contents, false);
   std::lock_guard lock(mu_);
   staged_.emplace_back(std::move(temporary), path);

@@ -48,6 +48,9 @@ class AtomicWriteBatch {
   bool stages_folder() const { return !root_.empty(); }
 
  private:
+  /// Creates `file`'s folder unless this batch made or found it already; errors name `named`.
+  void EnsureFolderOf(const std::filesystem::path& file, const std::filesystem::path& named);
+
   std::mutex mu_;  // guards staged_, in_root_ and folders_
   std::vector<std::pair<std::filesystem::path, std::filesystem::path>> staged_;  // temp, target
   std::set<std::filesystem::path> folders_;  // created (or found) already
